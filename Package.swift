@@ -1,0 +1,76 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "clusterpki",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "clusterpki", targets: ["ClusterPKICLI"]),
+        .library(name: "ClusterPKICore", targets: ["ClusterPKICore"]),
+        .library(name: "ClusterPKIKubeconfig", targets: ["ClusterPKIKubeconfig"]),
+        .library(name: "ClusterPKIStore", targets: ["ClusterPKIStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        .target(
+            name: "ClusterPKICore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ClusterPKIKubeconfig",
+            dependencies: ["ClusterPKICore", "ClusterPKIStore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ClusterPKIStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ClusterPKICLI",
+            dependencies: [
+                "ClusterPKICore", "ClusterPKIKubeconfig", "ClusterPKIStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ClusterPKICoreTests",
+            dependencies: ["ClusterPKICore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ClusterPKIKubeconfigTests",
+            dependencies: ["ClusterPKIKubeconfig", "ClusterPKICore", "ClusterPKIStore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ClusterPKIStoreTests",
+            dependencies: ["ClusterPKIStore"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

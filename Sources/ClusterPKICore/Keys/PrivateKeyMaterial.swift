@@ -1,0 +1,120 @@
+import Crypto
+import Foundation
+import SwiftASN1
+import X509
+import _CryptoExtras
+
+/// A private key of one of the kinds kubeadm writes, with its kubeadm-compatible PEM form.
+public enum PrivateKeyMaterial: Sendable {
+    case rsa(_RSA.Signing.PrivateKey)
+    case p256(P256.Signing.PrivateKey)
+    case p384(P384.Signing.PrivateKey)
+
+    /// Creates a fresh key; RSA generation is the expensive step of building a tree.
+    public static func generate(_ algorithm: KeyAlgorithm) throws -> PrivateKeyMaterial {
+        switch algorithm {
+        case .rsa2048: return .rsa(try _RSA.Signing.PrivateKey(keySize: .bits2048))
+        case .rsa3072: return .rsa(try _RSA.Signing.PrivateKey(keySize: .bits3072))
+        case .rsa4096: return .rsa(try _RSA.Signing.PrivateKey(keySize: .bits4096))
+        case .ecdsaP256: return .p256(P256.Signing.PrivateKey())
+        case .ecdsaP384: return .p384(P384.Signing.PrivateKey())
+        }
+    }
+
+    /// Generates `count` keys concurrently so a tree uses every core.
+    public static func generateConcurrently(_ algorithms: [KeyAlgorithm]) async throws -> [PrivateKeyMaterial] {
+        try await withThrowingTaskGroup(of: (Int, PrivateKeyMaterial).self) { group in
+            for (index, algorithm) in algorithms.enumerated() {
+                group.addTask { (index, try PrivateKeyMaterial.generate(algorithm)) }
+            }
+            var keys = [PrivateKeyMaterial?](repeating: nil, count: algorithms.count)
+            for try await (index, key) in group { keys[index] = key }
+            return keys.map { $0! }
+        }
+    }
+
+    public var isRSA: Bool {
+        if case .rsa = self { return true }
+        return false
+    }
+
+    public var certificateKey: Certificate.PrivateKey {
+        switch self {
+        case .rsa(let key): return Certificate.PrivateKey(key)
+        case .p256(let key): return Certificate.PrivateKey(key)
+        case .p384(let key): return Certificate.PrivateKey(key)
+        }
+    }
+
+    public var publicKey: Certificate.PublicKey { certificateKey.publicKey }
+
+    /// The signature algorithm Go's crypto/x509 would pick for this key.
+    public var signatureAlgorithm: Certificate.SignatureAlgorithm {
+        switch self {
+        case .rsa: return .sha256WithRSAEncryption
+        case .p256: return .ecdsaWithSHA256
+        case .p384: return .ecdsaWithSHA384
+        }
+    }
+
+    /// PEM as kubeadm writes it: PKCS#1 `RSA PRIVATE KEY` or SEC1 `EC PRIVATE KEY`, newline-terminated.
+    public func pemString() throws -> String {
+        switch self {
+        case .rsa(let key):
+            return key.pemRepresentation + "\n"
+        case .p256(let key):
+            return try Self.sec1PEM(raw: key.rawRepresentation, publicX963: key.publicKey.x963Representation,
+                                    curve: .NamedCurves.secp256r1)
+        case .p384(let key):
+            return try Self.sec1PEM(raw: key.rawRepresentation, publicX963: key.publicKey.x963Representation,
+                                    curve: .NamedCurves.secp384r1)
+        }
+    }
+
+    /// The PKIX `PUBLIC KEY` PEM, as in `sa.pub`.
+    public func publicKeyPEMString() throws -> String {
+        try publicKey.serializeAsPEM().pemString + "\n"
+    }
+
+    // swift-crypto only emits PKCS#8 for EC keys; kubeadm writes SEC1 (RFC 5915).
+    private static func sec1PEM(raw: Data, publicX963: Data, curve: ASN1ObjectIdentifier) throws -> String {
+        var serializer = DER.Serializer()
+        try serializer.appendConstructedNode(identifier: .sequence) { coder in
+            try coder.serialize(1)
+            try coder.serialize(ASN1OctetString(contentBytes: ArraySlice(raw)))
+            try coder.serialize(explicitlyTaggedWithTagNumber: 0, tagClass: .contextSpecific) { try $0.serialize(curve) }
+            try coder.serialize(explicitlyTaggedWithTagNumber: 1, tagClass: .contextSpecific) {
+                try $0.serialize(ASN1BitString(bytes: ArraySlice(publicX963)))
+            }
+        }
+        return PEMDocument(type: "EC PRIVATE KEY", derBytes: serializer.serializedBytes).pemString + "\n"
+    }
+
+    /// Reads the first private key block of a PEM file (PKCS#1, SEC1 or PKCS#8), as kubeadm does.
+    public init(pemEncoded text: String, path: String) throws {
+        let documents: [PEMDocument]
+        do { documents = try PEMDocument.parseMultiple(pemString: text) } catch {
+            throw PKIError.malformedPEM(path: path, detail: "\(error)")
+        }
+        for document in documents {
+            let pem = document.pemString
+            switch document.discriminator {
+            case "RSA PRIVATE KEY":
+                if let key = try? _RSA.Signing.PrivateKey(pemRepresentation: pem) { self = .rsa(key); return }
+            case "EC PRIVATE KEY", "PRIVATE KEY":
+                if let key = try? P256.Signing.PrivateKey(pemRepresentation: pem) { self = .p256(key); return }
+                if let key = try? P384.Signing.PrivateKey(pemRepresentation: pem) { self = .p384(key); return }
+                if document.discriminator == "PRIVATE KEY",
+                    let key = try? _RSA.Signing.PrivateKey(pemRepresentation: pem)
+                {
+                    self = .rsa(key)
+                    return
+                }
+            default:
+                continue
+            }
+        }
+        if documents.isEmpty { throw PKIError.malformedPEM(path: path, detail: "no PEM block found") }
+        throw PKIError.unsupportedKey(path: path)
+    }
+}
