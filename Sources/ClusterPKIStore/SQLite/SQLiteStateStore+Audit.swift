@@ -26,7 +26,7 @@ extension SQLiteStateStore {
 
     /// Inserts an event inside the caller's transaction, so it commits or rolls back with the operation.
     func appendAudit(_ event: AuditEvent, db: Database) throws {
-        try db.execute(
+        try db.run(
             sql: "INSERT INTO auditEvent (time, actor, action, tokenId, detail) VALUES (?, ?, ?, ?, ?)",
             arguments: [event.time.timeIntervalSince1970, event.actor, event.action.rawValue, event.tokenID, event.detail])
     }

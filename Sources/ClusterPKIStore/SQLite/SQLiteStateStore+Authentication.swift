@@ -22,11 +22,11 @@ extension SQLiteStateStore {
         let outcome: Outcome = try await write { db in
             let t = now.timeIntervalSince1970
             let blockedUntil = try Double.fetchOne(
-                db,
-                sql: """
+                db.cachedStatement(
+                    sql: """
                     SELECT max(blockedUntil) FROM authFailure
                     WHERE blockedUntil > ? AND ((scope = 'token' AND subject = ?) OR (scope = 'client' AND subject = ?))
-                    """,
+                    """),
                 arguments: [t, parsed?.id, client])
             if let blockedUntil {
                 try appendAudit(
@@ -50,7 +50,8 @@ extension SQLiteStateStore {
             try expireTokens(db, now: now, id: parsed.id)
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT secretMAC, usages, groups, usesLeft FROM bootstrapToken WHERE id = ?", arguments: [parsed.id])
+                    db.cachedStatement(sql: "SELECT secretMAC, usages, groups, usesLeft FROM bootstrapToken WHERE id = ?"),
+                    arguments: [parsed.id])
             else { return try fail(.tokenNotFound(id: parsed.id), reason: "unknown or expired token") }
             guard key.isValidSecret(parsed, mac: row["secretMAC"]) else {
                 return try fail(.tokenSecretMismatch(id: parsed.id), reason: "wrong secret")
@@ -62,7 +63,7 @@ extension SQLiteStateStore {
             var usesLeft: Int? = row["usesLeft"]
             if usesLeft != nil {
                 // The WHERE clause makes the decrement safe even if this ever runs outside an exclusive transaction.
-                try db.execute(
+                try db.run(
                     sql: "UPDATE bootstrapToken SET usesLeft = usesLeft - 1 WHERE id = ? AND usesLeft > 0", arguments: [parsed.id])
                 guard db.changesCount == 1 else { return try fail(.tokenExpired(id: parsed.id), reason: "no uses left") }
                 usesLeft = usesLeft.map { $0 - 1 }
@@ -87,7 +88,8 @@ extension SQLiteStateStore {
         var windowStart = now
         var failures = 1
         if let row = try Row.fetchOne(
-            db, sql: "SELECT windowStart, failures FROM authFailure WHERE scope = ? AND subject = ?", arguments: [scope, subject]),
+            db.cachedStatement(sql: "SELECT windowStart, failures FROM authFailure WHERE scope = ? AND subject = ?"),
+            arguments: [scope, subject]),
             now - (row["windowStart"] as Double) < policy.window
         {
             windowStart = row["windowStart"]
@@ -101,7 +103,7 @@ extension SQLiteStateStore {
             failures = 0
         }
         let expiresAt = max(windowStart + policy.window, blockedUntil ?? 0)
-        try db.execute(
+        try db.run(
             sql: """
                 INSERT OR REPLACE INTO authFailure (scope, subject, windowStart, failures, blockedUntil, expiresAt)
                 VALUES (?, ?, ?, ?, ?, ?)

@@ -7,7 +7,7 @@ extension SQLiteStateStore {
         let organizations = String(decoding: try JSONEncoder().encode(credential.organizations), as: UTF8.self)
         try await write { db in
             do {
-                try db.execute(
+                try db.run(
                     sql: """
                         INSERT INTO credential (serial, commonName, organizations, notAfter, createdAt, actor)
                         VALUES (?, ?, ?, ?, ?, ?)
@@ -39,7 +39,7 @@ extension SQLiteStateStore {
     public func revokeCredential(serial: String, actor: String, now: Date) async throws -> IssuedCredential {
         let normalized = try IssuedCredential.normalizeSerial(serial)
         return try await write { db in
-            try db.execute(
+            try db.run(
                 sql: "UPDATE credential SET revokedAt = ?, revokedBy = ? WHERE serial = ? AND revokedAt IS NULL",
                 arguments: [now.timeIntervalSince1970, actor, normalized])
             let revokedNow = db.changesCount == 1
@@ -55,7 +55,7 @@ extension SQLiteStateStore {
     /// Revokes every credential issued to `clientName` (the certificate CN).
     public func revokeCredentials(clientName: String, actor: String, now: Date) async throws -> [IssuedCredential] {
         try await write { db in
-            try db.execute(
+            try db.run(
                 sql: "UPDATE credential SET revokedAt = ?, revokedBy = ? WHERE commonName = ? AND revokedAt IS NULL",
                 arguments: [now.timeIntervalSince1970, actor, clientName])
             let revokedCount = db.changesCount

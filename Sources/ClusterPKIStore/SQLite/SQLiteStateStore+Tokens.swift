@@ -35,8 +35,7 @@ extension SQLiteStateStore {
     /// Deletes a token and the uploads bound to it.
     public func deleteToken(id: String, actor: String, now: Date) async throws {
         try await write { db in
-            try db.execute(sql: "DELETE FROM bootstrapToken WHERE id = ?", arguments: [id])
-            guard db.changesCount == 1 else { throw StoreError.tokenNotFound(id: id) }
+            guard try deleteTokens(db, where: "id = ?", arguments: [id]) == 1 else { throw StoreError.tokenNotFound(id: id) }
             try appendAudit(AuditEvent(time: now, actor: actor, action: .tokenDeleted, tokenID: id), db: db)
         }
     }
@@ -45,7 +44,7 @@ extension SQLiteStateStore {
     public func sweepExpired(now: Date) async throws -> Int {
         try await write { db in
             let deleted = try expireTokens(db, now: now)
-            try db.execute(sql: "DELETE FROM authFailure WHERE expiresAt <= ?", arguments: [now.timeIntervalSince1970])
+            try db.run(sql: "DELETE FROM authFailure WHERE expiresAt <= ?", arguments: [now.timeIntervalSince1970])
             return deleted
         }
     }
@@ -60,10 +59,8 @@ extension SQLiteStateStore {
         while true {
             attempt += 1
             let value = request.makeToken(request.token ?? .generate(), now: now)
-            // An expired token that was not swept yet must not block its id (TokenCleaner would have removed it).
-            try expireTokens(db, now: now, id: value.id)
             do {
-                try db.execute(
+                try db.run(
                     sql: """
                         INSERT INTO bootstrapToken
                             (id, secretMAC, sealedSecret, description, usages, groups, createdAt, expiresAt, maxUses, usesLeft)
@@ -75,6 +72,8 @@ extension SQLiteStateStore {
                         now.timeIntervalSince1970, value.expires?.timeIntervalSince1970, value.maxUses, value.usesLeft,
                     ])
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+                // An expired token that was not swept yet must not block its id (TokenCleaner would have removed it).
+                if try expireTokens(db, now: now, id: value.id) > 0 && attempt < 5 { continue }
                 // A generated id collided (about 1 in 2 billion per existing token): draw again.
                 if request.token == nil && attempt < 5 { continue }
                 throw StoreError.tokenAlreadyExists(id: value.id)
@@ -93,7 +92,7 @@ extension SQLiteStateStore {
     /// Deletes expired tokens (all, or one id, or those matching `condition`), auditing each; returns the count.
     ///
     /// One INSERT…SELECT for the audit trail and one DELETE, both on the `expiresAt` index, so 100,000 expired
-    /// tokens go in well under a second. Uploads bound to the tokens are deleted by `ON DELETE CASCADE`.
+    /// tokens go in well under a second; uploads bound to the tokens go with them.
     @discardableResult
     func expireTokens(_ db: Database, now: Date, id: String? = nil, condition: String? = nil, arguments: StatementArguments = []) throws -> Int {
         var sql = "expiresAt IS NOT NULL AND expiresAt <= ?"
@@ -106,15 +105,26 @@ extension SQLiteStateStore {
             sql += " AND \(condition)"
             args += arguments
         }
-        try db.execute(
+        try db.run(
             sql: """
                 INSERT INTO auditEvent (time, actor, action, tokenId, detail)
                 SELECT ?, 'token-cleaner', ?, id, 'expired at ' || strftime('%Y-%m-%dT%H:%M:%SZ', expiresAt, 'unixepoch')
                 FROM bootstrapToken WHERE \(sql)
                 """,
             arguments: [now.timeIntervalSince1970, AuditEvent.Action.tokenExpired.rawValue] + args)
-        try db.execute(sql: "DELETE FROM bootstrapToken WHERE \(sql)", arguments: args)
-        return db.changesCount
+        return try deleteTokens(db, where: sql, arguments: args)
+    }
+
+    /// Deletes the tokens matching `condition` and the uploads bound to them (blobs go by cascade); returns the count.
+    @discardableResult
+    func deleteTokens(_ db: Database, where condition: String, arguments: StatementArguments) throws -> Int {
+        try db.run(sql: "DELETE FROM bootstrapToken WHERE \(condition)", arguments: arguments)
+        let deleted = db.changesCount
+        if deleted > 0 {
+            // The upload table holds a handful of rows, so finding the orphans is a short scan of PK probes.
+            try db.run(sql: "DELETE FROM upload WHERE tokenId NOT IN (SELECT id FROM bootstrapToken)")
+        }
+        return deleted
     }
 
     func decodeToken(_ row: Row) throws -> BootstrapToken {

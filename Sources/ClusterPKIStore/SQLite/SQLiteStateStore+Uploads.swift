@@ -12,19 +12,19 @@ extension SQLiteStateStore {
         }
         return try await write { db in
             if let previous = try String.fetchOne(db, sql: "SELECT tokenId FROM upload WHERE name = ?", arguments: [name]) {
-                // Deleting the old proxy token cascades to the old upload and its blobs.
-                try db.execute(sql: "DELETE FROM bootstrapToken WHERE id = ?", arguments: [previous])
+                try deleteTokens(db, where: "id = ?", arguments: [previous])
+                try db.run(sql: "DELETE FROM upload WHERE name = ?", arguments: [name])
                 try appendAudit(
                     AuditEvent(time: now, actor: actor, action: .tokenDeleted, tokenID: previous, detail: "replaced upload \(name)"),
                     db: db)
             }
             let request = TokenRequest(ttl: ttl, usages: [], groups: [], description: Upload.proxyTokenDescription)
             let proxy = try insertToken(request, actor: actor, now: now, db: db)
-            try db.execute(
+            try db.run(
                 sql: "INSERT INTO upload (name, tokenId, createdAt) VALUES (?, ?, ?)",
                 arguments: [name, proxy.id, now.timeIntervalSince1970])
             for (key, value) in blobs {
-                try db.execute(
+                try db.run(
                     sql: "INSERT INTO uploadBlob (uploadName, key, value) VALUES (?, ?, ?)", arguments: [name, key, value])
             }
             try appendAudit(
@@ -68,7 +68,7 @@ extension SQLiteStateStore {
             guard let tokenID = try String.fetchOne(db, sql: "SELECT tokenId FROM upload WHERE name = ?", arguments: [name]) else {
                 throw StoreError.uploadNotFound(name: name)
             }
-            try db.execute(sql: "DELETE FROM bootstrapToken WHERE id = ?", arguments: [tokenID])
+            try deleteTokens(db, where: "id = ?", arguments: [tokenID])
             try appendAudit(AuditEvent(time: now, actor: actor, action: .uploadDeleted, tokenID: tokenID, detail: name), db: db)
         }
     }
