@@ -20,8 +20,12 @@ struct TokenBenchmarkTests {
         }
         let insertTime = clock.now - insertStart
 
+        if ProcessInfo.processInfo.environment["CLUSTERPKI_BENCH_NO_CHECKPOINT"] == "1" {
+            // Diagnostic: tells WAL checkpoint stalls apart from other latency.
+            try await store.pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+        }
         var samples: [Duration] = []
-        for token in tokens.shuffled().prefix(2000) {
+        for token in tokens.shuffled().prefix(5000) {
             let start = clock.now
             _ = try await store.authenticate(token.token, client: "bench", policy: .default, now: referenceNow)
             samples.append(clock.now - start)
@@ -35,6 +39,8 @@ struct TokenBenchmarkTests {
         let sweepTime = clock.now - sweepStart
         #expect(swept == count)
         #expect(try rawCount(store.path, "SELECT count(*) FROM bootstrapToken") == 0)
+        let slow = samples.filter { $0 > .milliseconds(1) }.count
+        print("BENCH p90=\(samples[samples.count * 9 / 10]) p999=\(samples[samples.count * 999 / 1000]) over1ms=\(slow)/\(samples.count)")
         print("BENCH tokens=\(count) insert=\(insertTime) auth p50=\(p50) p99=\(p99) sweep=\(sweepTime)")
     }
 }
