@@ -24,6 +24,8 @@ public enum StoreError: Error, Equatable, Sendable {
 
     // Uploads and ledger.
     case uploadNotFound(name: String)
+    case certificateRequestAlreadyExists(name: String)
+    case certificateRequestNotFound(name: String)
     case credentialAlreadyRecorded(serial: String)
     case credentialNotFound(serial: String)
     case noCredentialsForClient(name: String)
@@ -75,6 +77,10 @@ public enum StoreError: Error, Equatable, Sendable {
             return "too many failed authentication attempts; retry after \(Int(retryAfter.rounded(.up)))s"
         case .uploadNotFound(let name):
             return "the upload \(goQuote(name)) was not found; it might have expired. Run `clusterpki upload-certs` on a control plane to create a new one"
+        case .certificateRequestAlreadyExists(let name):
+            return "certificatesigningrequests.certificates.k8s.io \(goQuote(name)) already exists"
+        case .certificateRequestNotFound(let name):
+            return "certificatesigningrequests.certificates.k8s.io \(goQuote(name)) not found"
         case .credentialAlreadyRecorded(let serial):
             return "a credential with serial \(serial) is already recorded; a serial number must never be reused, issue the certificate again"
         case .credentialNotFound(let serial):

@@ -14,6 +14,10 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         case uploadDeleted = "upload.delete"
         case credentialRecorded = "credential.record"
         case credentialRevoked = "credential.revoke"
+        case uploadFetched = "upload.fetch"
+        case certificateRequestApproved = "csr.approve"
+        case certificateRequestDenied = "csr.deny"
+        case nodeRecorded = "node.record"
     }
 
     /// Row id, increasing with time; `nil` before the event is stored.

@@ -11,6 +11,9 @@ enum Migrations {
         migrator.registerMigration("v1-tokens-uploads-audit-ledger", foreignKeyChecks: .immediate) { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2-certificateRequests-nodes-uploadFetches", foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }()
 
@@ -80,5 +83,26 @@ enum Migrations {
             revokedBy TEXT
         ) WITHOUT ROWID;
         CREATE INDEX credentialOnCommonName ON credential(commonName);
+        """
+
+    // Added by the join endpoint (`clusterpki serve`): CertificateSigningRequests as the served JSON object (the
+    // server owns its shape), the names and addresses recorded for each node when its client certificate was
+    // approved (kubelet-serving approval checks SANs against them), and a fetch counter per upload.
+    static let v2 = """
+        CREATE TABLE certificateRequest (
+            name TEXT PRIMARY KEY NOT NULL,
+            resourceVersion INTEGER NOT NULL,
+            createdAt REAL NOT NULL,
+            requester TEXT NOT NULL,
+            object BLOB NOT NULL
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX certificateRequestOnResourceVersion ON certificateRequest(resourceVersion);
+        CREATE TABLE node (
+            name TEXT PRIMARY KEY NOT NULL,
+            addresses TEXT NOT NULL DEFAULT '',
+            recordedAt REAL NOT NULL,
+            recordedBy TEXT NOT NULL
+        ) WITHOUT ROWID;
+        ALTER TABLE upload ADD COLUMN fetches INTEGER NOT NULL DEFAULT 0;
         """
 }
