@@ -19,11 +19,19 @@ trap cleanup EXIT
 
 passed=0 failed=0
 ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "FAIL - $1"; [ -s "$work/last.log" ] && sed 's/^/    /' "$work/last.log" | tail -n 15; true; }
-# check DESCRIPTION COMMAND...: passes when the command succeeds.
-check() { local d=$1; shift; if "$@" >"$work/last.log" 2>&1; then ok "$d"; else not_ok "$d"; fi; }
+not_ok() { failed=$((failed + 1)); echo "FAIL - $1"; [ -s "$work/run.log" ] && sed 's/^/    /' "$work/run.log" | tail -n 15; true; }
+# check DESCRIPTION COMMAND...: passes when the command succeeds; its output is kept in $work/last.log.
+check() {
+    local d=$1; shift
+    if "$@" >"$work/run.log" 2>&1; then ok "$d"; else not_ok "$d"; fi
+    cp "$work/run.log" "$work/last.log"
+}
 # refute DESCRIPTION COMMAND...: passes when the command fails.
-refute() { local d=$1; shift; if "$@" >"$work/last.log" 2>&1; then not_ok "$d (unexpectedly succeeded)"; else ok "$d"; fi; }
+refute() {
+    local d=$1; shift
+    if "$@" >"$work/run.log" 2>&1; then not_ok "$d (unexpectedly succeeded)"; else ok "$d"; fi
+    cp "$work/run.log" "$work/last.log"
+}
 
 kubectl_() { kubectl --cache-dir "$work/kcache" "$@" </dev/null; }
 k8s=$work/kubernetes
@@ -58,7 +66,7 @@ extract() {  # extract KUBECONFIG PREFIX: writes PREFIX.crt and PREFIX.key from 
     kubectl_ --kubeconfig "$1" config view --raw --minify -o jsonpath='{.users[0].user.client-key-data}' | base64 -d >"$2.key"
 }
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-openssl s_server -accept "127.0.0.1:$port" -Verify 1 -CAfile "$k8s/pki/ca.crt" -cert "$k8s/pki/apiserver.crt" \
+openssl s_server -accept "127.0.0.1:$port" -Verify 1 -verify_return_error -CAfile "$k8s/pki/ca.crt" -cert "$k8s/pki/apiserver.crt" \
     -key "$k8s/pki/apiserver.key" -www </dev/null >"$work/s_server.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
@@ -71,6 +79,7 @@ for f in "${files[@]}"; do
 done
 extract "$other/admin.conf" "$work/foreign"
 refute "mTLS handshake fails for a client certificate of another CA" handshake "$work/foreign"
+check "the server rejected it as an unknown CA" grep -qi "unknown ca" "$work/last.log"
 
 # --- kubeconfig user and the ledger ---------------------------------------------------------------------------------
 user=(--kubernetes-dir "$k8s" "${flags[@]}" --db "$db")

@@ -64,7 +64,7 @@ public struct UserCredentialMinter: Sendable {
             context.clientRequest(commonName: request.clientName, organizations: request.organizations, key: key, notAfter: notAfter),
             publicKey: key.publicKey)
         var warnings: [String] = []
-        if certificate.notValidAfter < notAfter {
+        if notAfter > authority.certificate.notValidAfter {
             warnings.append("[kubeconfig] WARNING: the credential would outlive the CA; its NotAfter is capped at the CA's \(certificate.notValidAfter.formatted(.iso8601))")
         }
         let record = try LedgerRecord(certificate: certificate, created: context.now, actor: actor)
