@@ -17,10 +17,6 @@ public enum KubeconfigError: Error, Equatable, Sendable {
     case validityAboveMaximum(requested: String, maximum: String)
     case missingEmbeddedData(path: String, field: String)
     case cannotEditInPlace(path: String, field: String, reason: String)
-    case invalidSerial(String)
-    case credentialNotFound(serial: String)
-    case noCredentialsForClient(name: String)
-    case ledger(path: String, detail: String)
 
     public var message: String {
         switch self {
@@ -54,14 +50,6 @@ public enum KubeconfigError: Error, Equatable, Sendable {
             return "\(path) does not have an embedded \(field) for its current context; it cannot be renewed by clusterpki (regenerate it with `clusterpki kubeconfig generate`)"
         case .cannotEditInPlace(let path, let field, let reason):
             return "cannot replace \(field) in \(path) in place (\(reason)); rewrite the value on a single line, or move the file away and run `clusterpki kubeconfig generate`"
-        case .invalidSerial(let value):
-            return "\"\(value)\" is not a certificate serial number; pass the hexadecimal serial shown by `clusterpki kubeconfig list`"
-        case .credentialNotFound(let serial):
-            return "no credential with serial \(serial) in the ledger; see `clusterpki kubeconfig list`"
-        case .noCredentialsForClient(let name):
-            return "no credential for client \"\(name)\" in the ledger; see `clusterpki kubeconfig list`"
-        case .ledger(let path, let detail):
-            return "the credential ledger \(path) cannot be used (\(detail)); check the --db path and its permissions"
         }
     }
 }

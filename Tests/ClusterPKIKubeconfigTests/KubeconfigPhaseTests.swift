@@ -146,4 +146,14 @@ import X509
             try await KubeconfigPhase(context: cluster.context).generate(["bootstrap"])
         }
     }
+
+    @Test(arguments: ["kubeadm", "hardened"])
+    func everyShippedPolicyDescribesTheFiveFiles(_ name: String) throws {
+        let url = TestCluster.policyURL.deletingLastPathComponent().appendingPathComponent("\(name).yaml")
+        let cluster = try TestCluster()
+        let context = TreeContext(policy: try PKIPolicy(contentsOf: url), settings: cluster.settings)
+        #expect(try context.kubeconfigSpecs().map(\.file) == Self.identities.map(\.file))
+        #expect(try context.kubeconfigSpecs().map(\.commonName) == Self.identities.map(\.commonName))
+        #expect(context.kubeconfigCredentials.map(\.name) == ["admin.conf", "super-admin.conf", "controller-manager.conf", "scheduler.conf"])
+    }
 }

@@ -1,4 +1,5 @@
 import ClusterPKICore
+import ClusterPKIStore
 import Foundation
 import Testing
 import X509
@@ -70,7 +71,7 @@ import X509
             ledger: ledger, actor: "root")
         try FileManager.default.createDirectory(at: cluster.kubernetesDir, withIntermediateDirectories: true)
         try minted.yaml.write(to: cluster.url("super-admin.conf"), atomically: true, encoding: .utf8)
-        _ = try await ledger.revoke(serial: try #require(minted.record?.serial), actor: "root", now: Date())
+        _ = try await ledger.revokeCredential(serial: try #require(minted.record?.serial), actor: "root", now: Date())
 
         let renewer = Renewer(context: cluster.context, credentials: cluster.context.kubeconfigCredentials) { try await ledger.renewalRefusal($0) }
         let report = try await renewer.renew(["super-admin.conf"])

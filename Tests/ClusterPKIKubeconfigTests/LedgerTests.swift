@@ -1,56 +1,46 @@
 import ClusterPKICore
+import ClusterPKIStore
 import Foundation
 import Testing
 @testable import ClusterPKIKubeconfig
 
+/// The kubeconfig side of the ledger: records of minted certificates, revocation checks, the listing.
+/// (The store's own behaviour is tested in ClusterPKIStoreTests.)
 @Suite struct LedgerTests {
-    static func record(_ serial: String, _ name: String, created: TimeInterval) throws -> LedgerRecord {
-        try LedgerRecord(serial: serial, commonName: name, organizations: ["dev"], notAfter: Date(timeIntervalSince1970: created + 86400),
-                         created: Date(timeIntervalSince1970: created), actor: "alice")
+    static func record(_ serial: String, _ name: String, created: TimeInterval) throws -> IssuedCredential {
+        try IssuedCredential(serial: serial, commonName: name, organizations: ["dev"], notAfter: Date(timeIntervalSince1970: created + 86400),
+                             created: Date(timeIntervalSince1970: created), actor: "alice")
     }
 
-    @Test func recordsAndListsOldestFirst() async throws {
+    @Test func revokedCertificatesAreReportedAndRefusedForRenewal() async throws {
         let cluster = try TestCluster()
+        try await cluster.makeCertificates()
         let ledger = try cluster.ledger()
-        try await ledger.record(Self.record("0B", "bob", created: 2))
-        try await ledger.record(Self.record("0a", "amy", created: 1))
-        let listed = try await ledger.list()
-        #expect(listed.map(\.serial) == ["a", "b"])
-        #expect(listed[0].organizations == ["dev"] && listed[0].actor == "alice" && !listed[0].isRevoked)
-        // Reopening the same file keeps the records (migrations run once).
-        #expect(try await cluster.ledger().list().count == 2)
+        let minter = UserCredentialMinter(context: cluster.context)
+        let kept = try await minter.mint(UserCredentialRequest(clientName: "amy"), ledger: ledger, actor: "root")
+        let revoked = try await minter.mint(UserCredentialRequest(clientName: "bob"), ledger: ledger, actor: "root")
+        let keptCertificate = try KubeconfigDocument(text: kept.yaml, path: "amy").clientCertificate()
+        let revokedCertificate = try KubeconfigDocument(text: revoked.yaml, path: "bob").clientCertificate()
+        #expect(try await ledger.isRevoked(revokedCertificate) == false)
+
+        _ = try await ledger.revokeCredentials(clientName: "bob", actor: "root", now: Date())
+        #expect(try await ledger.isRevoked(revokedCertificate))
+        #expect(try await ledger.isRevoked(keptCertificate) == false)
+        #expect(try await ledger.renewalRefusal(keptCertificate) == nil)
+        #expect(try await ledger.renewalRefusal(revokedCertificate)?.contains("revoked in the credential ledger") == true)
     }
 
-    @Test func revokesBySerialInAnySpelling() async throws {
+    @Test func recordComesFromTheCertificate() async throws {
         let cluster = try TestCluster()
-        let ledger = try cluster.ledger()
-        try await ledger.record(Self.record("1a2b", "bob", created: 1))
-        #expect(try await ledger.isRevoked(serial: "1a2b") == false)
-        let revoked = try await ledger.revoke(serial: "00:1A:2B", actor: "root", now: Date(timeIntervalSince1970: 50))
-        #expect(revoked.revoked == Date(timeIntervalSince1970: 50) && revoked.revokedBy == "root")
-        #expect(try await ledger.isRevoked(serial: "1A2B"))
-        let again = try await ledger.revoke(serial: "1a2b", actor: "other", now: Date(timeIntervalSince1970: 99))
-        #expect(again.revokedBy == "root")
-        #expect(try await ledger.isRevoked(serial: "ffff") == false)
-    }
-
-    @Test func revokesEveryCredentialOfAClient() async throws {
-        let cluster = try TestCluster()
-        let ledger = try cluster.ledger()
-        try await ledger.record(Self.record("1", "bob", created: 1))
-        try await ledger.record(Self.record("2", "bob", created: 2))
-        try await ledger.record(Self.record("3", "amy", created: 3))
-        let revoked = try await ledger.revoke(clientName: "bob", actor: "root", now: Date())
-        #expect(revoked.map(\.serial) == ["1", "2"])
-        #expect(try await ledger.list().map(\.isRevoked) == [true, true, false])
-    }
-
-    @Test func unknownSerialOrClientIsAnError() async throws {
-        let cluster = try TestCluster()
-        let ledger = try cluster.ledger()
-        await #expect(throws: KubeconfigError.credentialNotFound(serial: "abc")) { try await ledger.revoke(serial: "0abc", actor: "r", now: Date()) }
-        await #expect(throws: KubeconfigError.noCredentialsForClient(name: "nobody")) { try await ledger.revoke(clientName: "nobody", actor: "r", now: Date()) }
-        await #expect(throws: KubeconfigError.invalidSerial("xyz")) { try await ledger.isRevoked(serial: "xyz") }
+        try await cluster.makeCertificates()
+        let minted = try await UserCredentialMinter(context: cluster.context)
+            .mint(UserCredentialRequest(clientName: "carol", organizations: ["dev"]), ledger: try cluster.ledger(), actor: "sudoer")
+        let certificate = try KubeconfigDocument(text: minted.yaml, path: "carol").clientCertificate()
+        let record = try #require(minted.record)
+        #expect(record.serial == IssuedCredential.serial(of: certificate))
+        #expect(!record.serial.hasPrefix("0") && record.serial == record.serial.lowercased())
+        #expect(record.notAfter == certificate.notValidAfter)
+        #expect(record.commonName == "carol" && record.organizations == ["dev"] && record.actor == "sudoer")
     }
 
     @Test func listingShowsStatus() throws {
@@ -68,6 +58,6 @@ import Testing
     @Test func actorPrefersSudoUser() {
         #expect(LedgerActor.current(environment: ["SUDO_USER": "alice", "USER": "root"]) == "alice")
         #expect(LedgerActor.current(environment: ["USER": "bob"]) == "bob")
-        #expect(LedgerActor.current(environment: [:]).hasPrefix("uid:"))
+        #expect(LedgerActor.current(environment: [:]).hasPrefix("uid "))
     }
 }

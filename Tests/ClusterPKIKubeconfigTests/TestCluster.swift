@@ -1,4 +1,5 @@
 import ClusterPKICore
+import ClusterPKIStore
 import Foundation
 import Testing
 import X509
@@ -9,6 +10,7 @@ final class TestCluster: @unchecked Sendable {
     let root: URL
     var settings: ClusterSettings
     let policy: PKIPolicy
+    let storeKey = StoreKey.random()
 
     static let policyURL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -41,8 +43,9 @@ final class TestCluster: @unchecked Sendable {
         return self
     }
 
-    func ledger() throws -> SQLiteCredentialLedger {
-        try SQLiteCredentialLedger(path: root.appendingPathComponent("state/state.db").path)
+    /// The state store (and its credential ledger) in this cluster's directory.
+    func ledger() throws -> SQLiteStateStore {
+        try SQLiteStateStore(path: root.appendingPathComponent("state/state.db").path, storeKey: storeKey)
     }
 
     func caPEM() throws -> String {

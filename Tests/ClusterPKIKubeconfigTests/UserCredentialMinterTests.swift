@@ -1,4 +1,5 @@
 import ClusterPKICore
+import ClusterPKIStore
 import Foundation
 import Testing
 import X509
@@ -22,8 +23,8 @@ import X509
         #expect(abs(certificate.notValidAfter.timeIntervalSince(Date()) - 24 * 3600) < 30)
 
         let record = try #require(minted.record)
-        #expect(record.serial == LedgerRecord.serial(of: certificate))
-        #expect(try await ledger.list().map(\.serial) == [record.serial])
+        #expect(record.serial == IssuedCredential.serial(of: certificate))
+        #expect(try await ledger.credentials().map(\.serial) == [record.serial])
         #expect(record.actor == "root" && record.commonName == "alice" && record.organizations == ["dev", "ops"])
     }
 
@@ -31,7 +32,7 @@ import X509
         let cluster = try TestCluster()
         try await cluster.makeCertificates()
         let minted = try await UserCredentialMinter(context: cluster.context).mint(
-            UserCredentialRequest(clientName: "bob", validity: try GoDuration(parsing: "2h"), server: "https://127.0.0.1:7443"),
+            UserCredentialRequest(clientName: "bob", validity: try ClusterPKICore.GoDuration(parsing: "2h"), server: "https://127.0.0.1:7443"),
             ledger: try cluster.ledger(), actor: "x")
         let record = try #require(minted.record)
         #expect(abs(record.notAfter.timeIntervalSince(Date()) - 7200) < 30)
@@ -47,15 +48,15 @@ import X509
         let config = try KubeConfig(yaml: minted.yaml, path: "")
         #expect(config.users == [.init(name: "ci", user: .init(token: "abcdef.0123456789abcdef"))])
         #expect(minted.record == nil)
-        #expect(try await ledger.list().isEmpty)
+        #expect(try await ledger.credentials().isEmpty)
     }
 
     static let refusals: [(UserCredentialRequest, KubeconfigError)] = [
         (UserCredentialRequest(clientName: "  "), .emptyClientName),
         (UserCredentialRequest(clientName: "eve", organizations: ["system:masters"]), .privilegedOrganization("system:masters")),
         (UserCredentialRequest(clientName: "eve", organizations: ["dev", ""]), .emptyOrganization),
-        (UserCredentialRequest(clientName: "eve", validity: GoDuration(seconds: 8761 * 3600)), .validityAboveMaximum(requested: "8761h0m0s", maximum: "8760h0m0s")),
-        (UserCredentialRequest(clientName: "eve", validity: GoDuration(seconds: 0)), .nonPositiveValidity("0s")),
+        (UserCredentialRequest(clientName: "eve", validity: ClusterPKICore.GoDuration(seconds: 8761 * 3600)), .validityAboveMaximum(requested: "8761h0m0s", maximum: "8760h0m0s")),
+        (UserCredentialRequest(clientName: "eve", validity: ClusterPKICore.GoDuration(seconds: 0)), .nonPositiveValidity("0s")),
         (UserCredentialRequest(clientName: "eve", token: ""), .emptyToken),
         (UserCredentialRequest(clientName: "eve", organizations: ["dev"], token: "abcdef.0123456789abcdef"), .organizationsWithToken),
     ]
@@ -68,7 +69,7 @@ import X509
         await #expect(throws: expected) {
             try await UserCredentialMinter(context: cluster.context).mint(request, ledger: ledger, actor: "x")
         }
-        #expect(try await ledger.list().isEmpty)
+        #expect(try await ledger.credentials().isEmpty)
     }
 
     @Test func superuserNeedsExplicitPermission() async throws {

@@ -92,9 +92,9 @@ check "alice's certificate is valid for the policy default (24h)" \
 refute "system:masters is refused without --allow-superuser" "$CLUSTERPKI" kubeconfig user --client-name mallory --org system:masters "${user[@]}"
 refute "a validity above the policy maximum is refused" "$CLUSTERPKI" kubeconfig user --client-name bob --validity-period 9000h "${user[@]}"
 refute "an empty client name is refused" "$CLUSTERPKI" kubeconfig user --client-name "" "${user[@]}"
-check "kubeconfig list shows alice" bash -c "'$CLUSTERPKI' kubeconfig list --db '$db' | grep -q ' alice '"
+check "kubeconfig list shows alice" bash -c "'$CLUSTERPKI' kubeconfig list --kubernetes-dir '$k8s' --db '$db' | grep -q ' alice '"
 serial=$(openssl x509 -in "$work/alice.crt" -noout -serial | cut -d= -f2)
-check "kubeconfig list -o json carries the serial" bash -c "'$CLUSTERPKI' kubeconfig list -o json --db '$db' | grep -qi '\"serial\" : \"${serial#0}\"'"
+check "kubeconfig list -o json carries the serial" bash -c "'$CLUSTERPKI' kubeconfig list -o json --kubernetes-dir '$k8s' --db '$db' | grep -qi '\"serial\" : \"${serial#0}\"'"
 
 # A super-admin credential recorded in the ledger, then revoked: certs renew must refuse it.
 cp "$k8s/super-admin.conf" "$work/super-admin.generated"
@@ -102,13 +102,13 @@ check "kubeconfig user --allow-superuser mints a system:masters credential" \
     bash -c "'$CLUSTERPKI' kubeconfig user --client-name kubernetes-super-admin --org system:masters --allow-superuser ${user[*]} >'$k8s/super-admin.conf'"
 extract "$k8s/super-admin.conf" "$work/super"
 super_serial=$(openssl x509 -in "$work/super.crt" -noout -serial | cut -d= -f2)
-check "kubeconfig revoke SERIAL" "$CLUSTERPKI" kubeconfig revoke "$super_serial" --db "$db"
+check "kubeconfig revoke SERIAL" "$CLUSTERPKI" kubeconfig revoke "$super_serial" --kubernetes-dir "$k8s" --db "$db"
 cp "$k8s/super-admin.conf" "$work/super-admin.before"
 check "certs renew runs" bash -c "'$CLUSTERPKI' certs renew super-admin.conf --kubernetes-dir '$k8s' --db '$db' >'$work/renew-super.log'"
 check "certs renew refuses the revoked credential" grep -q "super-admin.conf was not renewed: .*revoked" "$work/renew-super.log"
 check "the revoked credential's file is unchanged" cmp "$work/super-admin.before" "$k8s/super-admin.conf"
-check "kubeconfig revoke --client-name" "$CLUSTERPKI" kubeconfig revoke --client-name alice --db "$db"
-check "kubeconfig list shows both revoked" bash -c "[ \$('$CLUSTERPKI' kubeconfig list --db '$db' | grep -c revoked) = 2 ]"
+check "kubeconfig revoke --client-name" "$CLUSTERPKI" kubeconfig revoke --client-name alice --kubernetes-dir "$k8s" --db "$db"
+check "kubeconfig list shows both revoked" bash -c "[ \$('$CLUSTERPKI' kubeconfig list --kubernetes-dir '$k8s' --db '$db' | grep -c revoked) = 2 ]"
 cp "$work/super-admin.generated" "$k8s/super-admin.conf"
 
 # --- check-expiration and renew ----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterPKICore
 import ClusterPKIKubeconfig
+import ClusterPKIStore
 import Foundation
 
 struct KubeconfigCommand: AsyncParsableCommand {
@@ -10,18 +11,18 @@ struct KubeconfigCommand: AsyncParsableCommand {
         subcommands: [KubeconfigGenerate.self, KubeconfigUser.self, KubeconfigList.self, KubeconfigRevoke.self])
 }
 
-/// Where the credential ledger lives.
+/// Where the credential ledger lives: the state database, with its key in the certificate directory.
 struct LedgerOptions: ParsableArguments {
     @Option(help: "The clusterpki state database holding the credential ledger.")
     var db = "/var/lib/clusterpki/state.db"
 
-    func open() throws -> any ClientCredentialLedger {
-        try SQLiteCredentialLedger(path: db)
+    func open(certificatesDir: URL) throws -> SQLiteStateStore {
+        try SQLiteStateStore(path: db, storeKey: try StoreKey.loadOrCreate(at: certificatesDir.appendingPathComponent(StoreKey.defaultFileName)))
     }
 
-    /// The ledger if its database exists (a missing ledger has revoked nothing).
-    func openIfPresent() throws -> (any ClientCredentialLedger)? {
-        try SQLiteCredentialLedger.openIfPresent(path: db)
+    /// The ledger if its database exists (a missing ledger has revoked nothing, and is not created).
+    func openIfPresent(certificatesDir: URL) throws -> SQLiteStateStore? {
+        FileManager.default.fileExists(atPath: db) ? try open(certificatesDir: certificatesDir) : nil
     }
 }
 
@@ -74,7 +75,7 @@ struct KubeconfigUser: AsyncParsableCommand {
         let request = UserCredentialRequest(
             clientName: clientName,
             organizations: org.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces) } },
-            validity: try validityPeriod.map { try GoDuration(parsing: $0, field: "--validity-period") },
+            validity: try validityPeriod.map { try ClusterPKICore.GoDuration(parsing: $0, field: "--validity-period") },
             server: server, token: token, allowSuperuser: allowSuperuser)
         let minter = UserCredentialMinter(context: context)
         _ = try minter.validate(request)  // bad input fails before the ledger is opened
@@ -82,7 +83,8 @@ struct KubeconfigUser: AsyncParsableCommand {
         if request.token != nil {
             result = try await minter.mintToken(request)
         } else {
-            result = try await minter.mint(request, ledger: try ledger.open(), actor: LedgerActor.current())
+            result = try await minter.mint(request, ledger: try ledger.open(certificatesDir: context.settings.certificatesDir),
+                                           actor: LedgerActor.current())
         }
         result.warnings.forEach(Console.warn)
         if let record = result.record {
@@ -101,13 +103,14 @@ struct KubeconfigList: AsyncParsableCommand {
     var output = "text"
 
     @OptionGroup var ledger: LedgerOptions
+    @OptionGroup var directories: DirectoryOptions
 
     func validate() throws {
         guard ["text", "json"].contains(output) else { throw ValidationError("--output must be text or json") }
     }
 
     func run() async throws {
-        let records = try await ledger.openIfPresent()?.list() ?? []
+        let records = try await ledger.openIfPresent(certificatesDir: try directories.settings().certificatesDir)?.credentials() ?? []
         print(output == "json" ? try LedgerListing.json(records) : LedgerListing.text(records, now: Date()), terminator: "")
     }
 }
@@ -124,6 +127,7 @@ struct KubeconfigRevoke: AsyncParsableCommand {
     var clientName: String?
 
     @OptionGroup var ledger: LedgerOptions
+    @OptionGroup var directories: DirectoryOptions
 
     func validate() throws {
         guard (serial == nil) != (clientName == nil) else {
@@ -133,16 +137,16 @@ struct KubeconfigRevoke: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let ledger = try ledger.openIfPresent() else {
-            if let serial { throw KubeconfigError.credentialNotFound(serial: try LedgerRecord.normalizeSerial(serial)) }
-            throw KubeconfigError.noCredentialsForClient(name: clientName ?? "")
+        guard let ledger = try ledger.openIfPresent(certificatesDir: try directories.settings().certificatesDir) else {
+            if let serial { throw StoreError.credentialNotFound(serial: try IssuedCredential.normalizeSerial(serial)) }
+            throw StoreError.noCredentialsForClient(name: clientName ?? "")
         }
         let actor = LedgerActor.current(), now = Date()
-        let records: [LedgerRecord]
+        let records: [IssuedCredential]
         if let serial {
-            records = [try await ledger.revoke(serial: serial, actor: actor, now: now)]
+            records = [try await ledger.revokeCredential(serial: serial, actor: actor, now: now)]
         } else {
-            records = try await ledger.revoke(clientName: clientName!, actor: actor, now: now)
+            records = try await ledger.revokeCredentials(clientName: clientName!, actor: actor, now: now)
         }
         for record in records {
             print("[kubeconfig] Revoked credential \(record.serial) (CN=\(record.commonName), O=\(record.organizations.joined(separator: ",")))")

@@ -1,9 +1,10 @@
 import ClusterPKICore
+import ClusterPKIStore
 import Foundation
 
 /// `kubeconfig list` output: a table or JSON.
 public enum LedgerListing {
-    public static func text(_ records: [LedgerRecord], now: Date) -> String {
+    public static func text(_ records: [IssuedCredential], now: Date) -> String {
         var rows = [["SERIAL", "CLIENT NAME", "ORGANIZATIONS", "EXPIRES", "CREATED BY", "STATUS"]]
         for record in records {
             let status: String
@@ -20,11 +21,11 @@ public enum LedgerListing {
         return TabWriter.render(rows)
     }
 
-    public static func json(_ records: [LedgerRecord]) throws -> String {
+    public static func json(_ records: [IssuedCredential]) throws -> String {
         struct List: Encodable {
             var apiVersion = "clusterpki.io/v1alpha1"
             var kind = "CredentialList"
-            var items: [LedgerRecord]
+            var items: [IssuedCredential]
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

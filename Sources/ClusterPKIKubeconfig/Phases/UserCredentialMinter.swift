@@ -1,9 +1,10 @@
 import ClusterPKICore
+import ClusterPKIStore
 import Foundation
 import X509
 
 /// Phase `kubeconfig user`: a kubeconfig for a person, printed rather than written (spec 2.4).
-/// Inputs: ``TreeContext``, a ``UserCredentialRequest``, a ``ClientCredentialLedger``. Outputs: the YAML, after the
+/// Inputs: ``TreeContext``, a ``UserCredentialRequest``, a ``CredentialLedger``. Outputs: the YAML, after the
 /// certificate is recorded in the ledger.
 ///
 /// Improvements on kubeadm: the validity defaults to the policy's (a day, not a year) and is capped, superuser
@@ -14,7 +15,7 @@ public struct UserCredentialMinter: Sendable {
     public init(context: TreeContext) { self.context = context }
 
     /// Checks the request against the policy and returns the validity to use; nothing is read or written.
-    public func validate(_ request: UserCredentialRequest) throws -> GoDuration {
+    public func validate(_ request: UserCredentialRequest) throws -> ClusterPKICore.GoDuration {
         guard !request.clientName.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw KubeconfigError.emptyClientName }
         if let token = request.token {
             guard !token.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw KubeconfigError.emptyToken }
@@ -47,7 +48,7 @@ public struct UserCredentialMinter: Sendable {
     }
 
     /// Mints the kubeconfig; a client certificate is recorded in `ledger` before it is returned.
-    public func mint(_ request: UserCredentialRequest, ledger: any ClientCredentialLedger, actor: String) async throws -> UserKubeconfig {
+    public func mint(_ request: UserCredentialRequest, ledger: some CredentialLedger, actor: String) async throws -> UserKubeconfig {
         let validity = try validate(request)
         let authority = try context.clusterAuthority()
         let caPEM = try PEMCertificates.encode([authority.certificate])
@@ -67,11 +68,11 @@ public struct UserCredentialMinter: Sendable {
         if notAfter > authority.certificate.notValidAfter {
             warnings.append("[kubeconfig] WARNING: the credential would outlive the CA; its NotAfter is capped at the CA's \(certificate.notValidAfter.formatted(.iso8601))")
         }
-        let record = try LedgerRecord(certificate: certificate, created: context.now, actor: actor)
+        let record = try IssuedCredential(certificate: certificate, created: context.now, actor: actor)
         let config = KubeConfig(clusterName: clusterName, server: server, caPEM: caPEM, userName: request.clientName,
                                 user: .certificate(pem: try PEMCertificates.encode([certificate]), keyPEM: try key.pemString()))
         let yaml = try config.yaml()
-        try await ledger.record(record)
+        try await ledger.recordCredential(record)
         return UserKubeconfig(yaml: yaml, record: record, warnings: warnings)
     }
 }

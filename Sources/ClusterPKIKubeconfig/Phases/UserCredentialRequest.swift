@@ -1,4 +1,5 @@
 import ClusterPKICore
+import ClusterPKIStore
 import Foundation
 
 /// What `kubeconfig user` was asked for.
@@ -6,7 +7,7 @@ public struct UserCredentialRequest: Sendable, Hashable {
     public var clientName: String
     public var organizations: [String]
     /// Nil means the policy's `userCredentials.defaultValidity`.
-    public var validity: GoDuration?
+    public var validity: ClusterPKICore.GoDuration?
     /// Nil means the control-plane endpoint.
     public var server: String?
     /// A token kubeconfig instead of a client certificate.
@@ -14,7 +15,7 @@ public struct UserCredentialRequest: Sendable, Hashable {
     /// Allows organizations the policy lists as privileged (e.g. `system:masters`).
     public var allowSuperuser: Bool
 
-    public init(clientName: String, organizations: [String] = [], validity: GoDuration? = nil, server: String? = nil,
+    public init(clientName: String, organizations: [String] = [], validity: ClusterPKICore.GoDuration? = nil, server: String? = nil,
                 token: String? = nil, allowSuperuser: Bool = false) {
         self.clientName = clientName
         self.organizations = organizations
@@ -29,7 +30,7 @@ public struct UserCredentialRequest: Sendable, Hashable {
 public struct UserKubeconfig: Sendable {
     public var yaml: String
     /// The ledger record of the client certificate (nil for a token kubeconfig).
-    public var record: LedgerRecord?
+    public var record: IssuedCredential?
     /// Lines for stderr, e.g. that NotAfter was capped at the CA's.
     public var warnings: [String]
 }
