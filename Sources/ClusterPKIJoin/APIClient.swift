@@ -47,7 +47,7 @@ struct APIClient: Sendable {
         }
         let response = try await client.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 8 << 20)
-        return Response(status: Int(response.status.code), body: Data(buffer: body))
+        return Response(status: Int(response.status.code), body: Data(body.readableBytesView))
     }
 
     /// The Kubernetes Status message of an error body, or the raw text.

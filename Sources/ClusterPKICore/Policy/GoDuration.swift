@@ -42,10 +42,22 @@ public struct GoDuration: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Go's canonical form, e.g. `8760h0m0s`.
     public var description: String {
         if seconds == 0 { return "0s" }
-        var value = Int(abs(seconds).rounded())
-        let hours = value / 3600
-        value %= 3600
-        let text = hours > 0 ? "\(hours)h\(value / 60)m\(value % 60)s" : (value >= 60 ? "\(value / 60)m\(value % 60)s" : "\(value)s")
+        let magnitude = abs(seconds)
+        let text: String
+        if magnitude < 1 {
+            let nanos = Int((magnitude * 1e9).rounded())
+            text = nanos % 1_000_000 == 0 ? "\(nanos / 1_000_000)ms" : (nanos % 1000 == 0 ? "\(nanos / 1000)µs" : "\(nanos)ns")
+        } else {
+            let whole = Int(magnitude)
+            let fraction = magnitude - Double(whole)
+            let hours = whole / 3600, minutes = (whole % 3600) / 60
+            var secondsText = "\(whole % 60)"
+            if fraction > 1e-9 {
+                let digits = String(format: "%.9f", fraction).dropFirst(1)  // ".500000000"
+                secondsText += String(digits.reversed().drop(while: { $0 == "0" }).reversed())
+            }
+            text = hours > 0 ? "\(hours)h\(minutes)m\(secondsText)s" : (minutes > 0 ? "\(minutes)m\(secondsText)s" : "\(secondsText)s")
+        }
         return seconds < 0 ? "-" + text : text
     }
 }

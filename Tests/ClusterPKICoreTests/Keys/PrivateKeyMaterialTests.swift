@@ -13,9 +13,7 @@ import X509
         #expect(pem.hasPrefix("-----BEGIN RSA PRIVATE KEY-----\n"))
         #expect(pem.contains("-----END RSA PRIVATE KEY-----\n"))
         // kubeadm (Go pem.EncodeToMemory) ends the block with exactly one newline, as the EC path here does.
-        withKnownIssue("RSA pemString() appends \"\\n\" to swift-crypto's pemRepresentation, which already ends with one") {
-            #expect(pem.hasSuffix("-----END RSA PRIVATE KEY-----\n") && !pem.hasSuffix("\n\n"))
-        }
+        #expect(pem.hasSuffix("-----END RSA PRIVATE KEY-----\n") && !pem.hasSuffix("\n\n"))
         let reread = try PrivateKeyMaterial(pemEncoded: pem, path: "rsa.key")
         #expect(reread.isRSA)
         #expect(reread.publicKey == key.publicKey)

@@ -55,9 +55,7 @@ import Testing
     func subSecondDescriptionRoundTrips(_ text: String) throws {
         let duration = try GoDuration(parsing: text)
         let reparsed = try GoDuration(parsing: duration.description)
-        withKnownIssue("GoDuration.description rounds to whole seconds") {
-            #expect(reparsed == duration, "\(text) is described as \(duration.description)")
-        }
+        #expect(reparsed == duration, "\(text) is described as \(duration.description)")
     }
 
     @Test func invalidDurationMessageNamesTheField() {

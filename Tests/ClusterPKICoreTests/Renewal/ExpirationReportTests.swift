@@ -92,9 +92,7 @@ import Testing
 
     /// apimachinery truncates with `int(d.Seconds())` before comparing with -1, so -1.5 s is still "0s".
     @Test func truncatesFractionalSecondsLikeGo() {
-        withKnownIssue("HumanDuration.short compares the Double with -1 before truncating; Go truncates first") {
-            #expect(HumanDuration.short(seconds: -1.5) == "0s")
-        }
+        #expect(HumanDuration.short(seconds: -1.5) == "0s")
     }
 }
 

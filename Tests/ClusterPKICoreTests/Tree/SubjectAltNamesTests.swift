@@ -136,18 +136,14 @@ import Testing
     @Test(arguments: ["lb_1.example.com:6443", "LB.Example.com:6443", "bad host:6443"])
     func controlPlaneEndpointHostMustBeIPOrDNSName(_ endpoint: String) {
         let settings = Self.settings { $0.controlPlaneEndpoint = endpoint }
-        withKnownIssue("splitHostPort does not validate the host (kubeadm ParseHostPort does); the bad host becomes a DNS SAN") {
-            #expect(throws: PKIError.invalidControlPlaneEndpoint(endpoint)) { try SubjectAltNames.apiServer(settings, baseName: "apiserver") }
-        }
+        #expect(throws: PKIError.invalidControlPlaneEndpoint(endpoint)) { try SubjectAltNames.apiServer(settings, baseName: "apiserver") }
     }
 
     /// Spec 1.3: a SAN is classified "IP (lenient parse)" first; Go's ParseIPSloppy accepts leading zeros in IPv4.
     @Test func leadingZeroIPv4SANIsAnIPLikeKubeadm() throws {
         let sans = try SubjectAltNames.apiServer(Self.settings { $0.apiServerCertSANs = ["010.001.002.003"] }, baseName: "apiserver")
-        withKnownIssue("IPAddress uses strict inet_pton, so the entry becomes a DNS SAN instead of IP 10.1.2.3") {
-            #expect(sans.ipAddresses.map(\.description).contains("10.1.2.3"))
-            #expect(!sans.dnsNames.contains("010.001.002.003"))
-        }
+        #expect(sans.ipAddresses.map(\.description).contains("10.1.2.3"))
+        #expect(!sans.dnsNames.contains("010.001.002.003"))
     }
 
     // MARK: covers
