@@ -7,24 +7,7 @@ public struct GoDuration: Sendable, Hashable, Codable, CustomStringConvertible {
     public init(seconds: TimeInterval) { self.seconds = seconds }
 
     public init(parsing text: String, field: String = "duration") throws {
-        let units: [(String, Double)] = [("ns", 1e-9), ("us", 1e-6), ("µs", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600)]
-        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
-        var negative = false
-        if rest.first == "-" || rest.first == "+" { negative = rest.first == "-"; rest = rest.dropFirst() }
-        if rest == "0" { self.seconds = 0; return }
-        guard !rest.isEmpty else { throw PKIError.invalidDuration(text, field: field) }
-        var total = 0.0
-        while !rest.isEmpty {
-            let number = rest.prefix { $0.isNumber || $0 == "." }
-            guard !number.isEmpty, let value = Double(number) else { throw PKIError.invalidDuration(text, field: field) }
-            rest = rest.dropFirst(number.count)
-            guard let unit = units.filter({ rest.hasPrefix($0.0) }).max(by: { $0.0.count < $1.0.count }) else {
-                throw PKIError.invalidDuration(text, field: field)
-            }
-            rest = rest.dropFirst(unit.0.count)
-            total += value * unit.1
-        }
-        self.seconds = negative ? -total : total
+        do { seconds = try GoDurationParser.seconds(text) } catch { throw PKIError.invalidDuration(text, field: field) }
     }
 
     public init(from decoder: any Decoder) throws {
