@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClusterPKIStore
+import ClusterPKICore
 import Foundation
 
 extension TokenCommand {
@@ -44,7 +45,7 @@ extension TokenCommand {
         }
 
         func makeRequest() throws -> TokenRequest {
-            let seconds = try GoDuration.parse(ttl)
+            let seconds = try TokenRequest.parseTTL(ttl)
             if seconds < 0 { throw StoreError.negativeTTL(ttl) }
             return TokenRequest(
                 token: try token.map { try BootstrapTokenString(parsing: $0) }, ttl: seconds,

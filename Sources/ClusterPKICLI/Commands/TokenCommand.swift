@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClusterPKICore
 import ClusterPKIStore
 import Foundation
 
@@ -21,6 +22,14 @@ struct TokenStoreOptions: ParsableArguments {
     /// The store key file, `<kubernetes-dir>/pki/clusterpki-state.key`.
     var storeKeyURL: URL {
         URL(fileURLWithPath: kubernetesDir).appendingPathComponent("pki").appendingPathComponent(StoreKey.defaultFileName)
+    }
+
+    @Option(help: "A policy file or name (kubeadm, hardened); sets the failed-authentication limits.")
+    var policy: String?
+
+    /// The brute-force limits of the selected policy.
+    func authenticationPolicy() throws -> TokenAuthPolicy {
+        TokenAuthPolicy(try PKIPolicy(contentsOf: PolicyLocator.locate(policy)).tokenAuthentication)
     }
 
     /// Opens the store, creating the key file on first use.
@@ -137,7 +146,7 @@ extension TokenCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let identity = try await options.openStore().authenticate(token, client: client, policy: .default, now: Date())
+                let identity = try await options.openStore().authenticate(token, client: client, policy: options.authenticationPolicy(), now: Date())
                 print("user: \(identity.username)")
                 print("groups: \(identity.groups.joined(separator: ","))")
                 if let usesLeft = identity.usesLeft { print("uses left: \(usesLeft)") }
