@@ -32,7 +32,7 @@ import X509
         let cluster = try TestCluster()
         try await cluster.makeCertificates()
         let minted = try await UserCredentialMinter(context: cluster.context).mint(
-            UserCredentialRequest(clientName: "bob", validity: try ClusterPKICore.GoDuration(parsing: "2h"), server: "https://127.0.0.1:7443"),
+            UserCredentialRequest(clientName: "bob", validity: try GoDuration(parsing: "2h"), server: "https://127.0.0.1:7443"),
             ledger: try cluster.ledger(), actor: "x")
         let record = try #require(minted.record)
         #expect(abs(record.notAfter.timeIntervalSince(Date()) - 7200) < 30)
@@ -55,8 +55,8 @@ import X509
         (UserCredentialRequest(clientName: "  "), .emptyClientName),
         (UserCredentialRequest(clientName: "eve", organizations: ["system:masters"]), .privilegedOrganization("system:masters")),
         (UserCredentialRequest(clientName: "eve", organizations: ["dev", ""]), .emptyOrganization),
-        (UserCredentialRequest(clientName: "eve", validity: ClusterPKICore.GoDuration(seconds: 8761 * 3600)), .validityAboveMaximum(requested: "8761h0m0s", maximum: "8760h0m0s")),
-        (UserCredentialRequest(clientName: "eve", validity: ClusterPKICore.GoDuration(seconds: 0)), .nonPositiveValidity("0s")),
+        (UserCredentialRequest(clientName: "eve", validity: GoDuration(seconds: 8761 * 3600)), .validityAboveMaximum(requested: "8761h0m0s", maximum: "8760h0m0s")),
+        (UserCredentialRequest(clientName: "eve", validity: GoDuration(seconds: 0)), .nonPositiveValidity("0s")),
         (UserCredentialRequest(clientName: "eve", token: ""), .emptyToken),
         (UserCredentialRequest(clientName: "eve", organizations: ["dev"], token: "abcdef.0123456789abcdef"), .organizationsWithToken),
     ]

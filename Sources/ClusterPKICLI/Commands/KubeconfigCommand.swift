@@ -75,7 +75,7 @@ struct KubeconfigUser: AsyncParsableCommand {
         let request = UserCredentialRequest(
             clientName: clientName,
             organizations: org.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces) } },
-            validity: try validityPeriod.map { try ClusterPKICore.GoDuration(parsing: $0, field: "--validity-period") },
+            validity: try validityPeriod.map { try GoDuration(parsing: $0, field: "--validity-period") },
             server: server, token: token, allowSuperuser: allowSuperuser)
         let minter = UserCredentialMinter(context: context)
         _ = try minter.validate(request)  // bad input fails before the ledger is opened

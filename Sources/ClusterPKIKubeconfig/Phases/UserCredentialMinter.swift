@@ -15,7 +15,7 @@ public struct UserCredentialMinter: Sendable {
     public init(context: TreeContext) { self.context = context }
 
     /// Checks the request against the policy and returns the validity to use; nothing is read or written.
-    public func validate(_ request: UserCredentialRequest) throws -> ClusterPKICore.GoDuration {
+    public func validate(_ request: UserCredentialRequest) throws -> GoDuration {
         guard !request.clientName.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw KubeconfigError.emptyClientName }
         if let token = request.token {
             guard !token.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw KubeconfigError.emptyToken }

@@ -7,7 +7,7 @@ public struct UserCredentialRequest: Sendable, Hashable {
     public var clientName: String
     public var organizations: [String]
     /// Nil means the policy's `userCredentials.defaultValidity`.
-    public var validity: ClusterPKICore.GoDuration?
+    public var validity: GoDuration?
     /// Nil means the control-plane endpoint.
     public var server: String?
     /// A token kubeconfig instead of a client certificate.
@@ -15,7 +15,7 @@ public struct UserCredentialRequest: Sendable, Hashable {
     /// Allows organizations the policy lists as privileged (e.g. `system:masters`).
     public var allowSuperuser: Bool
 
-    public init(clientName: String, organizations: [String] = [], validity: ClusterPKICore.GoDuration? = nil, server: String? = nil,
+    public init(clientName: String, organizations: [String] = [], validity: GoDuration? = nil, server: String? = nil,
                 token: String? = nil, allowSuperuser: Bool = false) {
         self.clientName = clientName
         self.organizations = organizations
