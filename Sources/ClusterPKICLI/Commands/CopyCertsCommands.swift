@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClusterPKIKubeconfig
 import ClusterPKICore
 import ClusterPKIStore
 import Foundation
@@ -21,7 +22,7 @@ enum CopyCerts {
         let key = key ?? CertificateKey.generate()
         let values = try SharedCertificates(context: context).seal(with: key)
         _ = try await store.storeUpload(name: Upload.kubeadmCertsName, blobs: values, ttl: Upload.defaultTTL,
-                                        actor: currentActor(), now: context.now)
+                                        actor: LedgerActor.current(), now: context.now)
         return key
     }
 

@@ -34,7 +34,7 @@ extension TokenCommand {
                 let request = try makeRequest()
                 try request.validate()
                 let store = try options.openStore()
-                let created = try await store.createToken(request, actor: currentActor(), now: Date())
+                let created = try await store.createToken(request, actor: LedgerActor.current(), now: Date())
                 if printJoinCommand {
                     for line in try JoinCommand.lines(kubernetesDir: URL(fileURLWithPath: options.kubernetesDir), token: created.token.token, certificateKey: certificateKey) {
                         print(line)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClusterPKIKubeconfig
 import ClusterPKICore
 import ClusterPKIStore
 import Foundation
@@ -36,14 +37,6 @@ struct TokenStoreOptions: ParsableArguments {
     func openStore() throws -> SQLiteStateStore {
         try SQLiteStateStore(path: db, storeKey: try StoreKey.loadOrCreate(at: storeKeyURL))
     }
-}
-
-/// Who runs the command, for the audit log: the sudo caller if any, else the login user.
-func currentActor() -> String {
-    let environment = ProcessInfo.processInfo.environment
-    if let user = environment["SUDO_USER"], !user.isEmpty { return user }
-    if let user = environment["USER"], !user.isEmpty { return user }
-    return "uid \(getuid())"
 }
 
 /// Runs `body`, printing `error: <message>` to stderr and exiting 1 on a failure.
@@ -112,7 +105,7 @@ extension TokenCommand {
                 let ids = try tokens.map(BootstrapTokenString.id(fromIDOrToken:))
                 let store = try options.openStore()
                 for id in ids {
-                    try await store.deleteToken(id: id, actor: currentActor(), now: Date())
+                    try await store.deleteToken(id: id, actor: LedgerActor.current(), now: Date())
                     print("bootstrap token \"\(id)\" deleted")
                 }
             }
