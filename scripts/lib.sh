@@ -55,7 +55,9 @@ check_eq() {
     else fail "$desc" "expected: $expected"$'\n'"actual:   $actual"; fi
 }
 
+_FINISHED=0
 finish() {
+    _FINISHED=1
     echo
     if [[ $FAILED -gt 0 ]]; then
         echo "Failed checks:"
@@ -68,6 +70,13 @@ finish() {
 _cleanup() {
     local rc=$?
     local p d
+    if [[ $_FINISHED == 0 ]]; then
+        # the script died before finish (set -e, timeout, signal): count it as a failure
+        echo
+        echo "ABORTED (exit $rc) before all checks ran${_ERR_AT:+: $_ERR_AT}"
+        echo "$PASSED passed, $((FAILED + 1)) failed"
+        [[ $rc -eq 0 ]] && rc=1
+    fi
     for p in "${_PIDS[@]:-}"; do [[ -n "$p" ]] && stop_pid "$p" quiet; done
     if [[ "${KEEP_TMP:-0}" != 1 ]]; then
         for d in "${_TMP_DIRS[@]:-}"; do
@@ -80,6 +89,9 @@ _cleanup() {
     fi
     exit "$rc"
 }
+_ERR_AT=""
+set -E
+trap '_ERR_AT="line $LINENO of ${BASH_SOURCE[0]##*/}: $BASH_COMMAND (exit $?)"' ERR
 trap _cleanup EXIT
 trap 'exit 130' INT TERM
 

@@ -10,7 +10,8 @@
 # Inputs (environment, all optional): NODE_NAME (default: hostname), ADVERTISE_ADDRESS (127.0.0.1),
 # SERVICE_IP (10.96.0.1, the first IP of the service CIDR), DNS_DOMAIN (cluster.local),
 # CONTROL_PLANE_ENDPOINT (host[:port]), EXTRA_SANS (comma-separated, for apiserver),
-# ETCD_SERVER_SANS / ETCD_PEER_SANS (comma-separated).
+# ETCD_SERVER_SANS / ETCD_PEER_SANS (comma-separated), CERTS (space-separated kubeadm names to make,
+# default: all of them; CAs not listed must already exist, as with `kubeadm init phase certs NAME`).
 #
 # Written the way a script author would: for every certificate one openssl process makes the
 # key, one the CSR and one signs it (for CAs: one makes the key, one self-signs).
@@ -142,16 +143,21 @@ leaf() {     # leaf BASE CA_BASE SUBJECT SECTION
     chmod 0644 "$PKI/$1.crt"
 }
 
-ca   ca                                   "/CN=kubernetes"                      ca_kubernetes
-leaf apiserver                  ca        "/CN=kube-apiserver"                  apiserver
-leaf apiserver-kubelet-client   ca        "/O=kubeadm:cluster-admins/CN=kube-apiserver-kubelet-client" client
-ca   front-proxy-ca                       "/CN=front-proxy-ca"                  ca_front_proxy
-leaf front-proxy-client         front-proxy-ca "/CN=front-proxy-client"         client
-ca   etcd/ca                              "/CN=etcd-ca"                         ca_etcd
-leaf etcd/server                etcd/ca   "/CN=$NODE_NAME"                      etcd_server
-leaf etcd/peer                  etcd/ca   "/CN=$NODE_NAME"                      etcd_peer
-leaf etcd/healthcheck-client    etcd/ca   "/CN=kube-etcd-healthcheck-client"    client
-leaf apiserver-etcd-client      etcd/ca   "/CN=kube-apiserver-etcd-client"      client
-echo '[certs] Generating "sa" key and public key'
-genkey "$PKI/sa.key"
-openssl pkey -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub"
+CERTS=" ${CERTS:-ca apiserver apiserver-kubelet-client front-proxy-ca front-proxy-client etcd-ca etcd-server etcd-peer etcd-healthcheck-client apiserver-etcd-client sa} "
+want() { [[ "$CERTS" == *" $1 "* ]]; }
+
+want ca                       && ca   ca                        "/CN=kubernetes"                   ca_kubernetes
+want apiserver                && leaf apiserver                ca "/CN=kube-apiserver"            apiserver
+want apiserver-kubelet-client && leaf apiserver-kubelet-client ca "/O=kubeadm:cluster-admins/CN=kube-apiserver-kubelet-client" client
+want front-proxy-ca           && ca   front-proxy-ca            "/CN=front-proxy-ca"               ca_front_proxy
+want front-proxy-client       && leaf front-proxy-client front-proxy-ca "/CN=front-proxy-client"  client
+want etcd-ca                  && ca   etcd/ca                   "/CN=etcd-ca"                      ca_etcd
+want etcd-server              && leaf etcd/server        etcd/ca "/CN=$NODE_NAME"                 etcd_server
+want etcd-peer                && leaf etcd/peer          etcd/ca "/CN=$NODE_NAME"                 etcd_peer
+want etcd-healthcheck-client  && leaf etcd/healthcheck-client etcd/ca "/CN=kube-etcd-healthcheck-client" client
+want apiserver-etcd-client    && leaf apiserver-etcd-client etcd/ca "/CN=kube-apiserver-etcd-client" client
+if want sa; then
+    echo '[certs] Generating "sa" key and public key'
+    genkey "$PKI/sa.key"
+    openssl pkey -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub"
+fi
