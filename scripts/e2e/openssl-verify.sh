@@ -338,7 +338,8 @@ bad_input() {
     kd="$T/case-bad-algo"; mkdir "$kd"
     expect_refused "unknown algorithm RSA-1024" "$kd" certs generate all --kubernetes-dir "$kd" --encryption-algorithm RSA-1024 --node-name "$NODE" --apiserver-advertise-address "$ADV"
     kd="$(fresh_case bad-algo-existing)"
-    expect_refused "unknown algorithm Ed25519 on an existing tree" "$kd" certs renew all --kubernetes-dir "$kd" --encryption-algorithm Ed25519
+    rm -f "$kd"/pki/apiserver.{crt,key}
+    expect_refused "unknown algorithm Ed25519 on an existing tree" "$kd" certs generate all --kubernetes-dir "$kd" --encryption-algorithm Ed25519 --node-name "$NODE" --apiserver-advertise-address "$ADV"
 
     # read-only: owned by nobody, dirs without write permission, clusterpki run as nobody (root ignores modes)
     kd="$(fresh_case read-only)"
