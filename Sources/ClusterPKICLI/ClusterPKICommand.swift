@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct ClusterPKICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clusterpki",
+        abstract: "A certificate authority and credential-lifecycle service for kubeadm-style Kubernetes clusters.",
+        subcommands: [CertsCommand.self])
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import ClusterPKICore
+import Foundation
+
+/// Every certificate `renew` and `check-expiration` know about for this cluster.
+func renewableCredentials(_ context: TreeContext) throws -> [any RenewableCredential] {
+    context.fileCredentials
+}
+
+struct CertsRenew: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "renew",
+        abstract: "Renew certificates signed by the cluster CAs, with new keys (kubeadm certs renew).")
+
+    @Argument(help: "all, or certificate names (apiserver, etcd-server, admin.conf, ...).")
+    var names: [String] = ["all"]
+
+    @Option(help: "Renew only certificates whose NotAfter falls within this duration (e.g. 720h).")
+    var expiringWithin: String?
+
+    @OptionGroup var directories: DirectoryOptions
+
+    func run() async throws {
+        let context = TreeContext(policy: try directories.loadPolicy(), settings: try directories.settings())
+        let window = try expiringWithin.map { try GoDuration(parsing: $0, field: "--expiring-within") }
+        let renewer = Renewer(context: context, credentials: try renewableCredentials(context))
+        let report = try await renewer.renew(names, expiringWithin: window) { print($0) }
+        print(report.summary)
+    }
+}
+
+struct CertsCheckExpiration: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-expiration",
+        abstract: "Show when each certificate and CA expires (kubeadm certs check-expiration).")
+
+    @Option(name: [.customShort("o"), .long], help: "text or json.")
+    var output = "text"
+
+    @OptionGroup var directories: DirectoryOptions
+
+    func validate() throws {
+        guard ["text", "json"].contains(output) else { throw ValidationError("--output must be text or json") }
+    }
+
+    func run() async throws {
+        let context = TreeContext(policy: try directories.loadPolicy(), settings: try directories.settings())
+        let report = try await context.directory.withExclusiveLock(create: false) {
+            try ExpirationReport(context: context, credentials: try renewableCredentials(context))
+        }
+        print(output == "json" ? try report.json() : report.text(), terminator: output == "json" ? "\n" : "")
+    }
+}

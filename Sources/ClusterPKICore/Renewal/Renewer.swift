@@ -1,0 +1,114 @@
+import Foundation
+import X509
+
+/// Phase `certs renew`: re-issues certificates with new keys, keeping subject, SANs and usages (spec 7.1).
+/// Inputs: ``TreeContext``, the credentials to consider. Outputs: renewed files and a ``RenewalReport``.
+public struct Renewer: Sendable {
+    public let context: TreeContext
+    public let credentials: [any RenewableCredential]
+    /// Refuses to renew a certificate (e.g. one revoked in the ledger); returns a reason or nil.
+    public let refusal: @Sendable (Certificate) async throws -> String?
+
+    public init(context: TreeContext, credentials: [any RenewableCredential],
+                refusal: @escaping @Sendable (Certificate) async throws -> String? = { _ in nil }) {
+        self.context = context
+        self.credentials = credentials.sorted { $0.name < $1.name }
+        self.refusal = refusal
+    }
+
+    /// Renews `names` (or `all`); with `expiringWithin`, only certificates whose NotAfter falls inside the window.
+    public func renew(_ names: [String], expiringWithin: GoDuration? = nil,
+                      output: @Sendable (String) -> Void = { _ in }) async throws -> RenewalReport {
+        let known = credentials.map(\.name)
+        let all = names.isEmpty || names.contains("all")
+        if !all, let unknown = names.first(where: { !known.contains($0) }) {
+            throw PKIError.unknownCertificateName(unknown, known: ["all"] + known)
+        }
+        let selected = credentials.filter { all || names.contains($0.name) }
+        return try await context.directory.withExclusiveLock(create: false) {
+            var report = RenewalReport()
+            var due: [(any RenewableCredential, Certificate, CertificateAuthority)] = []
+            var authorities: [String: CertificateAuthority] = [:]
+            for credential in selected {
+                guard let certificate = try credential.currentCertificate() else {
+                    report.record(.missing, credential.name, "MISSING! \(credential.longName)")
+                    continue
+                }
+                if authorities[credential.authorityName] == nil, let profile = context.policy.authority(named: credential.authorityName) {
+                    authorities[credential.authorityName] = try context.directory.loadAuthority(profile)
+                }
+                guard let authority = authorities[credential.authorityName] else {
+                    throw PKIError.missingCertificateAuthority(name: credential.authorityName, path: context.directory.root.path)
+                }
+                if authority.isExternal {
+                    let base = context.policy.authority(named: credential.authorityName)?.baseName ?? credential.authorityName
+                    report.record(.externalCA, credential.name, "Detected external \(base), \(credential.longName) can't be renewed")
+                    continue
+                }
+                if let window = expiringWithin, certificate.notValidAfter > context.now + window.seconds {
+                    report.record(.notDue, credential.name, "[renew] \(credential.name) expires \(Self.format(certificate.notValidAfter)), outside --expiring-within \(window); not renewed")
+                    continue
+                }
+                if let reason = try await refusal(certificate) {
+                    report.record(.refused, credential.name, "[renew] \(credential.name) was not renewed: \(reason)")
+                    continue
+                }
+                due.append((credential, certificate, authority))
+            }
+            let keys = try await PrivateKeyMaterial.generateConcurrently(due.map { _ in context.keyAlgorithm })
+            for ((credential, certificate, authority), key) in zip(due, keys) {
+                let renewed = try authority.sign(request(copying: certificate, key: key), publicKey: key.publicKey)
+                try credential.commitRenewal(certificate: renewed, key: key, authority: authority)
+                report.record(.renewed, credential.name, "\(credential.longName) renewed")
+            }
+            if all && !due.isEmpty {
+                report.lines.append("\nDone renewing certificates. You must restart the kube-apiserver, kube-controller-manager, kube-scheduler and etcd, so that they can use the new certificates.")
+            }
+            report.lines.forEach(output)
+            return report
+        }
+    }
+
+    /// Copies CN, O, DNS and IP SANs and extended key usages; validity and key usage follow the policy.
+    func request(copying certificate: Certificate, key: PrivateKeyMaterial) throws -> IssuanceRequest {
+        let identity = certificate.subject.kubernetesIdentity
+        var dns: [String] = [], ips: [IPAddress] = []
+        for name in (try certificate.extensions.subjectAlternativeNames) ?? SubjectAlternativeNames([]) {
+            switch name {
+            case .dnsName(let value): dns.append(value)
+            case .ipAddress(let octets): if let ip = IPAddress(octets: Array(octets.bytes)) { ips.append(ip) }
+            default: break
+            }
+        }
+        let usages = try certificate.extensions.extendedKeyUsage.map { Array($0) } ?? [.clientAuth]
+        let profile = context.policy.certificates.first { $0.commonName(nodeName: context.settings.nodeName) == identity.commonName }
+        return IssuanceRequest(
+            commonName: identity.commonName, organizations: identity.organizations,
+            subjectAltNames: SubjectAltNames(dnsNames: dns, ipAddresses: ips),
+            keyUsage: KeyUsage([.digitalSignature, .keyEncipherment], keyIsRSA: key.isRSA,
+                               keyEnciphermentOnlyForRSA: context.policy.keyEnciphermentOnlyForRSA),
+            extendedKeyUsages: usages, notBefore: context.notBefore, notAfter: context.leafNotAfter(profile))
+    }
+
+    static func format(_ date: Date) -> String { ExpirationReport.expiresFormat(date) }
+}
+
+/// What `certs renew` did, per certificate, plus the lines it printed.
+public struct RenewalReport: Sendable, Codable {
+    public enum Outcome: String, Sendable, Codable { case renewed, notDue, missing, externalCA, refused }
+    public struct Item: Sendable, Codable { public var name: String; public var outcome: Outcome }
+    public var items: [Item] = []
+    public var lines: [String] = []
+
+    mutating func record(_ outcome: Outcome, _ name: String, _ line: String) {
+        items.append(Item(name: name, outcome: outcome))
+        lines.append(line)
+    }
+
+    public func count(_ outcome: Outcome) -> Int { items.filter { $0.outcome == outcome }.count }
+
+    /// One line for logs and timers.
+    public var summary: String {
+        "[renew] \(count(.renewed)) renewed, \(count(.notDue)) not due, \(count(.missing)) missing, \(count(.externalCA)) external CA, \(count(.refused)) refused"
+    }
+}
