@@ -10,7 +10,13 @@
 #   3. `certs check-expiration` (which recovers) exits 0, then every pair matches, no journal dir
 #      remains, keys are still 0600 and the CA files are untouched.
 #
-#   CLUSTERPKI=/path/to/clusterpki KILLS=20 ALGOS="ECDSA-P256 RSA-2048" scripts/e2e/crash-renew.sh
+# Two kinds of kills per algorithm:
+#   KILLS (default 20) at random moments, stratified over the measured run time of `renew all`;
+#   COMMIT_KILLS (default 10) aimed at the commit: the script polls pki/ and sends SIGKILL the moment a
+#   journal dir appears (odd kills: staging, before the commit point) or its manifest appears (even
+#   kills: committed, so recovery must roll forward). Random kills rarely land in the short commit window.
+#
+#   CLUSTERPKI=/path/to/clusterpki KILLS=20 COMMIT_KILLS=10 ALGOS="ECDSA-P256 RSA-2048" scripts/e2e/crash-renew.sh
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-x509.sh"
@@ -20,12 +26,14 @@ BIN="$(clusterpki_bin)"
 [[ -x "$BIN" ]] || { fail "clusterpki binary exists at $BIN"; finish; exit 1; }
 info "clusterpki: $BIN"
 KILLS="${KILLS:-20}"
+COMMIT_KILLS="${COMMIT_KILLS:-10}"
 ALGOS="${ALGOS:-ECDSA-P256 RSA-2048}"
 mktemp_dir T clusterpki-crash
 
 now_ms() { date +%s%3N; }
 txn_dirs() { find "$1" -maxdepth 2 -type d -name '.clusterpki-txn-*' 2>/dev/null; }
-EXPECTED_RE='^(ca|apiserver|apiserver-kubelet-client|front-proxy-ca|front-proxy-client|apiserver-etcd-client|etcd/(ca|server|peer|healthcheck-client))\.(crt|key)$|^sa\.(key|pub)$|^etcd$'
+# .clusterpki.lock (the core's flock file) is not counted here; openssl-verify.sh reports it.
+EXPECTED_RE='^\.clusterpki\.lock$|^(ca|apiserver|apiserver-kubelet-client|front-proxy-ca|front-proxy-client|apiserver-etcd-client|etcd/(ca|server|peer|healthcheck-client))\.(crt|key)$|^sa\.(key|pub)$|^etcd$'
 stray_files() {   # anything in pki/ besides kubeadm's files and journal dirs
     (cd "$1" && find . -mindepth 1 -path './.clusterpki-txn-*' -prune -o -path './etcd/.clusterpki-txn-*' -prune -o -print |
         sed 's|^\./||' | grep -Ev "$EXPECTED_RE" || true)
@@ -43,6 +51,10 @@ for ALGO in $ALGOS; do
     fi
     check "$L: fresh tree: every file parses" all_files_parse "$PKI"
     check "$L: fresh tree: every cert matches its key" all_pairs_match "$PKI"
+    # renew takes the key algorithm from --config (kubeadm: encryptionAlgorithm, default RSA-2048)
+    CFG="$K/kubeadm-config.yaml"
+    printf 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nencryptionAlgorithm: %s\n' "$ALGO" >"$CFG"
+    RENEW=("$BIN" certs renew all --kubernetes-dir "$K" --config "$CFG")
     CA_STATE="$(cd "$PKI" && sha256sum ca.crt ca.key front-proxy-ca.crt front-proxy-ca.key etcd/ca.crt etcd/ca.key sa.key sa.pub)"
 
     # typical run time of `renew all` (3 uninterrupted runs, median)
@@ -50,7 +62,7 @@ for ALGO in $ALGOS; do
     s0="$(serial_of "$PKI/apiserver.crt")"
     for r in 1 2 3; do
         t0="$(now_ms)"
-        rc=0; out="$(timeout 300 "$BIN" certs renew all --kubernetes-dir "$K" 2>&1)" || rc=$?
+        rc=0; out="$(timeout 300 "${RENEW[@]}" 2>&1)" || rc=$?
         times+=($(( $(now_ms) - t0 )))
         [[ $rc -eq 0 ]] || { fail "$L: uninterrupted renew all #$r exits 0" "$out"; break; }
     done
@@ -58,23 +70,42 @@ for ALGO in $ALGOS; do
     pass "$L: 3 uninterrupted renew all runs exit 0 (${times[*]} ms)"
     check "$L: renew all gave apiserver a new serial" test "$s0" != "$(serial_of "$PKI/apiserver.crt")"
     check "$L: after renew: every cert matches its key" all_pairs_match "$PKI"
-    info "$L: key type after renew (renew takes the algorithm from config/defaults): $(pem_types "$PKI/apiserver.key")"
+    want_hdr="RSA PRIVATE KEY"; [[ "$ALGO" == ECDSA-* ]] && want_hdr="EC PRIVATE KEY"
+    check_eq "$L: renew --config (encryptionAlgorithm $ALGO) keeps the key type" "$want_hdr" "$(pem_types "$PKI/apiserver.key")"
     DUR="$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)"
     SPAN=$(( DUR * 11 / 10 + 5 ))
     info "$L: renew all takes ~${DUR} ms; $KILLS kills spread over 0..${SPAN} ms"
 
     in_txn=0 finished_first=0 strays=0
-    for ((i = 0; i < KILLS; i++)); do
+    in_commit=0
+    for ((i = 0; i < KILLS + COMMIT_KILLS; i++)); do
         # stratified: kill i lands in the i-th slice of [0, SPAN), at a random point inside it
         delay_ms=$(( (SPAN * i + SPAN * (RANDOM % 1000) / 1000) / KILLS ))
-        "$BIN" certs renew all --kubernetes-dir "$K" >/dev/null 2>&1 &
+        "${RENEW[@]}" >/dev/null 2>&1 &
         pid=$!
-        sleep "$(printf '0.%03d' "$delay_ms")" 2>/dev/null || sleep "$(awk -v m="$delay_ms" 'BEGIN{printf "%.3f", m/1000}')"
-        if kill -KILL "$pid" 2>/dev/null; then how="killed"; else how="had already exited"; finished_first=$((finished_first + 1)); fi
+        if ((i < KILLS)); then
+            sleep "$(awk -v m="$delay_ms" 'BEGIN{printf "%.3f", m/1000}')"
+            what="at ${delay_ms} ms"
+        else
+            # aimed kill: poll (bash builtins only) for the journal dir / its manifest, then SIGKILL
+            pattern="$PKI/.clusterpki-txn-*"; what="when a journal dir appeared"
+            if (( (i - KILLS) % 2 == 1 )); then pattern="$PKI/.clusterpki-txn-*/manifest"; what="when a journal manifest appeared"; fi
+            deadline=$((SECONDS + DUR / 1000 * 3 + 10))
+            while ((SECONDS < deadline)) && [[ -d /proc/$pid && "$(cut -d' ' -f3 /proc/$pid/stat 2>/dev/null)" != Z ]]; do
+                compgen -G "$pattern" >/dev/null && break
+            done
+        fi
+        state="$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null || echo gone)"
+        if [[ "$state" != Z && "$state" != gone ]] && kill -KILL "$pid" 2>/dev/null; then how="killed"
+        else how="had already exited"; finished_first=$((finished_first + 1)); fi
         wait "$pid" 2>/dev/null || true
         txn="$(txn_dirs "$PKI")"
-        [[ -n "$txn" ]] && in_txn=$((in_txn + 1))
-        tag="$L kill #$((i + 1)) at ${delay_ms} ms ($how; journal dir: $([[ -n "$txn" ]] && echo yes || echo no))"
+        committed=no
+        if [[ -n "$txn" ]]; then
+            in_txn=$((in_txn + 1))
+            compgen -G "$PKI/.clusterpki-txn-*/manifest" >/dev/null && { committed=yes; in_commit=$((in_commit + 1)); }
+        fi
+        tag="$L kill #$((i + 1)) $what ($how; journal dir: $([[ -n "$txn" ]] && echo "yes, committed: $committed" || echo no))"
 
         check "$tag: every file parses (no partial file)" all_files_parse "$PKI"
         if [[ -z "$txn" ]]; then
@@ -93,11 +124,12 @@ for ALGO in $ALGOS; do
         s="$(stray_files "$PKI")"
         if [[ -n "$s" ]]; then strays=$((strays + 1)); info "$tag: stray files after recovery: $(echo $s)"; fi
     done
-    info "$L: $in_txn of $KILLS kills landed while a .clusterpki-txn-* dir existed; $finished_first runs had finished before the kill"
-    echo "$L: kills during a journal commit: $in_txn/$KILLS"
+    total=$((KILLS + COMMIT_KILLS))
+    info "$L: $finished_first of $total runs had finished before the kill"
+    echo "$L: $in_txn of $total kills landed while a .clusterpki-txn-* dir existed ($in_commit after its commit point, rolled forward by the next run)"
     check_eq "$L: no stray (temp) files left in pki/ after recovery" 0 "$strays"
     # a final uninterrupted run still works
-    check "$L: a final uninterrupted renew all exits 0" timeout 300 "$BIN" certs renew all --kubernetes-dir "$K"
+    check "$L: a final uninterrupted renew all exits 0" timeout 300 "${RENEW[@]}"
     check "$L: final tree: every cert matches its key" all_pairs_match "$PKI"
 done
 finish

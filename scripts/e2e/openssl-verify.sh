@@ -358,6 +358,22 @@ bad_input() {
     check "missing kubernetes dir (renew all): not created" test ! -e "$T/does-not-exist"
     expect_refused "missing file (ca-hash --cert)" "$T/does-not-exist" certs ca-hash --cert "$T/does-not-exist/ca.crt"
 
+    # a tree made by another tool (the openssl baseline: no clusterpki files in it yet): a refused
+    # command and a read-only command must not add anything to it either
+    kd="$T/case-openssl-tree"
+    NODE_NAME="$NODE" ADVERTISE_ADDRESS="$ADV" "$REPO/scripts/baseline/openssl-tree.sh" "$kd" ECDSA-P256 >/dev/null
+    cp "$kd/pki/front-proxy-client.key" "$kd/pki/apiserver.key"
+    expect_refused "key mismatch in a tree made by openssl (no clusterpki files yet)" "$kd" certs generate all --kubernetes-dir "$kd" "${base_flags[@]}"
+    kd="$T/case-openssl-tree2"
+    NODE_NAME="$NODE" ADVERTISE_ADDRESS="$ADV" "$REPO/scripts/baseline/openssl-tree.sh" "$kd" ECDSA-P256 >/dev/null
+    local before; before="$(tree_state "$kd")"
+    run_cp checkexp-openssl certs check-expiration --kubernetes-dir "$kd"
+    check_eq "check-expiration on a tree made by openssl: exits 0" 0 "$RC"
+    check_same "check-expiration on a tree made by openssl: directory unchanged" "$before" "$(tree_state "$kd")"
+    run_cp gen-openssl certs generate all --kubernetes-dir "$kd" "${base_flags[@]}"
+    check_eq "generate all on a complete tree made by openssl: exits 0 (files reused)" 0 "$RC"
+    check_same "generate all on a complete tree made by openssl: directory unchanged" "$before" "$(tree_state "$kd")"
+
     # invalid SAN: warned and skipped, exit 0
     kd="$T/case-bad-san"; mkdir "$kd"
     run_cp bad-san certs generate all --kubernetes-dir "$kd" "${base_flags[@]}" \
