@@ -55,6 +55,7 @@ let package = Package(
         .target(
             name: "ClusterPKIStore",
             dependencies: [
+                "ClusterPKICore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -112,7 +113,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ClusterPKIStoreTests",
-            dependencies: ["ClusterPKIStore"],
+            dependencies: ["ClusterPKIStore", "ClusterPKICore"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,3 +1,4 @@
+import ClusterPKICore
 import Foundation
 
 /// Every failure of the state store; each message says what to do next.
@@ -115,20 +116,3 @@ extension StoreError: LocalizedError {
     public var errorDescription: String? { message }
 }
 
-/// Quotes like Go's `%q`, so messages match kubeadm's byte for byte.
-func goQuote(_ value: String) -> String {
-    var out = "\""
-    for scalar in value.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20 || scalar.value == 0x7f:
-            out += String(format: "\\x%02x", scalar.value)
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
-}

@@ -1,3 +1,4 @@
+import ClusterPKICore
 import ClusterPKIServer
 import Foundation
 import Testing
@@ -12,12 +13,12 @@ import Testing
         (sentence, "", "eyJhbGciOiJIUzI1NiIsImtpZCI6Impvc2h1YSJ9..UfkqvDGiIFxrMnFseDj9LYJOLNrvjW8aHhF71mvvAs8"),
     ])
     func upstreamVectors(content: String, secret: String, expected: String) {
-        #expect(DetachedJWS.sign(content, tokenID: "joshua", tokenSecret: secret) == expected)
+        #expect(DetachedJWS.sign(content: content, tokenID: "joshua", tokenSecret: secret) == expected)
         #expect(DetachedJWS.isValid(expected, content: content, tokenID: "joshua", tokenSecret: secret))
     }
 
     @Test func appendedContentDoesNotValidate() {
-        let signature = DetachedJWS.sign(Self.sentence, tokenID: "joshua", tokenSecret: "my voice is my passcode")
+        let signature = DetachedJWS.sign(content: Self.sentence, tokenID: "joshua", tokenSecret: "my voice is my passcode")
         #expect(!DetachedJWS.isValid(signature, content: Self.sentence + "foo", tokenID: "joshua", tokenSecret: "my voice is my passcode"))
         #expect(!DetachedJWS.isValid(signature + "x", content: Self.sentence, tokenID: "joshua", tokenSecret: "my voice is my passcode"))
     }
@@ -28,10 +29,10 @@ import Testing
         #expect(kubeconfig.hasPrefix("apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: LS0t"))
         #expect(kubeconfig.hasSuffix("    server: https://192.168.0.101:6443\n  name: \"\"\ncontexts: null\ncurrent-context: \"\"\nkind: Config\npreferences: {}\nusers: null\n"))
         #expect(
-            DetachedJWS.sign(kubeconfig, tokenID: "abcdef", tokenSecret: "abcdef0123456789")
+            DetachedJWS.sign(content: kubeconfig, tokenID: "abcdef", tokenSecret: "abcdef0123456789")
                 == "eyJhbGciOiJIUzI1NiIsImtpZCI6ImFiY2RlZiJ9..wUZ0q9o0VK1RWFptmSBOEem2bXHWrHyxrposHg0mb1w")
         // The common misreading (full token as key) gives the other value of the spec.
-        #expect(DetachedJWS.sign(kubeconfig, tokenID: "abcdef", tokenSecret: "abcdef.abcdef0123456789").hasSuffix("MUpxpwNMdptYYrqSAlZtTwDLGsMJVyMtsoeJb2o5lAc"))
+        #expect(DetachedJWS.sign(content: kubeconfig, tokenID: "abcdef", tokenSecret: "abcdef.abcdef0123456789").hasSuffix("MUpxpwNMdptYYrqSAlZtTwDLGsMJVyMtsoeJb2o5lAc"))
         // The PEM bytes give the same text as the base64 form.
         let pem = try #require(Data(base64Encoded: Self.caB64))
         #expect(ClusterInfoKubeconfig.render(caPEM: pem, server: "https://192.168.0.101:6443") == kubeconfig)

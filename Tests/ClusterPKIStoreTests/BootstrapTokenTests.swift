@@ -1,3 +1,4 @@
+import ClusterPKICore
 import Foundation
 import Testing
 
@@ -73,7 +74,7 @@ import Testing
     // Spec 4.2: TTL 2h at reference time 1970-01-01T01:01:01Z expires at 03:01:01Z.
     @Test func ttlIsAddedToTheInjectedClock() throws {
         let now = RFC3339.parse("1970-01-01T01:01:01Z")!
-        let request = TokenRequest(ttl: try GoDuration.parse("2h"))
+        let request = TokenRequest(ttl: try TokenRequest.parseTTL("2h"))
         #expect(request.expiration(now: now).map(RFC3339.format) == "1970-01-01T03:01:01Z")
         #expect(TokenRequest(ttl: 0).expiration(now: now) == nil)
         // Expires wins over the TTL, as in kubeadm's encodeTokenSecretData.
@@ -90,7 +91,7 @@ import Testing
 
     @Test(arguments: durationCases)
     func parsesGoDurations(_ text: String, _ seconds: Double) throws {
-        #expect(abs(try GoDuration.parse(text) - seconds) < 1e-9)
+        #expect(abs(try TokenRequest.parseTTL(text) - seconds) < 1e-9)
     }
 
     static let badDurations: [(String, String)] = [
@@ -102,7 +103,7 @@ import Testing
 
     @Test(arguments: badDurations)
     func rejectsBadDurationsWithGoText(_ text: String, _ reason: String) {
-        #expect(throws: StoreError.invalidDuration(text, reason: reason)) { try GoDuration.parse(text) }
+        #expect(throws: StoreError.invalidDuration(text, reason: reason)) { try TokenRequest.parseTTL(text) }
     }
 
     @Test func negativeTTLIsRefused() {
@@ -116,7 +117,7 @@ import Testing
 
     @Test(arguments: humanCases)
     func shortHumanDurationMatchesApimachinery(_ seconds: Double, _ text: String) {
-        #expect(GoDuration.shortHuman(seconds) == text)
+        #expect(HumanDuration.short(seconds: seconds) == text)
     }
 
     @Test func rfc3339RoundTrips() {

@@ -1,10 +1,11 @@
 import ArgumentParser
 import ClusterPKICore
+import ClusterPKIKubeconfig
 import Foundation
 
 /// Every certificate `renew` and `check-expiration` know about for this cluster.
 func renewableCredentials(_ context: TreeContext) throws -> [any RenewableCredential] {
-    context.fileCredentials
+    context.fileCredentials + context.kubeconfigCredentials
 }
 
 struct CertsRenew: AsyncParsableCommand {
@@ -19,11 +20,13 @@ struct CertsRenew: AsyncParsableCommand {
     var expiringWithin: String?
 
     @OptionGroup var directories: DirectoryOptions
+    @OptionGroup var ledger: LedgerOptions
 
     func run() async throws {
         let context = TreeContext(policy: try directories.loadPolicy(), settings: try directories.settings())
+        let credentialLedger = try ledger.openIfPresent(certificatesDir: context.settings.certificatesDir)  // a revoked credential is never renewed
         let window = try expiringWithin.map { try GoDuration(parsing: $0, field: "--expiring-within") }
-        let renewer = Renewer(context: context, credentials: try renewableCredentials(context))
+        let renewer = Renewer(context: context, credentials: try renewableCredentials(context)) { try await credentialLedger?.renewalRefusal($0) }
         let report = try await renewer.renew(names, expiringWithin: window) { print($0) }
         print(report.summary)
     }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import ClusterPKIKubeconfig
 import ClusterPKIStore
+import ClusterPKICore
 import Foundation
 
 extension TokenCommand {
@@ -28,13 +30,13 @@ extension TokenCommand {
             try await reportingErrors {
                 // Every check happens before anything is stored (kubeadm creates the token first, then complains).
                 if certificateKey != nil && !printJoinCommand { throw StoreError.certificateKeyWithoutJoinCommand }
-                if let certificateKey { try Self.validateCertificateKey(certificateKey) }
+                if let certificateKey { _ = try CertificateKey(parsing: certificateKey) }
                 let request = try makeRequest()
                 try request.validate()
                 let store = try options.openStore()
-                let created = try await store.createToken(request, actor: currentActor(), now: Date())
+                let created = try await store.createToken(request, actor: LedgerActor.current(), now: Date())
                 if printJoinCommand {
-                    for line in try joinCommandLines(token: created.token.token, certificateKey: certificateKey, kubernetesDir: options.kubernetesDir) {
+                    for line in try JoinCommand.lines(kubernetesDir: URL(fileURLWithPath: options.kubernetesDir), token: created.token.token, certificateKey: certificateKey) {
                         print(line)
                     }
                 } else {
@@ -44,7 +46,7 @@ extension TokenCommand {
         }
 
         func makeRequest() throws -> TokenRequest {
-            let seconds = try GoDuration.parse(ttl)
+            let seconds = try TokenRequest.parseTTL(ttl)
             if seconds < 0 { throw StoreError.negativeTTL(ttl) }
             return TokenRequest(
                 token: try token.map { try BootstrapTokenString(parsing: $0) }, ttl: seconds,
@@ -58,16 +60,5 @@ extension TokenCommand {
         }
 
         /// kubeadm's `ValidateCertificateKey`: hex for exactly 32 bytes.
-        static func validateCertificateKey(_ key: String) throws {
-            let hex = Array(key.utf8)
-            let isHex = hex.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) || (0x41...0x46).contains($0) }
-            guard isHex, hex.count % 2 == 0 else {
-                throw TokenCommandError(message: "certificate key is not hex; pass the 64 hex digits printed by `clusterpki upload-certs`")
-            }
-            guard hex.count == 64 else {
-                throw TokenCommandError(
-                    message: "invalid certificate key size \(hex.count / 2), the key must be an AES key of size 32; pass the 64 hex digits printed by `clusterpki upload-certs`")
-            }
-        }
     }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import ClusterPKIKubeconfig
+import ClusterPKICore
 import ClusterPKIStore
 import Foundation
 
@@ -23,18 +25,18 @@ struct TokenStoreOptions: ParsableArguments {
         URL(fileURLWithPath: kubernetesDir).appendingPathComponent("pki").appendingPathComponent(StoreKey.defaultFileName)
     }
 
+    @Option(help: "A policy file or name (kubeadm, hardened); sets the failed-authentication limits.")
+    var policy: String?
+
+    /// The brute-force limits of the selected policy.
+    func authenticationPolicy() throws -> TokenAuthPolicy {
+        TokenAuthPolicy(try PKIPolicy(contentsOf: PolicyLocator.locate(policy)).tokenAuthentication)
+    }
+
     /// Opens the store, creating the key file on first use.
     func openStore() throws -> SQLiteStateStore {
         try SQLiteStateStore(path: db, storeKey: try StoreKey.loadOrCreate(at: storeKeyURL))
     }
-}
-
-/// Who runs the command, for the audit log: the sudo caller if any, else the login user.
-func currentActor() -> String {
-    let environment = ProcessInfo.processInfo.environment
-    if let user = environment["SUDO_USER"], !user.isEmpty { return user }
-    if let user = environment["USER"], !user.isEmpty { return user }
-    return "uid \(getuid())"
 }
 
 /// Runs `body`, printing `error: <message>` to stderr and exiting 1 on a failure.
@@ -103,7 +105,7 @@ extension TokenCommand {
                 let ids = try tokens.map(BootstrapTokenString.id(fromIDOrToken:))
                 let store = try options.openStore()
                 for id in ids {
-                    try await store.deleteToken(id: id, actor: currentActor(), now: Date())
+                    try await store.deleteToken(id: id, actor: LedgerActor.current(), now: Date())
                     print("bootstrap token \"\(id)\" deleted")
                 }
             }
@@ -137,7 +139,7 @@ extension TokenCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let identity = try await options.openStore().authenticate(token, client: client, policy: .default, now: Date())
+                let identity = try await options.openStore().authenticate(token, client: client, policy: options.authenticationPolicy(), now: Date())
                 print("user: \(identity.username)")
                 print("groups: \(identity.groups.joined(separator: ","))")
                 if let usesLeft = identity.usesLeft { print("uses left: \(usesLeft)") }

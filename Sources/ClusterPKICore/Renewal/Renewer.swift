@@ -57,7 +57,7 @@ public struct Renewer: Sendable {
             }
             let keys = try await PrivateKeyMaterial.generateConcurrently(due.map { _ in context.keyAlgorithm })
             for ((credential, certificate, authority), key) in zip(due, keys) {
-                let renewed = try authority.sign(request(copying: certificate, key: key), publicKey: key.publicKey)
+                let renewed = try authority.sign(request(copying: certificate, key: key, profile: credential.validityProfile), publicKey: key.publicKey)
                 try credential.commitRenewal(certificate: renewed, key: key, authority: authority)
                 report.record(.renewed, credential.name, "\(credential.longName) renewed")
             }
@@ -70,7 +70,7 @@ public struct Renewer: Sendable {
     }
 
     /// Copies CN, O, DNS and IP SANs and extended key usages; validity and key usage follow the policy.
-    func request(copying certificate: Certificate, key: PrivateKeyMaterial) throws -> IssuanceRequest {
+    func request(copying certificate: Certificate, key: PrivateKeyMaterial, profile: CertificateProfile?) throws -> IssuanceRequest {
         let identity = certificate.subject.kubernetesIdentity
         var dns: [String] = [], ips: [IPAddress] = []
         for name in (try certificate.extensions.subjectAlternativeNames) ?? SubjectAlternativeNames([]) {
@@ -81,7 +81,6 @@ public struct Renewer: Sendable {
             }
         }
         let usages = try certificate.extensions.extendedKeyUsage.map { Array($0) } ?? [.clientAuth]
-        let profile = context.policy.certificates.first { $0.commonName(nodeName: context.settings.nodeName) == identity.commonName }
         return IssuanceRequest(
             commonName: identity.commonName, organizations: identity.organizations,
             subjectAltNames: SubjectAltNames(dnsNames: dns, ipAddresses: ips),

@@ -1,3 +1,4 @@
+import ClusterPKICore
 import Crypto
 import ClusterPKIStore
 import Foundation
@@ -41,7 +42,7 @@ public final class ClusterInfoPublisher: Sendable {
     public func data(now: Date) async throws -> [String: String] {
         var data = ["kubeconfig": kubeconfig]
         for token in try await tokens.signingTokens(now: now) {
-            data["jws-kubeconfig-\(token.id)"] = DetachedJWS.sign(kubeconfig, tokenID: token.id, tokenSecret: token.secret)
+            data["jws-kubeconfig-\(token.id)"] = DetachedJWS.sign(content: kubeconfig, tokenID: token.id, tokenSecret: token.secret)
         }
         return data
     }

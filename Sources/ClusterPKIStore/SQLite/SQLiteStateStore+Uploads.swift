@@ -1,3 +1,4 @@
+import ClusterPKICore
 import Foundation
 import GRDB
 
@@ -8,7 +9,7 @@ extension SQLiteStateStore {
         name: String, blobs: [String: Data], ttl: TimeInterval = Upload.defaultTTL, actor: String, now: Date
     ) async throws -> Upload {
         guard ttl > 0 else {
-            throw StoreError.invalidDuration(GoDuration.format(ttl), reason: "an upload needs a positive TTL")
+            throw StoreError.invalidDuration(GoDuration(seconds: ttl).description, reason: "an upload needs a positive TTL")
         }
         return try await write { db in
             if let previous = try String.fetchOne(db, sql: "SELECT tokenId FROM upload WHERE name = ?", arguments: [name]) {

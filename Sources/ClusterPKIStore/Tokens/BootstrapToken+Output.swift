@@ -1,3 +1,4 @@
+import ClusterPKICore
 import Foundation
 
 /// `kubeadm token list` output, byte for byte: the text table and the `output.kubeadm.k8s.io/v1alpha3` JSON objects.
@@ -37,7 +38,7 @@ public enum TokenListOutput {
         var ttl = "<forever>"
         var expires = "<never>"
         if let date = token.expires {
-            ttl = GoDuration.shortHuman(date.timeIntervalSince(now))
+            ttl = HumanDuration.short(seconds: date.timeIntervalSince(now))
             expires = RFC3339.format(date)
         }
         let usages = token.usages.isEmpty ? "<none>" : token.usages.map(\.rawValue).joined(separator: ",")

@@ -1,3 +1,4 @@
+import ClusterPKICore
 import Foundation
 
 /// Who a successfully presented bootstrap token authenticates as.
@@ -38,4 +39,11 @@ public struct TokenAuthPolicy: Sendable, Hashable, Codable {
 
     /// The default policy.
     public static let `default` = TokenAuthPolicy()
+}
+
+extension TokenAuthPolicy {
+    /// The brute-force limits a policy file sets (`tokenAuthentication:`).
+    public init(_ policy: TokenAuthenticationPolicy) {
+        self.init(maxFailures: policy.maxFailures, window: policy.window.seconds, backoff: policy.backoff.seconds)
+    }
 }

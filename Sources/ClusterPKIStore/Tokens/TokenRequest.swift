@@ -1,3 +1,4 @@
+import ClusterPKICore
 import Foundation
 
 /// What `token create` asks for; validated with kubeadm's rules before anything is stored.
@@ -34,7 +35,7 @@ public struct TokenRequest: Sendable, Hashable {
         for group in groups { try BootstrapToken.validateGroup(group) }
         if !groups.isEmpty && !usages.contains(.authentication) { throw StoreError.groupsWithoutAuthentication }
         if let maxUses, maxUses < 1 { throw StoreError.invalidMaxUses(maxUses) }
-        if ttl < 0 { throw StoreError.negativeTTL(GoDuration.format(ttl)) }
+        if ttl < 0 { throw StoreError.negativeTTL(GoDuration(seconds: ttl).description) }
     }
 
     /// The absolute expiry at creation time `now`, truncated to whole seconds as kubeadm's RFC 3339 Secret value is.
@@ -52,5 +53,12 @@ public struct TokenRequest: Sendable, Hashable {
         return BootstrapToken(
             token: token, description: description, usages: usages, groups: uniqueGroups,
             expires: expiration(now: now), maxUses: maxUses, usesLeft: maxUses, created: now)
+    }
+}
+
+extension TokenRequest {
+    /// Parses a `--ttl` value with Go's rules and error texts.
+    public static func parseTTL(_ text: String) throws -> TimeInterval {
+        do { return try GoDurationParser.seconds(text) } catch { throw StoreError.invalidDuration(text, reason: error.reason) }
     }
 }

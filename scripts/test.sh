@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Everything CI runs: Debian packages, swift build, swift test, then the end-to-end scripts.
+#   scripts/test.sh                 (as root, or with sudo available, for the apt-get step)
+#   E2E="openssl-verify etcd-mtls" scripts/test.sh     run only these e2e scripts
+#   SKIP_SWIFT_TEST=1 scripts/test.sh                   skip `swift test` (local iteration only)
+# Ends with "N passed, N failed" counting suites; exits non-zero if any suite failed.
+set -euo pipefail
+REPO="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$REPO"
+
+SUITES_PASSED=0 SUITES_FAILED=0 RESULTS=()
+suite_result() {   # suite_result NAME RC SECONDS
+    if [[ $2 -eq 0 ]]; then SUITES_PASSED=$((SUITES_PASSED + 1)); RESULTS+=("PASS $1 (${3}s)")
+    else SUITES_FAILED=$((SUITES_FAILED + 1)); RESULTS+=("FAIL $1 (exit $2, ${3}s)"); fi
+}
+summary() {
+    echo
+    echo "==== summary"
+    local r; for r in "${RESULTS[@]}"; do echo "  $r"; done
+    echo "$SUITES_PASSED passed, $SUITES_FAILED failed"
+}
+# run_suite NAME TIMEOUT cmd...
+run_suite() {
+    local name="$1" limit="$2"; shift 2
+    echo
+    echo "==== $name: $*"
+    local t0=$SECONDS rc=0
+    timeout --kill-after=30 "$limit" "$@" || rc=$?
+    [[ $rc -eq 124 ]] && echo "$name: timed out after ${limit}s"
+    suite_result "$name" "$rc" $((SECONDS - t0))
+    return 0
+}
+
+# ---- 1. Debian packages (apt-get update only when something is missing)
+PKGS=(etcd-server etcd-client faketime libssl-dev libsqlite3-dev openssl sqlite3 python3)
+missing=()
+for p in "${PKGS[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [[ ${#missing[@]} -gt 0 ]]; then
+    echo "==== installing: ${missing[*]}"
+    SUDO=(); [[ $(id -u) -eq 0 ]] || SUDO=(sudo)
+    export DEBIAN_FRONTEND=noninteractive
+    rc=0
+    { "${SUDO[@]}" apt-get update -qq && "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"; } || rc=$?
+    suite_result "apt-get install ${missing[*]}" "$rc" 0
+    if [[ $rc -ne 0 ]]; then summary; exit 1; fi
+else
+    echo "==== Debian packages present: ${PKGS[*]}"
+fi
+
+# ---- 2. build (tests included) and swift test
+run_suite "swift build --build-tests" 3600 swift build --build-tests
+if [[ $SUITES_FAILED -gt 0 ]]; then summary; exit 1; fi
+if [[ "${SKIP_SWIFT_TEST:-0}" != 1 ]]; then
+    run_suite "swift test" 1800 swift test
+fi
+
+# ---- 3. end-to-end scripts, fixed order
+CLUSTERPKI="$(swift build --show-bin-path)/clusterpki"
+export CLUSTERPKI
+E2E="${E2E:-openssl-verify etcd-mtls etcd-ha-recipe crash-renew}"
+for s in $E2E; do
+    run_suite "e2e/$s" 1500 bash "$REPO/scripts/e2e/$s.sh"
+done
+
+summary
+[[ $SUITES_FAILED -eq 0 ]]
