@@ -196,6 +196,25 @@ import X509
         }
     }
 
+    /// The kubelet's digested names are base64url (upper case, `_`, `-`); the API server takes any path-safe name.
+    @Test func kubeletDigestedNamesAreAccepted() async throws {
+        let cluster = try TestCluster()
+        _ = try await cluster.token()
+        try await cluster.application().test(.router) { client in
+            let name = "node-csr-PTp5Wv92SPAlq0ElDHRO8oOcQw0GXR46Zj_zHBcxAUE"
+            let created = try await client.execute(
+                uri: Self.csrs, method: .post, headers: headers(token: "abcdef.0123456789abcdef", contentType: true),
+                body: try TestCSR.body(name: name, pem: try TestCSR.pem(commonName: "system:node:b", organizations: ["system:nodes"])))
+            #expect(created.status == .created)
+            let fetched = try await client.execute(uri: "\(Self.csrs)/\(name)", method: .get, headers: headers(token: "abcdef.0123456789abcdef"))
+            #expect(fetched.status == .ok)
+            let slash = try await client.execute(
+                uri: Self.csrs, method: .post, headers: headers(token: "abcdef.0123456789abcdef", contentType: true),
+                body: try TestCSR.body(name: "a/b", pem: try TestCSR.pem(commonName: "system:node:b", organizations: ["system:nodes"])))
+            #expect(slash.status.code == 422)
+        }
+    }
+
     @Test func generateNameIsHonoured() async throws {
         let cluster = try TestCluster()
         _ = try await cluster.token()

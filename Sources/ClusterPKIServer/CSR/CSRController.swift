@@ -227,10 +227,14 @@ struct CSRController: Sendable {
         } else {
             throw KubernetesStatus.invalid(resource, group: group, name: "", "metadata.name: Required value: name or generateName is required")
         }
-        guard SubjectAltNames.isDNS1123Subdomain(name) else {
+        // Like the API server, any name is allowed for a CSR (the kubelet's are base64url) as long as it is a
+        // valid path segment.
+        guard name.count <= 253, name != ".", name != "..", !name.contains("/"), !name.contains("%"),
+            name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f })
+        else {
             throw KubernetesStatus.invalid(
                 resource, group: group, name: name,
-                "metadata.name: Invalid value: \"\(name)\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'")
+                "metadata.name: Invalid value: \"\(name)\": may not be '.' or '..', contain '/' or '%', or be longer than 253 characters")
         }
         return name
     }
