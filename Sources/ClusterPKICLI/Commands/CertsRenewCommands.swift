@@ -20,11 +20,11 @@ struct CertsRenew: AsyncParsableCommand {
     var expiringWithin: String?
 
     @OptionGroup var directories: DirectoryOptions
-    @OptionGroup var ledger: LedgerOptions
+    @OptionGroup var ledger: StateOptions
 
     func run() async throws {
         let context = TreeContext(policy: try directories.loadPolicy(), settings: try directories.settings())
-        let credentialLedger = try ledger.openIfPresent(certificatesDir: context.settings.certificatesDir)  // a revoked credential is never renewed
+        let credentialLedger = try ledger.openIfPresent(kubernetesDir: context.settings.kubernetesDir)  // a revoked credential is never renewed
         let window = try expiringWithin.map { try GoDuration(parsing: $0, field: "--expiring-within") }
         let renewer = Renewer(context: context, credentials: try renewableCredentials(context)) { try await credentialLedger?.renewalRefusal($0) }
         let report = try await renewer.renew(names, expiringWithin: window) { print($0) }

@@ -45,14 +45,14 @@ struct InitCommand: AsyncParsableCommand {
             let request = TokenRequest(token: try command.token.map { try BootstrapTokenString(parsing: $0) },
                                        ttl: try TokenRequest.parseTTL(command.tokenTtl))
             try request.validate()
-            let store = try command.state.openStore(certificatesDir: context.settings.certificatesDir)
+            let store = try command.state.openStore(kubernetesDir: context.settings.kubernetesDir)
             let created = try await store.createToken(request, actor: LedgerActor.current(), now: context.now)
             print("[bootstrap-token] Using token: \(created.token.token)")
             outcome.token = created.token.token
         },
         Phase(name: "upload-certs") { context, command, outcome in
             guard command.uploadCerts else { print("[upload-certs] Skipping phase. Please see --upload-certs"); return }
-            let store = try command.state.openStore(certificatesDir: context.settings.certificatesDir)
+            let store = try command.state.openStore(kubernetesDir: context.settings.kubernetesDir)
             let key = try await CopyCerts.upload(context: context, store: store, key: try command.certificateKey.map { try CertificateKey(parsing: $0) })
             CopyCerts.uploadLines.forEach { print($0) }
             print(key)
