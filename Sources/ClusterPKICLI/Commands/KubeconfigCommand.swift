@@ -22,10 +22,12 @@ struct KubeconfigGenerate: AsyncParsableCommand {
 
     @OptionGroup var directories: DirectoryOptions
     @OptionGroup var cluster: ClusterFlags
+    @OptionGroup var state: StateOptions
 
     func run() async throws {
         let context = try cluster.context(directories)
-        try await KubeconfigPhase(context: context).generate(names) { print($0) }
+        let ledger = try state.openStore(kubernetesDir: context.settings.kubernetesDir)
+        try await KubeconfigPhase(context: context).generate(names, ledger: ledger) { print($0) }
     }
 }
 
