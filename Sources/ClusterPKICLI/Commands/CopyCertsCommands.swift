@@ -4,17 +4,6 @@ import ClusterPKICore
 import ClusterPKIStore
 import Foundation
 
-/// The state database next to the certificate directory's store key.
-struct StateOptions: ParsableArguments {
-    @Option(help: "The state database file.")
-    var db = "/var/lib/clusterpki/state.db"
-
-    func openStore(certificatesDir: URL) throws -> SQLiteStateStore {
-        let keyURL = certificatesDir.appendingPathComponent(StoreKey.defaultFileName)
-        return try SQLiteStateStore(path: db, storeKey: try StoreKey.loadOrCreate(at: keyURL))
-    }
-}
-
 /// Library entry points shared by `upload-certs`, `init --upload-certs` and the server.
 enum CopyCerts {
     /// Seals the shared certificates and stores them for two hours; returns the key to print.
@@ -44,7 +33,7 @@ struct UploadCerts: AsyncParsableCommand {
     func run() async throws {
         let key = try certificateKey.map { try CertificateKey(parsing: $0) }
         let context = TreeContext(policy: try directories.loadPolicy(), settings: try directories.settings())
-        let store = try state.openStore(certificatesDir: context.settings.certificatesDir)
+        let store = try state.openStore(kubernetesDir: context.settings.kubernetesDir)
         let used = try await CopyCerts.upload(context: context, store: store, key: key)
         CopyCerts.uploadLines.forEach { print($0) }
         print(used)
@@ -65,7 +54,7 @@ struct DownloadCerts: AsyncParsableCommand {
     func run() async throws {
         let key = try CertificateKey(parsing: certificateKey)
         let context = TreeContext(policy: try directories.loadPolicy(), settings: try directories.settings())
-        let store = try state.openStore(certificatesDir: context.settings.certificatesDir)
+        let store = try state.openStore(kubernetesDir: context.settings.kubernetesDir)
         print("[download-certs] Downloading the certificates in Secret \"kubeadm-certs\" in the \"kube-system\" Namespace")
         let upload: Upload
         do {

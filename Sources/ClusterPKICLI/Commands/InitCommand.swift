@@ -40,19 +40,22 @@ struct InitCommand: AsyncParsableCommand {
 
     static let phases: [Phase] = [
         Phase(name: "certs") { context, _, _ in try await CertsPhase(context: context).generate(["all"]) { print($0) } },
-        Phase(name: "kubeconfig") { context, _, _ in try await KubeconfigPhase(context: context).generate(["all"]) { print($0) } },
+        Phase(name: "kubeconfig") { context, command, _ in
+            let ledger = try command.state.openStore(kubernetesDir: context.settings.kubernetesDir)
+            try await KubeconfigPhase(context: context).generate(["all"], ledger: ledger) { print($0) }
+        },
         Phase(name: "bootstrap-token") { context, command, outcome in
             let request = TokenRequest(token: try command.token.map { try BootstrapTokenString(parsing: $0) },
                                        ttl: try TokenRequest.parseTTL(command.tokenTtl))
             try request.validate()
-            let store = try command.state.openStore(certificatesDir: context.settings.certificatesDir)
+            let store = try command.state.openStore(kubernetesDir: context.settings.kubernetesDir)
             let created = try await store.createToken(request, actor: LedgerActor.current(), now: context.now)
             print("[bootstrap-token] Using token: \(created.token.token)")
             outcome.token = created.token.token
         },
         Phase(name: "upload-certs") { context, command, outcome in
             guard command.uploadCerts else { print("[upload-certs] Skipping phase. Please see --upload-certs"); return }
-            let store = try command.state.openStore(certificatesDir: context.settings.certificatesDir)
+            let store = try command.state.openStore(kubernetesDir: context.settings.kubernetesDir)
             let key = try await CopyCerts.upload(context: context, store: store, key: try command.certificateKey.map { try CertificateKey(parsing: $0) })
             CopyCerts.uploadLines.forEach { print($0) }
             print(key)

@@ -12,20 +12,6 @@ struct KubeconfigCommand: AsyncParsableCommand {
 }
 
 /// Where the credential ledger lives: the state database, with its key in the certificate directory.
-struct LedgerOptions: ParsableArguments {
-    @Option(help: "The clusterpki state database holding the credential ledger.")
-    var db = "/var/lib/clusterpki/state.db"
-
-    func open(certificatesDir: URL) throws -> SQLiteStateStore {
-        try SQLiteStateStore(path: db, storeKey: try StoreKey.loadOrCreate(at: certificatesDir.appendingPathComponent(StoreKey.defaultFileName)))
-    }
-
-    /// The ledger if its database exists (a missing ledger has revoked nothing, and is not created).
-    func openIfPresent(certificatesDir: URL) throws -> SQLiteStateStore? {
-        FileManager.default.fileExists(atPath: db) ? try open(certificatesDir: certificatesDir) : nil
-    }
-}
-
 struct KubeconfigGenerate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
@@ -36,10 +22,12 @@ struct KubeconfigGenerate: AsyncParsableCommand {
 
     @OptionGroup var directories: DirectoryOptions
     @OptionGroup var cluster: ClusterFlags
+    @OptionGroup var state: StateOptions
 
     func run() async throws {
         let context = try cluster.context(directories)
-        try await KubeconfigPhase(context: context).generate(names) { print($0) }
+        let ledger = try state.openStore(kubernetesDir: context.settings.kubernetesDir)
+        try await KubeconfigPhase(context: context).generate(names, ledger: ledger) { print($0) }
     }
 }
 
@@ -66,7 +54,7 @@ struct KubeconfigUser: AsyncParsableCommand {
     @Flag(help: "Allow privileged groups such as system:masters.")
     var allowSuperuser = false
 
-    @OptionGroup var ledger: LedgerOptions
+    @OptionGroup var ledger: StateOptions
     @OptionGroup var directories: DirectoryOptions
     @OptionGroup var cluster: ClusterFlags
 
@@ -83,7 +71,7 @@ struct KubeconfigUser: AsyncParsableCommand {
         if request.token != nil {
             result = try await minter.mintToken(request)
         } else {
-            result = try await minter.mint(request, ledger: try ledger.open(certificatesDir: context.settings.certificatesDir),
+            result = try await minter.mint(request, ledger: try ledger.openStore(kubernetesDir: context.settings.kubernetesDir),
                                            actor: LedgerActor.current())
         }
         result.warnings.forEach(Console.warn)
@@ -102,7 +90,7 @@ struct KubeconfigList: AsyncParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "text or json.")
     var output = "text"
 
-    @OptionGroup var ledger: LedgerOptions
+    @OptionGroup var ledger: StateOptions
     @OptionGroup var directories: DirectoryOptions
 
     func validate() throws {
@@ -110,7 +98,7 @@ struct KubeconfigList: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let records = try await ledger.openIfPresent(certificatesDir: try directories.settings().certificatesDir)?.credentials() ?? []
+        let records = try await ledger.openIfPresent(kubernetesDir: try directories.settings().kubernetesDir)?.credentials() ?? []
         print(output == "json" ? try LedgerListing.json(records) : LedgerListing.text(records, now: Date()), terminator: "")
     }
 }
@@ -126,7 +114,7 @@ struct KubeconfigRevoke: AsyncParsableCommand {
     @Option(help: "Revoke every credential issued to this client name instead.")
     var clientName: String?
 
-    @OptionGroup var ledger: LedgerOptions
+    @OptionGroup var ledger: StateOptions
     @OptionGroup var directories: DirectoryOptions
 
     func validate() throws {
@@ -137,7 +125,7 @@ struct KubeconfigRevoke: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let ledger = try ledger.openIfPresent(certificatesDir: try directories.settings().certificatesDir) else {
+        guard let ledger = try ledger.openIfPresent(kubernetesDir: try directories.settings().kubernetesDir) else {
             if let serial { throw StoreError.credentialNotFound(serial: try IssuedCredential.normalizeSerial(serial)) }
             throw StoreError.noCredentialsForClient(name: clientName ?? "")
         }

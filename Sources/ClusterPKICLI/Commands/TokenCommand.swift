@@ -21,9 +21,7 @@ struct TokenStoreOptions: ParsableArguments {
     var kubernetesDir = "/etc/kubernetes"
 
     /// The store key file, `<kubernetes-dir>/pki/clusterpki-state.key`.
-    var storeKeyURL: URL {
-        URL(fileURLWithPath: kubernetesDir).appendingPathComponent("pki").appendingPathComponent(StoreKey.defaultFileName)
-    }
+    var storeKeyURL: URL { StateOptions.keyURL(kubernetesDir: URL(fileURLWithPath: kubernetesDir)) }
 
     @Option(help: "A policy file or name (kubeadm, hardened); sets the failed-authentication limits.")
     var policy: String?

@@ -1,4 +1,5 @@
 import ClusterPKICore
+import ClusterPKIStore
 import Foundation
 import X509
 
@@ -17,8 +18,10 @@ public struct KubeconfigPhase: Sendable {
     public func knownNames() throws -> [String] { ["all"] + (try context.kubeconfigSpecs().map(\.phaseName)) }
 
     /// Generates `names` (`all`, `admin`, `kubelet`, ...) and returns kubeadm's `[kubeconfig]` lines.
+    /// Each new client certificate is recorded in `ledger` before its file is written, so none escapes revocation.
     @discardableResult
-    public func generate(_ names: [String], output: @Sendable (String) -> Void = { _ in }) async throws -> [String] {
+    public func generate(_ names: [String], ledger: (any CredentialLedger)? = nil, actor: String = LedgerActor.current(),
+                         output: @Sendable (String) -> Void = { _ in }) async throws -> [String] {
         let specs = try resolve(names)
         let caProfile = try context.clusterCAProfile
         guard context.directory.exists(caProfile.baseName, "crt") else {
@@ -50,6 +53,7 @@ public struct KubeconfigPhase: Sendable {
                 let request = context.clientRequest(commonName: spec.commonName, organizations: spec.organizations, key: key,
                                                     notAfter: context.leafNotAfter(nil))
                 let certificate = try authority.sign(request, publicKey: key.publicKey)
+                try await ledger?.recordCredential(IssuedCredential(certificate: certificate, created: context.now, actor: actor))
                 let config = KubeConfig(clusterName: spec.clusterName, server: spec.server, caPEM: caPEM, userName: spec.userName,
                                         user: .certificate(pem: try PEMCertificates.encode([certificate]), keyPEM: try key.pemString()))
                 transaction.write(try config.yaml(), to: spec.file, mode: 0o600)
