@@ -20,8 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The address to listen on, host:port.")
     var listen = "127.0.0.1:9443"
 
-    @Option(help: "The state database file.")
-    var db = "/var/lib/clusterpki/state.db"
+    @OptionGroup var state: StateOptions
 
     @Option(help: "The node name on the serving certificate (default: the host name).")
     var nodeName: String?
@@ -51,11 +50,10 @@ struct ServeCommand: AsyncParsableCommand {
             var settings = try directories.settings()
             if let nodeName { settings.nodeName = nodeName }
             let tree = TreeContext(policy: try directories.loadPolicy(), settings: settings)
-            let storeKeyURL = URL(fileURLWithPath: directories.kubernetesDir).appendingPathComponent("pki")
-                .appendingPathComponent(StoreKey.defaultFileName)
+            let storeKeyURL = StateOptions.keyURL(kubernetesDir: URL(fileURLWithPath: directories.kubernetesDir))
             let extras = (serverCertExtraSans ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             try await ServeLauncher(
-                tree: tree, listenHost: host, port: port ?? 9443, databasePath: db, storeKeyURL: storeKeyURL,
+                tree: tree, listenHost: host, port: port ?? 9443, databasePath: state.db, storeKeyURL: storeKeyURL,
                 advertiseURL: advertiseUrl, extraSANs: extras, logLevel: logLevel
             ).run()
         } catch let error as PKIError {
