@@ -23,7 +23,9 @@ check() { # check NAME COMMAND...
 
 # A tree made by `clusterpki init` when it exists; otherwise `certs generate all` plus an admin certificate from openssl.
 if "$BIN" --help 2>/dev/null | grep -qE "^ +init( |$)"; then
-    "$BIN" init --kubernetes-dir "$K" --node-name cp-1 --apiserver-advertise-address 127.0.0.1 >"$WORK/init.log" 2>&1 \
+    INIT_DB=()
+    "$BIN" init --help 2>/dev/null | grep -q -- '--db' && INIT_DB=(--db "$DB")
+    "$BIN" init --kubernetes-dir "$K" "${INIT_DB[@]}" --node-name cp-1 --apiserver-advertise-address 127.0.0.1 >"$WORK/init.log" 2>&1 \
         || { cat "$WORK/init.log"; exit 2; }
 else
     "$BIN" certs generate all --kubernetes-dir "$K" --node-name cp-1 --apiserver-advertise-address 127.0.0.1 >"$WORK/init.log" 2>&1 \
