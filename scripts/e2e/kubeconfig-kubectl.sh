@@ -40,11 +40,11 @@ db=$work/state.db
 flags=(--node-name node-1 --apiserver-advertise-address 127.0.0.1 --encryption-algorithm ECDSA-P256)
 
 # --- init -------------------------------------------------------------------------------------------------------
-check "clusterpki init writes the tree and the kubeconfigs" "$CLUSTERPKI" init --kubernetes-dir "$k8s" "${flags[@]}"
+check "clusterpki init writes the tree and the kubeconfigs" "$CLUSTERPKI" init --kubernetes-dir "$k8s" --db "$db" "${flags[@]}"
 cp "$work/last.log" "$work/init.log"
 check "init prints kubeadm's kubeconfig lines" grep -qx '\[kubeconfig\] Writing "admin.conf" kubeconfig file' "$work/init.log"
 check "init prints how to use admin.conf" grep -q "export KUBECONFIG=$k8s/admin.conf" "$work/init.log"
-check "a second cluster (another CA) for the negative test" "$CLUSTERPKI" init --kubernetes-dir "$other" "${flags[@]}"
+check "a second cluster (another CA) for the negative test" "$CLUSTERPKI" init --kubernetes-dir "$other" --db "$work/other.db" "${flags[@]}"
 
 declare -A user_of=(
     [admin.conf]=kubernetes-admin [super-admin.conf]=kubernetes-super-admin [kubelet.conf]=system:node:node-1

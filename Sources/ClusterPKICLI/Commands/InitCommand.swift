@@ -41,8 +41,8 @@ struct InitCommand: AsyncParsableCommand {
     static let phases: [Phase] = [
         Phase(name: "certs") { context, _, _ in try await CertsPhase(context: context).generate(["all"]) { print($0) } },
         Phase(name: "kubeconfig") { context, command, _ in
-            let ledger = try command.state.openStore(kubernetesDir: context.settings.kubernetesDir)
-            try await KubeconfigPhase(context: context).generate(["all"], ledger: ledger) { print($0) }
+            let state = command.state
+            try await KubeconfigPhase(context: context).generate(["all"], ledger: { try state.openStore(kubernetesDir: context.settings.kubernetesDir) }) { print($0) }
         },
         Phase(name: "bootstrap-token") { context, command, outcome in
             let request = TokenRequest(token: try command.token.map { try BootstrapTokenString(parsing: $0) },

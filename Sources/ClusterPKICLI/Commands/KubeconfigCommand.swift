@@ -26,8 +26,8 @@ struct KubeconfigGenerate: AsyncParsableCommand {
 
     func run() async throws {
         let context = try cluster.context(directories)
-        let ledger = try state.openStore(kubernetesDir: context.settings.kubernetesDir)
-        try await KubeconfigPhase(context: context).generate(names, ledger: ledger) { print($0) }
+        let state = state
+        try await KubeconfigPhase(context: context).generate(names, ledger: { try state.openStore(kubernetesDir: context.settings.kubernetesDir) }) { print($0) }
     }
 }
 

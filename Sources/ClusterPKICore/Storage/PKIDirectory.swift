@@ -65,15 +65,11 @@ public struct PKIDirectory: Sendable {
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw PKIError.fileSystem(path: root.path, detail: "the certificate directory does not exist (pass --kubernetes-dir or --cert-dir, or run `clusterpki certs generate` first)")
         }
-        let lockPath = root.appendingPathComponent(".clusterpki.lock").path
-        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        if fd < 0 {
-            // A read-only directory cannot hold a lock, and nothing can be written there either.
-            if create { throw FileSystem.failure(root.path) }
-            return try await body()
-        }
+        // flock on the directory itself: no lock file appears among kubeadm's files.
+        let fd = open(root.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileSystem.failure(root.path) }
         defer { close(fd) }
-        guard flock(fd, LOCK_EX) == 0 else { throw FileSystem.failure(lockPath) }
+        guard flock(fd, LOCK_EX) == 0 else { throw FileSystem.failure(root.path) }
         defer { flock(fd, LOCK_UN) }
         try FileTransaction.recover(in: root)
         return try await body()

@@ -18,9 +18,11 @@ public struct KubeconfigPhase: Sendable {
     public func knownNames() throws -> [String] { ["all"] + (try context.kubeconfigSpecs().map(\.phaseName)) }
 
     /// Generates `names` (`all`, `admin`, `kubelet`, ...) and returns kubeadm's `[kubeconfig]` lines.
-    /// Each new client certificate is recorded in `ledger` before its file is written, so none escapes revocation.
+    /// Each new client certificate is recorded in the ledger before its file is written, so none escapes revocation;
+    /// the ledger is opened only once all checks passed and something is to be minted.
     @discardableResult
-    public func generate(_ names: [String], ledger: (any CredentialLedger)? = nil, actor: String = LedgerActor.current(),
+    public func generate(_ names: [String], ledger: (@Sendable () throws -> any CredentialLedger)? = nil,
+                         actor: String = LedgerActor.current(),
                          output: @Sendable (String) -> Void = { _ in }) async throws -> [String] {
         let specs = try resolve(names)
         let caProfile = try context.clusterCAProfile
@@ -47,6 +49,7 @@ public struct KubeconfigPhase: Sendable {
                 throw KubeconfigError.externalCA(keyPath: context.directory.url(caProfile.baseName, "key").path, files: missing.map(\.file))
             }
             let keys = try await PrivateKeyMaterial.generateConcurrently(missing.map { _ in context.keyAlgorithm })
+            let ledger = missing.isEmpty ? nil : try ledger?()
             var transaction = FileTransaction()
             var written: [String] = []
             for (spec, key) in zip(missing, keys) {
