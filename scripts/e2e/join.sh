@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# `clusterpki join` end to end against one `clusterpki serve` on 127.0.0.1: three workers and one extra
+# control-plane node join in their own directories; a wrong CA hash, an expired token and a wrong certificate
+# key each fail with their own message and write nothing.
+. "$(dirname "$0")/../lib.sh"
+BIN="$(clusterpki_bin)"
+mktemp_dir W
+K="$W/cp1"
+DB="$W/state.db"
+out="$("$BIN" init --kubernetes-dir "$K" --db "$DB" --upload-certs --node-name cp1 \
+       --apiserver-advertise-address 127.0.0.1 --encryption-algorithm ECDSA-P256)"
+TOKEN="$(sed -n 's/^\[bootstrap-token\] Using token: //p' <<<"$out")"
+CERT_KEY="$(grep -A1 '^\[upload-certs\] Using certificate key:' <<<"$out" | tail -1)"
+HASH="$("$BIN" certs ca-hash --kubernetes-dir "$K")"
+PORT="$(free_port)"
+spawn SERVER "$W/serve.log" "$BIN" serve --listen "127.0.0.1:$PORT" --kubernetes-dir "$K" --db "$DB" --node-name cp1
+check "clusterpki serve listens on 127.0.0.1:$PORT" wait_port 127.0.0.1 "$PORT" 30
+
+join() {  # join NAME extra-args...
+    local name="$1"; shift
+    "$BIN" join "127.0.0.1:$PORT" --token "$TOKEN" --discovery-token-ca-cert-hash "$HASH" --node-name "$name" \
+        --kubernetes-dir "$W/$name/etc" --kubelet-dir "$W/$name/kubelet" --timeout 60s "$@" >"$W/$name.log" 2>&1
+}
+
+# Three workers at once.
+pids=()
+for n in 1 2 3; do join "worker-$n" --node-ip "127.0.0.$((10 + n))" & pids+=($!); done
+for i in 0 1 2; do
+    n=$((i + 1)); rc=0; wait "${pids[$i]}" || rc=$?
+    check_eq "worker-$n joins (exit status)" 0 "$rc"
+    pem="$W/worker-$n/kubelet/pki/kubelet-client-current.pem"
+    check "worker-$n: kubelet client cert verifies against the cluster CA" openssl verify -CAfile "$K/pki/ca.crt" "$pem"
+    check_eq "worker-$n: subject is the node identity" "CN=system:node:worker-$n, O=system:nodes" \
+        "$(openssl x509 -in "$pem" -noout -subject -nameopt RFC2253 | sed 's/^subject=//; s/,/, /')"
+    check "worker-$n: the client key matches the certificate" \
+        bash -c "diff <(openssl pkey -in '$pem' -pubout) <(openssl x509 -in '$pem' -pubkey -noout)"
+    check_eq "worker-$n: the key file is 0600" 600 "$(stat -c %a "$pem")"
+    check "worker-$n: kubectl reads kubelet.conf" kubectl --kubeconfig "$W/worker-$n/etc/kubelet.conf" config view --raw
+    check "worker-$n: progress lines are kubeadm-like" grep -q '^\[discovery\] Cluster info signature and contents are valid' "$W/worker-$n.log"
+done
+serials="$(for n in 1 2 3; do openssl x509 -in "$W/worker-$n/kubelet/pki/kubelet-client-current.pem" -noout -serial; done | sort -u | wc -l)"
+check_eq "the three kubelet certificates have distinct serials" 3 "$serials"
+
+# An extra control-plane node.
+rc=0; join cp2 --control-plane --certificate-key "$CERT_KEY" --apiserver-advertise-address 127.0.0.2 || rc=$?
+check_eq "cp2 joins as a control-plane node" 0 "$rc"
+for f in ca.crt ca.key front-proxy-ca.crt front-proxy-ca.key sa.key sa.pub etcd/ca.crt etcd/ca.key; do
+    check "cp2: shared $f is byte-identical to cp1's" cmp -s "$K/pki/$f" "$W/cp2/etc/pki/$f"
+done
+check "cp2: its own apiserver certificate verifies" openssl verify -CAfile "$K/pki/ca.crt" "$W/cp2/etc/pki/apiserver.crt"
+check "cp2: its apiserver certificate names its own address" \
+    bash -c "openssl x509 -in '$W/cp2/etc/pki/apiserver.crt' -noout -ext subjectAltName | grep -q 'IP Address:127.0.0.2'"
+check "cp2: admin.conf was written" test -s "$W/cp2/etc/admin.conf"
+check "cp2: kubelet client cert verifies" openssl verify -CAfile "$K/pki/ca.crt" "$W/cp2/kubelet/pki/kubelet-client-current.pem"
+
+# Failures write nothing.
+wrong="sha256:$(printf '%064d' 0)"
+rc=0; "$BIN" join "127.0.0.1:$PORT" --token "$TOKEN" --discovery-token-ca-cert-hash "$wrong" --node-name bad1 \
+    --kubernetes-dir "$W/bad1/etc" --kubelet-dir "$W/bad1/kubelet" --timeout 20s >"$W/bad1.log" 2>&1 || rc=$?
+check_eq "a wrong --discovery-token-ca-cert-hash fails" 1 "$rc"
+check "  ... saying the CA key is not pinned" grep -q 'none of the public keys' "$W/bad1.log"
+check_not "  ... and writes nothing" test -e "$W/bad1"
+
+expired="$("$BIN" token create --ttl 1s --db "$DB" --kubernetes-dir "$K")"
+sleep 2
+rc=0; "$BIN" join "127.0.0.1:$PORT" --token "$expired" --discovery-token-ca-cert-hash "$HASH" --node-name bad2 \
+    --kubernetes-dir "$W/bad2/etc" --kubelet-dir "$W/bad2/kubelet" --timeout 8s >"$W/bad2.log" 2>&1 || rc=$?
+check_eq "an expired token fails" 1 "$rc"
+check "  ... saying the token is invalid or expired" grep -q 'is invalid for this cluster or it has expired' "$W/bad2.log"
+check_not "  ... and writes nothing" test -e "$W/bad2"
+
+rc=0; join bad3 --control-plane --certificate-key "$(printf '%064d' 7)" --apiserver-advertise-address 127.0.0.3 || rc=$?
+check_eq "a wrong certificate key fails" 1 "$rc"
+check "  ... saying the key does not decrypt" grep -q 'does not decrypt' "$W/bad3.log"
+check_eq "  ... and writes nothing" "" "$(find "$W/bad3" -type f 2>/dev/null | head -1)"
+
+check_not "the server log holds no token secret" grep -q "${TOKEN#*.}" "$W/serve.log"
+stop_pid "$SERVER"
+finish
