@@ -88,18 +88,3 @@ struct TemporaryTree {
     }
 }
 
-@Suite struct DetachedJWSTests {
-    static let sentence = "Hello from the other side. I must have called a thousand times."
-
-    @Test(arguments: [
-        (sentence, "my voice is my passcode", "eyJhbGciOiJIUzI1NiIsImtpZCI6Impvc2h1YSJ9..VShe2taLd-YTrmWuRkcL_8QTNDHYxQIEBsAYYiIj1_8"),
-        ("", "my voice is my passcode", "eyJhbGciOiJIUzI1NiIsImtpZCI6Impvc2h1YSJ9..7Ui1ALizW4jXphVUB7xUqC9vLYLL9RZeOFfVLoB7Tgk"),
-        (sentence, "", "eyJhbGciOiJIUzI1NiIsImtpZCI6Impvc2h1YSJ9..UfkqvDGiIFxrMnFseDj9LYJOLNrvjW8aHhF71mvvAs8"),
-    ])
-    func matchesUpstreamVectors(content: String, secret: String, expected: String) {
-        #expect(DetachedJWS.sign(content: content, tokenID: "joshua", tokenSecret: secret) == expected)
-        #expect(DetachedJWS.isValid(expected, content: content, tokenID: "joshua", tokenSecret: secret))
-        #expect(!DetachedJWS.isValid(expected + "foo", content: content, tokenID: "joshua", tokenSecret: secret))
-        #expect(!DetachedJWS.isValid(expected, content: content + "x", tokenID: "joshua", tokenSecret: secret))
-    }
-}

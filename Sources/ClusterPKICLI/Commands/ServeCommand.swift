@@ -45,23 +45,15 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        do {
-            let (host, port) = try ClusterSettings.splitHostPort(listen)
-            var settings = try directories.settings()
-            if let nodeName { settings.nodeName = nodeName }
-            let tree = TreeContext(policy: try directories.loadPolicy(), settings: settings)
-            let storeKeyURL = StateOptions.keyURL(kubernetesDir: URL(fileURLWithPath: directories.kubernetesDir))
-            let extras = (serverCertExtraSans ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            try await ServeLauncher(
-                tree: tree, listenHost: host, port: port ?? 9443, databasePath: state.db, storeKeyURL: storeKeyURL,
-                advertiseURL: advertiseUrl, extraSANs: extras, logLevel: logLevel
-            ).run()
-        } catch let error as PKIError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode.failure
-        } catch let error as StoreError {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-            throw ExitCode.failure
-        }
+        let (host, port) = try ClusterSettings.splitHostPort(listen)
+        var settings = try directories.settings()
+        if let nodeName { settings.nodeName = nodeName }
+        let tree = TreeContext(policy: try directories.loadPolicy(), settings: settings)
+        let storeKeyURL = StateOptions.keyURL(kubernetesDir: URL(fileURLWithPath: directories.kubernetesDir))
+        let extras = (serverCertExtraSans ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        try await ServeLauncher(
+            tree: tree, listenHost: host, port: port ?? 9443, databasePath: state.db, storeKeyURL: storeKeyURL,
+            advertiseURL: advertiseUrl, extraSANs: extras, logLevel: logLevel
+        ).run()
     }
 }

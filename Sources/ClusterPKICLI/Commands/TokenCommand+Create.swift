@@ -27,21 +27,19 @@ extension TokenCommand {
         var certificateKey: String?
 
         func run() async throws {
-            try await reportingErrors {
-                // Every check happens before anything is stored (kubeadm creates the token first, then complains).
-                if certificateKey != nil && !printJoinCommand { throw StoreError.certificateKeyWithoutJoinCommand }
-                if let certificateKey { _ = try CertificateKey(parsing: certificateKey) }
-                let request = try makeRequest()
-                try request.validate()
-                let store = try options.openStore()
-                let created = try await store.createToken(request, actor: LedgerActor.current(), now: Date())
-                if printJoinCommand {
-                    for line in try JoinCommand.lines(kubernetesDir: URL(fileURLWithPath: options.kubernetesDir), token: created.token.token, certificateKey: certificateKey) {
-                        print(line)
-                    }
-                } else {
-                    print(created.token.token)
+            // Every check happens before anything is stored (kubeadm creates the token first, then complains).
+            if certificateKey != nil && !printJoinCommand { throw StoreError.certificateKeyWithoutJoinCommand }
+            if let certificateKey { _ = try CertificateKey(parsing: certificateKey) }
+            let request = try makeRequest()
+            try request.validate()
+            let store = try options.openStore()
+            let created = try await store.createToken(request, actor: LedgerActor.current(), now: Date())
+            if printJoinCommand {
+                for line in try JoinCommand.lines(kubernetesDir: URL(fileURLWithPath: options.kubernetesDir), token: created.token.token, certificateKey: certificateKey) {
+                    print(line)
                 }
+            } else {
+                print(created.token.token)
             }
         }
 

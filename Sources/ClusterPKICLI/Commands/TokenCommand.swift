@@ -37,22 +37,10 @@ struct TokenStoreOptions: ParsableArguments {
     }
 }
 
-/// Runs `body`, printing `error: <message>` to stderr and exiting 1 on a failure.
-func reportingErrors(_ body: () async throws -> Void) async throws {
-    do {
-        try await body()
-    } catch let error as StoreError {
-        FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-        throw ExitCode.failure
-    } catch let error as TokenCommandError {
-        FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-        throw ExitCode.failure
-    }
-}
-
 /// CLI-only failures (flag combinations and files the store does not own).
-struct TokenCommandError: Error {
+struct TokenCommandError: Error, CustomStringConvertible {
     let message: String
+    var description: String { message }
 }
 
 extension TokenCommand {
@@ -75,13 +63,11 @@ extension TokenCommand {
         var output: Format = .text
 
         func run() async throws {
-            try await reportingErrors {
-                let now = Date()
-                let tokens = try await options.openStore().listTokens(now: now)
-                switch output {
-                case .text: print(TokenListOutput.text(tokens, now: now), terminator: "")
-                case .json: print(TokenListOutput.json(tokens), terminator: "")
-                }
+            let now = Date()
+            let tokens = try await options.openStore().listTokens(now: now)
+            switch output {
+            case .text: print(TokenListOutput.text(tokens, now: now), terminator: "")
+            case .json: print(TokenListOutput.json(tokens), terminator: "")
             }
         }
     }
@@ -94,18 +80,16 @@ extension TokenCommand {
         var tokens: [String] = []
 
         func run() async throws {
-            try await reportingErrors {
-                guard !tokens.isEmpty else {
-                    throw TokenCommandError(
-                        message: "missing argument; 'token delete' is missing token of form \"\\\\A([a-z0-9]{6})\\\\.([a-z0-9]{16})\\\\z\" or \"\\\\A([a-z0-9]{6})\\\\z\"")
-                }
-                // Validate every argument before deleting anything.
-                let ids = try tokens.map(BootstrapTokenString.id(fromIDOrToken:))
-                let store = try options.openStore()
-                for id in ids {
-                    try await store.deleteToken(id: id, actor: LedgerActor.current(), now: Date())
-                    print("bootstrap token \"\(id)\" deleted")
-                }
+            guard !tokens.isEmpty else {
+                throw TokenCommandError(
+                    message: "missing argument; 'token delete' is missing token of form \"\\\\A([a-z0-9]{6})\\\\.([a-z0-9]{16})\\\\z\" or \"\\\\A([a-z0-9]{6})\\\\z\"")
+            }
+            // Validate every argument before deleting anything.
+            let ids = try tokens.map(BootstrapTokenString.id(fromIDOrToken:))
+            let store = try options.openStore()
+            for id in ids {
+                try await store.deleteToken(id: id, actor: LedgerActor.current(), now: Date())
+                print("bootstrap token \"\(id)\" deleted")
             }
         }
     }
@@ -117,10 +101,8 @@ extension TokenCommand {
         @OptionGroup var options: TokenStoreOptions
 
         func run() async throws {
-            try await reportingErrors {
-                let deleted = try await options.openStore().sweepExpired(now: Date())
-                print("deleted \(deleted) expired bootstrap token\(deleted == 1 ? "" : "s")")
-            }
+            let deleted = try await options.openStore().sweepExpired(now: Date())
+            print("deleted \(deleted) expired bootstrap token\(deleted == 1 ? "" : "s")")
         }
     }
 
@@ -136,12 +118,10 @@ extension TokenCommand {
         var client = "local"
 
         func run() async throws {
-            try await reportingErrors {
-                let identity = try await options.openStore().authenticate(token, client: client, policy: options.authenticationPolicy(), now: Date())
-                print("user: \(identity.username)")
-                print("groups: \(identity.groups.joined(separator: ","))")
-                if let usesLeft = identity.usesLeft { print("uses left: \(usesLeft)") }
-            }
+            let identity = try await options.openStore().authenticate(token, client: client, policy: options.authenticationPolicy(), now: Date())
+            print("user: \(identity.username)")
+            print("groups: \(identity.groups.joined(separator: ","))")
+            if let usesLeft = identity.usesLeft { print("uses left: \(usesLeft)") }
         }
     }
 }
