@@ -5,7 +5,9 @@
 #       scripts/baseline/openssl-tree.sh, for RSA-2048 and ECDSA-P256, in one run; hyperfine
 #       (--warmup 1 --runs 10, JSON in .build/bench/) when installed, else a bash loop.
 #       Targets: clusterpki >= 3x faster for RSA-2048, >= 10x for ECDSA-P256.
-#       RUNS=10 (runs per command), BENCH_OUT=.build/bench
+#       RUNS=10 (runs per command), BENCH_OUT=.build/bench; TMPDIR=/dev/shm puts the trees on tmpfs
+#       (clusterpki fsyncs every file, the openssl script does not: on a busy shared disk fsync latency
+#       dominates the ECDSA figure, so run it both ways).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
