@@ -1,10 +1,12 @@
 import ArgumentParser
 import ClusterPKICore
+import ClusterPKIKubeconfig
+import ClusterPKIStore
 import Foundation
 
 /// Every certificate `renew` and `check-expiration` know about for this cluster.
 func renewableCredentials(_ context: TreeContext) throws -> [any RenewableCredential] {
-    context.fileCredentials
+    context.fileCredentials + context.kubeconfigCredentials
 }
 
 struct CertsRenew: AsyncParsableCommand {
@@ -19,11 +21,20 @@ struct CertsRenew: AsyncParsableCommand {
     var expiringWithin: String?
 
     @OptionGroup var directories: DirectoryOptions
+    @OptionGroup var ledger: StateOptions
 
     func run() async throws {
         let context = TreeContext(policy: try directories.loadPolicy(), settings: try directories.settings())
+        let credentialLedger = try ledger.openIfPresent(kubernetesDir: context.settings.kubernetesDir)  // a revoked credential is never renewed
         let window = try expiringWithin.map { try GoDuration(parsing: $0, field: "--expiring-within") }
-        let renewer = Renewer(context: context, credentials: try renewableCredentials(context))
+        let renewer = Renewer(
+            context: context, credentials: try renewableCredentials(context),
+            refusal: { try await credentialLedger?.renewalRefusal($0) },
+            issued: { credential, certificate in
+                // Kubeconfig client certificates are credentials: their new serials join the ledger.
+                guard credential is KubeconfigFileCredential else { return }
+                try await credentialLedger?.recordCredential(IssuedCredential(certificate: certificate, created: context.now, actor: LedgerActor.current()))
+            })
         let report = try await renewer.renew(names, expiringWithin: window) { print($0) }
         print(report.summary)
     }

@@ -71,10 +71,12 @@ public struct ClusterSettings: Sendable, Hashable {
         if IPAddress(endpoint) != nil { return (endpoint, nil) }
         let parts = endpoint.split(separator: ":", omittingEmptySubsequences: false)
         guard !parts[0].isEmpty, parts.count <= 2 else { throw PKIError.invalidControlPlaneEndpoint(endpoint) }
+        let host = String(parts[0])
+        guard SubjectAltNames.isDNS1123Subdomain(host) else { throw PKIError.invalidControlPlaneEndpoint(endpoint) }
         if parts.count == 2 {
             guard let port = Int(parts[1]), (1...65535).contains(port) else { throw PKIError.invalidControlPlaneEndpoint(endpoint) }
-            return (String(parts[0]), port)
+            return (host, port)
         }
-        return (String(parts[0]), nil)
+        return (host, nil)
     }
 }

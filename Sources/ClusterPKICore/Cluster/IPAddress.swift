@@ -13,6 +13,13 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
             octets = withUnsafeBytes(of: &v4) { Array($0) }
             return
         }
+        let dotted = text.split(separator: ".", omittingEmptySubsequences: false)
+        if dotted.count == 4, dotted.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            case let values = dotted.compactMap({ UInt8(String($0)) }), values.count == 4
+        {
+            octets = values  // leading zeros are decimal, as Go's sloppy parser reads them
+            return
+        }
         var v6 = in6_addr()
         guard !text.contains("%"), inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
         let bytes = withUnsafeBytes(of: &v6) { Array($0) }

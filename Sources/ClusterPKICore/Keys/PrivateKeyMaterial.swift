@@ -61,7 +61,8 @@ public enum PrivateKeyMaterial: Sendable {
     public func pemString() throws -> String {
         switch self {
         case .rsa(let key):
-            return key.pemRepresentation + "\n"
+            let pem = key.pemRepresentation
+            return pem.hasSuffix("\n") ? pem : pem + "\n"
         case .p256(let key):
             return try Self.sec1PEM(raw: key.rawRepresentation, publicX963: key.publicKey.x963Representation,
                                     curve: .NamedCurves.secp256r1)

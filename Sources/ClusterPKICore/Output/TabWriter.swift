@@ -19,9 +19,9 @@ public enum TabWriter {
 /// apimachinery's `duration.ShortHumanDuration`.
 public enum HumanDuration {
     public static func short(seconds: Double) -> String {
-        if seconds < -1 { return "<invalid>" }
-        if seconds < 0 { return "0s" }
-        let s = Int(seconds)
+        let s = Int(seconds)  // Go truncates toward zero before comparing
+        if s < -1 { return "<invalid>" }
+        if s < 0 { return "0s" }
         if s < 60 { return "\(s)s" }
         if s < 3600 { return "\(s / 60)m" }
         let hours = s / 3600

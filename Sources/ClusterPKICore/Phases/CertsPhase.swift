@@ -23,6 +23,10 @@ public struct CertsPhase: Sendable {
     @discardableResult
     public func generate(_ names: [String], output: @Sendable (String) -> Void = { _ in }) async throws -> [String] {
         let selection = try resolve(names)
+        // Settings errors (advertise address, CIDR, endpoint) must fail before the directory is even created.
+        for case .profile(let profile) in selection where !profile.isCertificateAuthority {
+            _ = try context.subjectAltNames(for: profile)
+        }
         return try await context.directory.withExclusiveLock(create: true) {
             var lines = ["[certs] Using certificateDir folder \"\(context.settings.certificatesDir.path)\""]
             var authorities: [String: CertificateAuthority] = [:]

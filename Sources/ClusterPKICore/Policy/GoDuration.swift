@@ -7,24 +7,7 @@ public struct GoDuration: Sendable, Hashable, Codable, CustomStringConvertible {
     public init(seconds: TimeInterval) { self.seconds = seconds }
 
     public init(parsing text: String, field: String = "duration") throws {
-        let units: [(String, Double)] = [("ns", 1e-9), ("us", 1e-6), ("µs", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600)]
-        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
-        var negative = false
-        if rest.first == "-" || rest.first == "+" { negative = rest.first == "-"; rest = rest.dropFirst() }
-        if rest == "0" { self.seconds = 0; return }
-        guard !rest.isEmpty else { throw PKIError.invalidDuration(text, field: field) }
-        var total = 0.0
-        while !rest.isEmpty {
-            let number = rest.prefix { $0.isNumber || $0 == "." }
-            guard !number.isEmpty, let value = Double(number) else { throw PKIError.invalidDuration(text, field: field) }
-            rest = rest.dropFirst(number.count)
-            guard let unit = units.filter({ rest.hasPrefix($0.0) }).max(by: { $0.0.count < $1.0.count }) else {
-                throw PKIError.invalidDuration(text, field: field)
-            }
-            rest = rest.dropFirst(unit.0.count)
-            total += value * unit.1
-        }
-        self.seconds = negative ? -total : total
+        do { seconds = try GoDurationParser.seconds(text) } catch { throw PKIError.invalidDuration(text, field: field) }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -42,10 +25,22 @@ public struct GoDuration: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Go's canonical form, e.g. `8760h0m0s`.
     public var description: String {
         if seconds == 0 { return "0s" }
-        var value = Int(abs(seconds).rounded())
-        let hours = value / 3600
-        value %= 3600
-        let text = hours > 0 ? "\(hours)h\(value / 60)m\(value % 60)s" : (value >= 60 ? "\(value / 60)m\(value % 60)s" : "\(value)s")
+        let magnitude = abs(seconds)
+        let text: String
+        if magnitude < 1 {
+            let nanos = Int((magnitude * 1e9).rounded())
+            text = nanos % 1_000_000 == 0 ? "\(nanos / 1_000_000)ms" : (nanos % 1000 == 0 ? "\(nanos / 1000)µs" : "\(nanos)ns")
+        } else {
+            let whole = Int(magnitude)
+            let fraction = magnitude - Double(whole)
+            let hours = whole / 3600, minutes = (whole % 3600) / 60
+            var secondsText = "\(whole % 60)"
+            if fraction > 1e-9 {
+                let digits = String(format: "%.9f", fraction).dropFirst(1)  // ".500000000"
+                secondsText += String(digits.reversed().drop(while: { $0 == "0" }).reversed())
+            }
+            text = hours > 0 ? "\(hours)h\(minutes)m\(secondsText)s" : (minutes > 0 ? "\(minutes)m\(secondsText)s" : "\(secondsText)s")
+        }
         return seconds < 0 ? "-" + text : text
     }
 }

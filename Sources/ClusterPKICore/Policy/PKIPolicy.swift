@@ -15,6 +15,11 @@ public struct PKIPolicy: Sendable, Codable, Hashable {
     public var kubeconfigs: [KubeconfigProfile]
     public var userCredentials: UserCredentialPolicy
     public var tokenAuthentication: TokenAuthenticationPolicy
+    /// The `server:` section for `clusterpki serve`; absent means ``ServerPolicy/default``.
+    public var server: ServerPolicy?
+
+    /// The server section, or its defaults.
+    public var serverPolicy: ServerPolicy { server ?? .default }
 
     public static let apiVersionV1Alpha1 = "clusterpki.io/v1alpha1"
 

@@ -53,5 +53,16 @@ indirect enum PolicySchema: Sendable {
         ])),
         "userCredentials": .object(["defaultValidity": .scalar, "maxValidity": .scalar, "privilegedOrganizations": .list(.scalar)]),
         "tokenAuthentication": .object(["maxFailures": .scalar, "window": .scalar, "backoff": .scalar]),
+        "server": server,
+    ])
+
+    static let server: PolicySchema = .object([
+        "maxRequestBodyBytes": .scalar, "adminOrganizations": .list(.scalar),
+        "certsDownload": .object(["groups": .list(.scalar), "maxFetchesPerUpload": .scalar]),
+        "certificateSigningRequests": .object([
+            "creatorGroups": .list(.scalar), "nodeClientApprovalGroups": .list(.scalar), "selfNodeClientApproval": .scalar,
+            "kubeletServingApproval": .scalar, "signingDuration": .scalar, "maxWatchSeconds": .scalar,
+        ]),
+        "servingCertificate": .object(["validity": .scalar, "renewBefore": .scalar, "checkInterval": .scalar]),
     ])
 }

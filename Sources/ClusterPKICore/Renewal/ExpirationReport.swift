@@ -38,7 +38,7 @@ public struct ExpirationReport: Sendable, Codable {
             return Entry(name: name, expirationDate: nil, residualTime: 0, externallyManaged: external, caName: caName, missing: true)
         }
         return Entry(name: name, expirationDate: certificate.notValidAfter,
-                     residualTime: Int64(certificate.notValidAfter.timeIntervalSince(now).rounded(.down)),
+                     residualTime: Int64(certificate.notValidAfter.timeIntervalSince(now).rounded(.towardZero)),
                      externallyManaged: external, caName: caName, missing: false)
     }
 

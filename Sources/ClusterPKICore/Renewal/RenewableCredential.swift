@@ -12,6 +12,12 @@ public protocol RenewableCredential: Sendable {
     func currentCertificate() throws -> Certificate?
     /// Writes the renewed certificate and its new key atomically.
     func commitRenewal(certificate: Certificate, key: PrivateKeyMaterial, authority: CertificateAuthority) throws
+    /// The policy profile whose validity applies, if any (else the policy's default leaf validity).
+    var validityProfile: CertificateProfile? { get }
+}
+
+extension RenewableCredential {
+    public var validityProfile: CertificateProfile? { nil }
 }
 
 /// A leaf certificate and key pair in the pki dir.
@@ -27,6 +33,7 @@ public struct PKIFileCredential: RenewableCredential {
     public var name: String { profile.name }
     public var longName: String { profile.longName }
     public var authorityName: String { profile.issuer ?? profile.name }
+    public var validityProfile: CertificateProfile? { profile }
 
     public func currentCertificate() throws -> Certificate? {
         guard directory.exists(profile.baseName, "crt") else { return nil }

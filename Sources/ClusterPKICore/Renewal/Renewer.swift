@@ -8,12 +8,16 @@ public struct Renewer: Sendable {
     public let credentials: [any RenewableCredential]
     /// Refuses to renew a certificate (e.g. one revoked in the ledger); returns a reason or nil.
     public let refusal: @Sendable (Certificate) async throws -> String?
+    /// Sees each renewed certificate before it is written (e.g. to record it in the ledger).
+    public let issued: @Sendable (any RenewableCredential, Certificate) async throws -> Void
 
     public init(context: TreeContext, credentials: [any RenewableCredential],
-                refusal: @escaping @Sendable (Certificate) async throws -> String? = { _ in nil }) {
+                refusal: @escaping @Sendable (Certificate) async throws -> String? = { _ in nil },
+                issued: @escaping @Sendable (any RenewableCredential, Certificate) async throws -> Void = { _, _ in }) {
         self.context = context
         self.credentials = credentials.sorted { $0.name < $1.name }
         self.refusal = refusal
+        self.issued = issued
     }
 
     /// Renews `names` (or `all`); with `expiringWithin`, only certificates whose NotAfter falls inside the window.
@@ -57,7 +61,8 @@ public struct Renewer: Sendable {
             }
             let keys = try await PrivateKeyMaterial.generateConcurrently(due.map { _ in context.keyAlgorithm })
             for ((credential, certificate, authority), key) in zip(due, keys) {
-                let renewed = try authority.sign(request(copying: certificate, key: key), publicKey: key.publicKey)
+                let renewed = try authority.sign(request(copying: certificate, key: key, profile: credential.validityProfile), publicKey: key.publicKey)
+                try await issued(credential, renewed)
                 try credential.commitRenewal(certificate: renewed, key: key, authority: authority)
                 report.record(.renewed, credential.name, "\(credential.longName) renewed")
             }
@@ -70,7 +75,7 @@ public struct Renewer: Sendable {
     }
 
     /// Copies CN, O, DNS and IP SANs and extended key usages; validity and key usage follow the policy.
-    func request(copying certificate: Certificate, key: PrivateKeyMaterial) throws -> IssuanceRequest {
+    func request(copying certificate: Certificate, key: PrivateKeyMaterial, profile: CertificateProfile?) throws -> IssuanceRequest {
         let identity = certificate.subject.kubernetesIdentity
         var dns: [String] = [], ips: [IPAddress] = []
         for name in (try certificate.extensions.subjectAlternativeNames) ?? SubjectAlternativeNames([]) {
@@ -81,7 +86,6 @@ public struct Renewer: Sendable {
             }
         }
         let usages = try certificate.extensions.extendedKeyUsage.map { Array($0) } ?? [.clientAuth]
-        let profile = context.policy.certificates.first { $0.commonName(nodeName: context.settings.nodeName) == identity.commonName }
         return IssuanceRequest(
             commonName: identity.commonName, organizations: identity.organizations,
             subjectAltNames: SubjectAltNames(dnsNames: dns, ipAddresses: ips),

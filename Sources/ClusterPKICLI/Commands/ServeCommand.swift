@@ -1,0 +1,67 @@
+import ArgumentParser
+import ClusterPKICore
+import ClusterPKIServer
+import ClusterPKIStore
+import Foundation
+
+/// `clusterpki serve`: the Kubernetes-shaped HTTPS join endpoint.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve cluster-info, kubeadm-certs, CertificateSigningRequests and bootstrap tokens over HTTPS",
+        discussion: """
+            Runs until SIGTERM or SIGINT, then stops accepting connections and finishes the requests in flight.
+            The serving certificate pki/clusterpki-server.{crt,key} is issued by the cluster CA when missing,
+            and reissued before it expires. The routes are described in openapi.yaml.
+            """)
+
+    @OptionGroup var directories: DirectoryOptions
+
+    @Option(help: "The address to listen on, host:port.")
+    var listen = "127.0.0.1:9443"
+
+    @OptionGroup var state: StateOptions
+
+    @Option(help: "The node name on the serving certificate (default: the host name).")
+    var nodeName: String?
+
+    @Option(help: "Extra SANs for the serving certificate, comma-separated IPs and DNS names.")
+    var serverCertExtraSans: String?
+
+    @Option(help: "The URL joining nodes use, written into cluster-info (default: https://<listen address>).")
+    var advertiseUrl: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard ServeLauncher.logLevels.contains(logLevel) else {
+            throw ValidationError("--log-level must be one of \(ServeLauncher.logLevels.joined(separator: ", "))")
+        }
+        guard let (_, port) = try? ClusterSettings.splitHostPort(listen), port != nil else {
+            throw ValidationError("--listen \(listen) is not host:port, e.g. 127.0.0.1:9443")
+        }
+        if let advertiseUrl, !advertiseUrl.hasPrefix("https://") { throw ValidationError("--advertise-url must start with https://") }
+    }
+
+    func run() async throws {
+        do {
+            let (host, port) = try ClusterSettings.splitHostPort(listen)
+            var settings = try directories.settings()
+            if let nodeName { settings.nodeName = nodeName }
+            let tree = TreeContext(policy: try directories.loadPolicy(), settings: settings)
+            let storeKeyURL = StateOptions.keyURL(kubernetesDir: URL(fileURLWithPath: directories.kubernetesDir))
+            let extras = (serverCertExtraSans ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            try await ServeLauncher(
+                tree: tree, listenHost: host, port: port ?? 9443, databasePath: state.db, storeKeyURL: storeKeyURL,
+                advertiseURL: advertiseUrl, extraSANs: extras, logLevel: logLevel
+            ).run()
+        } catch let error as PKIError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode.failure
+        } catch let error as StoreError {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}

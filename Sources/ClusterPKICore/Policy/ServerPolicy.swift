@@ -1,0 +1,148 @@
+import Foundation
+
+/// The `server:` section of a policy: who may do what on `clusterpki serve`, and its limits.
+///
+/// Every field is optional in YAML; a missing field takes kubeadm's behaviour (the RBAC kubeadm creates, spec 4.5)
+/// or a conservative limit.
+public struct ServerPolicy: Sendable, Codable, Hashable {
+    /// Request bodies larger than this get 413 RequestEntityTooLarge.
+    public var maxRequestBodyBytes: Int
+    /// Client-certificate organizations allowed on the admin routes (admin.conf, super-admin.conf).
+    public var adminOrganizations: [String]
+    public var certsDownload: CertsDownloadPolicy
+    public var certificateSigningRequests: CSRPolicy
+    public var servingCertificate: ServingCertificatePolicy
+
+    /// kubeadm's bootstrap group, bound to the node-bootstrapper, auto-approval and kubeadm-certs roles.
+    public static let defaultNodeTokenGroup = "system:bootstrappers:kubeadm:default-node-token"
+
+    public init(
+        maxRequestBodyBytes: Int = 1 << 20,
+        adminOrganizations: [String] = ["kubeadm:cluster-admins", "system:masters"],
+        certsDownload: CertsDownloadPolicy = CertsDownloadPolicy(),
+        certificateSigningRequests: CSRPolicy = CSRPolicy(),
+        servingCertificate: ServingCertificatePolicy = ServingCertificatePolicy()
+    ) {
+        self.maxRequestBodyBytes = maxRequestBodyBytes
+        self.adminOrganizations = adminOrganizations
+        self.certsDownload = certsDownload
+        self.certificateSigningRequests = certificateSigningRequests
+        self.servingCertificate = servingCertificate
+    }
+
+    /// The behaviour when a policy has no `server:` section.
+    public static let `default` = ServerPolicy()
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = ServerPolicy.default
+        maxRequestBodyBytes = try c.decodeIfPresent(Int.self, forKey: .maxRequestBodyBytes) ?? d.maxRequestBodyBytes
+        adminOrganizations = try c.decodeIfPresent([String].self, forKey: .adminOrganizations) ?? d.adminOrganizations
+        certsDownload = try c.decodeIfPresent(CertsDownloadPolicy.self, forKey: .certsDownload) ?? d.certsDownload
+        certificateSigningRequests = try c.decodeIfPresent(CSRPolicy.self, forKey: .certificateSigningRequests) ?? d.certificateSigningRequests
+        servingCertificate = try c.decodeIfPresent(ServingCertificatePolicy.self, forKey: .servingCertificate) ?? d.servingCertificate
+        guard maxRequestBodyBytes >= 1024 else {
+            throw PKIError.policy(field: "server.maxRequestBodyBytes", problem: "must be at least 1024")
+        }
+    }
+
+    /// Who may read the `kube-system/kubeadm-certs` Secret.
+    public struct CertsDownloadPolicy: Sendable, Codable, Hashable {
+        /// Bootstrap-token groups allowed to fetch the upload (kubeadm's Role `kubeadm:kubeadm-certs`).
+        public var groups: [String]
+        /// Fetches allowed per upload; 0 means unlimited (kubeadm has no limit).
+        public var maxFetchesPerUpload: Int
+
+        public init(groups: [String] = [ServerPolicy.defaultNodeTokenGroup], maxFetchesPerUpload: Int = 0) {
+            self.groups = groups
+            self.maxFetchesPerUpload = maxFetchesPerUpload
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = CertsDownloadPolicy()
+            groups = try c.decodeIfPresent([String].self, forKey: .groups) ?? d.groups
+            maxFetchesPerUpload = try c.decodeIfPresent(Int.self, forKey: .maxFetchesPerUpload) ?? d.maxFetchesPerUpload
+            guard maxFetchesPerUpload >= 0 else {
+                throw PKIError.policy(field: "server.certsDownload.maxFetchesPerUpload", problem: "must be 0 (unlimited) or positive")
+            }
+        }
+    }
+
+    /// Creation, auto-approval (spec 8.2) and signing (spec 8.3) of CertificateSigningRequests.
+    public struct CSRPolicy: Sendable, Codable, Hashable {
+        /// Bootstrap-token groups that may create and read CSRs (kubeadm's `kubeadm:kubelet-bootstrap` binding).
+        public var creatorGroups: [String]
+        /// Bootstrap-token groups whose kubelet client CSRs are approved (`kubeadm:node-autoapprove-bootstrap`).
+        public var nodeClientApprovalGroups: [String]
+        /// Approve a node's renewal of its own client certificate (`kubeadm:node-autoapprove-certificate-rotation`).
+        public var selfNodeClientApproval: Bool
+        /// Approve `kubernetes.io/kubelet-serving` CSRs whose names all belong to the requesting node.
+        public var kubeletServingApproval: Bool
+        /// kube-controller-manager's `--cluster-signing-duration`: the longest certificate signed for a CSR.
+        public var signingDuration: GoDuration
+        /// The longest a `watch=true` request stays open.
+        public var maxWatchSeconds: Int
+
+        public init(
+            creatorGroups: [String] = [ServerPolicy.defaultNodeTokenGroup],
+            nodeClientApprovalGroups: [String] = [ServerPolicy.defaultNodeTokenGroup],
+            selfNodeClientApproval: Bool = true, kubeletServingApproval: Bool = true,
+            signingDuration: GoDuration = GoDuration(seconds: 8760 * 3600), maxWatchSeconds: Int = 1800
+        ) {
+            self.creatorGroups = creatorGroups
+            self.nodeClientApprovalGroups = nodeClientApprovalGroups
+            self.selfNodeClientApproval = selfNodeClientApproval
+            self.kubeletServingApproval = kubeletServingApproval
+            self.signingDuration = signingDuration
+            self.maxWatchSeconds = maxWatchSeconds
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = CSRPolicy()
+            creatorGroups = try c.decodeIfPresent([String].self, forKey: .creatorGroups) ?? d.creatorGroups
+            nodeClientApprovalGroups = try c.decodeIfPresent([String].self, forKey: .nodeClientApprovalGroups) ?? d.nodeClientApprovalGroups
+            selfNodeClientApproval = try c.decodeIfPresent(Bool.self, forKey: .selfNodeClientApproval) ?? d.selfNodeClientApproval
+            kubeletServingApproval = try c.decodeIfPresent(Bool.self, forKey: .kubeletServingApproval) ?? d.kubeletServingApproval
+            signingDuration = try c.decodeIfPresent(GoDuration.self, forKey: .signingDuration) ?? d.signingDuration
+            maxWatchSeconds = try c.decodeIfPresent(Int.self, forKey: .maxWatchSeconds) ?? d.maxWatchSeconds
+            guard signingDuration.seconds >= 600 else {
+                throw PKIError.policy(field: "server.certificateSigningRequests.signingDuration", problem: "must be at least 10m")
+            }
+            guard maxWatchSeconds > 0 else {
+                throw PKIError.policy(field: "server.certificateSigningRequests.maxWatchSeconds", problem: "must be positive")
+            }
+        }
+    }
+
+    /// The server's own certificate, `clusterpki-server.{crt,key}` in the pki dir.
+    public struct ServingCertificatePolicy: Sendable, Codable, Hashable {
+        public var validity: GoDuration
+        /// Reissue when less than this remains.
+        public var renewBefore: GoDuration
+        /// How often the server checks its certificate.
+        public var checkInterval: GoDuration
+
+        public init(
+            validity: GoDuration = GoDuration(seconds: 8760 * 3600), renewBefore: GoDuration = GoDuration(seconds: 720 * 3600),
+            checkInterval: GoDuration = GoDuration(seconds: 3600)
+        ) {
+            self.validity = validity
+            self.renewBefore = renewBefore
+            self.checkInterval = checkInterval
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = ServingCertificatePolicy()
+            validity = try c.decodeIfPresent(GoDuration.self, forKey: .validity) ?? d.validity
+            renewBefore = try c.decodeIfPresent(GoDuration.self, forKey: .renewBefore) ?? d.renewBefore
+            checkInterval = try c.decodeIfPresent(GoDuration.self, forKey: .checkInterval) ?? d.checkInterval
+            guard validity.seconds > renewBefore.seconds, renewBefore.seconds >= 0, checkInterval.seconds >= 1 else {
+                throw PKIError.policy(
+                    field: "server.servingCertificate", problem: "validity must exceed renewBefore, and checkInterval be at least 1s")
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// A small Kubernetes-API client over HTTPS, either unverified (discovery's first fetch) or pinned to a CA bundle.
+struct APIClient: Sendable {
+    let baseURL: String
+    let client: HTTPClient
+    let bearerToken: String?
+
+    enum Trust { case insecure, pinned([NIOSSLCertificate]) }
+
+    static func make(server: String, trust: Trust, bearerToken: String?) -> APIClient {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        switch trust {
+        case .insecure:
+            tls.certificateVerification = .none
+        case .pinned(let roots):
+            tls.trustRoots = .certificates(roots)
+            tls.certificateVerification = .fullVerification
+        }
+        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+        configuration.timeout = .init(connect: .seconds(5), read: .seconds(30))
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let base = server.hasPrefix("https://") ? server : "https://" + server
+        return APIClient(baseURL: base, client: client, bearerToken: bearerToken)
+    }
+
+    func shutdown() async { try? await client.shutdown() }
+
+    struct Response: Sendable {
+        var status: Int
+        var body: Data
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, json: Data? = nil) async throws -> Response {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "clusterpki-join")
+        if let bearerToken { request.headers.add(name: "Authorization", value: "Bearer \(bearerToken)") }
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: json))
+        }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 8 << 20)
+        return Response(status: Int(response.status.code), body: Data(body.readableBytesView))
+    }
+
+    /// The Kubernetes Status message of an error body, or the raw text.
+    static func message(of response: Response) -> String {
+        if let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
+            let message = object["message"] as? String
+        {
+            return message
+        }
+        return String(decoding: response.body.prefix(300), as: UTF8.self)
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// Why a join failed; each message says what to do next.
+public enum JoinError: Error, Equatable, Sendable {
+    case invalidToken(String)
+    case missingCAPins
+    case noKubeconfigInClusterInfo
+    case tokenNotValidForCluster(id: String)
+    case badSignature
+    case pinMismatch(presented: [String])
+    case kubeconfigChanged
+    case uploadExpired
+    case forbidden(String)
+    case csrDenied(reason: String, message: String)
+    case timeout(step: String, last: String)
+    case server(status: Int, message: String)
+    case malformedResponse(String)
+
+    public var message: String {
+        switch self {
+        case .invalidToken(let value):
+            return "the token \"\(value)\" is not of the form [a-z0-9]{6}.[a-z0-9]{16}; create one with `clusterpki token create` on a control-plane node"
+        case .missingCAPins:
+            return "using token-based discovery without --discovery-token-ca-cert-hash is unsafe; pass the hash printed by `clusterpki certs ca-hash` on a control-plane node"
+        case .noKubeconfigInClusterInfo:
+            return "there is no kubeconfig key in the cluster-info ConfigMap. This API Server isn't set up for token bootstrapping, can't connect"
+        case .tokenNotValidForCluster(let id):
+            return "token id \"\(id)\" is invalid for this cluster or it has expired. Use \"clusterpki token create\" on the control-plane node to create a new valid token"
+        case .badSignature:
+            return "failed to verify JWS signature of received cluster info object, can't trust this API Server"
+        case .pinMismatch(let presented):
+            return "none of the public keys \"\(presented.joined(separator: ":"))\" are pinned; check --discovery-token-ca-cert-hash against `clusterpki certs ca-hash` on a control-plane node"
+        case .kubeconfigChanged:
+            return "the second kubeconfig from the cluster-info ConfigMap (using validated TLS) was different from the first; retry, and check for a man in the middle"
+        case .uploadExpired:
+            return "Secret \"kubeadm-certs\" was not found in the \"kube-system\" Namespace. This Secret might have expired. Please, run `clusterpki upload-certs` on a control plane to generate a new one"
+        case .forbidden(let detail):
+            return "the server refused the request: \(detail); check that the token is valid, not expired and allowed to join"
+        case .csrDenied(let reason, let message):
+            return "the certificate signing request was denied (\(reason)): \(message)"
+        case .timeout(let step, let last):
+            return "timed out during \(step) (last error: \(last)); check that the server is reachable, or raise --timeout"
+        case .server(let status, let message):
+            return "the server answered \(status): \(message)"
+        case .malformedResponse(let detail):
+            return "the server's answer is not what a clusterpki/Kubernetes API server sends: \(detail)"
+        }
+    }
+}
+
+extension JoinError: CustomStringConvertible, LocalizedError {
+    public var description: String { message }
+    public var errorDescription: String? { message }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Yams
+
+extension KubeConfig {
+    /// The YAML text client-go would write: block style, unlimited line width, newline-terminated.
+    public func yaml() throws -> String {
+        let encoder = YAMLEncoder()
+        encoder.options.width = -1
+        encoder.options.indent = 2
+        return try encoder.encode(self)
+    }
+
+    /// Decodes a kubeconfig file's text; `path` names the file in errors.
+    public init(yaml text: String, path: String) throws {
+        do {
+            guard try Yams.compose(yaml: text) != nil else {
+                throw KubeconfigError.notAKubeconfig(path: path, detail: "the file is empty")
+            }
+        } catch let error as KubeconfigError { throw error } catch {
+            throw KubeconfigError.notYAML(path: path, detail: "\(error)")
+        }
+        do {
+            self = try YAMLDecoder().decode(KubeConfig.self, from: text)
+        } catch {
+            throw KubeconfigError.notAKubeconfig(path: path, detail: Self.describe(error))
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case DecodingError.keyNotFound(let key, let context): return "field \(path(context.codingPath + [key])) is missing"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
+            DecodingError.dataCorrupted(let context):
+            return "field \(path(context.codingPath)): \(context.debugDescription)"
+        default: return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import ClusterPKICore
+import ClusterPKIStore
+import Foundation
+import Hummingbird
+import Logging
+import X509
+
+/// Decides the ``Identity`` of a request: client certificate, then bearer token, then anonymous.
+///
+/// Only routes that need an identity call it, so discovery and cluster-info never touch the store. Any
+/// `Authorization` scheme other than `Bearer` (kubectl's `--username anonymous` sends Basic) is anonymous.
+/// Invalid credentials are 401; a token id or client in back-off is 429 with `Retry-After`.
+struct Authenticator: Sendable {
+    let authority: CertificateAuthority
+    let tokens: any TokenStore
+    let ledger: any CredentialLedger
+    let tokenPolicy: TokenAuthPolicy
+    let peer: any ConnectionPeer
+    let metrics: ServerMetrics
+    let now: @Sendable () -> Date
+
+    func identity(for request: Request, context: ServerContext) async throws -> Identity {
+        let client = peer.address(for: request, context: context)
+        if let certificate = await peer.certificate(for: request, context: context) {
+            return .certificate(try await verify(certificate, client: client, logger: context.logger))
+        }
+        guard let header = request.headers[.authorization] else { return .anonymous }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return .anonymous }
+        let presented = parts[1].trimmingCharacters(in: .whitespaces)
+        do {
+            let identity = try await tokens.authenticate(presented, client: client, policy: tokenPolicy, now: now())
+            return .token(identity)
+        } catch let error as StoreError {
+            switch error {
+            case .tooManyAttempts(let retryAfter):
+                metrics.tokenAuthFailure(reason: "locked_out")
+                context.logger.notice("bootstrap token refused: back-off", metadata: ["client": "\(client)"])
+                throw KubernetesStatus.tooManyRequests(retryAfter: max(1, Int(retryAfter.rounded(.up))))
+            case .malformedToken, .tokenNotFound, .tokenSecretMismatch, .tokenNotForAuthentication, .tokenExpired:
+                metrics.tokenAuthFailure(reason: Self.reason(error))
+                // The store's message never holds the secret; the presented text is not logged at all.
+                context.logger.notice("bootstrap token rejected", metadata: ["client": "\(client)", "reason": "\(Self.reason(error))"])
+                throw KubernetesStatus.unauthorized
+            default:
+                throw error
+            }
+        }
+    }
+
+    /// Checks a client certificate the TLS layer accepted: issued by the cluster CA, valid now, for client
+    /// authentication, and not revoked in the ledger.
+    func verify(_ certificate: Certificate, client: String, logger: Logger) async throws -> CertificateIdentity {
+        let (commonName, organizations) = certificate.subject.kubernetesIdentity
+        let serial = certificate.ledgerSerial
+        func reject(_ why: String) -> KubernetesStatus {
+            metrics.clientCertificateFailure(reason: why)
+            logger.notice(
+                "client certificate rejected", metadata: ["client": "\(client)", "cn": "\(commonName)", "serial": "\(serial)", "reason": "\(why)"])
+            return .unauthorized
+        }
+        guard authority.issued(certificate) else { throw reject("unknown_ca") }
+        let time = now()
+        guard certificate.notValidBefore <= time, time <= certificate.notValidAfter else { throw reject("expired") }
+        if let usages = try? certificate.extensions.extendedKeyUsage, !usages.contains(.clientAuth), !usages.contains(.any) {
+            throw reject("not_client_auth")
+        }
+        guard !commonName.isEmpty else { throw reject("empty_cn") }
+        if try await ledger.isRevoked(serial: serial) { throw reject("revoked") }
+        return CertificateIdentity(commonName: commonName, organizations: organizations, serial: serial, notAfter: certificate.notValidAfter)
+    }
+
+    static func reason(_ error: StoreError) -> String {
+        switch error {
+        case .malformedToken: return "malformed"
+        case .tokenNotFound: return "unknown_or_expired"
+        case .tokenSecretMismatch: return "wrong_secret"
+        case .tokenNotForAuthentication: return "no_authentication_usage"
+        case .tokenExpired: return "exhausted"
+        default: return "other"
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import ClusterPKICore
+import ClusterPKIStore
+import Foundation
+
+/// The verdict on a CSR: approve (and sign) or deny, with the condition's reason and message.
+public enum CSRDecision: Sendable, Equatable {
+    case approve(message: String)
+    case deny(reason: String, message: String)
+
+    public var isApproved: Bool { if case .approve = self { return true } else { return false } }
+    public var reason: String {
+        switch self {
+        case .approve: return "AutoApproved"
+        case .deny(let reason, _): return reason
+        }
+    }
+}
+
+/// kube-controller-manager's `csrapproving` (spec 8.2) with kubeadm's RBAC expressed in the policy, plus safe
+/// approval of kubelet serving certificates. Anything it does not approve is denied, never left pending.
+public struct CSRApprover: Sendable {
+    public var policy: ServerPolicy
+
+    public init(policy: ServerPolicy) { self.policy = policy }
+
+    static let clientUsageSets: [Set<String>] = [
+        ["digital signature", "key encipherment", "client auth"], ["digital signature", "client auth"],
+    ]
+    static let servingUsageSets: [Set<String>] = [
+        ["digital signature", "key encipherment", "server auth"], ["digital signature", "server auth"],
+    ]
+    static let privilegedGroups: Set<String> = ["system:masters", "kubeadm:cluster-admins"]
+
+    /// Decides on `review`; `node` is what was recorded for the requesting node at its join (serving CSRs only).
+    public func decide(_ review: CSRReview, node: NodeRecord?) -> CSRDecision {
+        guard review.signatureIsValid else {
+            return .deny(reason: "InvalidSignature", message: "the CSR's signature does not verify with its own public key")
+        }
+        if let privileged = review.organizations.first(where: Self.privilegedGroups.contains) {
+            return .deny(reason: "PrivilegedOrganization", message: "O=\(privileged) is never issued for a CSR")
+        }
+        switch review.signerName {
+        case CertificateSigningRequestObject.kubeletClientSigner:
+            return decideKubeletClient(review)
+        case CertificateSigningRequestObject.kubeletServingSigner:
+            return decideKubeletServing(review, node: node)
+        default:
+            return .deny(
+                reason: "SignerNotAllowed",
+                message: "signer \"\(review.signerName)\" is not auto-approved by clusterpki; only \(CertificateSigningRequestObject.kubeletClientSigner) and \(CertificateSigningRequestObject.kubeletServingSigner) are")
+        }
+    }
+
+    private func decideKubeletClient(_ review: CSRReview) -> CSRDecision {
+        guard review.organizations == ["system:nodes"] else {
+            return .deny(reason: "InvalidSubject", message: "a kubelet client certificate must have exactly O=system:nodes, got \(review.organizations)")
+        }
+        guard !review.hasSANs else {
+            return .deny(reason: "SANsNotAllowed", message: "a kubelet client certificate must not have DNS, IP, email or URI SANs")
+        }
+        guard review.commonName.hasPrefix("system:node:"), review.commonName.count > "system:node:".count else {
+            return .deny(reason: "InvalidSubject", message: "the CN must be system:node:<nodeName>, got \"\(review.commonName)\"")
+        }
+        guard Self.clientUsageSets.contains(Set(review.usages)), review.usages.count == Set(review.usages).count else {
+            return .deny(
+                reason: "InvalidUsages",
+                message: "usages must be [digital signature, client auth] or [digital signature, key encipherment, client auth], got \(review.usages)")
+        }
+        let csrPolicy = policy.certificateSigningRequests
+        switch review.requester {
+        case .token(let token):
+            if !Set(token.groups).isDisjoint(with: csrPolicy.nodeClientApprovalGroups) {
+                return .approve(message: "Auto approving kubelet client certificate after SubjectAccessReview.")
+            }
+            return .deny(
+                reason: "NotAuthorized",
+                message: "user \"\(token.username)\" is not in a group allowed to get kubelet client certificates (policy server.certificateSigningRequests.nodeClientApprovalGroups)")
+        case .certificate(let certificate):
+            if review.requester.isCertificate(inAny: policy.adminOrganizations) {
+                return .approve(message: "Auto approving kubelet client certificate after SubjectAccessReview.")
+            }
+            guard csrPolicy.selfNodeClientApproval, review.requester.nodeName != nil else {
+                return .deny(reason: "NotAuthorized", message: "user \"\(certificate.commonName)\" may not request kubelet client certificates")
+            }
+            guard certificate.commonName == review.commonName else {
+                return .deny(
+                    reason: "RequesterMismatch",
+                    message: "a node may renew only its own client certificate: requester \"\(certificate.commonName)\", CSR CN \"\(review.commonName)\"")
+            }
+            return .approve(message: "Auto approving self kubelet client certificate after SubjectAccessReview.")
+        case .anonymous:
+            return .deny(reason: "NotAuthorized", message: "anonymous requests are never approved")
+        }
+    }
+
+    private func decideKubeletServing(_ review: CSRReview, node: NodeRecord?) -> CSRDecision {
+        guard policy.certificateSigningRequests.kubeletServingApproval else {
+            return .deny(reason: "SignerNotAllowed", message: "kubelet serving certificates are not auto-approved by this policy")
+        }
+        guard let nodeName = review.requester.nodeName else {
+            return .deny(
+                reason: "NotAuthorized",
+                message: "only a node's own client certificate (CN=system:node:<name>, O=system:nodes) may request its serving certificate")
+        }
+        guard review.commonName == "system:node:\(nodeName)", review.organizations == ["system:nodes"] else {
+            return .deny(
+                reason: "RequesterMismatch",
+                message: "the CSR subject must be CN=system:node:\(nodeName), O=system:nodes, got CN=\(review.commonName), O=\(review.organizations)")
+        }
+        guard Self.servingUsageSets.contains(Set(review.usages)), review.usages.count == Set(review.usages).count else {
+            return .deny(
+                reason: "InvalidUsages",
+                message: "usages must be [digital signature, server auth] or [digital signature, key encipherment, server auth], got \(review.usages)")
+        }
+        guard review.otherNames.isEmpty else {
+            return .deny(reason: "SANsNotAllowed", message: "a kubelet serving certificate may only name DNS names and IP addresses")
+        }
+        guard !review.dnsNames.isEmpty || !review.ipAddresses.isEmpty else {
+            return .deny(reason: "SANsNotAllowed", message: "a kubelet serving certificate must name at least one DNS name or IP address")
+        }
+        guard let node else {
+            return .deny(reason: "UnknownNode", message: "node \"\(nodeName)\" has no join record; it must join through clusterpki first")
+        }
+        for dns in review.dnsNames where dns.lowercased() != nodeName.lowercased() {
+            return .deny(reason: "SANNotOwnedByNode", message: "DNS name \"\(dns)\" does not belong to node \"\(nodeName)\"")
+        }
+        let owned = Set(node.addresses.compactMap(IPAddress.init))
+        for ip in review.ipAddresses where !owned.contains(ip) {
+            return .deny(
+                reason: "SANNotOwnedByNode",
+                message: "IP address \(ip) was not recorded for node \"\(nodeName)\" at its join (recorded: \(node.addresses.joined(separator: ", ")))")
+        }
+        return .approve(message: "Auto approving kubelet serving certificate: every name belongs to node \"\(nodeName)\".")
+    }
+}

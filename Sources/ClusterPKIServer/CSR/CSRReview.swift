@@ -1,0 +1,61 @@
+import ClusterPKICore
+import Foundation
+import SwiftASN1
+import X509
+
+/// A CSR as the approver sees it: the parsed PKCS#10 plus what the API object asks for.
+public struct CSRReview: Sendable {
+    public var signerName: String
+    public var usages: [String]
+    public var commonName: String
+    public var organizations: [String]
+    public var dnsNames: [String]
+    public var ipAddresses: [IPAddress]
+    /// Email, URI and other SAN kinds.
+    public var otherNames: [String]
+    public var signatureIsValid: Bool
+    public var requester: Identity
+
+    public init(
+        signerName: String, usages: [String], commonName: String, organizations: [String], dnsNames: [String] = [],
+        ipAddresses: [IPAddress] = [], otherNames: [String] = [], signatureIsValid: Bool = true, requester: Identity
+    ) {
+        self.signerName = signerName
+        self.usages = usages
+        self.commonName = commonName
+        self.organizations = organizations
+        self.dnsNames = dnsNames
+        self.ipAddresses = ipAddresses
+        self.otherNames = otherNames
+        self.signatureIsValid = signatureIsValid
+        self.requester = requester
+    }
+
+    /// Reads subject, SANs and the self-signature from a parsed CSR.
+    public init(csr: CertificateSigningRequest, signerName: String, usages: [String], requester: Identity) throws {
+        let (commonName, organizations) = csr.subject.kubernetesIdentity
+        var dnsNames: [String] = []
+        var ips: [IPAddress] = []
+        var others: [String] = []
+        if let extensions = try csr.attributes.extensionRequest?.extensions,
+            let sans = try extensions.subjectAlternativeNames
+        {
+            for name in sans {
+                switch name {
+                case .dnsName(let dns): dnsNames.append(dns)
+                case .ipAddress(let octets):
+                    if let ip = IPAddress(octets: Array(octets.bytes)) { ips.append(ip) } else { others.append("IP:\(octets.bytes.count) bytes") }
+                case .rfc822Name(let email): others.append("email:\(email)")
+                case .uniformResourceIdentifier(let uri): others.append("URI:\(uri)")
+                default: others.append("\(name)")
+                }
+            }
+        }
+        self.init(
+            signerName: signerName, usages: usages, commonName: commonName, organizations: organizations, dnsNames: dnsNames,
+            ipAddresses: ips, otherNames: others, signatureIsValid: csr.publicKey.isValidSignature(csr.signature, for: csr),
+            requester: requester)
+    }
+
+    var hasSANs: Bool { !dnsNames.isEmpty || !ipAddresses.isEmpty || !otherNames.isEmpty }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// The outermost middleware: every failure becomes a Kubernetes `Status`, and every response is counted by route
+/// template and code and logged (method, path without query, code, user-visible reason; never headers or bodies).
+struct EdgeMiddleware: RouterMiddleware {
+    typealias Context = ServerContext
+    let metrics: ServerMetrics
+    let bodyLimit: Int
+
+    func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        var response: Response
+        var failure: KubernetesStatus?
+        do {
+            response = try await next(request, context)
+        } catch let status as KubernetesStatus {
+            failure = status
+            response = try status.response(from: request, context: context)
+        } catch let error as any HTTPResponseError {
+            let status = KubernetesStatus.from(httpError: error.status, limit: bodyLimit)
+            failure = status
+            response = try status.response(from: request, context: context)
+        } catch {
+            context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            failure = .internalError
+            response = try KubernetesStatus.internalError.response(from: request, context: context)
+        }
+        let route = context.endpointPath ?? "unmatched"
+        metrics.request(method: request.method.rawValue, route: route, code: Int(response.status.code))
+        let elapsed = ContinuousClock.now - start
+        var metadata: Logger.Metadata = [
+            "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "code": "\(response.status.code)",
+            "ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
+        ]
+        if let failure { metadata["reason"] = "\(failure.reason)" }
+        context.logger.debug("request", metadata: metadata)
+        return response
+    }
+}

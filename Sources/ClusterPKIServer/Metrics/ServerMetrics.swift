@@ -1,0 +1,68 @@
+import Foundation
+import Prometheus
+
+/// The endpoint's Prometheus metrics, on a registry of its own (tests run several servers in one process).
+public final class ServerMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+    }
+
+    /// `clusterpki_http_requests_total{method,route,code}`; `route` is the route template, never the raw path.
+    func request(method: String, route: String, code: Int) {
+        registry.makeCounter(
+            name: "clusterpki_http_requests_total", labels: [("method", method), ("route", route), ("code", String(code))],
+            help: "HTTP requests by route template and status code."
+        ).increment()
+    }
+
+    func csrSigned(signer: String) {
+        registry.makeCounter(
+            name: "clusterpki_csrs_signed_total", labels: [("signer", signer)], help: "CertificateSigningRequests approved and signed."
+        ).increment()
+    }
+
+    func csrDenied(signer: String, reason: String) {
+        registry.makeCounter(
+            name: "clusterpki_csrs_denied_total", labels: [("signer", signer), ("reason", reason)],
+            help: "CertificateSigningRequests denied."
+        ).increment()
+    }
+
+    /// Failed bootstrap-token authentications; `reason="locked_out"` counts requests refused during back-off.
+    func tokenAuthFailure(reason: String) {
+        registry.makeCounter(
+            name: "clusterpki_token_auth_failures_total", labels: [("reason", reason)],
+            help: "Bootstrap-token authentication failures, including requests refused during back-off."
+        ).increment()
+    }
+
+    func clientCertificateFailure(reason: String) {
+        registry.makeCounter(
+            name: "clusterpki_client_certificate_failures_total", labels: [("reason", reason)],
+            help: "Client certificates rejected after the TLS handshake."
+        ).increment()
+    }
+
+    func uploadFetch(result: String) {
+        registry.makeCounter(
+            name: "clusterpki_upload_fetches_total", labels: [("result", result)], help: "kubeadm-certs fetches."
+        ).increment()
+    }
+
+    /// `clusterpki_certificate_expiry_timestamp_seconds{name,ca}`.
+    func expiry(name: String, ca: String, notAfter: Date) {
+        registry.makeGauge(
+            name: "clusterpki_certificate_expiry_timestamp_seconds", labels: [("name", name), ("ca", ca)],
+            help: "NotAfter of each certificate of the tree and each kubeconfig, as a Unix timestamp."
+        ).set(to: notAfter.timeIntervalSince1970)
+    }
+
+    func servingCertificateRenewal() {
+        registry.makeCounter(name: "clusterpki_serving_certificate_renewals_total", help: "Serving certificate reissues.").increment()
+    }
+
+    /// The text exposition format.
+    public func render() -> String { registry.emitToString() }
+}

@@ -1,0 +1,79 @@
+import ClusterPKICore
+import ClusterPKIStore
+import Foundation
+import Logging
+
+/// `clusterpki serve` as a library call: opens the store, ensures the serving certificate, runs until SIGTERM/SIGINT.
+public struct ServeLauncher: Sendable {
+    public var tree: TreeContext
+    public var listenHost: String
+    public var port: Int
+    public var databasePath: String
+    public var storeKeyURL: URL
+    /// `nil` means `https://<listen address>:<port>` (the host address when listening on all addresses).
+    public var advertiseURL: String?
+    public var extraSANs: [String]
+    public var logLevel: Logger.Level
+
+    public init(
+        tree: TreeContext, listenHost: String, port: Int, databasePath: String, storeKeyURL: URL, advertiseURL: String?,
+        extraSANs: [String], logLevel: String
+    ) {
+        self.tree = tree
+        self.listenHost = listenHost
+        self.port = port
+        self.databasePath = databasePath
+        self.storeKeyURL = storeKeyURL
+        self.advertiseURL = advertiseURL
+        self.extraSANs = extraSANs
+        self.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+    }
+
+    public static let logLevels = Logger.Level.allCases.map(\.rawValue)
+
+    /// Bootstraps swift-log (structured `key=value` metadata on stderr) and serves.
+    public func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "clusterpki.serve")
+        logger.logLevel = level
+        let (authority, caPEM) = try ServerEnvironment.loadClusterCA(tree)
+        let store = try SQLiteStateStore(path: databasePath, storeKey: try StoreKey.loadOrCreate(at: storeKeyURL))
+
+        let advertiseHost: String
+        if let ip = IPAddress(listenHost), ip.octets.allSatisfy({ $0 == 0 }) {
+            advertiseHost = (IPAddress.detectHostAddress() ?? IPAddress("127.0.0.1")!).description
+        } else {
+            advertiseHost = listenHost
+        }
+        let hostPart = IPAddress(advertiseHost).map { $0.isIPv6 ? "[\($0)]" : $0.description } ?? advertiseHost
+        let advertiseURL = self.advertiseURL ?? "https://\(hostPart):\(port)"
+        let advertisedHost = URL(string: advertiseURL)?.host
+        let sans = ServingCertificate.subjectAltNames(
+            listenHost: listenHost, nodeName: tree.settings.nodeName, advertiseHost: advertisedHost, extras: extraSANs)
+
+        let serving = ServingCertificate(tree: tree, authority: authority, subjectAltNames: sans)
+        let material = try await serving.ensure(now: Date(), logger: logger)
+        let tls = try ServingTLS(material: material, caPEM: caPEM)
+        let environment = ServerEnvironment(store: store, tree: tree, authority: authority, caPEM: caPEM, advertiseURL: advertiseURL)
+        let renewer = ServingCertificateRenewer(certificate: serving, tls: tls, metrics: environment.metrics, logger: logger)
+        let (host, port, db, policyName) = (listenHost, self.port, databasePath, tree.policy.name)
+        let runningLogger = logger
+        let app = try ClusterPKIServer.application(
+            environment: environment, tls: tls, host: host, port: port, services: [renewer], logger: logger,
+            onServerRunning: { channel in
+                runningLogger.info(
+                    "clusterpki serve listening",
+                    metadata: [
+                        "address": "\(channel.localAddress?.description ?? "\(host):\(port)")", "advertise": "\(advertiseURL)",
+                        "policy": "\(policyName)", "db": "\(db)", "pid": "\(getpid())",
+                    ])
+            })
+        try await app.runService()
+        logger.info("clusterpki serve stopped")
+    }
+}

@@ -1,0 +1,67 @@
+import ClusterPKICore
+import ClusterPKIStore
+import Foundation
+import Logging
+
+/// Everything the endpoint keeps: tokens, uploads, audit, ledger, CSRs and node records.
+public protocol ServerStore: StateStore, CertificateRequestStore, SigningTokenSource {}
+
+extension SQLiteStateStore: SigningTokenSource {}
+extension SQLiteStateStore: ServerStore {}
+
+/// The endpoint's inputs: the store, the cluster CA, the policy and the addresses it advertises.
+public struct ServerEnvironment: Sendable {
+    public var store: any ServerStore
+    /// Policy, cluster settings and the pki dir.
+    public var tree: TreeContext
+    /// The cluster CA with its key: signs CSRs, user credentials and the serving certificate.
+    public var authority: CertificateAuthority
+    /// The bytes of `ca.crt`, served in cluster-info.
+    public var caPEM: Data
+    /// The `server:` of the cluster-info kubeconfig, e.g. `https://10.0.0.10:9443`.
+    public var advertiseURL: String
+    public var peer: any ConnectionPeer
+    public var metrics: ServerMetrics
+    public var now: @Sendable () -> Date
+    public var startTime: Date
+
+    public init(
+        store: any ServerStore, tree: TreeContext, authority: CertificateAuthority, caPEM: Data, advertiseURL: String,
+        peer: any ConnectionPeer = TLSConnectionPeer(), metrics: ServerMetrics = ServerMetrics(),
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.store = store
+        self.tree = tree
+        self.authority = authority
+        self.caPEM = caPEM
+        self.advertiseURL = advertiseURL
+        self.peer = peer
+        self.metrics = metrics
+        self.now = now
+        self.startTime = now()
+    }
+
+    public var policy: PKIPolicy { tree.policy }
+    public var serverPolicy: ServerPolicy { tree.policy.serverPolicy }
+
+    var tokenAuthPolicy: TokenAuthPolicy {
+        let token = tree.policy.tokenAuthentication
+        return TokenAuthPolicy(maxFailures: token.maxFailures, window: token.window.seconds, backoff: token.backoff.seconds)
+    }
+
+    /// Loads the CA named `ca` from the pki dir; the server cannot sign without its key.
+    public static func loadClusterCA(_ tree: TreeContext) throws -> (CertificateAuthority, Data) {
+        guard let profile = tree.policy.authority(named: "ca") else {
+            throw PKIError.policy(field: "certificateAuthorities", problem: "no CA named ca")
+        }
+        let directory = tree.directory
+        guard let authority = try directory.loadAuthority(profile) else {
+            throw PKIError.missingCertificateAuthority(name: "ca", path: directory.url(profile.baseName, "crt").path)
+        }
+        guard !authority.isExternal else {
+            throw PKIError.missingCAKey(name: "ca", path: directory.url(profile.baseName, "key").path)
+        }
+        let pem = FileManager.default.contents(atPath: directory.url(profile.baseName, "crt").path) ?? Data()
+        return (authority, pem)
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOSSL
+import ServiceLifecycle
+
+/// The TLS configuration of the endpoint, whose certificate can be swapped without a restart.
+///
+/// Client certificates are optional and, when presented, verified against `ca.crt`; every handshake picks up the
+/// current serving certificate through NIOSSL's context callback.
+public final class ServingTLS: Sendable {
+    private let current: NIOLockedValueBox<(generation: Int, override: NIOSSLContextConfigurationOverride)>
+    public let configuration: TLSConfiguration
+
+    public init(material: ServingCertificate.Material, caPEM: Data) throws {
+        let chain = try NIOSSLCertificate.fromPEMBytes(Array(material.certificatePEM.utf8))
+        let key = try NIOSSLPrivateKey(bytes: Array(material.keyPEM.utf8), format: .pem)
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM)))
+        configuration.certificateVerification = .optionalVerification
+        configuration.minimumTLSVersion = .tlsv12
+        let box = NIOLockedValueBox((generation: 0, override: NIOSSLContextConfigurationOverride.noChanges))
+        configuration.sslContextCallback = { _, promise in
+            let state = box.withLockedValue { $0 }
+            promise.succeed(state.generation == 0 ? .noChanges : state.override)
+        }
+        self.current = box
+        self.configuration = configuration
+    }
+
+    /// Uses `material` for every handshake from now on.
+    public func update(_ material: ServingCertificate.Material) throws {
+        var override = NIOSSLContextConfigurationOverride()
+        override.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(material.certificatePEM.utf8)).map { .certificate($0) }
+        override.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(material.keyPEM.utf8), format: .pem))
+        current.withLockedValue { $0 = ($0.generation + 1, override) }
+    }
+}
+
+/// Checks the serving certificate every `checkInterval` and swaps in a reissued one.
+public struct ServingCertificateRenewer: Service {
+    let certificate: ServingCertificate
+    let tls: ServingTLS
+    let metrics: ServerMetrics
+    let interval: TimeInterval
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    public init(certificate: ServingCertificate, tls: ServingTLS, metrics: ServerMetrics, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.certificate = certificate
+        self.tls = tls
+        self.metrics = metrics
+        self.interval = certificate.tree.policy.serverPolicy.servingCertificate.checkInterval.seconds
+        self.logger = logger
+        self.now = now
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
+            if Task.isShuttingDownGracefully || Task.isCancelled { return }
+            do {
+                let material = try await certificate.ensure(now: now(), logger: logger)
+                if material.renewed {
+                    try tls.update(material)
+                    metrics.servingCertificateRenewal()
+                }
+            } catch {
+                logger.error("serving certificate renewal failed; retrying at the next check", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// A stored CertificateSigningRequest: the object is opaque JSON owned by the endpoint that serves it.
+public struct StoredCertificateRequest: Sendable, Hashable {
+    public var name: String
+    /// Increases with every write to any request; clients use it for list/watch.
+    public var resourceVersion: Int64
+    public var created: Date
+    /// The user that created it, e.g. `system:bootstrap:abcdef`.
+    public var requester: String
+    public var object: Data
+
+    public init(name: String, resourceVersion: Int64, created: Date, requester: String, object: Data) {
+        self.name = name
+        self.resourceVersion = resourceVersion
+        self.created = created
+        self.requester = requester
+        self.object = object
+    }
+}
+
+/// What the endpoint recorded about a node when it approved the node's client certificate.
+public struct NodeRecord: Sendable, Hashable {
+    /// The node name (the CN after `system:node:`).
+    public var name: String
+    /// IP addresses the node joined from or declared, as text.
+    public var addresses: [String]
+    public var recorded: Date
+    public var recordedBy: String
+
+    public init(name: String, addresses: [String], recorded: Date, recordedBy: String) {
+        self.name = name
+        self.addresses = addresses
+        self.recorded = recorded
+        self.recordedBy = recordedBy
+    }
+}
+
+/// CertificateSigningRequests, node records and upload fetch counts for the join endpoint.
+public protocol CertificateRequestStore: Sendable {
+    /// Inserts a request; fails with ``StoreError/certificateRequestAlreadyExists(name:)`` if the name is taken.
+    func createCertificateRequest(name: String, requester: String, object: Data, now: Date) async throws -> StoredCertificateRequest
+    /// Replaces the object of an existing request and gives it a new resource version.
+    func updateCertificateRequest(name: String, object: Data) async throws -> StoredCertificateRequest
+    /// One request, or `nil`.
+    func certificateRequest(named name: String) async throws -> StoredCertificateRequest?
+    /// All requests, sorted by name.
+    func certificateRequests() async throws -> [StoredCertificateRequest]
+    /// The highest resource version so far (0 when there is none).
+    func certificateRequestsVersion() async throws -> Int64
+    /// Records (or replaces) the addresses of node `name`.
+    func recordNode(_ node: NodeRecord) async throws
+    /// The record of node `name`, or `nil`.
+    func node(named name: String) async throws -> NodeRecord?
+    /// Counts one fetch of the live upload `name` and returns the count including it.
+    func countUploadFetch(name: String, actor: String, tokenID: String?, now: Date) async throws -> Int
+}

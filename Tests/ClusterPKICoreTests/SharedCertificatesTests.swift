@@ -1,0 +1,105 @@
+import Crypto
+import Foundation
+import Testing
+
+@testable import ClusterPKICore
+
+@Suite struct SharedCertificatesTests {
+    static let vectorKey = try! CertificateKey(parsing: "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")
+
+    @Test func sealMatchesTheDocumentedLayoutVector() throws {
+        let nonce = try AES.GCM.Nonce(data: Hex.decode("000102030405060708090a0b")!)
+        let sealed = try SealedValue.seal(Data("-----BEGIN CERTIFICATE-----\n".utf8), key: Self.vectorKey, nonce: nonce)
+        #expect(Hex.encode(sealed) == "000102030405060708090a0b6a2ffb36e8a7875cc40fb7c8f4bb2c24c59fc475a43e7251154ac88f7b942df1281ad3748d34b44746b16fba")
+        #expect(sealed.base64EncodedString() == "AAECAwQFBgcICQoLai/7Nuinh1zED7fI9LssJMWfxHWkPnJRFUrIj3uULfEoGtN0jTS0R0axb7o=")
+        let opened = try SealedValue.open(sealed, key: Self.vectorKey, name: "ca.crt")
+        #expect(String(decoding: opened, as: UTF8.self) == "-----BEGIN CERTIFICATE-----\n")
+    }
+
+    @Test func wrongKeyAndShortValuesAreRejected() throws {
+        let sealed = try SealedValue.seal(Data("secret".utf8), key: Self.vectorKey)
+        #expect(throws: PKIError.self) { try SealedValue.open(sealed, key: CertificateKey.generate(), name: "ca.key") }
+        #expect(throws: PKIError.config(path: "ca.key", problem: "size of data is less than the nonce")) {
+            try SealedValue.open(Data([1, 2, 3]), key: Self.vectorKey, name: "ca.key")
+        }
+    }
+
+    @Test(arguments: ["", "abc", String(repeating: "ab", count: 31), String(repeating: "zz", count: 32)])
+    func certificateKeyRejectsWrongSizesAndNonHex(_ text: String) {
+        #expect(throws: PKIError.self) { try CertificateKey(parsing: text) }
+    }
+
+    @Test func certificateKeyIs64LowercaseHexCharacters() throws {
+        let key = CertificateKey.generate()
+        #expect(key.description.count == 64)
+        #expect(key.description.allSatisfy { "0123456789abcdef".contains($0) })
+        #expect(try CertificateKey(parsing: key.description.uppercased()) == key)
+    }
+
+    @Test func downloadRestoresTheSharedFilesAllOrNothing() async throws {
+        let source = try TemporaryTree()
+        let context = try await source.generate()
+        let key = CertificateKey.generate()
+        let sealed = try SharedCertificates(context: context).seal(with: key)
+        #expect(Set(sealed.keys) == ["ca.crt", "ca.key", "front-proxy-ca.crt", "front-proxy-ca.key", "sa.pub", "sa.key", "etcd-ca.crt", "etcd-ca.key"])
+
+        let target = try TemporaryTree()
+        let targetContext = target.context
+        // A tampered value aborts the whole download: nothing is written.
+        var tampered = sealed
+        tampered["sa.key"]![20] ^= 0xff
+        await #expect(throws: PKIError.self) { try await SharedCertificates(context: targetContext).open(tampered, with: key) }
+        #expect(!FileManager.default.fileExists(atPath: targetContext.settings.certificatesDir.appendingPathComponent("ca.crt").path))
+        // A wrong key also writes nothing.
+        await #expect(throws: PKIError.self) { try await SharedCertificates(context: targetContext).open(sealed, with: .generate()) }
+        #expect(!FileManager.default.fileExists(atPath: targetContext.settings.certificatesDir.path + "/ca.key"))
+
+        try await SharedCertificates(context: targetContext).open(sealed, with: key)
+        for file in SharedCertificates(context: context).files {
+            let relative = String(file.url.path.dropFirst(context.settings.certificatesDir.path.count))
+            let restored = targetContext.settings.certificatesDir.path + relative
+            #expect(FileManager.default.contents(atPath: restored) == FileManager.default.contents(atPath: file.url.path))
+            let mode = try FileManager.default.attributesOfItem(atPath: restored)[.posixPermissions] as! Int
+            #expect(mode == (relative.hasSuffix(".key") ? 0o600 : 0o644), "\(relative)")
+        }
+    }
+}
+
+/// A temporary kubernetes dir with an ECDSA tree, removed when the test process ends.
+struct TemporaryTree {
+    let root: URL
+    let context: TreeContext
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("clusterpki-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        var settings = ClusterSettings(kubernetesDir: root)
+        settings.nodeName = "node-a"
+        settings.advertiseAddress = "10.0.0.10"
+        settings.encryptionAlgorithm = .ecdsaP256
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let policy = try PKIPolicy(contentsOf: repo.appendingPathComponent("policies/kubeadm.yaml"))
+        context = TreeContext(policy: policy, settings: settings)
+    }
+
+    func generate() async throws -> TreeContext {
+        try await CertsPhase(context: context).generate(["all"])
+        return context
+    }
+}
+
+@Suite struct DetachedJWSTests {
+    static let sentence = "Hello from the other side. I must have called a thousand times."
+
+    @Test(arguments: [
+        (sentence, "my voice is my passcode", "eyJhbGciOiJIUzI1NiIsImtpZCI6Impvc2h1YSJ9..VShe2taLd-YTrmWuRkcL_8QTNDHYxQIEBsAYYiIj1_8"),
+        ("", "my voice is my passcode", "eyJhbGciOiJIUzI1NiIsImtpZCI6Impvc2h1YSJ9..7Ui1ALizW4jXphVUB7xUqC9vLYLL9RZeOFfVLoB7Tgk"),
+        (sentence, "", "eyJhbGciOiJIUzI1NiIsImtpZCI6Impvc2h1YSJ9..UfkqvDGiIFxrMnFseDj9LYJOLNrvjW8aHhF71mvvAs8"),
+    ])
+    func matchesUpstreamVectors(content: String, secret: String, expected: String) {
+        #expect(DetachedJWS.sign(content: content, tokenID: "joshua", tokenSecret: secret) == expected)
+        #expect(DetachedJWS.isValid(expected, content: content, tokenID: "joshua", tokenSecret: secret))
+        #expect(!DetachedJWS.isValid(expected + "foo", content: content, tokenID: "joshua", tokenSecret: secret))
+        #expect(!DetachedJWS.isValid(expected, content: content + "x", tokenID: "joshua", tokenSecret: secret))
+    }
+}
