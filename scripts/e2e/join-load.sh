@@ -15,7 +15,7 @@
 # Both groups run at the same time. Every issued certificate must pass `openssl verify -CAfile ca.crt`, and all
 # 220 serials must be distinct. Ends with "N passed, N failed".
 . "$(dirname "$0")/../lib.sh"
-require_cmd openssl python3 timeout
+require_cmd openssl python3 timeout curl
 python3 -c 'import cryptography' 2>/dev/null || { fail "python3 cryptography is installed (apt-get install -y python3-cryptography)"; finish; exit 1; }
 
 BIN="${1:-$(clusterpki_bin)}"
