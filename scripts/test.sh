@@ -32,7 +32,7 @@ run_suite() {
 }
 
 # ---- 1. Debian packages (apt-get update only when something is missing)
-PKGS=(etcd-server etcd-client faketime libssl-dev libsqlite3-dev openssl sqlite3 python3)
+PKGS=(etcd-server etcd-client faketime libssl-dev libsqlite3-dev openssl sqlite3 python3 curl)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
