@@ -20,6 +20,7 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         case nodeRecorded = "node.record"
         case certificateRenewed = "certificate.renew"
         case rotationFailed = "rotate.failed"
+        case rotationPhase = "rotate.phase"
     }
 
     /// Row id, increasing with time; `nil` before the event is stored.
