@@ -1,0 +1,73 @@
+import ClusterPKICore
+import ClusterPKIStore
+import Foundation
+import Testing
+import X509
+@testable import ClusterPKIKubeconfig
+
+/// The prepare phase of a CA rotation (switch and finish are not built yet).
+@Suite struct CertificateAuthorityRotationTests {
+    @Test func prepareMakesTheBundleOldPlusNewKeepsSigningWithTheOldKeyAndIsSafeToRepeat() async throws {
+        let cluster = try TestCluster()
+        try await cluster.makeCertificates(["all"])
+        try await KubeconfigPhase(context: cluster.context).generate(["all"])
+        let store = try cluster.ledger()
+        let directory = cluster.context.directory
+        let old = try #require(try directory.readCertificates("ca")?.first)
+        let oldKey = try cluster.read("pki/ca.key")
+        let rotation = try CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: store, actor: "root")
+
+        let lines = try await rotation.run(.prepare)
+        let bundle = try #require(try directory.readCertificates("ca"))
+        let next = try #require(try directory.readCertificates("ca.next")?.first)
+        #expect(bundle == [old, next])
+        #expect(next != old && next.subject == old.subject)
+        #expect(try cluster.read("pki/ca.key") == oldKey)
+        #expect(try directory.readKey("ca.next")?.publicKey == next.publicKey)
+        let caProfile = try #require(cluster.policy.authority(named: "ca"))
+        let authority = try #require(try directory.loadAuthority(caProfile))
+        #expect(authority.certificate == old)  // the old key keeps signing until switch
+        for file in ["admin.conf", "kubelet.conf", "scheduler.conf"] {
+            let document = try #require(try KubeconfigDocument.load(cluster.url(file)))
+            let caData = try #require(try document.pem(.certificateAuthorityData))
+            #expect(try PEMCertificates.parse(caData, path: file) == [old, next], "\(file)")
+        }
+        #expect(try await store.rotationPhase("ca")?.phase == "prepared")
+        #expect(lines.last?.contains(try DiscoveryHash(of: next).description) == true)
+
+        // Re-running (e.g. after a crash) keeps the same next CA and changes no file.
+        let files = try ["pki/ca.crt", "pki/ca.next.crt", "pki/ca.next.key", "admin.conf"].map { try cluster.read($0) }
+        _ = try await rotation.run(.prepare)
+        #expect(try ["pki/ca.crt", "pki/ca.next.crt", "pki/ca.next.key", "admin.conf"].map { try cluster.read($0) } == files)
+
+        // Leaves renewed during the overlap are still signed by the old CA, which every bundle trusts.
+        _ = try await Renewer(context: cluster.context, credentials: cluster.context.fileCredentials).renew(["apiserver"])
+        let apiserver = try #require(try directory.readCertificates("apiserver")?.first)
+        #expect(CertificateAuthority(name: "ca", certificate: old, key: nil).issued(apiserver))
+        let status = try await CertificateAuthorityRotation.status(context: cluster.context, store: store)
+        #expect(status.first { $0.name == "ca" }?.bundle == 2 && status.first { $0.name == "etcd-ca" }?.bundle == 1)
+    }
+
+    @Test func aCrashAfterThePKIFilesIsCompletedByTheReRunAndUnknownPhasesAreRefused() async throws {
+        let cluster = try TestCluster()
+        try await cluster.makeCertificates(["all"])
+        try await KubeconfigPhase(context: cluster.context).generate(["admin"])
+        let store = try cluster.ledger()
+        let rotation = try CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: store, actor: "root")
+        _ = try await rotation.run(.prepare)
+        // Simulate a crash after the pki commit: admin.conf still has the old CA only, the phase is not recorded.
+        let old = try #require(try cluster.context.directory.readCertificates("ca")?.first)
+        let document = try #require(try KubeconfigDocument.load(cluster.url("admin.conf")))
+        try document.replacing([.certificateAuthorityData: Data(try PEMCertificates.encode([old]).utf8).base64EncodedString()])
+            .write(to: cluster.url("admin.conf"), atomically: true, encoding: .utf8)
+        let fresh = try SQLiteStateStore(path: cluster.root.appendingPathComponent("other.db").path, storeKey: .random())
+        _ = try await CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: fresh, actor: "root").run(.prepare)
+        let repaired = try #require(try KubeconfigDocument.load(cluster.url("admin.conf")))
+        let repairedData = try #require(try repaired.pem(.certificateAuthorityData))
+        #expect(try PEMCertificates.parse(repairedData, path: "").count == 2)
+        #expect(try await fresh.rotationPhase("ca")?.phase == "prepared")
+
+        await #expect(throws: RotationError.phaseNotImplemented("switch")) { try await rotation.run(.switch) }
+        #expect(throws: RotationError.self) { try CertificateAuthorityRotation(context: cluster.context, authority: "sa", store: store, actor: "r") }
+    }
+}
