@@ -5,7 +5,7 @@ import Testing
 import X509
 @testable import ClusterPKIKubeconfig
 
-/// The prepare phase of a CA rotation (switch and finish are not built yet).
+/// The prepare and switch phases of a CA rotation (finish is not built yet).
 @Suite struct CertificateAuthorityRotationTests {
     @Test func prepareMakesTheBundleOldPlusNewKeepsSigningWithTheOldKeyAndIsSafeToRepeat() async throws {
         let cluster = try TestCluster()
@@ -67,7 +67,49 @@ import X509
         #expect(try PEMCertificates.parse(repairedData, path: "").count == 2)
         #expect(try await fresh.rotationPhase("ca")?.phase == "prepared")
 
-        await #expect(throws: RotationError.phaseNotImplemented("switch")) { try await rotation.run(.switch) }
+        await #expect(throws: RotationError.phaseNotImplemented("finish")) { try await rotation.run(.finish) }
         #expect(throws: RotationError.self) { try CertificateAuthorityRotation(context: cluster.context, authority: "sa", store: store, actor: "r") }
+    }
+
+    @Test func switchSignsWithTheNextCAReissuesItsLeavesAndIsSafeToRepeat() async throws {
+        let cluster = try TestCluster()
+        try await cluster.makeCertificates(["all"])
+        try await KubeconfigPhase(context: cluster.context).generate(["all"])
+        let store = try cluster.ledger()
+        let directory = cluster.context.directory
+        let rotation = try CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: store, actor: "root")
+        await #expect(throws: RotationError.notPrepared(name: "ca")) { try await rotation.run(.switch) }
+        let old = try #require(try directory.readCertificates("ca")?.first)
+        let frontProxyClient = try cluster.read("pki/front-proxy-client.crt")
+        _ = try await rotation.run(.prepare)
+        let next = try #require(try directory.readCertificates("ca.next")?.first)
+
+        let lines = try await rotation.run(.switch)
+        #expect(try directory.readCertificates("ca") == [next, old])
+        #expect(try directory.readKey("ca")?.publicKey == next.publicKey)
+        let nextCA = CertificateAuthority(name: "ca", certificate: next, key: nil)
+        for base in ["apiserver", "apiserver-kubelet-client"] {
+            let leaf = try #require(try directory.readCertificates(base)?.first)
+            #expect(nextCA.issued(leaf), "\(base)")
+            #expect(try directory.readKey(base)?.publicKey == leaf.publicKey, "\(base)")
+        }
+        for file in ["admin.conf", "super-admin.conf", "controller-manager.conf", "scheduler.conf"] {
+            let document = try #require(try KubeconfigDocument.load(cluster.url(file)))
+            #expect(nextCA.issued(try document.clientCertificate()), "\(file)")
+            let caData = try #require(try document.pem(.certificateAuthorityData))
+            #expect(try PEMCertificates.parse(caData, path: file) == [next, old], "\(file)")
+        }
+        #expect(try cluster.read("pki/front-proxy-client.crt") == frontProxyClient)  // another CA's leaf
+        #expect(try await store.rotationPhase("ca")?.phase == "switched")
+        #expect(lines.contains { $0.contains("apiserver re-issued") })
+        let ledgerSerials = Set(try await store.credentials().map(\.serial))
+        let admin = try #require(try KubeconfigDocument.load(cluster.url("admin.conf")))
+        #expect(ledgerSerials.contains(IssuedCredential.serial(of: try admin.clientCertificate())))
+
+        // A re-run (e.g. after a crash) re-issues nothing and changes no file.
+        let files = try ["pki/ca.crt", "pki/ca.key", "pki/apiserver.crt", "admin.conf"].map { try cluster.read($0) }
+        let again = try await rotation.run(.switch)
+        #expect(again.first?.contains("signs already") == true)
+        #expect(try ["pki/ca.crt", "pki/ca.key", "pki/apiserver.crt", "admin.conf"].map { try cluster.read($0) } == files)
     }
 }

@@ -7,19 +7,19 @@ import Foundation
 /// `clusterpki ca`: phased rotation of the cluster CAs.
 struct CACommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ca", abstract: "Rotate a cluster CA in phases (prepare only so far).",
+        commandName: "ca", abstract: "Rotate a cluster CA in phases (prepare and switch so far).",
         subcommands: [CARotate.self, CAStatus.self])
 }
 
 struct CARotate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rotate",
-        abstract: "prepare: create the next CA and trust old + new everywhere (switch and finish are not implemented yet).")
+        abstract: "prepare: create the next CA, trusted with the current one; switch: the next CA signs and re-issues every leaf (finish is not implemented yet).")
 
     @Argument(help: "ca, front-proxy-ca or etcd-ca.")
     var authority: String
 
-    @Option(help: "prepare (switch and finish are not implemented yet).")
+    @Option(help: "prepare or switch (finish is not implemented yet).")
     var phase: String
 
     @OptionGroup var directories: DirectoryOptions

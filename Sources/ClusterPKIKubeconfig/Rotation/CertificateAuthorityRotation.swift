@@ -3,7 +3,7 @@ import ClusterPKIStore
 import Foundation
 import X509
 
-/// `clusterpki ca rotate <ca> --phase prepare`: the first phase of a CA rotation (switch and finish are not built yet).
+/// `clusterpki ca rotate <ca> --phase prepare|switch`: the first two phases of a CA rotation (finish is not built yet).
 ///
 /// `prepare` creates the next CA as `<base>.next.{crt,key}` and makes `<base>.crt` the trust bundle old + new (the old
 /// certificate first, so the old key keeps signing); for `ca`, every kubeconfig's CA data becomes the bundle too.
@@ -14,10 +14,10 @@ public struct CertificateAuthorityRotation: Sendable {
 
     public var context: TreeContext
     public var profile: CertificateProfile
-    public var store: any RotationPhaseStore
+    public var store: any RotationPhaseStore & CredentialLedger
     public var actor: String
 
-    public init(context: TreeContext, authority name: String, store: any RotationPhaseStore, actor: String) throws {
+    public init(context: TreeContext, authority name: String, store: any RotationPhaseStore & CredentialLedger, actor: String) throws {
         guard Self.rotatable.contains(name), let profile = context.activeAuthorities.first(where: { $0.name == name }) else {
             throw RotationError.unknownAuthority(name, known: Self.rotatable.filter { n in context.activeAuthorities.contains { $0.name == n } })
         }
@@ -31,8 +31,11 @@ public struct CertificateAuthorityRotation: Sendable {
 
     /// Runs `phase`; returns the lines to print.
     public func run(_ phase: Phase) async throws -> [String] {
-        guard phase == .prepare else { throw RotationError.phaseNotImplemented(phase.rawValue) }
-        return try await prepare()
+        switch phase {
+        case .prepare: return try await prepare()
+        case .switch: return try await switchToNext()
+        case .finish: throw RotationError.phaseNotImplemented(phase.rawValue)
+        }
     }
 
     func prepare() async throws -> [String] {

@@ -8,6 +8,8 @@ public enum RotationError: Error, Equatable, Sendable, CustomStringConvertible, 
     case missingAuthorityKey(name: String, path: String)
     case bundleWithoutNextAuthority(path: String)
     case phaseNotImplemented(String)
+    case notPrepared(name: String)
+    case switchIncomplete(failures: [String])
 
     public var description: String {
         switch self {
@@ -22,7 +24,11 @@ public enum RotationError: Error, Equatable, Sendable, CustomStringConvertible, 
         case .bundleWithoutNextAuthority(let path):
             return "\(path) holds several certificates but not the next CA clusterpki prepared; restore it from a backup (or copy it from another control-plane node) and run the phase again"
         case .phaseNotImplemented(let phase):
-            return "phase \(phase) is not implemented yet; only prepare is (switch and finish will follow)"
+            return "phase \(phase) is not implemented yet; only prepare and switch are"
+        case .notPrepared(let name):
+            return "the next \(name) does not exist; run `clusterpki ca rotate \(name) --phase prepare` first"
+        case .switchIncomplete(let failures):
+            return "the next CA signs now, but these could not be re-issued: \(failures.joined(separator: "; ")); fix them and run --phase switch again"
         }
     }
 
