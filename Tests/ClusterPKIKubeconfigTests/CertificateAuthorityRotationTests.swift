@@ -5,7 +5,7 @@ import Testing
 import X509
 @testable import ClusterPKIKubeconfig
 
-/// The prepare and switch phases of a CA rotation (finish is not built yet).
+/// Phased CA rotation: prepare, switch, finish, each safe to re-run.
 @Suite struct CertificateAuthorityRotationTests {
     @Test func prepareMakesTheBundleOldPlusNewKeepsSigningWithTheOldKeyAndIsSafeToRepeat() async throws {
         let cluster = try TestCluster()
@@ -67,7 +67,7 @@ import X509
         #expect(try PEMCertificates.parse(repairedData, path: "").count == 2)
         #expect(try await fresh.rotationPhase("ca")?.phase == "prepared")
 
-        await #expect(throws: RotationError.phaseNotImplemented("finish")) { try await rotation.run(.finish) }
+        await #expect(throws: RotationError.notSwitched(name: "ca")) { try await rotation.run(.finish) }
         #expect(throws: RotationError.self) { try CertificateAuthorityRotation(context: cluster.context, authority: "sa", store: store, actor: "r") }
     }
 
@@ -111,5 +111,33 @@ import X509
         let again = try await rotation.run(.switch)
         #expect(again.first?.contains("signs already") == true)
         #expect(try ["pki/ca.crt", "pki/ca.key", "pki/apiserver.crt", "admin.conf"].map { try cluster.read($0) } == files)
+    }
+
+    @Test func finishRefusesWhileALeafChainsOnlyToTheOldCAThenDropsIt() async throws {
+        let cluster = try TestCluster()
+        try await cluster.makeCertificates(["all"])
+        try await KubeconfigPhase(context: cluster.context).generate(["all"])
+        let store = try cluster.ledger()
+        let directory = cluster.context.directory
+        let rotation = try CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: store, actor: "root")
+        _ = try await rotation.run(.prepare)
+        let next = try #require(try directory.readCertificates("ca.next")?.first)
+        _ = try await rotation.run(.switch)
+        // kubelet.conf's client certificate is not renewed by clusterpki (the kubelet renews it): finish must wait for it.
+        await #expect(throws: RotationError.finishRefused(name: "ca", leaves: ["kubelet.conf"])) { try await rotation.run(.finish) }
+        #expect(try directory.readCertificates("ca")?.count == 2)
+        try FileManager.default.removeItem(at: cluster.url("kubelet.conf"))
+
+        _ = try await rotation.run(.finish)
+        #expect(try directory.readCertificates("ca") == [next])
+        #expect(!directory.exists("ca.next", "crt") && !directory.exists("ca.next", "key"))
+        let admin = try #require(try KubeconfigDocument.load(cluster.url("admin.conf")))
+        let caData = try #require(try admin.pem(.certificateAuthorityData))
+        #expect(try PEMCertificates.parse(caData, path: "") == [next])
+        #expect(try await store.rotationPhase("ca")?.phase == "finished")
+        let files = try ["pki/ca.crt", "pki/ca.key", "admin.conf"].map { try cluster.read($0) }
+        let again = try await rotation.run(.finish)
+        #expect(again.first?.contains("already dropped") == true)
+        #expect(try ["pki/ca.crt", "pki/ca.key", "admin.conf"].map { try cluster.read($0) } == files)
     }
 }

@@ -7,19 +7,19 @@ import Foundation
 /// `clusterpki ca`: phased rotation of the cluster CAs.
 struct CACommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ca", abstract: "Rotate a cluster CA in phases (prepare and switch so far).",
+        commandName: "ca", abstract: "Rotate a cluster CA in phases (prepare, switch, finish).",
         subcommands: [CARotate.self, CAStatus.self])
 }
 
 struct CARotate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rotate",
-        abstract: "prepare: create the next CA, trusted with the current one; switch: the next CA signs and re-issues every leaf (finish is not implemented yet).")
+        abstract: "prepare: create the next CA, trusted with the current one; switch: the next CA signs and re-issues every leaf; finish: drop the previous CA.")
 
     @Argument(help: "ca, front-proxy-ca or etcd-ca.")
     var authority: String
 
-    @Option(help: "prepare or switch (finish is not implemented yet).")
+    @Option(help: "prepare, switch or finish.")
     var phase: String
 
     @OptionGroup var directories: DirectoryOptions

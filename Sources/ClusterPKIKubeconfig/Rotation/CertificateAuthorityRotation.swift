@@ -3,7 +3,7 @@ import ClusterPKIStore
 import Foundation
 import X509
 
-/// `clusterpki ca rotate <ca> --phase prepare|switch`: the first two phases of a CA rotation (finish is not built yet).
+/// `clusterpki ca rotate <ca> --phase prepare|switch|finish`: a CA rotation in three resumable phases.
 ///
 /// `prepare` creates the next CA as `<base>.next.{crt,key}` and makes `<base>.crt` the trust bundle old + new (the old
 /// certificate first, so the old key keeps signing); for `ca`, every kubeconfig's CA data becomes the bundle too.
@@ -34,7 +34,7 @@ public struct CertificateAuthorityRotation: Sendable {
         switch phase {
         case .prepare: return try await prepare()
         case .switch: return try await switchToNext()
-        case .finish: throw RotationError.phaseNotImplemented(phase.rawValue)
+        case .finish: return try await finish()
         }
     }
 

@@ -7,9 +7,10 @@ public enum RotationError: Error, Equatable, Sendable, CustomStringConvertible, 
     case unknownAuthority(String, known: [String])
     case missingAuthorityKey(name: String, path: String)
     case bundleWithoutNextAuthority(path: String)
-    case phaseNotImplemented(String)
     case notPrepared(name: String)
     case switchIncomplete(failures: [String])
+    case notSwitched(name: String)
+    case finishRefused(name: String, leaves: [String])
 
     public var description: String {
         switch self {
@@ -23,12 +24,14 @@ public enum RotationError: Error, Equatable, Sendable, CustomStringConvertible, 
             return "the \(name) key \(path) is missing (external CA), so clusterpki cannot rotate it; rotate it with the external CA"
         case .bundleWithoutNextAuthority(let path):
             return "\(path) holds several certificates but not the next CA clusterpki prepared; restore it from a backup (or copy it from another control-plane node) and run the phase again"
-        case .phaseNotImplemented(let phase):
-            return "phase \(phase) is not implemented yet; only prepare and switch are"
         case .notPrepared(let name):
             return "the next \(name) does not exist; run `clusterpki ca rotate \(name) --phase prepare` first"
         case .switchIncomplete(let failures):
             return "the next CA signs now, but these could not be re-issued: \(failures.joined(separator: "; ")); fix them and run --phase switch again"
+        case .notSwitched(let name):
+            return "the new \(name) does not sign yet; run `clusterpki ca rotate \(name) --phase switch` first"
+        case .finishRefused(let name, let leaves):
+            return "refusing to drop the previous \(name): \(leaves.joined(separator: ", ")) still chain only to it; run --phase switch again (kubelet client certificates renew through clusterpki serve), then finish"
         }
     }
 
