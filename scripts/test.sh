@@ -32,7 +32,7 @@ run_suite() {
 }
 
 # ---- 1. Debian packages (apt-get update only when something is missing)
-PKGS=(etcd-server etcd-client faketime libssl-dev libsqlite3-dev openssl sqlite3 python3 curl)
+PKGS=(etcd-server etcd-client faketime libssl-dev libsqlite3-dev openssl sqlite3 python3 curl systemd)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -59,7 +59,7 @@ fi
 # ---- 3. end-to-end scripts, fixed order
 CLUSTERPKI="$(swift build --show-bin-path)/clusterpki"
 export CLUSTERPKI
-E2E="${E2E:-openssl-verify etcd-mtls etcd-ha-recipe crash-renew kubeconfig-kubectl tokens-concurrency upload-certs endpoint-kubectl join join-load}"
+E2E="${E2E:-openssl-verify etcd-mtls etcd-ha-recipe crash-renew kubeconfig-kubectl tokens-concurrency upload-certs endpoint-kubectl join join-load rotate systemd-units}"
 for s in $E2E; do
     run_suite "e2e/$s" 1500 bash "$REPO/scripts/e2e/$s.sh" "$CLUSTERPKI"
 done

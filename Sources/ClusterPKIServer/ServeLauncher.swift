@@ -1,7 +1,9 @@
 import ClusterPKICore
+import ClusterPKIKubeconfig
 import ClusterPKIStore
 import Foundation
 import Logging
+import ServiceLifecycle
 
 /// `clusterpki serve` as a library call: opens the store, ensures the serving certificate, runs until SIGTERM/SIGINT.
 public struct ServeLauncher: Sendable {
@@ -14,11 +16,17 @@ public struct ServeLauncher: Sendable {
     public var advertiseURL: String?
     public var extraSANs: [String]
     public var logLevel: Logger.Level
+    /// Runs `clusterpki rotate`'s job on this schedule (`--rotate-every`); nil never does.
+    public var rotateEvery: GoDuration?
+    /// `--restart-hook` for the scheduled rotation.
+    public var restartHook: String?
 
     public init(
         tree: TreeContext, listenHost: String, port: Int, databasePath: String, storeKeyURL: URL, advertiseURL: String?,
-        extraSANs: [String], logLevel: String
+        extraSANs: [String], logLevel: String, rotateEvery: GoDuration? = nil, restartHook: String? = nil
     ) {
+        self.rotateEvery = rotateEvery
+        self.restartHook = restartHook
         self.tree = tree
         self.listenHost = listenHost
         self.port = port
@@ -61,10 +69,14 @@ public struct ServeLauncher: Sendable {
         let tls = try ServingTLS(material: material, caPEM: caPEM)
         let environment = ServerEnvironment(store: store, tree: tree, authority: authority, caPEM: caPEM, advertiseURL: advertiseURL)
         let renewer = ServingCertificateRenewer(certificate: serving, tls: tls, metrics: environment.metrics, logger: logger)
+        var services: [any Service] = [renewer]
+        if let rotateEvery {
+            services.append(rotationService(every: rotateEvery, store: store, serving: serving, tls: tls, logger: logger))
+        }
         let (host, port, db, policyName) = (listenHost, self.port, databasePath, tree.policy.name)
         let runningLogger = logger
         let app = try ClusterPKIServer.application(
-            environment: environment, tls: tls, host: host, port: port, services: [renewer], logger: logger,
+            environment: environment, tls: tls, host: host, port: port, services: services, logger: logger,
             onServerRunning: { channel in
                 runningLogger.info(
                     "clusterpki serve listening",
@@ -75,5 +87,25 @@ public struct ServeLauncher: Sendable {
             })
         try await app.runService()
         logger.info("clusterpki serve stopped")
+    }
+
+    /// The scheduled rotation; a renewed `clusterpki-server` is swapped into TLS at once.
+    func rotationService(every interval: GoDuration, store: SQLiteStateStore, serving: ServingCertificate, tls: ServingTLS, logger: Logger) -> RotationService {
+        let (tree, hook) = (self.tree, restartHook)
+        return RotationService(
+            interval: .seconds(interval.seconds), logger: logger,
+            job: { now in
+                var context = tree
+                context.now = now
+                return RotationJob(context: context, store: store, actor: "clusterpki-serve", restartHook: hook)
+            },
+            completed: { report in
+                guard report.renewed.contains(where: { $0.name == ServingCertificate.baseName }) else { return }
+                do {
+                    try tls.update(try await serving.ensure(now: Date(), logger: logger))
+                } catch {
+                    logger.error("cannot load the renewed serving certificate", metadata: ["error": "\(error)"])
+                }
+            })
     }
 }

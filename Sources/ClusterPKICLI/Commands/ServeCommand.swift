@@ -34,6 +34,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
+    @Option(help: "Run `clusterpki rotate` at start and then on this schedule, e.g. 12h (default: never).")
+    var rotateEvery: String?
+
+    @Option(help: "With --rotate-every: a shell command run once after a scheduled rotation renewed anything.")
+    var restartHook: String?
+
     func validate() throws {
         guard ServeLauncher.logLevels.contains(logLevel) else {
             throw ValidationError("--log-level must be one of \(ServeLauncher.logLevels.joined(separator: ", "))")
@@ -42,6 +48,12 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--listen \(listen) is not host:port, e.g. 127.0.0.1:9443")
         }
         if let advertiseUrl, !advertiseUrl.hasPrefix("https://") { throw ValidationError("--advertise-url must start with https://") }
+        if let rotateEvery {
+            guard let interval = try? GoDuration(parsing: rotateEvery, field: "--rotate-every"), interval.seconds >= 60 else {
+                throw ValidationError("--rotate-every \(rotateEvery) is not a duration of at least 1m; use e.g. 12h")
+            }
+        }
+        if restartHook != nil && rotateEvery == nil { throw ValidationError("--restart-hook needs --rotate-every") }
     }
 
     func run() async throws {
@@ -53,7 +65,8 @@ struct ServeCommand: AsyncParsableCommand {
         let extras = (serverCertExtraSans ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         try await ServeLauncher(
             tree: tree, listenHost: host, port: port ?? 9443, databasePath: state.db, storeKeyURL: storeKeyURL,
-            advertiseURL: advertiseUrl, extraSANs: extras, logLevel: logLevel
+            advertiseURL: advertiseUrl, extraSANs: extras, logLevel: logLevel,
+            rotateEvery: try rotateEvery.map { try GoDuration(parsing: $0, field: "--rotate-every") }, restartHook: restartHook
         ).run()
     }
 }

@@ -17,6 +17,8 @@ public struct PKIPolicy: Sendable, Codable, Hashable {
     public var tokenAuthentication: TokenAuthenticationPolicy
     /// The `server:` section for `clusterpki serve`; absent means ``ServerPolicy/default``.
     public var server: ServerPolicy?
+    /// The `renewal:` section for `clusterpki rotate`; absent means ``RenewalPolicy/default``.
+    public var renewal: RenewalPolicy?
 
     /// The server section, or its defaults.
     public var serverPolicy: ServerPolicy { server ?? .default }

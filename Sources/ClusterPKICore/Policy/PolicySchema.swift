@@ -54,6 +54,7 @@ indirect enum PolicySchema: Sendable {
         "userCredentials": .object(["defaultValidity": .scalar, "maxValidity": .scalar, "privilegedOrganizations": .list(.scalar)]),
         "tokenAuthentication": .object(["maxFailures": .scalar, "window": .scalar, "backoff": .scalar]),
         "server": server,
+        "renewal": .object(["window": .scalar, "maxWindow": .scalar]),
     ])
 
     static let server: PolicySchema = .object([

@@ -57,3 +57,22 @@ extension TreeContext {
     /// The CAs that exist in this cluster's configuration.
     public var activeAuthorities: [CertificateProfile] { activeProfiles.filter(\.isCertificateAuthority) }
 }
+
+extension PKIFileCredential {
+    /// The base name of `clusterpki serve`'s own certificate in the pki dir.
+    public static let servingBaseName = "clusterpki-server"
+}
+
+extension TreeContext {
+    /// `clusterpki serve`'s certificate `clusterpki-server.{crt,key}` when this node has one (signed by `ca`, with the
+    /// policy's `server.servingCertificate.validity`); nil when the server has never run here.
+    public var servingCredential: (any RenewableCredential)? {
+        let base = PKIFileCredential.servingBaseName
+        guard directory.exists(base, "crt") else { return nil }
+        let profile = CertificateProfile(
+            name: base, baseName: base, issuer: "ca", commonName: base, organizations: nil,
+            keyUsages: [.digitalSignature, .keyEncipherment], extKeyUsages: [.serverAuth], subjectAltNames: nil, etcd: nil,
+            validity: policy.serverPolicy.servingCertificate.validity, longName: "certificate clusterpki serve serves HTTPS with")
+        return PKIFileCredential(profile: profile, directory: directory)
+    }
+}

@@ -23,6 +23,12 @@ public struct Renewer: Sendable {
     /// Renews `names` (or `all`); with `expiringWithin`, only certificates whose NotAfter falls inside the window.
     public func renew(_ names: [String], expiringWithin: GoDuration? = nil,
                       output: @Sendable (String) -> Void = { _ in }) async throws -> RenewalReport {
+        try await renew(names, options: RenewalOptions(expiringWithin: expiringWithin), output: output)
+    }
+
+    /// Renews `names` (or `all`) as `options` select: by window or due date, for real or as a dry run.
+    public func renew(_ names: [String], options: RenewalOptions,
+                      output: @Sendable (String) -> Void = { _ in }) async throws -> RenewalReport {
         let known = credentials.map(\.name)
         let all = names.isEmpty || names.contains("all")
         if !all, let unknown = names.first(where: { !known.contains($0) }) {
@@ -34,39 +40,56 @@ public struct Renewer: Sendable {
             var due: [(any RenewableCredential, Certificate, CertificateAuthority)] = []
             var authorities: [String: CertificateAuthority] = [:]
             for credential in selected {
-                guard let certificate = try credential.currentCertificate() else {
-                    report.record(.missing, credential.name, "MISSING! \(credential.longName)")
-                    continue
+                do {
+                    guard let certificate = try credential.currentCertificate() else {
+                        report.record(.missing, credential.name, "MISSING! \(credential.longName)")
+                        continue
+                    }
+                    if authorities[credential.authorityName] == nil, let profile = context.policy.authority(named: credential.authorityName) {
+                        authorities[credential.authorityName] = try context.directory.loadAuthority(profile)
+                    }
+                    guard let authority = authorities[credential.authorityName] else {
+                        throw PKIError.missingCertificateAuthority(name: credential.authorityName, path: context.directory.root.path)
+                    }
+                    if authority.isExternal {
+                        let base = context.policy.authority(named: credential.authorityName)?.baseName ?? credential.authorityName
+                        report.record(.externalCA, credential.name, "Detected external \(base), \(credential.longName) can't be renewed", old: certificate)
+                        continue
+                    }
+                    if let window = options.expiringWithin, certificate.notValidAfter > context.now + window.seconds {
+                        report.record(.notDue, credential.name, "[renew] \(credential.name) expires \(Self.format(certificate.notValidAfter)), outside --expiring-within \(window); not renewed", old: certificate)
+                        continue
+                    }
+                    if let policy = options.dueBy, !policy.isDue(certificate, now: context.now) {
+                        let at = policy.renewalTime(for: certificate)
+                        report.record(.notDue, credential.name, "[rotate] \(credential.name) expires \(Self.format(certificate.notValidAfter)), due for renewal from \(Self.format(at)); not renewed", old: certificate)
+                        continue
+                    }
+                    if let reason = try await refusal(certificate) {
+                        report.record(.refused, credential.name, "[renew] \(credential.name) was not renewed: \(reason)", old: certificate)
+                        continue
+                    }
+                    if options.dryRun {
+                        report.record(.wouldRenew, credential.name, "[dry-run] \(credential.name) expires \(Self.format(certificate.notValidAfter)); would be renewed", old: certificate)
+                        continue
+                    }
+                    due.append((credential, certificate, authority))
+                } catch let error where options.collectFailures {
+                    report.record(.failed, credential.name, "[renew] \(credential.name) failed: \(error)", error: "\(error)")
                 }
-                if authorities[credential.authorityName] == nil, let profile = context.policy.authority(named: credential.authorityName) {
-                    authorities[credential.authorityName] = try context.directory.loadAuthority(profile)
-                }
-                guard let authority = authorities[credential.authorityName] else {
-                    throw PKIError.missingCertificateAuthority(name: credential.authorityName, path: context.directory.root.path)
-                }
-                if authority.isExternal {
-                    let base = context.policy.authority(named: credential.authorityName)?.baseName ?? credential.authorityName
-                    report.record(.externalCA, credential.name, "Detected external \(base), \(credential.longName) can't be renewed")
-                    continue
-                }
-                if let window = expiringWithin, certificate.notValidAfter > context.now + window.seconds {
-                    report.record(.notDue, credential.name, "[renew] \(credential.name) expires \(Self.format(certificate.notValidAfter)), outside --expiring-within \(window); not renewed")
-                    continue
-                }
-                if let reason = try await refusal(certificate) {
-                    report.record(.refused, credential.name, "[renew] \(credential.name) was not renewed: \(reason)")
-                    continue
-                }
-                due.append((credential, certificate, authority))
             }
             let keys = try await PrivateKeyMaterial.generateConcurrently(due.map { _ in context.keyAlgorithm })
             for ((credential, certificate, authority), key) in zip(due, keys) {
-                let renewed = try authority.sign(request(copying: certificate, key: key, profile: credential.validityProfile), publicKey: key.publicKey)
-                try await issued(credential, renewed)
-                try credential.commitRenewal(certificate: renewed, key: key, authority: authority)
-                report.record(.renewed, credential.name, "\(credential.longName) renewed")
+                do {
+                    let renewed = try authority.sign(request(copying: certificate, key: key, profile: credential.validityProfile), publicKey: key.publicKey)
+                    try await issued(credential, renewed)
+                    try credential.commitRenewal(certificate: renewed, key: key, authority: authority)
+                    report.record(.renewed, credential.name, "\(credential.longName) renewed", old: certificate, new: renewed)
+                } catch let error where options.collectFailures {
+                    report.record(.failed, credential.name, "[renew] \(credential.name) failed: \(error)", old: certificate, error: "\(error)")
+                }
             }
-            if all && !due.isEmpty {
+            if all && report.count(.renewed) > 0 {
                 report.lines.append("\nDone renewing certificates. You must restart the kube-apiserver, kube-controller-manager, kube-scheduler and etcd, so that they can use the new certificates.")
             }
             report.lines.forEach(output)
@@ -95,24 +118,4 @@ public struct Renewer: Sendable {
     }
 
     static func format(_ date: Date) -> String { ExpirationReport.expiresFormat(date) }
-}
-
-/// What `certs renew` did, per certificate, plus the lines it printed.
-public struct RenewalReport: Sendable, Codable {
-    public enum Outcome: String, Sendable, Codable { case renewed, notDue, missing, externalCA, refused }
-    public struct Item: Sendable, Codable { public var name: String; public var outcome: Outcome }
-    public var items: [Item] = []
-    public var lines: [String] = []
-
-    mutating func record(_ outcome: Outcome, _ name: String, _ line: String) {
-        items.append(Item(name: name, outcome: outcome))
-        lines.append(line)
-    }
-
-    public func count(_ outcome: Outcome) -> Int { items.filter { $0.outcome == outcome }.count }
-
-    /// One line for logs and timers.
-    public var summary: String {
-        "[renew] \(count(.renewed)) renewed, \(count(.notDue)) not due, \(count(.missing)) missing, \(count(.externalCA)) external CA, \(count(.refused)) refused"
-    }
 }

@@ -11,7 +11,11 @@ import ServiceLifecycle
 /// current serving certificate through NIOSSL's context callback.
 public final class ServingTLS: Sendable {
     private let current: NIOLockedValueBox<(generation: Int, override: NIOSSLContextConfigurationOverride)>
+    private let servedPEM: NIOLockedValueBox<String>
     public let configuration: TLSConfiguration
+
+    /// The certificate handshakes use now (PEM), to notice a file renewed by another process (`clusterpki rotate`).
+    public var certificatePEM: String { servedPEM.withLockedValue { $0 } }
 
     public init(material: ServingCertificate.Material, caPEM: Data) throws {
         let chain = try NIOSSLCertificate.fromPEMBytes(Array(material.certificatePEM.utf8))
@@ -27,6 +31,7 @@ public final class ServingTLS: Sendable {
             promise.succeed(state.generation == 0 ? .noChanges : state.override)
         }
         self.current = box
+        self.servedPEM = NIOLockedValueBox(material.certificatePEM)
         self.configuration = configuration
     }
 
@@ -36,6 +41,7 @@ public final class ServingTLS: Sendable {
         override.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(material.certificatePEM.utf8)).map { .certificate($0) }
         override.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(material.keyPEM.utf8), format: .pem))
         current.withLockedValue { $0 = ($0.generation + 1, override) }
+        servedPEM.withLockedValue { $0 = material.certificatePEM }
     }
 }
 
@@ -63,7 +69,7 @@ public struct ServingCertificateRenewer: Service {
             if Task.isShuttingDownGracefully || Task.isCancelled { return }
             do {
                 let material = try await certificate.ensure(now: now(), logger: logger)
-                if material.renewed {
+                if material.renewed || material.certificatePEM != tls.certificatePEM {  // renewed here, or on disk by `rotate`
                     try tls.update(material)
                     metrics.servingCertificateRenewal()
                 }

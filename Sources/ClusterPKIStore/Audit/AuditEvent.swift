@@ -18,6 +18,9 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         case certificateRequestApproved = "csr.approve"
         case certificateRequestDenied = "csr.deny"
         case nodeRecorded = "node.record"
+        case certificateRenewed = "certificate.renew"
+        case rotationFailed = "rotate.failed"
+        case rotationPhase = "rotate.phase"
     }
 
     /// Row id, increasing with time; `nil` before the event is stored.

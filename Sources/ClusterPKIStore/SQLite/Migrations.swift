@@ -14,6 +14,9 @@ enum Migrations {
         migrator.registerMigration("v2-certificateRequests-nodes-uploadFetches", foreignKeyChecks: .immediate) { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3-rotationPhase", foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }()
 
@@ -104,5 +107,17 @@ enum Migrations {
             recordedBy TEXT NOT NULL
         ) WITHOUT ROWID;
         ALTER TABLE upload ADD COLUMN fetches INTEGER NOT NULL DEFAULT 0;
+        """
+
+    // Added by scheduled and phased rotation (`clusterpki sa rotate`, `clusterpki ca rotate`): the phase each rotation
+    // subject (`sa`, `ca`, `front-proxy-ca`, `etcd-ca`) has completed, so a re-run after a crash resumes it.
+    static let v3 = """
+        CREATE TABLE rotationPhase (
+            subject TEXT PRIMARY KEY NOT NULL,
+            phase TEXT NOT NULL,
+            updatedAt REAL NOT NULL,
+            actor TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT ''
+        ) WITHOUT ROWID;
         """
 }

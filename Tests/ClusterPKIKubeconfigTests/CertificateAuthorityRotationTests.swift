@@ -1,0 +1,143 @@
+import ClusterPKICore
+import ClusterPKIStore
+import Foundation
+import Testing
+import X509
+@testable import ClusterPKIKubeconfig
+
+/// Phased CA rotation: prepare, switch, finish, each safe to re-run.
+@Suite struct CertificateAuthorityRotationTests {
+    @Test func prepareMakesTheBundleOldPlusNewKeepsSigningWithTheOldKeyAndIsSafeToRepeat() async throws {
+        let cluster = try TestCluster()
+        try await cluster.makeCertificates(["all"])
+        try await KubeconfigPhase(context: cluster.context).generate(["all"])
+        let store = try cluster.ledger()
+        let directory = cluster.context.directory
+        let old = try #require(try directory.readCertificates("ca")?.first)
+        let oldKey = try cluster.read("pki/ca.key")
+        let rotation = try CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: store, actor: "root")
+
+        let lines = try await rotation.run(.prepare)
+        let bundle = try #require(try directory.readCertificates("ca"))
+        let next = try #require(try directory.readCertificates("ca.next")?.first)
+        #expect(bundle == [old, next])
+        #expect(next != old && next.subject == old.subject)
+        #expect(try cluster.read("pki/ca.key") == oldKey)
+        #expect(try directory.readKey("ca.next")?.publicKey == next.publicKey)
+        let caProfile = try #require(cluster.policy.authority(named: "ca"))
+        let authority = try #require(try directory.loadAuthority(caProfile))
+        #expect(authority.certificate == old)  // the old key keeps signing until switch
+        for file in ["admin.conf", "kubelet.conf", "scheduler.conf"] {
+            let document = try #require(try KubeconfigDocument.load(cluster.url(file)))
+            let caData = try #require(try document.pem(.certificateAuthorityData))
+            #expect(try PEMCertificates.parse(caData, path: file) == [old, next], "\(file)")
+        }
+        #expect(try await store.rotationPhase("ca")?.phase == "prepared")
+        #expect(lines.last?.contains(try DiscoveryHash(of: next).description) == true)
+
+        // Re-running (e.g. after a crash) keeps the same next CA and changes no file.
+        let files = try ["pki/ca.crt", "pki/ca.next.crt", "pki/ca.next.key", "admin.conf"].map { try cluster.read($0) }
+        _ = try await rotation.run(.prepare)
+        #expect(try ["pki/ca.crt", "pki/ca.next.crt", "pki/ca.next.key", "admin.conf"].map { try cluster.read($0) } == files)
+
+        // Leaves renewed during the overlap are still signed by the old CA, which every bundle trusts.
+        _ = try await Renewer(context: cluster.context, credentials: cluster.context.fileCredentials).renew(["apiserver"])
+        let apiserver = try #require(try directory.readCertificates("apiserver")?.first)
+        #expect(CertificateAuthority(name: "ca", certificate: old, key: nil).issued(apiserver))
+        let status = try await CertificateAuthorityRotation.status(context: cluster.context, store: store)
+        #expect(status.first { $0.name == "ca" }?.bundle == 2 && status.first { $0.name == "etcd-ca" }?.bundle == 1)
+    }
+
+    @Test func aCrashAfterThePKIFilesIsCompletedByTheReRunAndUnknownPhasesAreRefused() async throws {
+        let cluster = try TestCluster()
+        try await cluster.makeCertificates(["all"])
+        try await KubeconfigPhase(context: cluster.context).generate(["admin"])
+        let store = try cluster.ledger()
+        let rotation = try CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: store, actor: "root")
+        _ = try await rotation.run(.prepare)
+        // Simulate a crash after the pki commit: admin.conf still has the old CA only, the phase is not recorded.
+        let old = try #require(try cluster.context.directory.readCertificates("ca")?.first)
+        let document = try #require(try KubeconfigDocument.load(cluster.url("admin.conf")))
+        try document.replacing([.certificateAuthorityData: Data(try PEMCertificates.encode([old]).utf8).base64EncodedString()])
+            .write(to: cluster.url("admin.conf"), atomically: true, encoding: .utf8)
+        let fresh = try SQLiteStateStore(path: cluster.root.appendingPathComponent("other.db").path, storeKey: .random())
+        _ = try await CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: fresh, actor: "root").run(.prepare)
+        let repaired = try #require(try KubeconfigDocument.load(cluster.url("admin.conf")))
+        let repairedData = try #require(try repaired.pem(.certificateAuthorityData))
+        #expect(try PEMCertificates.parse(repairedData, path: "").count == 2)
+        #expect(try await fresh.rotationPhase("ca")?.phase == "prepared")
+
+        await #expect(throws: RotationError.notSwitched(name: "ca")) { try await rotation.run(.finish) }
+        #expect(throws: RotationError.self) { try CertificateAuthorityRotation(context: cluster.context, authority: "sa", store: store, actor: "r") }
+    }
+
+    @Test func switchSignsWithTheNextCAReissuesItsLeavesAndIsSafeToRepeat() async throws {
+        let cluster = try TestCluster()
+        try await cluster.makeCertificates(["all"])
+        try await KubeconfigPhase(context: cluster.context).generate(["all"])
+        let store = try cluster.ledger()
+        let directory = cluster.context.directory
+        let rotation = try CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: store, actor: "root")
+        await #expect(throws: RotationError.notPrepared(name: "ca")) { try await rotation.run(.switch) }
+        let old = try #require(try directory.readCertificates("ca")?.first)
+        let frontProxyClient = try cluster.read("pki/front-proxy-client.crt")
+        _ = try await rotation.run(.prepare)
+        let next = try #require(try directory.readCertificates("ca.next")?.first)
+
+        let lines = try await rotation.run(.switch)
+        #expect(try directory.readCertificates("ca") == [next, old])
+        #expect(try directory.readKey("ca")?.publicKey == next.publicKey)
+        let nextCA = CertificateAuthority(name: "ca", certificate: next, key: nil)
+        for base in ["apiserver", "apiserver-kubelet-client"] {
+            let leaf = try #require(try directory.readCertificates(base)?.first)
+            #expect(nextCA.issued(leaf), "\(base)")
+            #expect(try directory.readKey(base)?.publicKey == leaf.publicKey, "\(base)")
+        }
+        for file in ["admin.conf", "super-admin.conf", "controller-manager.conf", "scheduler.conf"] {
+            let document = try #require(try KubeconfigDocument.load(cluster.url(file)))
+            #expect(nextCA.issued(try document.clientCertificate()), "\(file)")
+            let caData = try #require(try document.pem(.certificateAuthorityData))
+            #expect(try PEMCertificates.parse(caData, path: file) == [next, old], "\(file)")
+        }
+        #expect(try cluster.read("pki/front-proxy-client.crt") == frontProxyClient)  // another CA's leaf
+        #expect(try await store.rotationPhase("ca")?.phase == "switched")
+        #expect(lines.contains { $0.contains("apiserver re-issued") })
+        let ledgerSerials = Set(try await store.credentials().map(\.serial))
+        let admin = try #require(try KubeconfigDocument.load(cluster.url("admin.conf")))
+        #expect(ledgerSerials.contains(IssuedCredential.serial(of: try admin.clientCertificate())))
+
+        // A re-run (e.g. after a crash) re-issues nothing and changes no file.
+        let files = try ["pki/ca.crt", "pki/ca.key", "pki/apiserver.crt", "admin.conf"].map { try cluster.read($0) }
+        let again = try await rotation.run(.switch)
+        #expect(again.first?.contains("signs already") == true)
+        #expect(try ["pki/ca.crt", "pki/ca.key", "pki/apiserver.crt", "admin.conf"].map { try cluster.read($0) } == files)
+    }
+
+    @Test func finishRefusesWhileALeafChainsOnlyToTheOldCAThenDropsIt() async throws {
+        let cluster = try TestCluster()
+        try await cluster.makeCertificates(["all"])
+        try await KubeconfigPhase(context: cluster.context).generate(["all"])
+        let store = try cluster.ledger()
+        let directory = cluster.context.directory
+        let rotation = try CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: store, actor: "root")
+        _ = try await rotation.run(.prepare)
+        let next = try #require(try directory.readCertificates("ca.next")?.first)
+        _ = try await rotation.run(.switch)
+        // kubelet.conf's client certificate is not renewed by clusterpki (the kubelet renews it): finish must wait for it.
+        await #expect(throws: RotationError.finishRefused(name: "ca", leaves: ["kubelet.conf"])) { try await rotation.run(.finish) }
+        #expect(try directory.readCertificates("ca")?.count == 2)
+        try FileManager.default.removeItem(at: cluster.url("kubelet.conf"))
+
+        _ = try await rotation.run(.finish)
+        #expect(try directory.readCertificates("ca") == [next])
+        #expect(!directory.exists("ca.next", "crt") && !directory.exists("ca.next", "key"))
+        let admin = try #require(try KubeconfigDocument.load(cluster.url("admin.conf")))
+        let caData = try #require(try admin.pem(.certificateAuthorityData))
+        #expect(try PEMCertificates.parse(caData, path: "") == [next])
+        #expect(try await store.rotationPhase("ca")?.phase == "finished")
+        let files = try ["pki/ca.crt", "pki/ca.key", "admin.conf"].map { try cluster.read($0) }
+        let again = try await rotation.run(.finish)
+        #expect(again.first?.contains("already dropped") == true)
+        #expect(try ["pki/ca.crt", "pki/ca.key", "admin.conf"].map { try cluster.read($0) } == files)
+    }
+}
