@@ -8,11 +8,14 @@ public struct CertificateAuthority: Sendable {
     public let name: String
     public let certificate: Certificate
     public let key: PrivateKeyMaterial?
+    /// `key` prepared for signing once, not per certificate.
+    private let signingKey: Certificate.PrivateKey?
 
     public init(name: String, certificate: Certificate, key: PrivateKeyMaterial?) {
         self.name = name
         self.certificate = certificate
         self.key = key
+        self.signingKey = key?.signingKey
     }
 
     public var isExternal: Bool { key == nil }
@@ -31,7 +34,7 @@ public struct CertificateAuthority: Sendable {
             let certificate = try Certificate(
                 version: .v3, serialNumber: .randomPositive(), publicKey: key.publicKey,
                 notValidBefore: notBefore, notValidAfter: notAfter, issuer: subject, subject: subject,
-                signatureAlgorithm: key.signatureAlgorithm, extensions: extensions, issuerPrivateKey: key.certificateKey)
+                signatureAlgorithm: key.signatureAlgorithm, extensions: extensions, issuerPrivateKey: key.signingKey)
             return CertificateAuthority(name: name, certificate: certificate, key: key)
         } catch {
             throw PKIError.signing("\(name): \(error)")
@@ -40,7 +43,7 @@ public struct CertificateAuthority: Sendable {
 
     /// Signs a leaf for `publicKey`; NotAfter is capped at the CA's own NotAfter.
     public func sign(_ request: IssuanceRequest, publicKey: Certificate.PublicKey) throws -> Certificate {
-        guard let key else { throw PKIError.missingCAKey(name: name, path: "\(name).key") }
+        guard let key, let signingKey else { throw PKIError.missingCAKey(name: name, path: "\(name).key") }
         let notAfter = min(request.notAfter, certificate.notValidAfter)
         let authorityKeyID = (try? certificate.extensions.subjectKeyIdentifier)?.keyIdentifier
         let sans = request.subjectAltNames
@@ -58,7 +61,7 @@ public struct CertificateAuthority: Sendable {
                 version: .v3, serialNumber: .randomPositive(), publicKey: publicKey,
                 notValidBefore: request.notBefore, notValidAfter: notAfter, issuer: certificate.subject,
                 subject: try DistinguishedName.kubernetes(commonName: request.commonName, organizations: request.organizations),
-                signatureAlgorithm: key.signatureAlgorithm, extensions: extensions, issuerPrivateKey: key.certificateKey)
+                signatureAlgorithm: key.signatureAlgorithm, extensions: extensions, issuerPrivateKey: signingKey)
         } catch {
             throw PKIError.signing("\(request.commonName): \(error)")
         }

@@ -43,9 +43,7 @@ struct CSRController: Sendable {
             throw invalid("spec.expirationSeconds: Invalid value: \(seconds): may not specify a duration less than 600 seconds (10 minutes)")
         }
         let declaredIPs = try Self.declaredNodeIPs(object.metadata.annotations, invalid: invalid)
-        if try await store.certificateRequest(named: name) != nil {
-            throw KubernetesStatus.alreadyExists(Self.resource, group: Self.group, name: name)
-        }
+        // A taken name is found by the insert below (a primary key), which keeps a request to one write transaction.
 
         let now = environment.now()
         object.kind = "CertificateSigningRequest"
@@ -85,46 +83,54 @@ struct CSRController: Sendable {
                 certificate: nil)
         }
 
-        let stored: StoredCertificateRequest
-        do {
-            stored = try await store.createCertificateRequest(
-                name: name, requester: identity.username, object: try KubernetesJSON.encode(object), now: now)
-        } catch StoreError.certificateRequestAlreadyExists {
-            throw KubernetesStatus.alreadyExists(Self.resource, group: Self.group, name: name)
-        }
-        object.metadata.resourceVersion = String(stored.resourceVersion)
         let client = environment.peer.address(for: request, context: context)
         let actor = "\(identity.username)@\(client)"
         var logMetadata: Logger.Metadata = [
             "csr": "\(name)", "signer": "\(review.signerName)", "requester": "\(identity.username)", "client": "\(client)",
         ]
-
+        var records = CertificateRequestRecords()
         if let issued {
             let serial = issued.ledgerSerial
             logMetadata["serial"] = "\(serial)"
-            environment.metrics.csrSigned(signer: review.signerName)
-            try await store.recordAuditEvent(
+            records.auditEvents.append(
                 AuditEvent(time: now, actor: actor, action: .certificateRequestApproved, tokenID: Self.tokenID(identity), detail: "\(name) serial=\(serial)"))
-            try await store.recordCredential(
-                try IssuedCredential(
-                    serial: serial, commonName: review.commonName, organizations: review.organizations, notAfter: issued.notValidAfter,
-                    created: now, actor: identity.username))
+            records.credential = try IssuedCredential(
+                serial: serial, commonName: review.commonName, organizations: review.organizations, notAfter: issued.notValidAfter,
+                created: now, actor: identity.username)
             // A join (not a renewal) records where the node is, for its serving certificate later.
             if review.signerName == CertificateSigningRequestObject.kubeletClientSigner, identity.nodeName == nil {
                 let nodeName = String(review.commonName.dropFirst("system:node:".count))
                 var addresses = [String]()
                 if let remote = IPAddress(client) { addresses.append(remote.description) }
                 for ip in declaredIPs where !addresses.contains(ip.description) { addresses.append(ip.description) }
-                try await store.recordNode(NodeRecord(name: nodeName, addresses: addresses, recorded: now, recordedBy: actor))
+                records.node = NodeRecord(name: nodeName, addresses: addresses, recorded: now, recordedBy: actor)
             }
+        } else {
+            records.auditEvents.append(
+                AuditEvent(time: now, actor: actor, action: .certificateRequestDenied, tokenID: Self.tokenID(identity), detail: "\(name) reason=\(decision.reason)"))
+            logMetadata["reason"] = "\(decision.reason)"
+        }
+
+        // The request, its audit event, the ledger row and the node record commit together (or not at all).
+        let encoded = try KubernetesJSON.encode(object)
+        let stored: StoredCertificateRequest
+        do {
+            stored = try await store.createCertificateRequest(
+                name: name, requester: identity.username, object: encoded, now: now, recording: records)
+        } catch StoreError.certificateRequestAlreadyExists {
+            throw KubernetesStatus.alreadyExists(Self.resource, group: Self.group, name: name)
+        }
+        if issued != nil {
+            environment.metrics.csrSigned(signer: review.signerName)
             context.logger.info("csr approved and signed", metadata: logMetadata)
         } else {
             environment.metrics.csrDenied(signer: review.signerName, reason: decision.reason)
-            try await store.recordAuditEvent(
-                AuditEvent(time: now, actor: actor, action: .certificateRequestDenied, tokenID: Self.tokenID(identity), detail: "\(name) reason=\(decision.reason)"))
-            logMetadata["reason"] = "\(decision.reason)"
             context.logger.notice("csr denied", metadata: logMetadata)
         }
+        if let body = KubernetesJSON.settingResourceVersion(stored.resourceVersion, in: encoded) {
+            return KubernetesJSON.response(bytes: body, status: .created)
+        }
+        object.metadata.resourceVersion = String(stored.resourceVersion)
         return try KubernetesJSON.response(object, status: .created)
     }
 

@@ -36,10 +36,29 @@ public struct NodeRecord: Sendable, Hashable {
     }
 }
 
+/// What deciding a request leaves besides the request itself; stored in the same transaction, so a signed
+/// certificate is never returned without its ledger row, and a failed insert records none of it.
+public struct CertificateRequestRecords: Sendable {
+    public var auditEvents: [AuditEvent]
+    /// The ledger row of the certificate signed for the request.
+    public var credential: IssuedCredential?
+    /// The node's addresses, recorded when it joins.
+    public var node: NodeRecord?
+
+    public init(auditEvents: [AuditEvent] = [], credential: IssuedCredential? = nil, node: NodeRecord? = nil) {
+        self.auditEvents = auditEvents
+        self.credential = credential
+        self.node = node
+    }
+}
+
 /// CertificateSigningRequests, node records and upload fetch counts for the join endpoint.
 public protocol CertificateRequestStore: Sendable {
-    /// Inserts a request; fails with ``StoreError/certificateRequestAlreadyExists(name:)`` if the name is taken.
-    func createCertificateRequest(name: String, requester: String, object: Data, now: Date) async throws -> StoredCertificateRequest
+    /// Inserts a request with its `records`, all or nothing; fails with
+    /// ``StoreError/certificateRequestAlreadyExists(name:)`` if the name is taken.
+    func createCertificateRequest(
+        name: String, requester: String, object: Data, now: Date, recording records: CertificateRequestRecords
+    ) async throws -> StoredCertificateRequest
     /// Replaces the object of an existing request and gives it a new resource version.
     func updateCertificateRequest(name: String, object: Data) async throws -> StoredCertificateRequest
     /// One request, or `nil`.
@@ -54,4 +73,11 @@ public protocol CertificateRequestStore: Sendable {
     func node(named name: String) async throws -> NodeRecord?
     /// Counts one fetch of the live upload `name` and returns the count including it.
     func countUploadFetch(name: String, actor: String, tokenID: String?, now: Date) async throws -> Int
+}
+
+extension CertificateRequestStore {
+    /// Inserts a request with nothing else.
+    public func createCertificateRequest(name: String, requester: String, object: Data, now: Date) async throws -> StoredCertificateRequest {
+        try await createCertificateRequest(name: name, requester: requester, object: object, now: now, recording: CertificateRequestRecords())
+    }
 }

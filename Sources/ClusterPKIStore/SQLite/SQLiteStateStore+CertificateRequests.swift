@@ -3,9 +3,10 @@ import GRDB
 
 extension SQLiteStateStore: CertificateRequestStore {
     public func createCertificateRequest(
-        name: String, requester: String, object: Data, now: Date
+        name: String, requester: String, object: Data, now: Date, recording records: CertificateRequestRecords
     ) async throws -> StoredCertificateRequest {
-        try await write { db in
+        let organizations = try records.credential.map(Self.organizationsJSON)
+        return try await write { db in
             let version = try Self.nextRequestVersion(db)
             do {
                 try db.run(
@@ -17,6 +18,11 @@ extension SQLiteStateStore: CertificateRequestStore {
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
                 throw StoreError.certificateRequestAlreadyExists(name: name)
             }
+            for event in records.auditEvents { try appendAudit(event, db: db) }
+            if let credential = records.credential, let organizations {
+                try insertCredential(credential, organizations: organizations, db: db)
+            }
+            if let node = records.node { try insertNode(node, db: db) }
             return StoredCertificateRequest(name: name, resourceVersion: version, created: now, requester: requester, object: object)
         }
     }
@@ -53,16 +59,19 @@ extension SQLiteStateStore: CertificateRequestStore {
     }
 
     public func recordNode(_ node: NodeRecord) async throws {
-        try await write { db in
-            try db.run(
-                sql: "INSERT OR REPLACE INTO node (name, addresses, recordedAt, recordedBy) VALUES (?, ?, ?, ?)",
-                arguments: [node.name, node.addresses.joined(separator: ","), node.recorded.timeIntervalSince1970, node.recordedBy])
-            try appendAudit(
-                AuditEvent(
-                    time: node.recorded, actor: node.recordedBy, action: .nodeRecorded,
-                    detail: "node=\(node.name) addresses=\(node.addresses.joined(separator: ","))"),
-                db: db)
-        }
+        try await write { db in try insertNode(node, db: db) }
+    }
+
+    /// The node row and its audit event, inside the caller's transaction.
+    func insertNode(_ node: NodeRecord, db: Database) throws {
+        try db.run(
+            sql: "INSERT OR REPLACE INTO node (name, addresses, recordedAt, recordedBy) VALUES (?, ?, ?, ?)",
+            arguments: [node.name, node.addresses.joined(separator: ","), node.recorded.timeIntervalSince1970, node.recordedBy])
+        try appendAudit(
+            AuditEvent(
+                time: node.recorded, actor: node.recordedBy, action: .nodeRecorded,
+                detail: "node=\(node.name) addresses=\(node.addresses.joined(separator: ","))"),
+            db: db)
     }
 
     public func node(named name: String) async throws -> NodeRecord? {

@@ -4,27 +4,34 @@ import GRDB
 extension SQLiteStateStore {
     /// Records a minted credential.
     public func recordCredential(_ credential: IssuedCredential) async throws {
-        let organizations = String(decoding: try JSONEncoder().encode(credential.organizations), as: UTF8.self)
-        try await write { db in
-            do {
-                try db.run(
-                    sql: """
-                        INSERT INTO credential (serial, commonName, organizations, notAfter, createdAt, actor)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        credential.serial, credential.commonName, organizations, credential.notAfter.timeIntervalSince1970,
-                        credential.created.timeIntervalSince1970, credential.actor,
-                    ])
-            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
-                throw StoreError.credentialAlreadyRecorded(serial: credential.serial)
-            }
-            try appendAudit(
-                AuditEvent(
-                    time: credential.created, actor: credential.actor, action: .credentialRecorded,
-                    detail: "serial=\(credential.serial) cn=\(credential.commonName) o=\(credential.organizations.joined(separator: ","))"),
-                db: db)
+        let organizations = try Self.organizationsJSON(credential)
+        try await write { db in try insertCredential(credential, organizations: organizations, db: db) }
+    }
+
+    static func organizationsJSON(_ credential: IssuedCredential) throws -> String {
+        String(decoding: try JSONEncoder().encode(credential.organizations), as: UTF8.self)
+    }
+
+    /// The ledger row and its audit event, inside the caller's transaction.
+    func insertCredential(_ credential: IssuedCredential, organizations: String, db: Database) throws {
+        do {
+            try db.run(
+                sql: """
+                    INSERT INTO credential (serial, commonName, organizations, notAfter, createdAt, actor)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    credential.serial, credential.commonName, organizations, credential.notAfter.timeIntervalSince1970,
+                    credential.created.timeIntervalSince1970, credential.actor,
+                ])
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+            throw StoreError.credentialAlreadyRecorded(serial: credential.serial)
         }
+        try appendAudit(
+            AuditEvent(
+                time: credential.created, actor: credential.actor, action: .credentialRecorded,
+                detail: "serial=\(credential.serial) cn=\(credential.commonName) o=\(credential.organizations.joined(separator: ","))"),
+            db: db)
     }
 
     /// All credentials, oldest first.

@@ -10,6 +10,7 @@ public struct SQLiteStateStore: StateStore {
     /// The database file.
     public let path: String
     let pool: DatabasePool
+    let writer: GroupCommitWriter
     let key: StoreKey
 
     /// Seconds a writer waits for another process's transaction before failing.
@@ -31,6 +32,7 @@ public struct SQLiteStateStore: StateStore {
         } catch {
             throw Self.mapError(error, path: path)
         }
+        writer = GroupCommitWriter(pool: pool)
         if needsMigration { try migrate() }
         try checkStoreKey()
     }
@@ -100,10 +102,11 @@ public struct SQLiteStateStore: StateStore {
 
     // MARK: Database access
 
-    /// Runs a write transaction (BEGIN IMMEDIATE) and maps SQLite errors to ``StoreError``.
+    /// Runs `body` in a write transaction (BEGIN IMMEDIATE), possibly shared with concurrent writes (each in its own
+    /// savepoint, see ``GroupCommitWriter``), and maps SQLite errors to ``StoreError``.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
-            return try await pool.write(body)
+            return try await writer.write(body)
         } catch {
             throw Self.mapError(error, path: path)
         }
