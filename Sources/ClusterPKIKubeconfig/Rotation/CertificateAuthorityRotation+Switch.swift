@@ -51,7 +51,9 @@ extension CertificateAuthorityRotation {
         if profile.name == "ca" { lines += try updateKubeconfigs(bundle) }
         try await store.recordRotationPhase(RotationPhase(
             subject: profile.name, phase: "switched", updatedAt: context.now, actor: actor, detail: "signing=\(try DiscoveryHash(of: bundle[0]))"))
-        lines.append("[ca] phase switch done for \(profile.name); restart the control-plane components (and clusterpki serve) so they load the new files")
+        lines.append(profile.name == "ca"
+            ? "[ca] phase switch done for ca; restart the control-plane components so they load the new files (clusterpki serve follows by itself), then run `clusterpki kubelet renew` on every worker before finish"
+            : "[ca] phase switch done for \(profile.name); restart the control-plane components so they load the new files")
         return lines
     }
 }
