@@ -31,6 +31,7 @@ extension CertificateAuthorityRotation {
         try await store.recordRotationPhase(RotationPhase(
             subject: profile.name, phase: "finished", updatedAt: context.now, actor: actor, detail: "ca=\(try DiscoveryHash(of: current.certificate))"))
         lines.append("[ca] phase finish done for \(profile.name); restart the control-plane components so they stop trusting the previous CA")
+        lines.append(Self.uploadHint)
         return lines
     }
 

@@ -54,6 +54,7 @@ extension CertificateAuthorityRotation {
         lines.append(profile.name == "ca"
             ? "[ca] phase switch done for ca; restart the control-plane components so they load the new files (clusterpki serve follows by itself), then run `clusterpki kubelet renew` on every worker before finish"
             : "[ca] phase switch done for \(profile.name); restart the control-plane components so they load the new files")
+        lines.append(Self.uploadHint)
         return lines
     }
 }
