@@ -35,6 +35,12 @@ public struct KubeletRenewal: Sendable {
         public var renewed: Bool
         /// Where the client certificate is (a file, or kubelet.conf when embedded).
         public var certificatePath: String
+
+        public init(trustUpdated: Bool, renewed: Bool, certificatePath: String) {
+            self.trustUpdated = trustUpdated
+            self.renewed = renewed
+            self.certificatePath = certificatePath
+        }
     }
 
     public let request: KubeletRenewRequest
