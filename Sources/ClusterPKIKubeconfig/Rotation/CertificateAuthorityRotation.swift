@@ -91,7 +91,7 @@ public struct CertificateAuthorityRotation: Sendable {
             var transaction = FileTransaction()
             transaction.write(try document.replacing([.certificateAuthorityData: data]), to: profile.file, mode: KubeconfigFileCredential.mode(of: url) ?? 0o600)
             try transaction.commit(in: kubernetesDir)
-            lines.append("[ca] \(profile.file): certificate-authority-data holds the current and the next CA")
+            lines.append("[ca] \(profile.file): certificate-authority-data is now \(bundle.count == 1 ? "the new CA only" : "the current and the next CA")")
         }
         return lines
     }
