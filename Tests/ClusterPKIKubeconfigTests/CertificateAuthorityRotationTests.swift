@@ -218,4 +218,21 @@ import X509
         _ = try await rotation.run(.finish)
         #expect(try directory.readCertificates("ca")?.count == 1)
     }
+
+    /// A scheduled renewal during the overlap (or switch's own re-issue) must not narrow a kubeconfig's bundle.
+    @Test func renewingAKubeconfigDuringTheOverlapKeepsItsBundle() async throws {
+        let cluster = try TestCluster()
+        try await cluster.makeCertificates(["all"])
+        try await KubeconfigPhase(context: cluster.context).generate(["admin"])
+        let store = try cluster.ledger()
+        let rotation = try CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: store, actor: "root")
+        _ = try await rotation.run(.prepare)
+        let bundle = try #require(try cluster.context.directory.readCertificates("ca"))
+        let before = try #require(try KubeconfigDocument.load(cluster.url("admin.conf"))).clientCertificate()
+        let report = try await Renewer(context: cluster.context, credentials: cluster.context.kubeconfigCredentials).renew(["admin.conf"])
+        #expect(report.items.first?.outcome == .renewed)
+        let admin = try #require(try KubeconfigDocument.load(cluster.url("admin.conf")))
+        #expect(try admin.clientCertificate() != before)
+        #expect(try PEMCertificates.parse(try #require(try admin.pem(.certificateAuthorityData)), path: "") == bundle)
+    }
 }
