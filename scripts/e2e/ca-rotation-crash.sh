@@ -2,7 +2,8 @@
 # Crash test of the phased CA rotation: `clusterpki ca rotate ca --phase P` killed with SIGKILL at random moments,
 # RUNS (default 20) times per phase, each on a fresh copy (cp -a) of a template tree + state database in the state
 # that phase starts from. The kill delays are stratified over [0, D], D being the phase's measured run time. After
-# every kill:
+# every kill (and after COMMIT_KILLS more, default 4, aimed at the moment a journal or its manifest appears, or for
+# finish, which commits single files, at the moment ca.next.crt is removed):
 #   - when no journal is left behind, every leaf already verifies against its CA bundle (the bundle never lags)
 #   - the phase run again exits 0 and `ca status` shows it
 #   - every leaf and kubeconfig client certificate verifies against its bundle, every key matches its certificate,
@@ -11,7 +12,7 @@
 # ECDSA-P256 throughout (--config encryptionAlgorithm) to keep runs short. kubelet.conf is removed from the template:
 # its certificate is the kubelet's to renew (`clusterpki kubelet renew`, covered by ca-rotation.sh), not the phases'.
 #
-#   CLUSTERPKI=/path/to/clusterpki RUNS=20 scripts/e2e/ca-rotation-crash.sh     (ends with "N passed, N failed")
+#   CLUSTERPKI=/path/to/clusterpki RUNS=20 COMMIT_KILLS=4 scripts/e2e/ca-rotation-crash.sh     (ends with "N passed, N failed")
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 require_cmd openssl python3
@@ -19,6 +20,7 @@ require_cmd openssl python3
 BIN="$(clusterpki_bin)"
 [[ -x "$BIN" ]] || { fail "clusterpki binary exists at $BIN"; finish; exit 1; }
 RUNS="${RUNS:-20}"
+COMMIT_KILLS="${COMMIT_KILLS:-4}"
 START=$SECONDS
 mktemp_dir T ca-rotation-crash
 CFG="$T/kubeadm-config.yaml"
@@ -91,18 +93,35 @@ for PHASE in prepare switch finish; do
     DUR="$(printf '%s\n' "${times[@]}" | sort -n | head -1)"  # the fastest run: on a busy machine runs only get slower
     info "$PHASE takes ~${DUR} ms (${times[*]}); $RUNS kills spread over [0, $DUR] ms"
     killed=0 exited=0 journaled=0 good=0
-    for ((i = 0; i < RUNS; i++)); do
+    for ((i = 0; i < RUNS + COMMIT_KILLS; i++)); do
         n=$((n + 1))
         D="$T/run-$n"; cp -a "$T/$tpl" "$D"
-        delay_ms=$(( (DUR * i + DUR * (RANDOM % 1000) / 1000) / RUNS ))
         rotate "$D" "$PHASE" >"$D.log" 2>&1 &
         pid=$!
-        sleep "$(awk -v m="$delay_ms" 'BEGIN{printf "%.3f", m/1000}')"
+        if ((i < RUNS)); then
+            delay_ms=$(( (DUR * i + DUR * (RANDOM % 1000) / 1000) / RUNS ))
+            sleep "$(awk -v m="$delay_ms" 'BEGIN{printf "%.3f", m/1000}')"
+            what="at ${delay_ms} ms"
+        else
+            # aimed at the commit, which random delays rarely hit: a journal dir appears (staging), or its manifest
+            # (committed: the re-run must roll it forward); bash builtins only, so the poll is fast
+            pattern=".clusterpki-txn-*"; what="when a journal dir appeared"
+            if (( (i - RUNS) % 2 == 1 )); then pattern=".clusterpki-txn-*/manifest"; what="when a journal manifest appeared"; fi
+            # finish commits single files (no journal dir): aim at the moment ca.next.* go, before the kubeconfigs
+            [[ "$PHASE" == finish ]] && what="when ca.next.crt was removed"
+            deadline=$((SECONDS + 10))
+            while ((SECONDS < deadline)); do
+                { read -r _ _ st _ </proc/$pid/stat; } 2>/dev/null || break
+                [[ "$st" != Z ]] || break
+                if [[ "$PHASE" == finish ]]; then [[ -e "$D/k/pki/ca.next.crt" ]] || break; continue; fi
+                compgen -G "$D/k/pki/$pattern" >/dev/null || compgen -G "$D/k/$pattern" >/dev/null && break
+            done
+        fi
         state="$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null || echo gone)"
         if [[ "$state" != Z && "$state" != gone ]] && kill -KILL "$pid" 2>/dev/null; then how=killed; killed=$((killed + 1))
         else how="had exited"; exited=$((exited + 1)); fi
         wait "$pid" 2>/dev/null || true
-        tag="$PHASE run $((i + 1)) (SIGKILL at ${delay_ms} ms: $how"
+        tag="$PHASE run $((i + 1)) (SIGKILL $what: $how"
         if [[ -n "$(journals "$D")" ]]; then
             journaled=$((journaled + 1)); tag+=", journal left)"
         else
@@ -127,7 +146,7 @@ for PHASE in prepare switch finish; do
         if ((ok)); then pass "$tag: re-run, later phases and every check pass"; good=$((good + 1)); fi
         rm -rf "$D" "$D.log"
     done
-    SUMMARY[$PHASE]="$PHASE: $RUNS runs, $killed killed mid-run, $exited had already exited, $journaled left a journal, $good fully good"
+    SUMMARY[$PHASE]="$PHASE: $RUNS random + $COMMIT_KILLS aimed runs, $killed killed mid-run, $exited had already exited, $journaled left a journal, $good fully good"
     check "$PHASE: at least $RUNS runs" test "$RUNS" -ge 20
 done
 for PHASE in prepare switch finish; do info "${SUMMARY[$PHASE]}"; done
