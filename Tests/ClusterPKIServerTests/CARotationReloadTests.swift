@@ -82,6 +82,31 @@ import X509
         #expect(!switched.trusts(fromOther.certificate))
     }
 
+    /// The cached ConfigMap never outlives a change of `ca.crt`, even within its one-second lifetime.
+    @Test func clusterInfoIsRenderedAndSignedAgainAsSoonAsTheBundleChanges() async throws {
+        let cluster = try TestCluster()
+        _ = try await cluster.token()
+        let next = try TestCluster.makeCA(commonName: "kubernetes", now: cluster.now)
+        let bundle = Data(try PEMCertificates.encode([cluster.authority.certificate, next.certificate]).utf8)
+        let current = NIOLockedValueBox(cluster.caPEM)
+        let publisher = ClusterInfoPublisher(
+            caPEM: { current.withLockedValue { $0 } }, server: "https://192.0.2.10:9443", tokens: cluster.store, created: cluster.now, maxAge: 60)
+        func decode(_ body: Data) throws -> (kubeconfig: String, signature: String, version: String) {
+            let object = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+            let data = try #require(object["data"] as? [String: String])
+            let metadata = try #require(object["metadata"] as? [String: Any])
+            return (try #require(data["kubeconfig"]), try #require(data["jws-kubeconfig-abcdef"]), try #require(metadata["resourceVersion"] as? String))
+        }
+        let first = try decode(try await publisher.body(now: cluster.now))
+        #expect(first.kubeconfig.contains(cluster.caPEM.base64EncodedString()))
+        current.withLockedValue { $0 = bundle }
+        let second = try decode(try await publisher.body(now: cluster.now))  // same instant: the cache is still fresh by age
+        #expect(second.kubeconfig.contains(bundle.base64EncodedString()) && second.kubeconfig == publisher.kubeconfig)
+        #expect(DetachedJWS.isValid(second.signature, content: second.kubeconfig, tokenID: "abcdef", tokenSecret: "0123456789abcdef"))
+        #expect(!DetachedJWS.isValid(first.signature, content: second.kubeconfig, tokenID: "abcdef", tokenSecret: "0123456789abcdef"))
+        #expect(second.version != first.version, "the resource version moves with the kubeconfig")
+    }
+
     /// prepare, switch and finish run by `CertificateAuthorityRotation` (as `clusterpki ca rotate` does) while the
     /// router built once keeps answering: cluster-info, client-certificate trust, the CSR signer and user kubeconfigs.
     @Test func theRouterFollowsPrepareSwitchAndFinish() async throws {
