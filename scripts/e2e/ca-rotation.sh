@@ -8,6 +8,8 @@
 #     - cluster-info's CA data equals ca.crt and its JWS verifies for the token
 #     - every leaf and every kubeconfig client certificate verifies against its CA bundle (openssl verify)
 #     - `clusterpki ca status` shows the phase
+#   Every phase is first started and SIGKILLed at a random moment (KILL_MS), then run again: the checks hold after
+#   the re-run (scripts/e2e/ca-rotation-crash.sh does the many-kills version without the peers).
 #   During the ca rotation: both discovery hashes are printed at prepare and a node pinning the new one joins; a
 #   control-plane node joining mid-rotation gets byte-identical shared files (the .next ones too); workers run
 #   `clusterpki kubelet renew` after prepare (trust) and after switch (a certificate from the new CA); finish
@@ -147,6 +149,24 @@ after_phase() {  # after_phase CA PHASE-RECORDED
     check "$L: ca status shows phase $2" status_is "$1" "$2"
 }
 rotate() { "$BIN" ca rotate "$1" --phase "$2" --kubernetes-dir "$K" --db "$DB" >"$W/rotate-$1-$2.log" 2>&1; }
+# killed_first CA PHASE: the phase is first started and SIGKILLed after a random 0..KILL_MS ms (by its PID), so every
+# phase below is a re-run after a crash; the checks after it are the same. KILL_MS=0 turns this off.
+KILL_MS="${KILL_MS:-150}"
+KILLS_LANDED=0
+killed_first() {
+    ((KILL_MS > 0)) || return 0
+    local delay=$((RANDOM % KILL_MS)) pid state
+    "$BIN" ca rotate "$1" --phase "$2" --kubernetes-dir "$K" --db "$DB" >"$W/killed-$1-$2.log" 2>&1 &
+    pid=$!
+    sleep "$(awk -v m="$delay" 'BEGIN{printf "%.3f", m/1000}')"
+    state="$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null || echo gone)"
+    if [[ "$state" != Z && "$state" != gone ]] && kill -KILL "$pid" 2>/dev/null; then
+        KILLS_LANDED=$((KILLS_LANDED + 1)); info "$1 $2: SIGKILL after $delay ms, mid-run; re-running"
+    else
+        info "$1 $2: the run had finished before the SIGKILL at $delay ms; re-running"
+    fi
+    wait "$pid" 2>/dev/null || true
+}
 renew() { "$BIN" kubelet renew --kubernetes-dir "$W/$1/etc" --timeout 30s >"$W/renew-$1-$2.log" 2>&1; }
 
 after_phase ca none
@@ -155,7 +175,8 @@ after_phase ca none
 for CA in etcd-ca front-proxy-ca; do
     [[ "$CA" == etcd-ca ]] && cp "$PKI/etcd/healthcheck-client.crt" "$W/old-hc.crt" && cp "$PKI/etcd/healthcheck-client.key" "$W/old-hc.key"
     for PHASE in prepare switch finish; do
-        check "$CA: ca rotate --phase $PHASE" rotate "$CA" "$PHASE"
+        killed_first "$CA" "$PHASE"
+        check "$CA: ca rotate --phase $PHASE (re-run after a SIGKILL)" rotate "$CA" "$PHASE"
         case $PHASE in prepare) rec=prepared ;; switch) rec=switched ;; finish) rec=finished ;; esac
         after_phase "$CA" "$rec"
     done
@@ -167,7 +188,8 @@ else fail "etcd-ca finished: etcd refuses the old CA's healthcheck-client" "$out
 
 # --- ca ----------------------------------------------------------------------------------------------------
 cp "$K/admin.conf" "$W/admin-old.conf"
-check "ca: ca rotate --phase prepare" rotate ca prepare
+killed_first ca prepare
+check "ca: ca rotate --phase prepare (re-run after a SIGKILL)" rotate ca prepare
 NEWHASH="$(sed -n 's/.*--discovery-token-ca-cert-hash \(sha256:[0-9a-f]*\) or \(sha256:[0-9a-f]*\)$/\2/p' "$W/rotate-ca-prepare.log")"
 OLDHASH="$(sed -n 's/.*--discovery-token-ca-cert-hash \(sha256:[0-9a-f]*\) or \(sha256:[0-9a-f]*\)$/\1/p' "$W/rotate-ca-prepare.log")"
 check_eq "ca prepare: prints the current discovery hash" "$HASH" "$OLDHASH"
@@ -189,7 +211,8 @@ check "  ... refreshed its trust" grep -q "trust updated, client certificate kep
 check_eq "  ... kubelet.conf CA data is ca.crt (old + new)" "$(base64 -w0 "$PKI/ca.crt")" \
     "$(python3 -c 'import sys,yaml; print(yaml.safe_load(open(sys.argv[1]))["clusters"][0]["cluster"]["certificate-authority-data"])' "$W/worker-1/etc/kubelet.conf")"
 
-check "ca: ca rotate --phase switch" rotate ca switch
+killed_first ca switch
+check "ca: ca rotate --phase switch (re-run after a SIGKILL)" rotate ca switch
 check "ca switch: the closing line no longer asks to restart clusterpki serve" grep -q "clusterpki serve follows by itself" "$W/rotate-ca-switch.log"
 after_phase ca switched
 check "ca switched: serve presents a certificate from the new CA (reloaded without restart)" bash -c \
@@ -210,7 +233,8 @@ for node in worker-1 worker-2 cp2; do
     check "  ... $node's new certificate verifies with the new CA alone" openssl verify -CAfile "$PKI/ca.next.crt" "$W/$node/kubelet/pki/kubelet-client-current.pem"
 done
 
-check "ca: ca rotate --phase finish" rotate ca finish
+killed_first ca finish
+check "ca: ca rotate --phase finish (re-run after a SIGKILL)" rotate ca finish
 after_phase ca finished
 check "ca finished: ca.crt holds only the new CA" cmp -s "$PKI/ca.crt" <(openssl x509 -in "$PKI/ca.crt")
 check_not "ca finished: ca.next.* are gone" test -e "$PKI/ca.next.crt"
@@ -231,5 +255,6 @@ check_not "the serve log holds no token secret" grep -q "${TOKEN#*.}" "$W/serve.
 check "clusterpki serve ran through the whole rotation without a restart (PID $SERVER alive)" kill -0 "$SERVER"
 stop_pid "$SERVER"
 stop_pid "$EPID"
+info "$KILLS_LANDED of 9 phases were killed mid-run before their re-run"
 info "ran in $((SECONDS - START)) s"
 finish
