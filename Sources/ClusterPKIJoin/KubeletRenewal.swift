@@ -197,15 +197,19 @@ struct NodeConfig: Sendable {
 
     func roots() throws -> [NIOSSLCertificate] { try bundle.map { try NIOSSLCertificateBridge.certificate($0) } }
 
-    /// kubelet.conf's CA (embedded or its file) and `pki/ca.crt` when it exists, each replaced atomically.
+    /// kubelet.conf's CA (embedded or its file) and a worker's `pki/ca.crt`, each replaced atomically. On a
+    /// control-plane node (`pki/ca.key` beside it) `ca.crt` belongs to the CA and its rotation phases, never to this.
     func writeTrust(_ pem: String, kubernetesDir: URL) throws {
+        let pkiCA = kubernetesDir.appendingPathComponent("pki/ca.crt")
+        let controlPlane = FileManager.default.fileExists(atPath: kubernetesDir.appendingPathComponent("pki/ca.key").path)
+        let caFileIsPKI = caFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path == pkiCA.standardizedFileURL.path } ?? false
         if let caFile {
+            guard !(controlPlane && caFileIsPKI) else { return }
             try Self.replace(URL(fileURLWithPath: caFile), with: pem)
         } else {
             try Self.replace(url, with: try document.replacing([.certificateAuthorityData: Data(pem.utf8).base64EncodedString()]))
         }
-        let pkiCA = kubernetesDir.appendingPathComponent("pki/ca.crt")
-        if FileManager.default.fileExists(atPath: pkiCA.path), pkiCA.standardizedFileURL.path != caFile.map({ URL(fileURLWithPath: $0).standardizedFileURL.path }) {
+        if !controlPlane, !caFileIsPKI, FileManager.default.fileExists(atPath: pkiCA.path) {
             try Self.replace(pkiCA, with: pem)
         }
     }

@@ -1,5 +1,4 @@
 import ClusterPKICore
-import ClusterPKIJoin
 import ClusterPKIKubeconfig
 import ClusterPKIServer
 import ClusterPKIStore
@@ -10,6 +9,7 @@ import NIOConcurrencyHelpers
 import ServiceLifecycle
 import Testing
 import X509
+@testable import ClusterPKIJoin
 
 /// `clusterpki kubelet renew` on a worker joined (by the real `clusterpki join`) before a CA rotation, against the
 /// real TLS endpoint that follows the rotation.
@@ -126,5 +126,33 @@ import X509
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
+    }
+
+    /// On a control-plane node `pki/ca.crt` is the CA's own file (paired with `ca.key`): a trust refresh updates
+    /// kubelet.conf only. On a worker it updates `pki/ca.crt` too.
+    @Test func aTrustRefreshLeavesAControlPlaneNodesCAFilesAlone() async throws {
+        let cluster = try TestCluster()
+        let root = cluster.directory.appendingPathComponent("node")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("pki"), withIntermediateDirectories: true)
+        let nodeCredential = try await cluster.credential(commonName: "system:node:cp-1", organizations: ["system:nodes"])
+        let config = KubeConfig(
+            clusterName: "kubernetes", server: "https://127.0.0.1:6443", caPEM: String(decoding: cluster.caPEM, as: UTF8.self),
+            userName: "system:node:cp-1",
+            user: KubeConfig.AuthInfo(
+                clientCertificateData: Data(try PEMCertificates.encode([nodeCredential.certificate]).utf8).base64EncodedString(),
+                clientKeyData: Data(try nodeCredential.key.pemString().utf8).base64EncodedString()))
+        try config.yaml().write(to: root.appendingPathComponent("kubelet.conf"), atomically: true, encoding: .utf8)
+        try cluster.caPEM.write(to: root.appendingPathComponent("pki/ca.crt"))
+        try Data(try cluster.authority.key!.pemString().utf8).write(to: root.appendingPathComponent("pki/ca.key"))
+        let next = try TestCluster.makeCA(commonName: "kubernetes", now: cluster.now)
+        let bundle = try PEMCertificates.encode([cluster.authority.certificate, next.certificate])
+
+        try NodeConfig(url: root.appendingPathComponent("kubelet.conf")).writeTrust(bundle, kubernetesDir: root)
+        #expect(try Self.kubeletTrust(root.appendingPathComponent("kubelet.conf")) == [cluster.authority.certificate, next.certificate])
+        #expect(try Data(contentsOf: root.appendingPathComponent("pki/ca.crt")) == cluster.caPEM, "the control plane's ca.crt is untouched")
+
+        try FileManager.default.removeItem(at: root.appendingPathComponent("pki/ca.key"))  // a worker
+        try NodeConfig(url: root.appendingPathComponent("kubelet.conf")).writeTrust(bundle, kubernetesDir: root)
+        #expect(try Self.pemCertificates(root.appendingPathComponent("pki/ca.crt")) == [cluster.authority.certificate, next.certificate])
     }
 }

@@ -75,23 +75,27 @@ cp "$W1_PEM" "$W/worker-1-old.pem"
 
 # --- the checks after every phase -------------------------------------------------------------------------
 kc() { KUBECONFIG="$1" kubectl --cache-dir "$(mktemp -d -p "$W")" --server "$URL" --request-timeout 10s "${@:2}" </dev/null; }
-ca_of() {  # the bundle that must verify a leaf (path relative to pki)
-    case "$1" in etcd/*|apiserver-etcd-client.crt) echo "$PKI/etcd/ca.crt" ;; front-proxy-client.crt) echo "$PKI/front-proxy-ca.crt" ;; *) echo "$PKI/ca.crt" ;; esac
+ca_of() {  # the bundle (relative to pki) that must verify a leaf (path relative to pki)
+    case "$1" in etcd/*|apiserver-etcd-client.crt) echo etcd/ca.crt ;; front-proxy-client.crt) echo front-proxy-ca.crt ;; *) echo ca.crt ;; esac
 }
-all_leaves_verify() {  # every leaf of the pki dir and every kubeconfig client certificate verifies with its bundle
-    local f rel bad=""
+all_leaves_verify() {  # [KDIR]: every leaf of KDIR/pki and every kubeconfig client certificate verifies with its bundle
+    local k="${1:-$K}" f rel bad=""
+    local pki="$k/pki"
     while IFS= read -r f; do
-        rel="${f#$PKI/}"
+        rel="${f#$pki/}"
         case "$rel" in ca.crt|front-proxy-ca.crt|etcd/ca.crt|*.next.crt) continue ;; esac
-        openssl verify -CAfile "$(ca_of "$rel")" "$f" >/dev/null 2>&1 || bad+="$rel "
-    done < <(find "$PKI" -name '*.crt' | sort)
-    for f in "$K"/*.conf; do
+        openssl verify -CAfile "$pki/$(ca_of "$rel")" "$f" >/dev/null 2>&1 || bad+="$rel "
+    done < <(find "$pki" -name '*.crt' | sort)
+    for f in "$k"/*.conf; do
         python3 - "$f" >"$W/client.crt" <<'PY' || { bad+="$(basename "$f")(unreadable) "; continue; }
 import base64, sys, yaml
-doc = yaml.safe_load(open(sys.argv[1]))
-print(base64.b64decode(doc["users"][0]["user"]["client-certificate-data"]).decode(), end="")
+user = yaml.safe_load(open(sys.argv[1]))["users"][0]["user"]
+if "client-certificate-data" in user:
+    print(base64.b64decode(user["client-certificate-data"]).decode(), end="")
+else:  # the kubelet's own PEM file (kubelet.conf after a join)
+    print(open(user["client-certificate"]).read(), end="")
 PY
-        openssl verify -CAfile "$PKI/ca.crt" "$W/client.crt" >/dev/null 2>&1 || bad+="$(basename "$f") "
+        openssl verify -CAfile "$pki/ca.crt" "$W/client.crt" >/dev/null 2>&1 || bad+="$(basename "$f") "
     done
     [[ -z "$bad" ]] || { echo "not verified by their bundle: $bad"; return 1; }
 }
@@ -204,6 +208,7 @@ check "ca prepared: cp2 joins as a control-plane node with a fresh upload" \
 for f in ca.crt ca.key ca.next.crt ca.next.key front-proxy-ca.crt front-proxy-ca.key sa.key sa.pub etcd/ca.crt etcd/ca.key; do
     check "ca prepared: cp2's $f is byte-identical to cp1's" cmp -s "$PKI/$f" "$W/cp2/etc/pki/$f"
 done
+cp "$W/cp2/etc/pki/ca.crt" "$W/cp2-ca-after-join.crt"
 check "ca prepared: cp2's own apiserver certificate verifies against the bundle" openssl verify -CAfile "$PKI/ca.crt" "$W/cp2/etc/pki/apiserver.crt"
 
 check "ca prepared: worker-1 kubelet renew" renew worker-1 prepared
@@ -233,11 +238,29 @@ for node in worker-1 worker-2 cp2; do
     check "  ... $node's new certificate verifies with the new CA alone" openssl verify -CAfile "$PKI/ca.next.crt" "$W/$node/kubelet/pki/kubelet-client-current.pem"
 done
 
+# cp2, joined after prepare, follows by hand: the switched files from cp1 (through an upload), then the same phase.
+cp2() { "$BIN" "$@" --kubernetes-dir "$W/cp2/etc" >>"$W/cp2-phases.log" 2>&1; }
+KEY="$("$BIN" upload-certs --kubernetes-dir "$K" --db "$DB" | tail -1)"
+# (download-certs reads cp1's database here, so it runs with cp1's --kubernetes-dir and writes into cp2's --cert-dir)
+cp2_download() { "$BIN" download-certs --certificate-key "$1" --kubernetes-dir "$K" --db "$DB" --cert-dir "$W/cp2/etc/pki" >>"$W/cp2-phases.log" 2>&1; }
+check "ca switched: cp2's ca.crt is untouched by its kubelet renew (a control-plane node's CA file)" cmp -s "$W/cp2/etc/pki/ca.crt" "$W/cp2-ca-after-join.crt"
+check "ca switched: cp2 downloads the switched files from a new upload" cp2_download "$KEY"
+check "  ... cp2's ca.crt, ca.key, ca.next.* are cp1's" bash -c "for f in ca.crt ca.key ca.next.crt ca.next.key; do cmp -s '$PKI/'\$f '$W/cp2/etc/pki/'\$f || exit 1; done"
+check "ca switched: cp2 runs switch itself (its own database)" cp2 ca rotate ca --phase switch --db "$W/cp2.db"
+check "  ... cp2's own apiserver certificate verifies with the new CA alone" openssl verify -CAfile "$PKI/ca.next.crt" "$W/cp2/etc/pki/apiserver.crt"
+check "  ... every cp2 leaf and kubeconfig client certificate verifies against its bundle" all_leaves_verify "$W/cp2/etc"
+
 killed_first ca finish
 check "ca: ca rotate --phase finish (re-run after a SIGKILL)" rotate ca finish
 after_phase ca finished
 check "ca finished: ca.crt holds only the new CA" cmp -s "$PKI/ca.crt" <(openssl x509 -in "$PKI/ca.crt")
 check_not "ca finished: ca.next.* are gone" test -e "$PKI/ca.next.crt"
+KEY="$("$BIN" upload-certs --kubernetes-dir "$K" --db "$DB" | tail -1)"
+check "ca finished: cp2 downloads the finished files (stale ca.next.* removed)" cp2_download "$KEY"
+check "  ... cp2's ca.crt is cp1's, its ca.next.* are gone" bash -c "cmp -s '$PKI/ca.crt' '$W/cp2/etc/pki/ca.crt' && ! test -e '$W/cp2/etc/pki/ca.next.crt' && ! test -e '$W/cp2/etc/pki/ca.next.key'"
+check "ca finished: cp2 runs finish itself" cp2 ca rotate ca --phase finish --db "$W/cp2.db"
+check "  ... every cp2 leaf and kubeconfig client certificate verifies against the new CA alone" all_leaves_verify "$W/cp2/etc"
+check "  ... cp2's admin.conf trusts the new CA only" bash -c "grep -q \"certificate-authority-data: \$(base64 -w0 '$PKI/ca.crt')\" '$W/cp2/etc/admin.conf'"
 check "ca finished: worker-1 kubelet renew refreshes its trust to the new CA only" renew worker-1 finished
 check_eq "  ... kubelet.conf CA data is ca.crt" "$(base64 -w0 "$PKI/ca.crt")" \
     "$(python3 -c 'import sys,yaml; print(yaml.safe_load(open(sys.argv[1]))["clusters"][0]["cluster"]["certificate-authority-data"])' "$W/worker-1/etc/kubelet.conf")"
