@@ -12,8 +12,18 @@ struct APIClient: Sendable {
 
     enum Trust { case insecure, pinned([NIOSSLCertificate]) }
 
-    static func make(server: String, trust: Trust, bearerToken: String?) -> APIClient {
+    /// A client certificate (PEM) to present, e.g. a kubelet renewing its own credential.
+    struct Identity: Sendable {
+        var certificatePEM: String
+        var keyPEM: String
+    }
+
+    static func make(server: String, trust: Trust, bearerToken: String?, identity: Identity? = nil) throws -> APIClient {
         var tls = TLSConfiguration.makeClientConfiguration()
+        if let identity {
+            tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(identity.certificatePEM.utf8)).map { .certificate($0) }
+            tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(identity.keyPEM.utf8), format: .pem))
+        }
         switch trust {
         case .insecure:
             tls.certificateVerification = .none

@@ -53,7 +53,7 @@ public struct JoinClient: Sendable {
         let cluster = try await Discovery(server: request.server, tokenID: String(parts[0]), tokenSecret: String(parts[1]),
                                           pins: pins, retry: retry).run(progress: progress)
         let roots = try cluster.caCertificates.map { try NIOSSLCertificateBridge.certificate($0) }
-        let client = APIClient.make(server: request.server, trust: .pinned(roots), bearerToken: request.token)
+        let client = try APIClient.make(server: request.server, trust: .pinned(roots), bearerToken: request.token)
         defer { Task { await client.shutdown() } }
 
         if let certificateKey {

@@ -15,6 +15,8 @@ public enum JoinError: Error, Equatable, Sendable {
     case timeout(step: String, last: String)
     case server(status: Int, message: String)
     case malformedResponse(String)
+    case kubeletConfigUnusable(path: String, detail: String)
+    case trustRefreshFailed(server: String, detail: String)
 
     public var message: String {
         switch self {
@@ -44,6 +46,10 @@ public enum JoinError: Error, Equatable, Sendable {
             return "the server answered \(status): \(message)"
         case .malformedResponse(let detail):
             return "the server's answer is not what a clusterpki/Kubernetes API server sends: \(detail)"
+        case .kubeletConfigUnusable(let path, let detail):
+            return "\(path) cannot be used to renew the kubelet's credential: \(detail); join the node again with `clusterpki join`"
+        case .trustRefreshFailed(let server, let detail):
+            return "cannot read cluster-info from \(server) over TLS verified with this node's CA data (\(detail)); if the cluster CA was switched before this node refreshed its trust, join it again with `clusterpki join` and a new token, otherwise check that the server is reachable"
         }
     }
 }

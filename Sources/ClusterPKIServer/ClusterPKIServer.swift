@@ -33,10 +33,10 @@ public enum ClusterPKIServer {
             router.on(RouterPath(hummingbirdPath), method: method, use: handler)
         }
         let authenticator = Authenticator(
-            authority: environment.authority, tokens: environment.store, ledger: environment.store,
+            authorities: environment.authorities, tokens: environment.store, ledger: environment.store,
             tokenPolicy: environment.tokenAuthPolicy, peer: environment.peer, metrics: environment.metrics, now: environment.now)
         let clusterInfo = ClusterInfoPublisher(
-            caPEM: environment.caPEM, server: environment.advertiseURL, tokens: environment.store, created: environment.startTime)
+            caPEM: { [authorities = environment.authorities] in authorities.current().bundlePEM }, server: environment.advertiseURL, tokens: environment.store, created: environment.startTime)
         let core = CoreController(environment: environment, clusterInfo: clusterInfo, readiness: readiness)
         let secrets = SecretsController(environment: environment, authenticator: authenticator, clusterInfo: clusterInfo)
         let csrs = CSRController(environment: environment, authenticator: authenticator)
@@ -80,7 +80,7 @@ public enum ClusterPKIServer {
         let (router, _) = Self.router(environment: environment, readiness: { ready.withLockedValue { $0 } })
         return Application(
             router: router,
-            server: try .tls(.http1(), tlsConfiguration: tls.configuration),
+            server: try .tls(.http1(), configuration: tls.channelConfiguration),
             configuration: .init(address: .hostname(host, port: port), serverName: nil, backlog: 1024),
             services: [ShutdownFlag(ready: ready)] + services,
             onServerRunning: onServerRunning,

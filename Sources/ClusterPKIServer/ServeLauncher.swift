@@ -49,7 +49,8 @@ public struct ServeLauncher: Sendable {
         }
         var logger = Logger(label: "clusterpki.serve")
         logger.logLevel = level
-        let (authority, caPEM) = try ServerEnvironment.loadClusterCA(tree)
+        _ = try ServerEnvironment.loadClusterCA(tree)  // fails early, naming the file, when the CA or its key is missing
+        let authorities = try ClusterCAWatcher(tree: tree)
         let store = try SQLiteStateStore(path: databasePath, storeKey: try StoreKey.loadOrCreate(at: storeKeyURL))
 
         let advertiseHost: String
@@ -64,12 +65,13 @@ public struct ServeLauncher: Sendable {
         let sans = ServingCertificate.subjectAltNames(
             listenHost: listenHost, nodeName: tree.settings.nodeName, advertiseHost: advertisedHost, extras: extraSANs)
 
-        let serving = ServingCertificate(tree: tree, authority: authority, subjectAltNames: sans)
+        let serving = ServingCertificate(tree: tree, authorities: authorities, subjectAltNames: sans)
         let material = try await serving.ensure(now: Date(), logger: logger)
-        let tls = try ServingTLS(material: material, caPEM: caPEM)
-        let environment = ServerEnvironment(store: store, tree: tree, authority: authority, caPEM: caPEM, advertiseURL: advertiseURL)
+        let tls = try ServingTLS(material: material, caPEM: authorities.current().bundlePEM, trusts: { authorities.current().trusts($0) })
+        let environment = ServerEnvironment(store: store, tree: tree, authorities: authorities, advertiseURL: advertiseURL)
         let renewer = ServingCertificateRenewer(certificate: serving, tls: tls, metrics: environment.metrics, logger: logger)
-        var services: [any Service] = [renewer]
+        let reloader = ClusterCAReloader(authorities: authorities, serving: serving, tls: tls, logger: logger)
+        var services: [any Service] = [renewer, reloader]
         if let rotateEvery {
             services.append(rotationService(every: rotateEvery, store: store, serving: serving, tls: tls, logger: logger))
         }

@@ -14,10 +14,13 @@ public struct ServerEnvironment: Sendable {
     public var store: any ServerStore
     /// Policy, cluster settings and the pki dir.
     public var tree: TreeContext
-    /// The cluster CA with its key: signs CSRs, user credentials and the serving certificate.
-    public var authority: CertificateAuthority
-    /// The bytes of `ca.crt`, served in cluster-info.
-    public var caPEM: Data
+    /// The cluster CA as the files hold it now; followed while the server runs, so a CA rotation needs no restart.
+    public var authorities: ClusterCAWatcher
+    /// The signing CA now (`ca.key` and the first certificate of `ca.crt`): signs CSRs, user credentials and the
+    /// serving certificate.
+    public var authority: CertificateAuthority { authorities.current().signing }
+    /// The bytes of `ca.crt` now (old + new during a rotation), served in cluster-info.
+    public var caPEM: Data { authorities.current().bundlePEM }
     /// The `server:` of the cluster-info kubeconfig, e.g. `https://10.0.0.10:9443`.
     public var advertiseURL: String
     public var peer: any ConnectionPeer
@@ -25,15 +28,25 @@ public struct ServerEnvironment: Sendable {
     public var now: @Sendable () -> Date
     public var startTime: Date
 
+    /// An environment whose CA never changes.
     public init(
         store: any ServerStore, tree: TreeContext, authority: CertificateAuthority, caPEM: Data, advertiseURL: String,
         peer: any ConnectionPeer = TLSConnectionPeer(), metrics: ServerMetrics = ServerMetrics(),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.init(
+            store: store, tree: tree, authorities: ClusterCAWatcher(fixed: authority, bundlePEM: caPEM), advertiseURL: advertiseURL,
+            peer: peer, metrics: metrics, now: now)
+    }
+
+    public init(
+        store: any ServerStore, tree: TreeContext, authorities: ClusterCAWatcher, advertiseURL: String,
+        peer: any ConnectionPeer = TLSConnectionPeer(), metrics: ServerMetrics = ServerMetrics(),
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = store
         self.tree = tree
-        self.authority = authority
-        self.caPEM = caPEM
+        self.authorities = authorities
         self.advertiseURL = advertiseURL
         self.peer = peer
         self.metrics = metrics

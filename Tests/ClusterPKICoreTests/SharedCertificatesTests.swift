@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Testing
+import X509
 
 @testable import ClusterPKICore
 
@@ -61,6 +62,53 @@ import Testing
             #expect(FileManager.default.contents(atPath: restored) == FileManager.default.contents(atPath: file.url.path))
             let mode = try FileManager.default.attributesOfItem(atPath: restored)[.posixPermissions] as! Int
             #expect(mode == (relative.hasSuffix(".key") ? 0o600 : 0o644), "\(relative)")
+        }
+    }
+
+    /// Mid-rotation the upload carries the bundle `ca.crt` and the `.next` files, and a download writes them
+    /// byte for byte; an upload made without them removes stale ones, so both nodes hold the same CA files.
+    @Test func theUploadCarriesTheCurrentCASetDuringARotation() async throws {
+        let source = try TemporaryTree()
+        let context = try await source.generate()
+        let pki = context.settings.certificatesDir
+        let fm = FileManager.default
+        // The files `clusterpki ca rotate ca --phase prepare` and `etcd-ca --phase prepare` leave (any valid PEM will do).
+        let next = try CertificateAuthority.selfSigned(
+            name: "ca", commonName: "kubernetes", key: .p256(P256.Signing.PrivateKey()),
+            keyUsage: KeyUsage(digitalSignature: true, keyEncipherment: true, keyCertSign: true),
+            notBefore: Date() - 60, notAfter: Date() + 86400)
+        let bundle = try String(contentsOf: pki.appendingPathComponent("ca.crt"), encoding: .utf8) + (try PEMCertificates.encode([next.certificate]))
+        var transaction = FileTransaction()
+        transaction.write(bundle, to: "ca.crt", mode: 0o644)
+        for base in ["ca.next", "etcd/ca.next"] {
+            transaction.write(try PEMCertificates.encode([next.certificate]), to: "\(base).crt", mode: 0o644)
+            transaction.write(try next.key!.pemString(), to: "\(base).key", mode: 0o600)
+        }
+        try transaction.commit(in: pki)
+
+        let key = CertificateKey.generate()
+        let sealed = try SharedCertificates(context: context).seal(with: key)
+        #expect(Set(sealed.keys) == ["ca.crt", "ca.key", "front-proxy-ca.crt", "front-proxy-ca.key", "sa.pub", "sa.key", "etcd-ca.crt", "etcd-ca.key",
+                                     "ca.next.crt", "ca.next.key", "etcd-ca.next.crt", "etcd-ca.next.key"])
+        let target = try TemporaryTree()
+        let written = try await SharedCertificates(context: target.context).open(sealed, with: key)
+        #expect(written.count == 12)
+        let targetPKI = target.context.settings.certificatesDir
+        for relative in ["ca.crt", "ca.key", "ca.next.crt", "ca.next.key", "etcd/ca.next.crt", "etcd/ca.next.key", "etcd/ca.crt"] {
+            #expect(fm.contents(atPath: targetPKI.appendingPathComponent(relative).path) == fm.contents(atPath: pki.appendingPathComponent(relative).path), "\(relative)")
+            let mode = try fm.attributesOfItem(atPath: targetPKI.appendingPathComponent(relative).path)[.posixPermissions] as! Int
+            #expect(mode == (relative.hasSuffix(".key") ? 0o600 : 0o644), "\(relative)")
+        }
+        #expect(try PEMCertificates.parse(try String(contentsOf: targetPKI.appendingPathComponent("ca.crt"), encoding: .utf8), path: "").count == 2)
+        #expect(!fm.fileExists(atPath: targetPKI.appendingPathComponent("front-proxy-ca.next.crt").path))
+
+        // After finish the upload holds no .next file; a download removes the stale ones.
+        for relative in ["ca.next.crt", "ca.next.key", "etcd/ca.next.crt", "etcd/ca.next.key"] { try fm.removeItem(at: pki.appendingPathComponent(relative)) }
+        let after = try SharedCertificates(context: context).seal(with: key)
+        #expect(after.keys.filter { $0.contains(".next.") }.isEmpty)
+        try await SharedCertificates(context: target.context).open(after, with: key)
+        for relative in ["ca.next.crt", "ca.next.key", "etcd/ca.next.crt", "etcd/ca.next.key"] {
+            #expect(!fm.fileExists(atPath: targetPKI.appendingPathComponent(relative).path), "\(relative)")
         }
     }
 }

@@ -140,4 +140,99 @@ import X509
         #expect(again.first?.contains("already dropped") == true)
         #expect(try ["pki/ca.crt", "pki/ca.key", "admin.conf"].map { try cluster.read($0) } == files)
     }
+
+    /// A node credential from before the switch: finish waits until the node renewed (after the signer's lag) or its
+    /// credential is revoked, and says so.
+    @Test func finishWaitsForNodesHoldingOnlyCredentialsIssuedBeforeTheSwitch() async throws {
+        let cluster = try TestCluster()
+        try await cluster.makeCertificates(["all"])
+        try await KubeconfigPhase(context: cluster.context).generate(["admin"])
+        let store = try cluster.ledger()
+        let start = Date()
+        func record(_ name: String, created: Date) async throws -> String {
+            let serial = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            try await store.recordCredential(try IssuedCredential(
+                serial: serial, commonName: name, organizations: ["system:nodes"], notAfter: created + 365 * 86400, created: created, actor: "test"))
+            return try IssuedCredential.normalizeSerial(serial)
+        }
+        let worker1 = try await record("system:node:worker-1", created: start - 60)
+        let worker2 = try await record("system:node:worker-2", created: start - 60)
+        _ = try await record("system:node:expired", created: start - 400 * 86400)  // no longer live: ignored
+        var context = cluster.context
+        context.now = start
+        let rotation = try CertificateAuthorityRotation(context: context, authority: "ca", store: store, actor: "root")
+        _ = try await rotation.run(.prepare)
+        _ = try await rotation.run(.switch)
+        #expect(try await store.rotationPhase("ca")?.detail.contains("since=") == true)
+
+        let both: [RotationError.NodeCredential] = [.init(commonName: "system:node:worker-1", serials: [worker1]), .init(commonName: "system:node:worker-2", serials: [worker2])]
+        await #expect(throws: RotationError.finishWaitsForNodes(nodes: both)) { try await rotation.run(.finish) }
+        #expect(RotationError.finishWaitsForNodes(nodes: both).description.contains("clusterpki kubelet renew"))
+        #expect(RotationError.finishWaitsForNodes(nodes: both).description.contains("clusterpki kubeconfig revoke --client-name"))
+        #expect(try cluster.context.directory.readCertificates("ca")?.count == 2)
+
+        // A renewal within the signer's lag may still carry the previous CA's signature: it does not count.
+        let early = try await record("system:node:worker-1", created: start + 1)
+        await #expect(throws: RotationError.finishWaitsForNodes(nodes: [.init(commonName: "system:node:worker-1", serials: [worker1, early]), both[1]])) {
+            try await rotation.run(.finish)
+        }
+        _ = try await record("system:node:worker-1", created: start + 10)
+        await #expect(throws: RotationError.finishWaitsForNodes(nodes: [both[1]])) { try await rotation.run(.finish) }
+        _ = try await store.revokeCredentials(clientName: "system:node:worker-2", actor: "root", now: start + 20)
+
+        _ = try await rotation.run(.finish)
+        #expect(try cluster.context.directory.readCertificates("ca")?.count == 1)
+        #expect(try await store.rotationPhase("ca")?.phase == "finished")
+    }
+
+    /// kubelet.conf pointing at the kubelet's own PEM file (as after its TLS bootstrap) is checked through that file.
+    @Test func finishChecksTheClientCertificateFileKubeletConfNames() async throws {
+        let cluster = try TestCluster()
+        try await cluster.makeCertificates(["all"])
+        let store = try cluster.ledger()
+        let directory = cluster.context.directory
+        let rotation = try CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: store, actor: "root")
+        let pemURL = cluster.root.appendingPathComponent("kubelet/pki/kubelet-client-current.pem")
+        try FileManager.default.createDirectory(at: pemURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        func writeNodeCredential(signedBy authority: CertificateAuthority) throws {
+            let key = try PrivateKeyMaterial.generate(.ecdsaP256)
+            let certificate = try authority.sign(
+                IssuanceRequest(
+                    commonName: "system:node:node-1", organizations: ["system:nodes"], keyUsage: KeyUsage(digitalSignature: true),
+                    extendedKeyUsages: [.clientAuth], notBefore: Date() - 60, notAfter: Date() + 86400),
+                publicKey: key.publicKey)
+            try (try PEMCertificates.encode([certificate]) + (try key.pemString())).write(to: pemURL, atomically: true, encoding: .utf8)
+        }
+        let caProfile = try #require(cluster.policy.authority(named: "ca"))
+        try writeNodeCredential(signedBy: try #require(try directory.loadAuthority(caProfile)))
+        let config = KubeConfig(
+            clusterName: "kubernetes", server: "https://10.0.0.10:6443", caPEM: try cluster.caPEM(), userName: "system:node:node-1",
+            user: KubeConfig.AuthInfo(clientCertificate: pemURL.path, clientKey: pemURL.path))
+        try config.yaml().write(to: cluster.url("kubelet.conf"), atomically: true, encoding: .utf8)
+
+        _ = try await rotation.run(.prepare)
+        _ = try await rotation.run(.switch)
+        await #expect(throws: RotationError.finishRefused(name: "ca", leaves: ["kubelet.conf"])) { try await rotation.run(.finish) }
+        #expect(RotationError.finishRefused(name: "ca", leaves: ["kubelet.conf"]).description.contains("clusterpki kubelet renew"))
+        try writeNodeCredential(signedBy: try #require(try directory.loadAuthority(caProfile)))  // the next CA signs now
+        _ = try await rotation.run(.finish)
+        #expect(try directory.readCertificates("ca")?.count == 1)
+    }
+
+    /// A scheduled renewal during the overlap (or switch's own re-issue) must not narrow a kubeconfig's bundle.
+    @Test func renewingAKubeconfigDuringTheOverlapKeepsItsBundle() async throws {
+        let cluster = try TestCluster()
+        try await cluster.makeCertificates(["all"])
+        try await KubeconfigPhase(context: cluster.context).generate(["admin"])
+        let store = try cluster.ledger()
+        let rotation = try CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: store, actor: "root")
+        _ = try await rotation.run(.prepare)
+        let bundle = try #require(try cluster.context.directory.readCertificates("ca"))
+        let before = try #require(try KubeconfigDocument.load(cluster.url("admin.conf"))).clientCertificate()
+        let report = try await Renewer(context: cluster.context, credentials: cluster.context.kubeconfigCredentials).renew(["admin.conf"])
+        #expect(report.items.first?.outcome == .renewed)
+        let admin = try #require(try KubeconfigDocument.load(cluster.url("admin.conf")))
+        #expect(try admin.clientCertificate() != before)
+        #expect(try PEMCertificates.parse(try #require(try admin.pem(.certificateAuthorityData)), path: "") == bundle)
+    }
 }

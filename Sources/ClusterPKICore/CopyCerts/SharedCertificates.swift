@@ -1,5 +1,8 @@
 import Foundation
 import X509
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Phase `upload-certs`/`download-certs`: the files every control-plane node must share (spec 6.1).
 /// Inputs: ``TreeContext``, a ``CertificateKey``. Outputs: sealed values keyed like the `kubeadm-certs` Secret,
@@ -39,10 +42,26 @@ public struct SharedCertificates: Sendable {
         return files
     }
 
-    /// Encrypts every file; a missing file becomes an empty value, as kubeadm uploads it.
+    /// The next CAs of a rotation in progress (`ca.next.crt`/`.key`, ...): between `prepare` and `finish` a node
+    /// joining the control plane needs them to take part in `switch` like the first node; sent only while they exist.
+    public var rotationFiles: [File] {
+        let pki = context.settings.certificatesDir
+        var names = ["ca", "front-proxy-ca"]
+        if context.settings.externalEtcd == nil { names.append("etcd-ca") }
+        return names.flatMap { name -> [File] in
+            let base = context.policy.authority(named: name)?.baseName ?? (name == "etcd-ca" ? "etcd/ca" : name)
+            return ["crt", "key"].map { suffix in
+                File(dataKey: "\(base).next.\(suffix)".replacingOccurrences(of: "/", with: "-"), url: pki.appendingPathComponent("\(base).next.\(suffix)"))
+            }
+        }
+    }
+
+    /// Encrypts every file; a missing file becomes an empty value, as kubeadm uploads it. The bundle `ca.crt` goes
+    /// as it is (old + new during a rotation), and so do the existing ``rotationFiles``.
     public func seal(with key: CertificateKey) throws -> [String: Data] {
         var values: [String: Data] = [:]
-        for file in files {
+        let present = rotationFiles.filter { FileManager.default.fileExists(atPath: $0.url.path) }
+        for file in files + present {
             guard FileManager.default.fileExists(atPath: file.url.path) else { values[file.dataKey] = Data(); continue }
             guard let data = FileManager.default.contents(atPath: file.url.path) else {
                 throw PKIError.fileSystem(path: file.url.path, detail: "cannot read the file")
@@ -52,10 +71,18 @@ public struct SharedCertificates: Sendable {
         return values
     }
 
-    /// Decrypts every value first, then writes all files in one transaction; any failure writes nothing.
+    /// Decrypts every value first, then writes all files in one transaction; any failure writes nothing. The
+    /// ``rotationFiles`` are written when the upload carries them; when it does not, stale ones here are removed, so
+    /// this node's CA files are exactly the uploading node's.
     @discardableResult
     public func open(_ values: [String: Data], with key: CertificateKey) async throws -> [String] {
         var plain: [(File, Data, UInt32)] = []
+        let carried = rotationFiles.filter { !(values[$0.dataKey]?.isEmpty ?? true) }
+        let stale = rotationFiles.filter { values[$0.dataKey]?.isEmpty ?? true }
+        for file in carried {
+            plain.append((file, try SealedValue.open(values[file.dataKey]!, key: key, name: file.dataKey), 0))
+        }
+        plain = try plain.map { ($0.0, $0.1, try Self.mode(for: $0.1, name: $0.0.dataKey)) }
         for file in files {
             guard let value = values[file.dataKey] else {
                 throw PKIError.config(path: "kubeadm-certs", problem: "the Secret does not include the required certificate or key - name: \(file.dataKey), path: \(file.url.path); upload the certificates again with `clusterpki upload-certs`")
@@ -77,6 +104,7 @@ public struct SharedCertificates: Sendable {
         }
         try await PKIDirectory(root).withExclusiveLock(create: true) {
             try inside.commit(in: root)
+            for file in stale { unlink(file.url.path) }
             for (url, data, mode) in outside {
                 var single = FileTransaction()
                 single.write(data, to: url.lastPathComponent, mode: mode)

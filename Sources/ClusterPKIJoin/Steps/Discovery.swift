@@ -25,7 +25,7 @@ struct Discovery: Sendable {
     func run(progress: @Sendable (String) -> Void) async throws -> DiscoveredCluster {
         guard !pins.isEmpty else { throw JoinError.missingCAPins }
         progress("[discovery] Trying to connect to API Server \"\(server)\"")
-        let insecure = APIClient.make(server: server, trust: .insecure, bearerToken: nil)
+        let insecure = try APIClient.make(server: server, trust: .insecure, bearerToken: nil)
         defer { Task { await insecure.shutdown() } }
         let (kubeconfig, _) = try await retry.run(step: "discovery") { () -> Retry.Outcome<(String, String)> in
             let response = try await insecure.send(.GET, Self.path)
@@ -46,7 +46,7 @@ struct Discovery: Sendable {
         progress("[discovery] Cluster info signature and contents are valid and the CA public key is pinned; will use API Server \"\(server)\"")
 
         let roots = try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8))
-        let pinned = APIClient.make(server: server, trust: .pinned(roots), bearerToken: nil)
+        let pinned = try APIClient.make(server: server, trust: .pinned(roots), bearerToken: nil)
         defer { Task { await pinned.shutdown() } }
         let second = try await retry.run(step: "discovery over verified TLS") { () -> Retry.Outcome<String> in
             let response = try await pinned.send(.GET, Self.path)

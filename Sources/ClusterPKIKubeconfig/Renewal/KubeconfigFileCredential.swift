@@ -7,8 +7,9 @@ import Glibc
 
 /// The client certificate embedded in a kubeconfig file, renewed in place (spec 7.1).
 ///
-/// Renewal replaces exactly `client-certificate-data`, `client-key-data` and `certificate-authority-data` (the
-/// current CA) of the current context and leaves every other byte of the file unchanged.
+/// Renewal replaces exactly `client-certificate-data`, `client-key-data` and, unless it is a rotation's bundle
+/// (several CAs, the signing one among them), `certificate-authority-data` (the current CA) of the current context,
+/// and leaves every other byte of the file unchanged.
 public struct KubeconfigFileCredential: RenewableCredential {
     public let profile: KubeconfigProfile
     public let kubernetesDir: URL
@@ -38,11 +39,17 @@ public struct KubeconfigFileCredential: RenewableCredential {
         guard document.value(.certificateAuthorityData) != nil else {
             throw KubeconfigError.missingEmbeddedData(path: url.path, field: "server certificate (certificate-authority-data)")
         }
-        let updated = try document.replacing([
+        // A bundle of several CAs that includes the signing one stays as it is: during a CA rotation it holds old + new,
+        // and narrowing it to the signer would stop trusting servers whose certificates the other CA signed.
+        let trusted = (try? document.pem(.certificateAuthorityData)).flatMap { $0 }.flatMap { try? PEMCertificates.parse($0, path: url.path) } ?? []
+        var replacements: [KubeconfigDocument.Field: String] = [
             .clientCertificateData: Data(try PEMCertificates.encode([certificate]).utf8).base64EncodedString(),
             .clientKeyData: Data(try key.pemString().utf8).base64EncodedString(),
-            .certificateAuthorityData: Data(try PEMCertificates.encode([authority.certificate]).utf8).base64EncodedString(),
-        ])
+        ]
+        if trusted.count < 2 || !trusted.contains(authority.certificate) {
+            replacements[.certificateAuthorityData] = Data(try PEMCertificates.encode([authority.certificate]).utf8).base64EncodedString()
+        }
+        let updated = try document.replacing(replacements)
         var transaction = FileTransaction()
         transaction.write(updated, to: profile.file, mode: Self.mode(of: url) ?? 0o600)
         try transaction.commit(in: kubernetesDir)

@@ -1,6 +1,7 @@
 import ClusterPKICore
 import ClusterPKIStore
 import Foundation
+import X509
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,6 +20,10 @@ extension CertificateAuthorityRotation {
             guard bundle.count > 1 else { return (current, false) }  // finished before a crash or a re-run
             let stale = try leavesNotSignedBy(current)
             guard stale.isEmpty else { throw RotationError.finishRefused(name: profile.name, leaves: stale) }
+            if profile.name == "ca", let since = try await store.rotationPhase(profile.name).flatMap(Self.switchedSince) {
+                let nodes = try await nodeCredentialsIssuedBefore(since + Self.signerLag)
+                guard nodes.isEmpty else { throw RotationError.finishWaitsForNodes(nodes: nodes) }
+            }
             var transaction = FileTransaction()
             transaction.write(try PEMCertificates.encode([first]), to: directory.path(profile.baseName, "crt"), mode: 0o644)
             try transaction.commit(in: directory.root)
@@ -31,6 +36,7 @@ extension CertificateAuthorityRotation {
         try await store.recordRotationPhase(RotationPhase(
             subject: profile.name, phase: "finished", updatedAt: context.now, actor: actor, detail: "ca=\(try DiscoveryHash(of: current.certificate))"))
         lines.append("[ca] phase finish done for \(profile.name); restart the control-plane components so they stop trusting the previous CA")
+        lines.append(Self.uploadHint)
         return lines
     }
 
@@ -43,9 +49,41 @@ extension CertificateAuthorityRotation {
                 .map { KubeconfigFileCredential(profile: $0, kubernetesDir: context.settings.kubernetesDir) }
         }
         return try credentials.filter { $0.authorityName == profile.name }.compactMap { credential in
-            let certificate = credential is KubeconfigFileCredential ? (try? credential.currentCertificate()) ?? nil : try credential.currentCertificate()
+            let certificate = credential is KubeconfigFileCredential ? try Self.clientCertificate(of: credential as! KubeconfigFileCredential) : try credential.currentCertificate()
             guard let certificate, !authority.issued(certificate) else { return nil }
             return credential.name
         }
+    }
+
+    /// How long after the swap `clusterpki serve` may still sign with the previous key (it looks at the files once a
+    /// second); a node credential issued within it may be the previous CA's, so it does not count as renewed.
+    static let signerLag: TimeInterval = 2
+
+    /// Node client certificates (`system:node:*`) in the ledger, live and unrevoked, for nodes with none issued after
+    /// `date`: signed by the previous CA, they stop working when finish drops it.
+    func nodeCredentialsIssuedBefore(_ date: Date) async throws -> [RotationError.NodeCredential] {
+        let now = context.now
+        let live = try await store.credentials().filter {
+            !$0.isRevoked && $0.notAfter > now && $0.commonName.hasPrefix("system:node:") && $0.organizations.contains("system:nodes")
+        }
+        return Dictionary(grouping: live, by: \.commonName).sorted { $0.key < $1.key }.compactMap { name, credentials in
+            guard !credentials.contains(where: { $0.created > date }) else { return nil }
+            return RotationError.NodeCredential(commonName: name, serials: credentials.map(\.serial))
+        }
+    }
+
+    /// The client certificate of a kubeconfig: embedded, or the file its `client-certificate` names (kubelet.conf
+    /// after the kubelet's bootstrap points at `kubelet-client-current.pem`); nil when the file or the reference is
+    /// missing.
+    static func clientCertificate(of credential: KubeconfigFileCredential) throws -> Certificate? {
+        guard let document = try KubeconfigDocument.load(credential.url) else { return nil }
+        if let pem = try document.pem(.clientCertificateData) {
+            return try PEMCertificates.parse(pem, path: credential.url.path + " (client-certificate-data)").first
+        }
+        let model = try KubeConfig(yaml: document.text, path: credential.url.path)
+        guard let reference = model.users.first(where: { $0.name == document.userName })?.user.clientCertificate else { return nil }
+        let file = reference.hasPrefix("/") ? URL(fileURLWithPath: reference) : credential.url.deletingLastPathComponent().appendingPathComponent(reference)
+        guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
+        return try PEMCertificates.parse(String(decoding: data, as: UTF8.self), path: file.path).first
     }
 }

@@ -28,6 +28,17 @@ extension CertificateAuthorityRotation {
             try transaction.commit(in: directory.root)
             return (bundle, true)
         }
+        // When the next CA started signing: node credentials issued before it (plus a margin for clusterpki serve, which
+        // looks at the files once a second) still need renewing before finish.
+        let recorded = try await store.rotationPhase(profile.name)
+        let since: Date
+        if swapped || recorded == nil || recorded?.phase == "prepared" {
+            since = context.now
+            try await store.recordRotationPhase(RotationPhase(
+                subject: profile.name, phase: "switching", updatedAt: since, actor: actor, detail: "signing=\(try DiscoveryHash(of: bundle[0]))"))
+        } else {
+            since = recorded.flatMap { Self.switchedSince($0) } ?? recorded!.updatedAt
+        }
         var lines = [swapped ? "[ca] the next \(profile.name) signs from now on; \(directory.path(profile.baseName, "crt")) holds the next then the previous CA"
                              : "[ca] the next \(profile.name) signs already; re-issuing what is left"]
         let (store, context, actor) = (self.store, self.context, self.actor)
@@ -50,8 +61,25 @@ extension CertificateAuthorityRotation {
         guard failed.isEmpty else { throw RotationError.switchIncomplete(failures: failed.map { "\($0.name): \($0.error ?? "")" }) }
         if profile.name == "ca" { lines += try updateKubeconfigs(bundle) }
         try await store.recordRotationPhase(RotationPhase(
-            subject: profile.name, phase: "switched", updatedAt: context.now, actor: actor, detail: "signing=\(try DiscoveryHash(of: bundle[0]))"))
-        lines.append("[ca] phase switch done for \(profile.name); restart the control-plane components (and clusterpki serve) so they load the new files")
+            subject: profile.name, phase: "switched", updatedAt: context.now, actor: actor,
+            detail: "signing=\(try DiscoveryHash(of: bundle[0])) since=\(Self.timestamp.string(from: since))"))
+        lines.append(profile.name == "ca"
+            ? "[ca] phase switch done for ca; restart the control-plane components so they load the new files (clusterpki serve follows by itself), then run `clusterpki kubelet renew` on every worker before finish"
+            : "[ca] phase switch done for \(profile.name); restart the control-plane components so they load the new files")
+        lines.append(Self.uploadHint)
         return lines
+    }
+
+    /// The moment the next CA started signing, from a `switching` or `switched` record.
+    static func switchedSince(_ phase: RotationPhase) -> Date? {
+        if phase.phase == "switching" { return phase.updatedAt }
+        guard phase.phase == "switched", let field = phase.detail.split(separator: " ").first(where: { $0.hasPrefix("since=") }) else { return nil }
+        return timestamp.date(from: String(field.dropFirst("since=".count)))
+    }
+
+    static var timestamp: ISO8601DateFormatter {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter
     }
 }

@@ -70,11 +70,15 @@ public struct CertificateAuthorityRotation: Sendable {
         let hash = try DiscoveryHash(of: next).description
         try await store.recordRotationPhase(RotationPhase(subject: profile.name, phase: "prepared", updatedAt: context.now, actor: actor, detail: "next=\(hash)"))
         lines.append("[ca] phase prepare done for \(profile.name)")
+        lines.append(Self.uploadHint)
         if profile.name == "ca" {
             lines.append("Joining nodes may pin either CA during the rotation: --discovery-token-ca-cert-hash \(try DiscoveryHash(of: bundle[0])) or \(hash)")
         }
         return lines
     }
+
+    /// An upload is sealed with a key clusterpki never stores, so it cannot be refreshed for the operator.
+    static let uploadHint = "[ca] before a control-plane node joins, run `clusterpki upload-certs` again: the upload carries the CA files as they were when it was made"
 
     /// Sets the CA data of every existing kubeconfig file of the policy to `bundle` (each file atomically).
     func updateKubeconfigs(_ bundle: [Certificate]) throws -> [String] {
@@ -87,7 +91,7 @@ public struct CertificateAuthorityRotation: Sendable {
             var transaction = FileTransaction()
             transaction.write(try document.replacing([.certificateAuthorityData: data]), to: profile.file, mode: KubeconfigFileCredential.mode(of: url) ?? 0o600)
             try transaction.commit(in: kubernetesDir)
-            lines.append("[ca] \(profile.file): certificate-authority-data holds the current and the next CA")
+            lines.append("[ca] \(profile.file): certificate-authority-data is now \(bundle.count == 1 ? "the new CA only" : "the current and the next CA")")
         }
         return lines
     }

@@ -11,6 +11,17 @@ public enum RotationError: Error, Equatable, Sendable, CustomStringConvertible, 
     case switchIncomplete(failures: [String])
     case notSwitched(name: String)
     case finishRefused(name: String, leaves: [String])
+    case finishWaitsForNodes(nodes: [NodeCredential])
+
+    /// A node whose only live client certificates were issued before the switch.
+    public struct NodeCredential: Equatable, Sendable {
+        public var commonName: String
+        public var serials: [String]
+        public init(commonName: String, serials: [String]) {
+            self.commonName = commonName
+            self.serials = serials
+        }
+    }
 
     public var description: String {
         switch self {
@@ -31,7 +42,10 @@ public enum RotationError: Error, Equatable, Sendable, CustomStringConvertible, 
         case .notSwitched(let name):
             return "the new \(name) does not sign yet; run `clusterpki ca rotate \(name) --phase switch` first"
         case .finishRefused(let name, let leaves):
-            return "refusing to drop the previous \(name): \(leaves.joined(separator: ", ")) still chain only to it; run --phase switch again (kubelet client certificates renew through clusterpki serve), then finish"
+            return "refusing to drop the previous \(name): \(leaves.joined(separator: ", ")) still chain only to it; run --phase switch again (for kubelet.conf, run `clusterpki kubelet renew` on this node while clusterpki serve runs), then finish"
+        case .finishWaitsForNodes(let nodes):
+            let list = nodes.map { "\($0.commonName) (serial \($0.serials.joined(separator: ", ")))" }.joined(separator: "; ")
+            return "refusing to drop the previous ca: these nodes hold only client certificates issued before the switch, which would stop working: \(list); run `clusterpki kubelet renew` on each of them while clusterpki serve runs, or, for a node that is gone, `clusterpki kubeconfig revoke --client-name <name>`; then run --phase finish again"
         }
     }
 

@@ -11,7 +11,8 @@ import X509
 /// `Authorization` scheme other than `Bearer` (kubectl's `--username anonymous` sends Basic) is anonymous.
 /// Invalid credentials are 401; a token id or client in back-off is 429 with `Retry-After`.
 struct Authenticator: Sendable {
-    let authority: CertificateAuthority
+    /// The CA bundle now: a client certificate from any CA of `ca.crt` is accepted, so both during a rotation.
+    let authorities: ClusterCAWatcher
     let tokens: any TokenStore
     let ledger: any CredentialLedger
     let tokenPolicy: TokenAuthPolicy
@@ -48,8 +49,8 @@ struct Authenticator: Sendable {
         }
     }
 
-    /// Checks a client certificate the TLS layer accepted: issued by the cluster CA, valid now, for client
-    /// authentication, and not revoked in the ledger.
+    /// Checks a client certificate the TLS layer accepted: issued by a CA of the current `ca.crt`, valid now, for
+    /// client authentication, and not revoked in the ledger.
     func verify(_ certificate: Certificate, client: String, logger: Logger) async throws -> CertificateIdentity {
         let (commonName, organizations) = certificate.subject.kubernetesIdentity
         let serial = certificate.ledgerSerial
@@ -59,7 +60,7 @@ struct Authenticator: Sendable {
                 "client certificate rejected", metadata: ["client": "\(client)", "cn": "\(commonName)", "serial": "\(serial)", "reason": "\(why)"])
             return .unauthorized
         }
-        guard authority.issued(certificate) else { throw reject("unknown_ca") }
+        guard authorities.current().trusts(certificate) else { throw reject("unknown_ca") }
         let time = now()
         guard certificate.notValidBefore <= time, time <= certificate.notValidAfter else { throw reject("expired") }
         if let usages = try? certificate.extensions.extendedKeyUsage, !usages.contains(.clientAuth), !usages.contains(.any) {

@@ -13,25 +13,34 @@ public protocol SigningTokenSource: Sendable {
 /// BootstrapSigner would keep it (spec 5.2).
 ///
 /// The encoded ConfigMap is cached for `maxAge` seconds, so anonymous discovery traffic costs one store read per
-/// second rather than one per request; a token created or deleted through this server invalidates it at once.
+/// second rather than one per request; a token created or deleted through this server invalidates it at once, and
+/// so does a change of `ca.crt` (a CA rotation): the kubeconfig is rendered from the bundle and re-signed for every token.
 public final class ClusterInfoPublisher: Sendable {
-    public let kubeconfig: String
+    private let caPEM: @Sendable () -> Data
+    private let server: String
     private let tokens: any SigningTokenSource
     private let maxAge: TimeInterval
     private let created: Date
     private let uid: String
-    private let cache = NIOLockedValueBox<(body: Data, expires: Date, signatures: [String: String])?>(nil)
-    private let version = NIOLockedValueBox<(count: Int, signatures: [String: String])>((0, [:]))
+    private let cache = NIOLockedValueBox<(body: Data, expires: Date, caPEM: Data)?>(nil)
+    private let version = NIOLockedValueBox<(count: Int, data: [String: String])>((0, [:]))
 
-    public init(caPEM: Data, server: String, tokens: any SigningTokenSource, created: Date, maxAge: TimeInterval = 1) {
-        self.kubeconfig = ClusterInfoKubeconfig.render(caPEM: caPEM, server: server)
+    public convenience init(caPEM: Data, server: String, tokens: any SigningTokenSource, created: Date, maxAge: TimeInterval = 1) {
+        self.init(caPEM: { caPEM }, server: server, tokens: tokens, created: created, maxAge: maxAge)
+    }
+
+    /// `caPEM` gives the bytes of `ca.crt` now; it is asked at every request, so it must be cheap.
+    public init(caPEM: @escaping @Sendable () -> Data, server: String, tokens: any SigningTokenSource, created: Date, maxAge: TimeInterval = 1) {
+        self.caPEM = caPEM
+        self.server = server
         self.tokens = tokens
         self.maxAge = maxAge
         self.created = created
-        let digest = SHA256.hash(data: caPEM).prefix(16)
-        let hex = digest.map { String(format: "%02x", $0) }.joined()
-        self.uid = "\(hex.prefix(8))-\(hex.dropFirst(8).prefix(4))-\(hex.dropFirst(12).prefix(4))-\(hex.dropFirst(16).prefix(4))-\(hex.dropFirst(20))"
+        self.uid = Self.uid(caPEM())
     }
+
+    /// The cluster-info kubeconfig for the current `ca.crt`.
+    public var kubeconfig: String { ClusterInfoKubeconfig.render(caPEM: caPEM(), server: server) }
 
     /// Drops the cached ConfigMap (after a token change made through this server).
     public func invalidate() {
@@ -40,6 +49,10 @@ public final class ClusterInfoPublisher: Sendable {
 
     /// The `data` map: `kubeconfig` and the signatures.
     public func data(now: Date) async throws -> [String: String] {
+        try await data(now: now, kubeconfig: kubeconfig)
+    }
+
+    func data(now: Date, kubeconfig: String) async throws -> [String: String] {
         var data = ["kubeconfig": kubeconfig]
         for token in try await tokens.signingTokens(now: now) {
             data["jws-kubeconfig-\(token.id)"] = DetachedJWS.sign(content: kubeconfig, tokenID: token.id, tokenSecret: token.secret)
@@ -47,24 +60,30 @@ public final class ClusterInfoPublisher: Sendable {
         return data
     }
 
+    /// The object's uid, derived from the CA bundle at start (an object keeps its uid when its data changes).
+    static func uid(_ caPEM: Data) -> String {
+        let digest = SHA256.hash(data: caPEM).prefix(16)
+        let hex = digest.map { String(format: "%02x", $0) }.joined()
+        return "\(hex.prefix(8))-\(hex.dropFirst(8).prefix(4))-\(hex.dropFirst(12).prefix(4))-\(hex.dropFirst(16).prefix(4))-\(hex.dropFirst(20))"
+    }
+
     /// The ConfigMap as JSON, from the cache when fresh.
     public func body(now: Date) async throws -> Data {
-        if let cached = cache.withLockedValue({ $0 }), cached.expires > now { return cached.body }
-        var data = try await data(now: now)
-        let signatures = data.filter { $0.key != "kubeconfig" }
-        // The resource version moves whenever the set of signatures changes, as the API server's would.
+        let pem = caPEM()
+        if let cached = cache.withLockedValue({ $0 }), cached.expires > now, cached.caPEM == pem { return cached.body }
+        let data = try await data(now: now, kubeconfig: ClusterInfoKubeconfig.render(caPEM: pem, server: server))
+        // The resource version moves whenever the kubeconfig or the set of signatures changes, as the API server's would.
         let resourceVersion = version.withLockedValue { state -> Int in
-            if state.count == 0 || state.signatures != signatures { state = (state.count + 1, signatures) }
+            if state.count == 0 || state.data != data { state = (state.count + 1, data) }
             return state.count
         }
-        data["kubeconfig"] = kubeconfig
         let object = ConfigMap(
             metadata: ObjectMeta(
                 name: "cluster-info", namespace: "kube-public", uid: uid, resourceVersion: String(resourceVersion),
                 creationTimestamp: KubernetesJSON.timestamp(created)),
             data: data)
         let body = try KubernetesJSON.encode(object)
-        cache.withLockedValue { $0 = (body, now + maxAge, signatures) }
+        cache.withLockedValue { $0 = (body, now + maxAge, pem) }
         return body
     }
 }

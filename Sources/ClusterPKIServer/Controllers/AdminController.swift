@@ -92,14 +92,15 @@ struct AdminController: Sendable {
             commonName: username, organizations: groups,
             keyUsage: KeyUsage([.digitalSignature, .keyEncipherment], keyIsRSA: key.isRSA, keyEnciphermentOnlyForRSA: environment.policy.keyEnciphermentOnlyForRSA),
             extendedKeyUsages: [.clientAuth], notBefore: now - environment.policy.validity.backdate.seconds, notAfter: now + validity)
-        let certificate = try environment.authority.sign(issuance, publicKey: key.publicKey)
+        let authority = environment.authorities.current()  // one snapshot: the signer and the CA data agree mid-rotation
+        let certificate = try authority.signing.sign(issuance, publicKey: key.publicKey)
         let serial = certificate.ledgerSerial
         try await environment.store.recordCredential(
             try IssuedCredential(
                 serial: serial, commonName: username, organizations: groups, notAfter: certificate.notValidAfter, created: now,
                 actor: identity.username))
         let kubeconfig = UserKubeconfigYAML.render(
-            clusterName: environment.tree.settings.clusterName, server: server, caPEM: environment.caPEM, user: username,
+            clusterName: environment.tree.settings.clusterName, server: server, caPEM: authority.bundlePEM, user: username,
             certificatePEM: try PEMCertificates.encode([certificate]), keyPEM: try key.pemString())
         object.kind = "UserKubeconfig"
         object.apiVersion = "clusterpki.io/v1alpha1"

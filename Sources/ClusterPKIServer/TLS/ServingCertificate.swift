@@ -12,12 +12,19 @@ public struct ServingCertificate: Sendable {
     public static let commonName = "clusterpki-server"
 
     public let tree: TreeContext
-    public let authority: CertificateAuthority
     public let subjectAltNames: SubjectAltNames
+    private let signer: @Sendable () -> CertificateAuthority
+
+    /// The signing CA now; after a CA rotation's `switch` the certificate is reissued by the new one.
+    public var authority: CertificateAuthority { signer() }
 
     public init(tree: TreeContext, authority: CertificateAuthority, subjectAltNames: SubjectAltNames) {
+        self.init(tree: tree, authorities: ClusterCAWatcher(fixed: authority, bundlePEM: Data()), subjectAltNames: subjectAltNames)
+    }
+
+    public init(tree: TreeContext, authorities: ClusterCAWatcher, subjectAltNames: SubjectAltNames) {
         self.tree = tree
-        self.authority = authority
+        self.signer = { authorities.current(refresh: true).signing }
         self.subjectAltNames = subjectAltNames
     }
 
@@ -60,6 +67,7 @@ public struct ServingCertificate: Sendable {
     public func ensure(now: Date, logger: Logger) async throws -> Material {
         let policy = tree.policy.serverPolicy.servingCertificate
         let directory = tree.directory
+        let authority = self.authority
         if let existing = try? directory.readCertificates(Self.baseName)?.first,
             let key = try? directory.readKey(Self.baseName),
             key.publicKey == existing.publicKey,

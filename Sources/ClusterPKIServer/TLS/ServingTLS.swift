@@ -1,23 +1,30 @@
+import ClusterPKICore
 import Foundation
+import HummingbirdTLS
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOSSL
 import ServiceLifecycle
+import X509
 
 /// The TLS configuration of the endpoint, whose certificate can be swapped without a restart.
 ///
-/// Client certificates are optional and, when presented, verified against `ca.crt`; every handshake picks up the
-/// current serving certificate through NIOSSL's context callback.
+/// Client certificates are optional and, when presented, verified by `trusts` (the current `ca.crt`, which a CA
+/// rotation changes while the server runs); every handshake picks up the current serving certificate through
+/// NIOSSL's context callback.
 public final class ServingTLS: Sendable {
     private let current: NIOLockedValueBox<(generation: Int, override: NIOSSLContextConfigurationOverride)>
     private let servedPEM: NIOLockedValueBox<String>
     public let configuration: TLSConfiguration
+    /// ``configuration`` plus the client-certificate check; what the server must be built with.
+    public let channelConfiguration: TLSChannelConfiguration
 
     /// The certificate handshakes use now (PEM), to notice a file renewed by another process (`clusterpki rotate`).
     public var certificatePEM: String { servedPEM.withLockedValue { $0 } }
 
-    public init(material: ServingCertificate.Material, caPEM: Data) throws {
+    /// `trusts` decides whether a CA the server trusts now signed a client certificate; `nil` means a CA of `caPEM`.
+    public init(material: ServingCertificate.Material, caPEM: Data, trusts: (@Sendable (Certificate) -> Bool)? = nil) throws {
         let chain = try NIOSSLCertificate.fromPEMBytes(Array(material.certificatePEM.utf8))
         let key = try NIOSSLPrivateKey(bytes: Array(material.keyPEM.utf8), format: .pem)
         var configuration = TLSConfiguration.makeServerConfiguration(
@@ -33,6 +40,23 @@ public final class ServingTLS: Sendable {
         self.current = box
         self.servedPEM = NIOLockedValueBox(material.certificatePEM)
         self.configuration = configuration
+        let check: @Sendable (Certificate) -> Bool
+        if let trusts {
+            check = trusts
+        } else {
+            let bundle = try PEMCertificates.parse(String(decoding: caPEM, as: UTF8.self), path: "ca.crt")
+            check = { leaf in bundle.contains { CertificateAuthority(name: "ca", certificate: $0, key: nil).issued(leaf) } }
+        }
+        self.channelConfiguration = TLSChannelConfiguration(tlsConfiguration: configuration) { certificates, promise in
+            promise.succeed(Self.verify(certificates, now: Date(), trusts: check) ? .certificateVerified : .failed)
+        }
+    }
+
+    /// The client-certificate check in place of BoringSSL's fixed trust store: the leaf is valid now and signed by a
+    /// trusted CA (kubeadm's client certificates hang directly under their CA).
+    static func verify(_ chain: [NIOSSLCertificate], now: Date, trusts: (Certificate) -> Bool) -> Bool {
+        guard let first = chain.first, let der = try? first.toDERBytes(), let leaf = try? Certificate(derEncoded: der) else { return false }
+        return leaf.notValidBefore <= now && now <= leaf.notValidAfter && trusts(leaf)
     }
 
     /// Uses `material` for every handshake from now on.
