@@ -9,18 +9,21 @@
 #   - every leaf and kubeconfig client certificate verifies against its bundle, every key matches its certificate,
 #     no .clusterpki-txn-* journal is left anywhere
 #   - the next phases then complete too, and the same checks hold at the end (ca.crt holds one CA)
+#   - every LIVE_EVERY-th run (default 4), right after the re-run: `clusterpki serve` starts on the tree and kubectl
+#     with its admin.conf reaches it (/version, kube-system secrets); the process is stopped by PID
 # ECDSA-P256 throughout (--config encryptionAlgorithm) to keep runs short. kubelet.conf is removed from the template:
 # its certificate is the kubelet's to renew (`clusterpki kubelet renew`, covered by ca-rotation.sh), not the phases'.
 #
 #   CLUSTERPKI=/path/to/clusterpki RUNS=20 COMMIT_KILLS=4 scripts/e2e/ca-rotation-crash.sh     (ends with "N passed, N failed")
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
-require_cmd openssl python3
+require_cmd openssl python3 kubectl
 
 BIN="$(clusterpki_bin)"
 [[ -x "$BIN" ]] || { fail "clusterpki binary exists at $BIN"; finish; exit 1; }
 RUNS="${RUNS:-20}"
 COMMIT_KILLS="${COMMIT_KILLS:-4}"
+LIVE_EVERY="${LIVE_EVERY:-4}"
 START=$SECONDS
 mktemp_dir T ca-rotation-crash
 CFG="$T/kubeadm-config.yaml"
@@ -68,6 +71,21 @@ consistent() {  # consistent DIR PHASE-RECORDED: the whole state check after a c
     [[ -z "$(journals "$1")" ]] || { echo "journal left: $(journals "$1")"; return 1; }
 }
 
+live_check() {  # live_check DIR: serve on the tree, kubectl with admin.conf reaches it
+    local d="$1" port pid rc=0
+    port="$(free_port 127.0.0.1)"
+    "$BIN" serve --listen "127.0.0.1:$port" --kubernetes-dir "$d/k" --db "$d/state.db" --node-name cp1 --log-level warning \
+        >"$d.serve.log" 2>&1 &
+    pid=$!
+    if ! wait_port 127.0.0.1 "$port" 30 "$pid"; then tail -n 5 "$d.serve.log"; kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; return 1; fi
+    local -a kc=(kubectl --kubeconfig "$d/k/admin.conf" --cache-dir "$d/kube-cache" --server "https://127.0.0.1:$port" --request-timeout 10s)
+    "${kc[@]}" get --raw /version </dev/null >/dev/null || { echo "kubectl get --raw /version failed"; rc=1; }
+    "${kc[@]}" -n kube-system get secrets </dev/null >/dev/null || { echo "kubectl -n kube-system get secrets failed"; rc=1; }
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+    rm -f "$d.serve.log"
+    return $rc
+}
+
 # The templates: 0 = fresh (for prepare), 1 = prepared (for switch), 2 = switched (for finish).
 mkdir -p "$T/tpl0"
 out="$("$BIN" init --kubernetes-dir "$T/tpl0/k" --db "$T/tpl0/state.db" --node-name cp1 --apiserver-advertise-address 127.0.0.1 \
@@ -92,7 +110,7 @@ for PHASE in prepare switch finish; do
     rm -rf "$T/m"
     DUR="$(printf '%s\n' "${times[@]}" | sort -n | head -1)"  # the fastest run: on a busy machine runs only get slower
     info "$PHASE takes ~${DUR} ms (${times[*]}); $RUNS kills spread over [0, $DUR] ms"
-    killed=0 exited=0 journaled=0 good=0
+    killed=0 exited=0 journaled=0 good=0 live=0
     for ((i = 0; i < RUNS + COMMIT_KILLS; i++)); do
         n=$((n + 1))
         D="$T/run-$n"; cp -a "$T/$tpl" "$D"
@@ -131,6 +149,10 @@ for PHASE in prepare switch finish; do
         ok=1
         if ! out="$(rotate "$D" "$PHASE" 2>&1)"; then fail "$tag: the re-run completes" "$out"; ok=0; fi
         if ((ok)) && ! problems="$(consistent "$D" "$(recorded "$PHASE")" 2>&1)"; then fail "$tag: consistent after the re-run" "$problems"; ok=0; fi
+        if ((ok)) && (( i % LIVE_EVERY == LIVE_EVERY - 1 )); then
+            if problems="$(live_check "$D" 2>&1)"; then live=$((live + 1))
+            else fail "$tag: after the re-run, serve starts and kubectl with admin.conf reaches it" "$problems"; ok=0; fi
+        fi
         last="$PHASE"
         for p in $next; do  # the full check once, at the end (time budget); status after each
             ((ok)) || break
@@ -146,7 +168,7 @@ for PHASE in prepare switch finish; do
         if ((ok)); then pass "$tag: re-run, later phases and every check pass"; good=$((good + 1)); fi
         rm -rf "$D" "$D.log"
     done
-    SUMMARY[$PHASE]="$PHASE: $RUNS random + $COMMIT_KILLS aimed runs, $killed killed mid-run, $exited had already exited, $journaled left a journal, $good fully good"
+    SUMMARY[$PHASE]="$PHASE: $RUNS random + $COMMIT_KILLS aimed runs, $killed killed mid-run, $exited had already exited, $journaled left a journal, $good fully good, $live checked live (serve + kubectl)"
     check "$PHASE: at least $RUNS runs" test "$RUNS" -ge 20
 done
 for PHASE in prepare switch finish; do info "${SUMMARY[$PHASE]}"; done
