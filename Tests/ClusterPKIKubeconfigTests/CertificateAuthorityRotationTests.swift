@@ -236,3 +236,25 @@ import X509
         #expect(try PEMCertificates.parse(try #require(try admin.pem(.certificateAuthorityData)), path: "") == bundle)
     }
 }
+
+@Suite struct CertificateAuthorityRotationKeyTypeTests {
+    @Test func withoutAnAlgorithmTheNextCAAndTheReissuedLeavesKeepTheCurrentCAKeyType() async throws {
+        let cluster = try TestCluster()
+        cluster.settings.encryptionAlgorithm = .ecdsaP384
+        try await cluster.makeCertificates(["all"])
+        cluster.settings.encryptionAlgorithm = nil  // as `ca rotate` without --config / --encryption-algorithm
+        #expect(cluster.context.keyAlgorithm == .rsa2048, "the policy's default differs from the tree's key type")
+        let rotation = try CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: try cluster.ledger(), actor: "root")
+        _ = try await rotation.run(.prepare)
+        #expect(try cluster.context.directory.readKey("ca.next")?.algorithm == .ecdsaP384)
+        _ = try await rotation.run(.switch)
+        #expect(try cluster.context.directory.readKey("ca")?.algorithm == .ecdsaP384)
+        #expect(try cluster.context.directory.readKey("apiserver")?.algorithm == .ecdsaP384)
+
+        // An explicit algorithm still wins.
+        cluster.settings.encryptionAlgorithm = .ecdsaP256
+        let explicit = try CertificateAuthorityRotation(context: cluster.context, authority: "etcd-ca", store: try cluster.ledger(), actor: "root")
+        _ = try await explicit.run(.prepare)
+        #expect(try cluster.context.directory.readKey("etcd/ca.next")?.algorithm == .ecdsaP256)
+    }
+}

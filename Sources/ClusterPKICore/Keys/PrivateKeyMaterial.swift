@@ -33,6 +33,20 @@ public enum PrivateKeyMaterial: Sendable {
         }
     }
 
+    /// The algorithm this key was generated with.
+    public var algorithm: KeyAlgorithm {
+        switch self {
+        case .rsa(let key):
+            switch key.keySizeInBits {
+            case ...2048: return .rsa2048
+            case ...3072: return .rsa3072
+            default: return .rsa4096
+            }
+        case .p256: return .ecdsaP256
+        case .p384: return .ecdsaP384
+        }
+    }
+
     public var isRSA: Bool {
         if case .rsa = self { return true }
         return false

@@ -25,6 +25,11 @@ public struct CertificateAuthorityRotation: Sendable {
         self.profile = profile
         self.store = store
         self.actor = actor
+        // Unless told otherwise, the next CA and the leaves it re-issues keep the current CA's key type: a policy's
+        // default (RSA-2048) must not silently turn an ECDSA cluster into an RSA one halfway through a rotation.
+        if context.settings.encryptionAlgorithm == nil, let current = try? context.directory.readKey(profile.baseName) {
+            self.context.settings.encryptionAlgorithm = current.algorithm
+        }
     }
 
     var nextBase: String { profile.baseName + ".next" }
