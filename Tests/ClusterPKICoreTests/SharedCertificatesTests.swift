@@ -113,8 +113,8 @@ import X509
     }
 }
 
-/// A temporary kubernetes dir with an ECDSA tree, removed when the test process ends.
-struct TemporaryTree {
+/// A temporary kubernetes dir with an ECDSA tree, removed when the last reference goes.
+final class TemporaryTree: Sendable {
     let root: URL
     let context: TreeContext
 
@@ -129,6 +129,8 @@ struct TemporaryTree {
         let policy = try PKIPolicy(contentsOf: repo.appendingPathComponent("policies/kubeadm.yaml"))
         context = TreeContext(policy: policy, settings: settings)
     }
+
+    deinit { try? FileManager.default.removeItem(at: root) }
 
     func generate() async throws -> TreeContext {
         try await CertsPhase(context: context).generate(["all"])
