@@ -205,27 +205,14 @@ import X509
         let serving = ServingCertificate(
             tree: cluster.tree, authorities: watcher,
             subjectAltNames: ServingCertificate.subjectAltNames(listenHost: "127.0.0.1", nodeName: "cp-1", advertiseHost: nil, extras: ["localhost"]))
-        let tls = try ServingTLS(material: try await serving.ensure(now: Date(), logger: logger), caPEM: cluster.caPEM, trusts: { watcher.current().trusts($0) })
+        let tls = try ServingTLS(material: try await serving.ensure(now: Date(), logger: logger), authorities: watcher)
         let reloader = ClusterCAReloader(authorities: watcher, serving: serving, tls: tls, logger: logger, now: { clock.withLockedValue { $0 } })
         let environment = ServerEnvironment(
             store: cluster.store, tree: cluster.tree, authorities: watcher, advertiseURL: "https://127.0.0.1", peer: TLSConnectionPeer(),
             now: { clock.withLockedValue { $0 } })
         let rotation = try CertificateAuthorityRotation(context: cluster.tree, authority: "ca", store: cluster.store, actor: "test")
         let oldAdmin = try await cluster.admin()
-        let port = NIOLockedValueBox<Int?>(nil)
-        let app = try ClusterPKIServer.application(
-            environment: environment, tls: tls, host: "127.0.0.1", port: 0, logger: logger,
-            onServerRunning: { channel in port.withLockedValue { $0 = channel.localAddress?.port } })
-        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var bound: Int?
-            for _ in 0..<100 {
-                bound = port.withLockedValue { $0 }
-                if bound != nil { break }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            let serverPort = try #require(bound)
+        try await withLiveServer(environment: environment, tls: tls, logger: logger) { serverPort in
             /// The status of GET secrets with `credential`, trusting `roots` for the server; nil when TLS fails.
             func secrets(_ credential: TestCredential, roots: [Certificate]) async -> HTTPResponse.Status? {
                 do {
@@ -267,9 +254,6 @@ import X509
             _ = await reloader.check()
             #expect(await secrets(oldAdmin, roots: [nextCertificate]) == nil, "after finish the old CA's client certificate fails the handshake")
             #expect(await secrets(nextAdmin, roots: [nextCertificate]) == .ok)
-
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
         }
     }
 }

@@ -6,7 +6,6 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOConcurrencyHelpers
-import ServiceLifecycle
 import Testing
 import X509
 @testable import ClusterPKIJoin
@@ -37,15 +36,10 @@ import X509
         let serving = ServingCertificate(
             tree: cluster.tree, authorities: watcher,
             subjectAltNames: ServingCertificate.subjectAltNames(listenHost: "127.0.0.1", nodeName: "cp-1", advertiseHost: nil, extras: []))
-        let tls = try ServingTLS(material: try await serving.ensure(now: Date(), logger: logger), caPEM: cluster.caPEM, trusts: { watcher.current().trusts($0) })
+        let tls = try ServingTLS(material: try await serving.ensure(now: Date(), logger: logger), authorities: watcher)
         let reloader = ClusterCAReloader(authorities: watcher, serving: serving, tls: tls, logger: logger, now: { clock.withLockedValue { $0 } })
-        let port = NIOLockedValueBox<Int?>(nil)
-        let app = try ClusterPKIServer.application(
-            environment: ServerEnvironment(
-                store: cluster.store, tree: cluster.tree, authorities: watcher, advertiseURL: "https://127.0.0.1", now: { clock.withLockedValue { $0 } }),
-            tls: tls, host: "127.0.0.1", port: 0, logger: logger,
-            onServerRunning: { channel in port.withLockedValue { $0 = channel.localAddress?.port } })
-        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
+        let environment = ServerEnvironment(
+            store: cluster.store, tree: cluster.tree, authorities: watcher, advertiseURL: "https://127.0.0.1", now: { clock.withLockedValue { $0 } })
         let rotation = try CertificateAuthorityRotation(context: cluster.tree, authority: "ca", store: cluster.store, actor: "test")
         let directory = cluster.tree.directory
         let worker = cluster.directory.appendingPathComponent("worker-1")
@@ -53,15 +47,8 @@ import X509
         let kubeletConf = etc.appendingPathComponent("kubelet.conf")
         let pem = worker.appendingPathComponent("kubelet/pki/kubelet-client-current.pem")
 
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var bound: Int?
-            for _ in 0..<100 {
-                bound = port.withLockedValue { $0 }
-                if bound != nil { break }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            let server = "127.0.0.1:\(try #require(bound))"
+        try await withLiveServer(environment: environment, tls: tls, logger: logger) { port in
+            let server = "127.0.0.1:\(port)"
             let old = cluster.authority.certificate
             var join = JoinRequest(
                 server: server, token: "abcdef.0123456789abcdef", caCertHashes: [try DiscoveryHash(of: old).description], nodeName: "worker-1",
@@ -122,9 +109,6 @@ import X509
                 guard case JoinError.trustRefreshFailed = error else { return false }
                 return "\(error)".contains("join it again")
             }
-
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
         }
     }
 

@@ -5,10 +5,8 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOSSL
-import ServiceLifecycle
 import Testing
 
 /// The real stack on 127.0.0.1: TLS, the serving certificate from the cluster CA, optional client certificates.
@@ -24,22 +22,9 @@ import Testing
         let material = try await serving.ensure(now: Date(), logger: logger)
         #expect(material.renewed)
         #expect(try await serving.ensure(now: Date(), logger: logger).renewed == false)
-        let tls = try ServingTLS(material: material, caPEM: cluster.caPEM)
+        let tls = try ServingTLS(material: material, authorities: ClusterCAWatcher(fixed: cluster.authority, bundlePEM: cluster.caPEM))
         let environment = cluster.environment(peer: TLSConnectionPeer())
-        let port = NIOLockedValueBox<Int?>(nil)
-        let app = try ClusterPKIServer.application(
-            environment: environment, tls: tls, host: "127.0.0.1", port: 0, logger: logger,
-            onServerRunning: { channel in port.withLockedValue { $0 = channel.localAddress?.port } })
-        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var bound: Int?
-            for _ in 0..<100 {
-                bound = port.withLockedValue { $0 }
-                if bound != nil { break }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            let serverPort = try #require(bound)
+        try await withLiveServer(environment: environment, tls: tls, logger: logger) { serverPort in
             let roots = try NIOSSLCertificate.fromPEMBytes(Array(cluster.caPEM))
 
             // Anonymous over verified TLS: cluster-info, and 403 on a protected route.
@@ -75,9 +60,6 @@ import Testing
             foreignClient.connect()
             await #expect(throws: (any Error).self) { _ = try await foreignClient.get("/api/v1/namespaces/kube-system/secrets") }
             try? await foreignClient.shutdown()
-
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
         }
     }
 }

@@ -6,7 +6,10 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import NIOConcurrencyHelpers
+import ServiceLifecycle
+import Testing
 import X509
 
 /// Reads the client certificate and address from test headers: in-process router tests have no TLS channel.
@@ -171,4 +174,27 @@ func headers(token: String? = nil, credential: TestCredential? = nil, address: S
     if let address { fields[HeaderPeer.addressHeader] = address }
     if contentType { fields[.contentType] = "application/json" }
     return fields
+}
+
+/// Serves `environment` over `tls` on a free 127.0.0.1 port while `body` runs with that port, then shuts it down.
+func withLiveServer(
+    environment: ServerEnvironment, tls: ServingTLS, logger: Logger, _ body: (Int) async throws -> Void
+) async throws {
+    let port = NIOLockedValueBox<Int?>(nil)
+    let app = try ClusterPKIServer.application(
+        environment: environment, tls: tls, host: "127.0.0.1", port: 0, logger: logger,
+        onServerRunning: { channel in port.withLockedValue { $0 = channel.localAddress?.port } })
+    let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
+    try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        var bound: Int?
+        for _ in 0..<100 {
+            bound = port.withLockedValue { $0 }
+            if bound != nil { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await body(try #require(bound))
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+    }
 }

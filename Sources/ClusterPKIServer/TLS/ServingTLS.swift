@@ -10,9 +10,9 @@ import X509
 
 /// The TLS configuration of the endpoint, whose certificate can be swapped without a restart.
 ///
-/// Client certificates are optional and, when presented, verified by `trusts` (the current `ca.crt`, which a CA
-/// rotation changes while the server runs); every handshake picks up the current serving certificate through
-/// NIOSSL's context callback.
+/// Client certificates are optional and, when presented, verified against the CA bundle `authorities` holds now
+/// (the current `ca.crt`, which a CA rotation changes while the server runs); every handshake picks up the current
+/// serving certificate through NIOSSL's context callback.
 public final class ServingTLS: Sendable {
     private let current: NIOLockedValueBox<(generation: Int, override: NIOSSLContextConfigurationOverride)>
     private let servedPEM: NIOLockedValueBox<String>
@@ -23,13 +23,12 @@ public final class ServingTLS: Sendable {
     /// The certificate handshakes use now (PEM), to notice a file renewed by another process (`clusterpki rotate`).
     public var certificatePEM: String { servedPEM.withLockedValue { $0 } }
 
-    /// `trusts` decides whether a CA the server trusts now signed a client certificate; `nil` means a CA of `caPEM`.
-    public init(material: ServingCertificate.Material, caPEM: Data, trusts: (@Sendable (Certificate) -> Bool)? = nil) throws {
+    public init(material: ServingCertificate.Material, authorities: ClusterCAWatcher) throws {
         let chain = try NIOSSLCertificate.fromPEMBytes(Array(material.certificatePEM.utf8))
         let key = try NIOSSLPrivateKey(bytes: Array(material.keyPEM.utf8), format: .pem)
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
-        configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM)))
+        configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(authorities.current().bundlePEM)))
         configuration.certificateVerification = .optionalVerification
         configuration.minimumTLSVersion = .tlsv12
         let box = NIOLockedValueBox((generation: 0, override: NIOSSLContextConfigurationOverride.noChanges))
@@ -40,15 +39,8 @@ public final class ServingTLS: Sendable {
         self.current = box
         self.servedPEM = NIOLockedValueBox(material.certificatePEM)
         self.configuration = configuration
-        let check: @Sendable (Certificate) -> Bool
-        if let trusts {
-            check = trusts
-        } else {
-            let bundle = try PEMCertificates.parse(String(decoding: caPEM, as: UTF8.self), path: "ca.crt")
-            check = { leaf in bundle.contains { CertificateAuthority(name: "ca", certificate: $0, key: nil).issued(leaf) } }
-        }
         self.channelConfiguration = TLSChannelConfiguration(tlsConfiguration: configuration) { certificates, promise in
-            promise.succeed(Self.verify(certificates, now: Date(), trusts: check) ? .certificateVerified : .failed)
+            promise.succeed(Self.verify(certificates, now: Date(), trusts: { authorities.current().trusts($0) }) ? .certificateVerified : .failed)
         }
     }
 
