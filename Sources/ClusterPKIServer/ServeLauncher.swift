@@ -49,8 +49,7 @@ public struct ServeLauncher: Sendable {
         }
         var logger = Logger(label: "clusterpki.serve")
         logger.logLevel = level
-        _ = try ServerEnvironment.loadClusterCA(tree)  // fails early, naming the file, when the CA or its key is missing
-        let authorities = try ClusterCAWatcher(tree: tree)
+        let authorities = try ClusterCAWatcher(tree: tree)  // fails early, naming the file, when the CA or its key is missing
         let store = try SQLiteStateStore(path: databasePath, storeKey: try StoreKey.loadOrCreate(at: storeKeyURL))
 
         let advertiseHost: String

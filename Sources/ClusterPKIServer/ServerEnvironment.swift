@@ -61,20 +61,4 @@ public struct ServerEnvironment: Sendable {
         let token = tree.policy.tokenAuthentication
         return TokenAuthPolicy(maxFailures: token.maxFailures, window: token.window.seconds, backoff: token.backoff.seconds)
     }
-
-    /// Loads the CA named `ca` from the pki dir; the server cannot sign without its key.
-    public static func loadClusterCA(_ tree: TreeContext) throws -> (CertificateAuthority, Data) {
-        guard let profile = tree.policy.authority(named: "ca") else {
-            throw PKIError.policy(field: "certificateAuthorities", problem: "no CA named ca")
-        }
-        let directory = tree.directory
-        guard let authority = try directory.loadAuthority(profile) else {
-            throw PKIError.missingCertificateAuthority(name: "ca", path: directory.url(profile.baseName, "crt").path)
-        }
-        guard !authority.isExternal else {
-            throw PKIError.missingCAKey(name: "ca", path: directory.url(profile.baseName, "key").path)
-        }
-        let pem = FileManager.default.contents(atPath: directory.url(profile.baseName, "crt").path) ?? Data()
-        return (authority, pem)
-    }
 }

@@ -8,14 +8,10 @@ import X509
 /// Phased CA rotation: prepare, switch, finish, each safe to re-run.
 @Suite struct CertificateAuthorityRotationTests {
     @Test func prepareMakesTheBundleOldPlusNewKeepsSigningWithTheOldKeyAndIsSafeToRepeat() async throws {
-        let cluster = try TestCluster()
-        try await cluster.makeCertificates(["all"])
-        try await KubeconfigPhase(context: cluster.context).generate(["all"])
-        let store = try cluster.ledger()
+        let (cluster, store, rotation) = try await TestCluster.rotatingCA(kubeconfigs: ["all"])
         let directory = cluster.context.directory
         let old = try #require(try directory.readCertificates("ca")?.first)
         let oldKey = try cluster.read("pki/ca.key")
-        let rotation = try CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: store, actor: "root")
 
         let lines = try await rotation.run(.prepare)
         let bundle = try #require(try directory.readCertificates("ca"))
@@ -49,11 +45,7 @@ import X509
     }
 
     @Test func aCrashAfterThePKIFilesIsCompletedByTheReRunAndUnknownPhasesAreRefused() async throws {
-        let cluster = try TestCluster()
-        try await cluster.makeCertificates(["all"])
-        try await KubeconfigPhase(context: cluster.context).generate(["admin"])
-        let store = try cluster.ledger()
-        let rotation = try CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: store, actor: "root")
+        let (cluster, store, rotation) = try await TestCluster.rotatingCA(kubeconfigs: ["admin"])
         _ = try await rotation.run(.prepare)
         // Simulate a crash after the pki commit: admin.conf still has the old CA only, the phase is not recorded.
         let old = try #require(try cluster.context.directory.readCertificates("ca")?.first)
@@ -72,12 +64,8 @@ import X509
     }
 
     @Test func switchSignsWithTheNextCAReissuesItsLeavesAndIsSafeToRepeat() async throws {
-        let cluster = try TestCluster()
-        try await cluster.makeCertificates(["all"])
-        try await KubeconfigPhase(context: cluster.context).generate(["all"])
-        let store = try cluster.ledger()
+        let (cluster, store, rotation) = try await TestCluster.rotatingCA(kubeconfigs: ["all"])
         let directory = cluster.context.directory
-        let rotation = try CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: store, actor: "root")
         await #expect(throws: RotationError.notPrepared(name: "ca")) { try await rotation.run(.switch) }
         let old = try #require(try directory.readCertificates("ca")?.first)
         let frontProxyClient = try cluster.read("pki/front-proxy-client.crt")
@@ -114,12 +102,8 @@ import X509
     }
 
     @Test func finishRefusesWhileALeafChainsOnlyToTheOldCAThenDropsIt() async throws {
-        let cluster = try TestCluster()
-        try await cluster.makeCertificates(["all"])
-        try await KubeconfigPhase(context: cluster.context).generate(["all"])
-        let store = try cluster.ledger()
+        let (cluster, store, rotation) = try await TestCluster.rotatingCA(kubeconfigs: ["all"])
         let directory = cluster.context.directory
-        let rotation = try CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: store, actor: "root")
         _ = try await rotation.run(.prepare)
         let next = try #require(try directory.readCertificates("ca.next")?.first)
         _ = try await rotation.run(.switch)
@@ -187,11 +171,8 @@ import X509
 
     /// kubelet.conf pointing at the kubelet's own PEM file (as after its TLS bootstrap) is checked through that file.
     @Test func finishChecksTheClientCertificateFileKubeletConfNames() async throws {
-        let cluster = try TestCluster()
-        try await cluster.makeCertificates(["all"])
-        let store = try cluster.ledger()
+        let (cluster, _, rotation) = try await TestCluster.rotatingCA()
         let directory = cluster.context.directory
-        let rotation = try CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: store, actor: "root")
         let pemURL = cluster.root.appendingPathComponent("kubelet/pki/kubelet-client-current.pem")
         try FileManager.default.createDirectory(at: pemURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         func writeNodeCredential(signedBy authority: CertificateAuthority) throws {
@@ -221,11 +202,7 @@ import X509
 
     /// A scheduled renewal during the overlap (or switch's own re-issue) must not narrow a kubeconfig's bundle.
     @Test func renewingAKubeconfigDuringTheOverlapKeepsItsBundle() async throws {
-        let cluster = try TestCluster()
-        try await cluster.makeCertificates(["all"])
-        try await KubeconfigPhase(context: cluster.context).generate(["admin"])
-        let store = try cluster.ledger()
-        let rotation = try CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: store, actor: "root")
+        let (cluster, _, rotation) = try await TestCluster.rotatingCA(kubeconfigs: ["admin"])
         _ = try await rotation.run(.prepare)
         let bundle = try #require(try cluster.context.directory.readCertificates("ca"))
         let before = try #require(try KubeconfigDocument.load(cluster.url("admin.conf"))).clientCertificate()
@@ -256,5 +233,16 @@ import X509
         let explicit = try CertificateAuthorityRotation(context: cluster.context, authority: "etcd-ca", store: try cluster.ledger(), actor: "root")
         _ = try await explicit.run(.prepare)
         #expect(try cluster.context.directory.readKey("etcd/ca.next")?.algorithm == .ecdsaP256)
+    }
+}
+
+extension TestCluster {
+    /// The whole tree (and the `kubeconfigs`), its ledger, and a rotation of the cluster CA by root, not yet run.
+    static func rotatingCA(kubeconfigs: [String] = []) async throws -> (TestCluster, SQLiteStateStore, CertificateAuthorityRotation) {
+        let cluster = try TestCluster()
+        try await cluster.makeCertificates(["all"])
+        if !kubeconfigs.isEmpty { try await KubeconfigPhase(context: cluster.context).generate(kubeconfigs) }
+        let store = try cluster.ledger()
+        return (cluster, store, try CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: store, actor: "root"))
     }
 }

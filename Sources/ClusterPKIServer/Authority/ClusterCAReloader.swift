@@ -51,12 +51,10 @@ public struct ClusterCAReloader: Service {
                 "the cluster CA changed on disk; serving with it", metadata: ["bundle": "\(snapshot.bundle.count)", "generation": "\(snapshot.generation)"])
         }
         do {
-            let material = try await serving.ensure(now: now(), logger: logger)
+            let swapped = try await tls.refresh(from: serving, now: now(), logger: logger)
             let written = ClusterCAWatcher.fingerprint(serving.tree.directory.url(ServingCertificate.baseName, "crt"))
             seen.withLockedValue { $0 = (snapshot.generation, written) }
-            guard material.renewed || material.certificatePEM != tls.certificatePEM else { return false }
-            try tls.update(material)
-            return true
+            return swapped
         } catch {
             logger.error("cannot load the serving certificate after a CA change; retrying at the next check", metadata: ["error": "\(error)"])
             return false

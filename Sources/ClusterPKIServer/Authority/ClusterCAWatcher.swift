@@ -49,9 +49,8 @@ public final class ClusterCAWatcher: Sendable {
         var checked: Date
     }
 
-    private let certificateURL: URL?
-    private let keyURL: URL?
-    private let name: String
+    /// Where the CA lives; nil for a fixed CA.
+    private let source: (directory: PKIDirectory, profile: CertificateProfile)?
     private let interval: TimeInterval
     private let now: @Sendable () -> Date
     private let state: NIOLockedValueBox<State>
@@ -61,14 +60,9 @@ public final class ClusterCAWatcher: Sendable {
         guard let profile = tree.policy.authority(named: "ca") else {
             throw PKIError.policy(field: "certificateAuthorities", problem: "no CA named ca")
         }
-        let directory = tree.directory
-        let certificateURL = directory.url(profile.baseName, "crt")
-        let keyURL = directory.url(profile.baseName, "key")
-        let fingerprints = [Self.fingerprint(certificateURL), Self.fingerprint(keyURL)]
-        let snapshot = try Self.load(name: profile.name, certificate: certificateURL, key: keyURL, generation: 0)
-        self.certificateURL = certificateURL
-        self.keyURL = keyURL
-        self.name = profile.name
+        let fingerprints = Self.fingerprints(tree.directory, profile)
+        let snapshot = try Self.load(tree.directory, profile, generation: 0)
+        self.source = (tree.directory, profile)
         self.interval = interval
         self.now = now
         self.state = NIOLockedValueBox(State(snapshot: snapshot, fingerprints: fingerprints, checked: now()))
@@ -77,9 +71,7 @@ public final class ClusterCAWatcher: Sendable {
     /// A CA that never changes (tests, or callers that hold the files themselves).
     public init(fixed authority: CertificateAuthority, bundlePEM: Data) {
         let bundle = (try? PEMCertificates.parse(String(decoding: bundlePEM, as: UTF8.self), path: "ca.crt")) ?? [authority.certificate]
-        self.certificateURL = nil
-        self.keyURL = nil
-        self.name = authority.name
+        self.source = nil
         self.interval = .infinity
         self.now = { Date() }
         self.state = NIOLockedValueBox(State(
@@ -90,14 +82,14 @@ public final class ClusterCAWatcher: Sendable {
     /// The CA now: the last snapshot, re-read first when the files changed since the last check. `refresh` checks
     /// the files whatever the interval (before writing something signed, so a stale signer never overwrites).
     public func current(refresh: Bool = false) -> ClusterCASnapshot {
-        guard let certificateURL, let keyURL else { return state.withLockedValue { $0.snapshot } }
+        guard let (directory, profile) = source else { return state.withLockedValue { $0.snapshot } }
         let time = now()
         return state.withLockedValue { state in
             guard refresh || abs(time.timeIntervalSince(state.checked)) >= interval else { return state.snapshot }
             state.checked = time
-            let fingerprints = [Self.fingerprint(certificateURL), Self.fingerprint(keyURL)]
+            let fingerprints = Self.fingerprints(directory, profile)
             guard fingerprints != state.fingerprints else { return state.snapshot }
-            guard let snapshot = try? Self.load(name: name, certificate: certificateURL, key: keyURL, generation: state.snapshot.generation + 1)
+            guard let snapshot = try? Self.load(directory, profile, generation: state.snapshot.generation + 1)
             else { return state.snapshot }  // caught mid-rotation: keep serving the previous pair, retry at the next check
             if snapshot.bundlePEM == state.snapshot.bundlePEM, snapshot.signing.key?.publicKey == state.snapshot.signing.key?.publicKey {
                 state.fingerprints = fingerprints  // rewritten with the same content
@@ -109,17 +101,26 @@ public final class ClusterCAWatcher: Sendable {
         }
     }
 
-    static func load(name: String, certificate: URL, key: URL, generation: Int) throws -> ClusterCASnapshot {
-        guard let pem = FileManager.default.contents(atPath: certificate.path) else {
-            throw PKIError.missingCertificateAuthority(name: name, path: certificate.path)
+    /// The CA pair with the checks of ``PKIDirectory/loadAuthority(_:)`` (a CA certificate, a key that matches it),
+    /// plus the whole bundle of `ca.crt` and its bytes.
+    static func load(_ directory: PKIDirectory, _ profile: CertificateProfile, generation: Int) throws -> ClusterCASnapshot {
+        let certificateURL = directory.url(profile.baseName, "crt")
+        guard let signing = try directory.loadAuthority(profile) else {
+            throw PKIError.missingCertificateAuthority(name: profile.name, path: certificateURL.path)
         }
-        guard let keyData = FileManager.default.contents(atPath: key.path) else { throw PKIError.missingCAKey(name: name, path: key.path) }
-        let bundle = try PEMCertificates.parse(String(decoding: pem, as: UTF8.self), path: certificate.path)
-        let privateKey = try PrivateKeyMaterial(pemEncoded: String(decoding: keyData, as: UTF8.self), path: key.path)
-        guard let first = bundle.first else { throw PKIError.missingCertificateAuthority(name: name, path: certificate.path) }
-        guard privateKey.publicKey == first.publicKey else { throw PKIError.keyDoesNotMatchCertificate(path: key.path) }
-        return ClusterCASnapshot(
-            signing: CertificateAuthority(name: name, certificate: first, key: privateKey), bundle: bundle, bundlePEM: pem, generation: generation)
+        guard !signing.isExternal else { throw PKIError.missingCAKey(name: profile.name, path: directory.url(profile.baseName, "key").path) }
+        guard let pem = FileManager.default.contents(atPath: certificateURL.path) else {
+            throw PKIError.missingCertificateAuthority(name: profile.name, path: certificateURL.path)
+        }
+        let bundle = try PEMCertificates.parse(String(decoding: pem, as: UTF8.self), path: certificateURL.path)
+        guard bundle.first == signing.certificate else {
+            throw PKIError.fileSystem(path: certificateURL.path, detail: "it changed while being read; try again")
+        }
+        return ClusterCASnapshot(signing: signing, bundle: bundle, bundlePEM: pem, generation: generation)
+    }
+
+    static func fingerprints(_ directory: PKIDirectory, _ profile: CertificateProfile) -> [Fingerprint?] {
+        [fingerprint(directory.url(profile.baseName, "crt")), fingerprint(directory.url(profile.baseName, "key"))]
     }
 
     static func fingerprint(_ url: URL) -> Fingerprint? {

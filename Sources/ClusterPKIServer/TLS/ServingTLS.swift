@@ -61,6 +61,18 @@ public final class ServingTLS: Sendable {
     }
 }
 
+extension ServingTLS {
+    /// Makes sure the serving certificate on disk is current (``ServingCertificate/ensure(now:logger:)``) and swaps it
+    /// in when it is not the one being served: renewed here, or replaced on disk by `rotate` or a CA rotation.
+    /// Returns whether it swapped.
+    func refresh(from serving: ServingCertificate, now: Date, logger: Logger) async throws -> Bool {
+        let material = try await serving.ensure(now: now, logger: logger)
+        guard material.renewed || material.certificatePEM != certificatePEM else { return false }
+        try update(material)
+        return true
+    }
+}
+
 /// Checks the serving certificate every `checkInterval` and swaps in a reissued one.
 public struct ServingCertificateRenewer: Service {
     let certificate: ServingCertificate
@@ -84,11 +96,7 @@ public struct ServingCertificateRenewer: Service {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
             if Task.isShuttingDownGracefully || Task.isCancelled { return }
             do {
-                let material = try await certificate.ensure(now: now(), logger: logger)
-                if material.renewed || material.certificatePEM != tls.certificatePEM {  // renewed here, or on disk by `rotate`
-                    try tls.update(material)
-                    metrics.servingCertificateRenewal()
-                }
+                if try await tls.refresh(from: certificate, now: now(), logger: logger) { metrics.servingCertificateRenewal() }
             } catch {
                 logger.error("serving certificate renewal failed; retrying at the next check", metadata: ["error": "\(error)"])
             }
