@@ -5,16 +5,22 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+// Dependencies point one way: Commands → Server / Join / Lifecycle → Kubeconfig / SQLiteStore → Store → API → Core.
+// `ClusterPKITesting` is a dependency of test targets only.
 let package = Package(
     name: "clusterpki",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "clusterpki", targets: ["ClusterPKICLI"]),
         .library(name: "ClusterPKICore", targets: ["ClusterPKICore"]),
-        .library(name: "ClusterPKIKubeconfig", targets: ["ClusterPKIKubeconfig"]),
+        .library(name: "ClusterPKIAPI", targets: ["ClusterPKIAPI"]),
         .library(name: "ClusterPKIStore", targets: ["ClusterPKIStore"]),
+        .library(name: "ClusterPKISQLiteStore", targets: ["ClusterPKISQLiteStore"]),
+        .library(name: "ClusterPKIKubeconfig", targets: ["ClusterPKIKubeconfig"]),
+        .library(name: "ClusterPKILifecycle", targets: ["ClusterPKILifecycle"]),
         .library(name: "ClusterPKIServer", targets: ["ClusterPKIServer"]),
         .library(name: "ClusterPKIJoin", targets: ["ClusterPKIJoin"]),
+        .library(name: "ClusterPKICommands", targets: ["ClusterPKICommands"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
@@ -33,10 +39,13 @@ let package = Package(
         // The join client needs an HTTPS client with a caller-chosen trust root (insecure first fetch, then a pinned CA);
         // Foundation's URLSession cannot set trust roots on Linux. AsyncHTTPClient is already in the graph via Hummingbird.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // Golden files for every command's --help (a flag cannot change by accident).
+        .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", from: "1.19.7"),
     ],
     targets: [
         // The system libcrypto, for RSA signing only (twice BoringSSL's rate; see Keys/OpenSSLRSASigningKey.swift).
         .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // The CA core: policy, keys, CA, the certs phase, renewal, journaled files, discovery hash, JWS, copy-certs.
         .target(
             name: "ClusterPKICore",
             dependencies: [
@@ -50,24 +59,54 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The wire: Kubernetes objects both ends encode and decode, route paths, signer names, cluster-info.
         .target(
-            name: "ClusterPKIKubeconfig",
-            dependencies: ["ClusterPKICore", "ClusterPKIStore", .product(name: "Yams", package: "Yams")],
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "ClusterPKIStore",
+            name: "ClusterPKIAPI",
             dependencies: [
                 "ClusterPKICore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // What the service keeps, as protocols and values: tokens, uploads, audit, ledger, CSRs, rotation phases.
+        .target(
+            name: "ClusterPKIStore",
+            dependencies: ["ClusterPKICore", "ClusterPKIAPI", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // The embedded single-node store: one SQLite file (GRDB).
+        .target(
+            name: "ClusterPKISQLiteStore",
+            dependencies: [
+                "ClusterPKIStore", "ClusterPKICore", "ClusterPKIAPI",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
+        // Kubeconfig files: the model, the kubeconfig phase, user credentials, in-place renewal.
+        .target(
+            name: "ClusterPKIKubeconfig",
+            dependencies: ["ClusterPKICore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // The credential lifecycle over time: init's phases, uploads, revocation, scheduled renewal, CA and SA rotation.
+        .target(
+            name: "ClusterPKILifecycle",
+            dependencies: [
+                "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKIKubeconfig",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `clusterpki serve`: the Kubernetes-shaped HTTPS endpoint (Hummingbird 2 + TLS).
         .target(
             name: "ClusterPKIServer",
             dependencies: [
-                "ClusterPKICore", "ClusterPKIKubeconfig", "ClusterPKIStore",
+                "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKIKubeconfig", "ClusterPKILifecycle",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -79,10 +118,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `clusterpki join` and `kubelet renew`: the node side, over HTTPS only (no database).
         .target(
             name: "ClusterPKIJoin",
             dependencies: [
-                "ClusterPKICore", "ClusterPKIKubeconfig",
+                "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIKubeconfig",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -90,33 +130,92 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
-            name: "ClusterPKICLI",
+        // Every command: parse flags, call one library function, print. The composition root (opens the store).
+        .target(
+            name: "ClusterPKICommands",
             dependencies: [
-                "ClusterPKICore", "ClusterPKIKubeconfig", "ClusterPKIStore", "ClusterPKIServer", "ClusterPKIJoin",
+                "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIKubeconfig",
+                "ClusterPKILifecycle", "ClusterPKIServer", "ClusterPKIJoin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "ClusterPKICLI",
+            dependencies: ["ClusterPKICommands"],
+            swiftSettings: swiftSettings
+        ),
+        // Shared test fixtures: temporary trees, one test cluster, a live server, peers (openssl).
+        .target(
+            name: "ClusterPKITesting",
+            dependencies: [
+                "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIKubeconfig",
+                "ClusterPKILifecycle", "ClusterPKIServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/ClusterPKITesting",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ClusterPKICoreTests",
-            dependencies: ["ClusterPKICore"],
+            dependencies: ["ClusterPKICore", "ClusterPKITesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "ClusterPKIKubeconfigTests",
-            dependencies: ["ClusterPKIKubeconfig", "ClusterPKICore", "ClusterPKIStore"],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "ClusterPKIServerTests",
-            dependencies: ["ClusterPKIServer", "ClusterPKIJoin", "ClusterPKICore", "ClusterPKIKubeconfig", "ClusterPKIStore",
-                           .product(name: "HummingbirdTesting", package: "hummingbird")],
+            name: "ClusterPKIAPITests",
+            dependencies: ["ClusterPKIAPI", "ClusterPKICore", "ClusterPKIStore", "ClusterPKITesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ClusterPKIStoreTests",
-            dependencies: ["ClusterPKIStore", "ClusterPKICore"],
+            dependencies: ["ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIAPI", "ClusterPKICore", "ClusterPKITesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ClusterPKIKubeconfigTests",
+            dependencies: [
+                "ClusterPKIKubeconfig", "ClusterPKICore", "ClusterPKIStore", "ClusterPKILifecycle", "ClusterPKICommands",
+                "ClusterPKITesting",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ClusterPKILifecycleTests",
+            dependencies: [
+                "ClusterPKILifecycle", "ClusterPKIKubeconfig", "ClusterPKICore", "ClusterPKIStore", "ClusterPKISQLiteStore",
+                "ClusterPKITesting",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ClusterPKIServerTests",
+            dependencies: [
+                "ClusterPKIServer", "ClusterPKIJoin", "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIKubeconfig", "ClusterPKILifecycle",
+                "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKITesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ClusterPKIJoinTests",
+            dependencies: ["ClusterPKIJoin", "ClusterPKIAPI", "ClusterPKICore", "ClusterPKIKubeconfig", "ClusterPKITesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ClusterPKICommandsTests",
+            dependencies: [
+                "ClusterPKICommands", "ClusterPKITesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
+            ],
+            exclude: ["__Snapshots__"],
             swiftSettings: swiftSettings
         ),
     ]

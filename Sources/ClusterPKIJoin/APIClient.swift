@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ClusterPKIAPI
 import Foundation
 import NIOCore
 import NIOHTTP1

@@ -1,3 +1,4 @@
+import ClusterPKIAPI
 import Foundation
 
 /// Why a join failed; each message says what to do next.

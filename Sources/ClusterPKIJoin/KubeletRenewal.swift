@@ -1,3 +1,4 @@
+import ClusterPKIAPI
 import ClusterPKICore
 import ClusterPKIKubeconfig
 import Foundation
@@ -242,13 +243,7 @@ struct NodeConfig: Sendable {
     /// Replaces one file atomically, keeping its mode (0600 for a new file).
     static func replace(_ url: URL, with text: String, mode: UInt32? = nil) throws {
         var transaction = FileTransaction()
-        transaction.write(text, to: url.lastPathComponent, mode: mode ?? Self.mode(of: url) ?? 0o600)
+        transaction.write(text, to: url.lastPathComponent, mode: mode ?? FileMode.of(url) ?? 0o600)
         try transaction.commit(in: url.deletingLastPathComponent())
-    }
-
-    static func mode(of url: URL) -> UInt32? {
-        var info = stat()
-        guard stat(url.path, &info) == 0 else { return nil }
-        return UInt32(info.st_mode) & 0o7777
     }
 }

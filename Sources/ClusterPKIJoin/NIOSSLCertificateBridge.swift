@@ -1,3 +1,4 @@
+import ClusterPKIAPI
 import NIOSSL
 import SwiftASN1
 import X509

@@ -1,5 +1,7 @@
+import ClusterPKIAPI
 import ClusterPKICore
 import ClusterPKIKubeconfig
+import ClusterPKILifecycle
 import ClusterPKIStore
 import Foundation
 import Logging
@@ -10,8 +12,10 @@ public struct ServeLauncher: Sendable {
     public var tree: TreeContext
     public var listenHost: String
     public var port: Int
-    public var databasePath: String
-    public var storeKeyURL: URL
+    /// Opens the state store (after the CA is loaded, so a missing CA is reported first).
+    public var openStore: @Sendable () throws -> any StateStore
+    /// How the store is named in the start-up log line, e.g. `sqlite:/var/lib/clusterpki/state.db`.
+    public var storeDescription: String
     /// `nil` means `https://<listen address>:<port>` (the host address when listening on all addresses).
     public var advertiseURL: String?
     public var extraSANs: [String]
@@ -22,7 +26,8 @@ public struct ServeLauncher: Sendable {
     public var restartHook: String?
 
     public init(
-        tree: TreeContext, listenHost: String, port: Int, databasePath: String, storeKeyURL: URL, advertiseURL: String?,
+        tree: TreeContext, listenHost: String, port: Int, storeDescription: String,
+        openStore: @escaping @Sendable () throws -> any StateStore, advertiseURL: String?,
         extraSANs: [String], logLevel: String, rotateEvery: GoDuration? = nil, restartHook: String? = nil
     ) {
         self.rotateEvery = rotateEvery
@@ -30,8 +35,8 @@ public struct ServeLauncher: Sendable {
         self.tree = tree
         self.listenHost = listenHost
         self.port = port
-        self.databasePath = databasePath
-        self.storeKeyURL = storeKeyURL
+        self.storeDescription = storeDescription
+        self.openStore = openStore
         self.advertiseURL = advertiseURL
         self.extraSANs = extraSANs
         self.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -50,7 +55,7 @@ public struct ServeLauncher: Sendable {
         var logger = Logger(label: "clusterpki.serve")
         logger.logLevel = level
         let authorities = try ClusterCAWatcher(tree: tree)  // fails early, naming the file, when the CA or its key is missing
-        let store = try SQLiteStateStore(path: databasePath, storeKey: try StoreKey.loadOrCreate(at: storeKeyURL))
+        let store = try openStore()
 
         let advertiseHost: String
         if let ip = IPAddress(listenHost), ip.octets.allSatisfy({ $0 == 0 }) {
@@ -74,7 +79,7 @@ public struct ServeLauncher: Sendable {
         if let rotateEvery {
             services.append(rotationService(every: rotateEvery, store: store, serving: serving, tls: tls, logger: logger))
         }
-        let (host, port, db, policyName) = (listenHost, self.port, databasePath, tree.policy.name)
+        let (host, port, db, policyName) = (listenHost, self.port, storeDescription, tree.policy.name)
         let runningLogger = logger
         let app = try ClusterPKIServer.application(
             environment: environment, tls: tls, host: host, port: port, services: services, logger: logger,
@@ -83,7 +88,7 @@ public struct ServeLauncher: Sendable {
                     "clusterpki serve listening",
                     metadata: [
                         "address": "\(channel.localAddress?.description ?? "\(host):\(port)")", "advertise": "\(advertiseURL)",
-                        "policy": "\(policyName)", "db": "\(db)", "pid": "\(getpid())",
+                        "policy": "\(policyName)", "store": "\(db)", "pid": "\(getpid())",
                     ])
             })
         try await app.runService()
@@ -91,14 +96,14 @@ public struct ServeLauncher: Sendable {
     }
 
     /// The scheduled rotation; a renewed `clusterpki-server` is swapped into TLS at once.
-    func rotationService(every interval: GoDuration, store: SQLiteStateStore, serving: ServingCertificate, tls: ServingTLS, logger: Logger) -> RotationService {
+    func rotationService(every interval: GoDuration, store: any StateStore, serving: ServingCertificate, tls: ServingTLS, logger: Logger) -> ScheduledRenewalService {
         let (tree, hook) = (self.tree, restartHook)
-        return RotationService(
+        return ScheduledRenewalService(
             interval: .seconds(interval.seconds), logger: logger,
             job: { now in
                 var context = tree
                 context.now = now
-                return RotationJob(context: context, store: store, actor: "clusterpki-serve", restartHook: hook)
+                return ScheduledRenewal(context: context, store: store, actor: "clusterpki-serve", restartHook: hook)
             },
             completed: { report in
                 guard report.renewed.contains(where: { $0.name == ServingCertificate.baseName }) else { return }

@@ -1,3 +1,4 @@
+import ClusterPKIAPI
 import Hummingbird
 import Logging
 import NIOCore

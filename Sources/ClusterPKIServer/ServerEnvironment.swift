@@ -1,17 +1,12 @@
+import ClusterPKIAPI
 import ClusterPKICore
 import ClusterPKIStore
 import Foundation
 import Logging
 
-/// Everything the endpoint keeps: tokens, uploads, audit, ledger, CSRs and node records.
-public protocol ServerStore: StateStore, CertificateRequestStore, SigningTokenSource {}
-
-extension SQLiteStateStore: SigningTokenSource {}
-extension SQLiteStateStore: ServerStore {}
-
 /// The endpoint's inputs: the store, the cluster CA, the policy and the addresses it advertises.
 public struct ServerEnvironment: Sendable {
-    public var store: any ServerStore
+    public var store: any StateStore
     /// Policy, cluster settings and the pki dir.
     public var tree: TreeContext
     /// The cluster CA as the files hold it now; followed while the server runs, so a CA rotation needs no restart.
@@ -30,7 +25,7 @@ public struct ServerEnvironment: Sendable {
 
     /// An environment whose CA never changes.
     public init(
-        store: any ServerStore, tree: TreeContext, authority: CertificateAuthority, caPEM: Data, advertiseURL: String,
+        store: any StateStore, tree: TreeContext, authority: CertificateAuthority, caPEM: Data, advertiseURL: String,
         peer: any ConnectionPeer = TLSConnectionPeer(), metrics: ServerMetrics = ServerMetrics(),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
@@ -40,7 +35,7 @@ public struct ServerEnvironment: Sendable {
     }
 
     public init(
-        store: any ServerStore, tree: TreeContext, authorities: ClusterCAWatcher, advertiseURL: String,
+        store: any StateStore, tree: TreeContext, authorities: ClusterCAWatcher, advertiseURL: String,
         peer: any ConnectionPeer = TLSConnectionPeer(), metrics: ServerMetrics = ServerMetrics(),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
@@ -57,8 +52,5 @@ public struct ServerEnvironment: Sendable {
     public var policy: PKIPolicy { tree.policy }
     public var serverPolicy: ServerPolicy { tree.policy.serverPolicy }
 
-    var tokenAuthPolicy: TokenAuthPolicy {
-        let token = tree.policy.tokenAuthentication
-        return TokenAuthPolicy(maxFailures: token.maxFailures, window: token.window.seconds, backoff: token.backoff.seconds)
-    }
+    var tokenAuthPolicy: TokenAuthPolicy { TokenAuthPolicy(tree.policy.tokenAuthentication) }
 }

@@ -1,3 +1,4 @@
+import ClusterPKIAPI
 import ClusterPKICore
 import Foundation
 
@@ -5,7 +6,6 @@ import Foundation
 public enum StoreError: Error, Equatable, Sendable {
     // Input validation (kubeadm's texts where kubeadm has one).
     case malformedToken(String)
-    case malformedTokenOrID(String)
     case invalidTokenUsages(invalid: [String])
     case invalidTokenGroup(String)
     case groupsWithoutAuthentication
@@ -45,9 +45,7 @@ public enum StoreError: Error, Equatable, Sendable {
     public var message: String {
         switch self {
         case .malformedToken(let raw):
-            return "the bootstrap token \(goQuote(raw)) was not of the form \(goQuote(BootstrapTokenString.pattern))"
-        case .malformedTokenOrID:
-            return "given token didn't match pattern \(goQuote(BootstrapTokenString.pattern)) or \(goQuote(BootstrapTokenString.idPattern))"
+            return BootstrapTokenFormatError.malformedToken(raw).message
         case .invalidTokenUsages(let invalid):
             return "invalid bootstrap token usage string: \(invalid.joined(separator: ",")), valid usage options: \(TokenUsage.known.map(\.rawValue).joined(separator: ","))"
         case .invalidTokenGroup(let group):

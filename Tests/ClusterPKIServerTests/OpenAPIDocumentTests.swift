@@ -1,4 +1,9 @@
+import ClusterPKICore
+import ClusterPKILifecycle
+import ClusterPKIStore
+import ClusterPKIAPI
 import ClusterPKIServer
+import ClusterPKITesting
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -8,7 +13,7 @@ import Testing
 @Suite struct OpenAPIDocumentTests {
     /// `(method, path)` pairs from the `paths:` section (two-space path keys, four-space method keys).
     static func documentedRoutes() throws -> Set<String> {
-        let text = try String(contentsOf: TestCluster.repositoryRoot.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+        let text = try String(contentsOf: TestSupport.repositoryRoot.appendingPathComponent("openapi.yaml"), encoding: .utf8)
         var routes = Set<String>()
         var inPaths = false
         var currentPath: String?

@@ -42,23 +42,6 @@ public struct ExpirationReport: Sendable, Codable {
                      externallyManaged: external, caName: caName, missing: false)
     }
 
-    /// kubeadm's two tables.
-    public func text() -> String {
-        var first = [["CERTIFICATE", "EXPIRES", "RESIDUAL TIME", "CERTIFICATE AUTHORITY", "EXTERNALLY MANAGED"]]
-        for entry in certificates {
-            first.append(entry.missing ? ["!MISSING! \(entry.name)", "", "", "", ""]
-                : [entry.name, Self.expiresFormat(entry.expirationDate!), HumanDuration.short(seconds: Double(entry.residualTime)),
-                   entry.caName ?? "", Self.managed(entry.externallyManaged)])
-        }
-        var second = [["CERTIFICATE AUTHORITY", "EXPIRES", "RESIDUAL TIME", "EXTERNALLY MANAGED"]]
-        for entry in certificateAuthorities {
-            second.append(entry.missing ? ["!MISSING! \(entry.name)", "", "", ""]
-                : [entry.name, Self.expiresFormat(entry.expirationDate!), HumanDuration.short(seconds: Double(entry.residualTime)),
-                   Self.managed(entry.externallyManaged)])
-        }
-        return TabWriter.render(first) + "\n" + TabWriter.render(second)
-    }
-
     public func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -66,10 +49,8 @@ public struct ExpirationReport: Sendable, Codable {
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 
-    static func managed(_ value: Bool) -> String { (value ? "yes" : "no").padding(toLength: 8, withPad: " ", startingAt: 0) }
-
     /// Go layout `Jan 02, 2006 15:04 MST` in UTC.
-    static func expiresFormat(_ date: Date) -> String {
+    public static func expiresFormat(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")

@@ -38,16 +38,9 @@ public struct RenewalReport: Sendable, Codable {
 
     mutating func record(_ outcome: Outcome, _ name: String, _ line: String, old: Certificate? = nil, new: Certificate? = nil, error: String? = nil) {
         items.append(Item(
-            name: name, outcome: outcome, oldSerial: old.map(Self.serial), oldNotAfter: old?.notValidAfter,
-            newSerial: new.map(Self.serial), newNotAfter: new?.notValidAfter, error: error))
+            name: name, outcome: outcome, oldSerial: old.map(\.serialHex), oldNotAfter: old?.notValidAfter,
+            newSerial: new.map(\.serialHex), newNotAfter: new?.notValidAfter, error: error))
         lines.append(line)
-    }
-
-    /// Lowercase hex of a serial without leading zeros (the credential ledger's spelling).
-    public static func serial(_ certificate: Certificate) -> String {
-        let hex = certificate.serialNumber.bytes.map { String(format: "%02x", $0) }.joined()
-        let trimmed = hex.drop { $0 == "0" }
-        return trimmed.isEmpty ? "0" : String(trimmed)
     }
 
     public func count(_ outcome: Outcome) -> Int { items.filter { $0.outcome == outcome }.count }

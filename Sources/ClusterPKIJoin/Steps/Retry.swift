@@ -1,3 +1,4 @@
+import ClusterPKIAPI
 import Foundation
 
 /// Polls an operation until it succeeds, throws, or the deadline passes; the interval doubles up to a cap.

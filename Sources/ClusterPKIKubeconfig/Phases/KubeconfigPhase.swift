@@ -1,5 +1,4 @@
 import ClusterPKICore
-import ClusterPKIStore
 import Foundation
 import X509
 
@@ -18,11 +17,10 @@ public struct KubeconfigPhase: Sendable {
     public func knownNames() throws -> [String] { ["all"] + (try context.kubeconfigSpecs().map(\.phaseName)) }
 
     /// Generates `names` (`all`, `admin`, `kubelet`, ...) and returns kubeadm's `[kubeconfig]` lines.
-    /// Each new client certificate is recorded in the ledger before its file is written, so none escapes revocation;
-    /// the ledger is opened only once all checks passed and something is to be minted.
+    /// Each new client certificate is recorded (the ledger) before its file is written, so none escapes revocation;
+    /// the recorder is made only once all checks passed and something is to be minted.
     @discardableResult
-    public func generate(_ names: [String], ledger: (@Sendable () throws -> any CredentialLedger)? = nil,
-                         actor: String = LedgerActor.current(),
+    public func generate(_ names: [String], recorder: (@Sendable () throws -> any CredentialRecording)? = nil,
                          output: @Sendable (String) -> Void = { _ in }) async throws -> [String] {
         let specs = try resolve(names)
         let caProfile = try context.clusterCAProfile
@@ -49,14 +47,14 @@ public struct KubeconfigPhase: Sendable {
                 throw KubeconfigError.externalCA(keyPath: context.directory.url(caProfile.baseName, "key").path, files: missing.map(\.file))
             }
             let keys = try await PrivateKeyMaterial.generateConcurrently(missing.map { _ in context.keyAlgorithm })
-            let ledger = missing.isEmpty ? nil : try ledger?()
+            let recorder = missing.isEmpty ? nil : try recorder?()
             var transaction = FileTransaction()
             var written: [String] = []
             for (spec, key) in zip(missing, keys) {
                 let request = context.clientRequest(commonName: spec.commonName, organizations: spec.organizations, key: key,
                                                     notAfter: context.leafNotAfter(nil))
                 let certificate = try authority.sign(request, publicKey: key.publicKey)
-                try await ledger?.recordCredential(IssuedCredential(certificate: certificate, created: context.now, actor: actor))
+                try await recorder?.record(certificate)
                 let config = KubeConfig(clusterName: spec.clusterName, server: spec.server, caPEM: caPEM, userName: spec.userName,
                                         user: .certificate(pem: try PEMCertificates.encode([certificate]), keyPEM: try key.pemString()))
                 transaction.write(try config.yaml(), to: spec.file, mode: 0o600)

@@ -1,11 +1,10 @@
 import ClusterPKICore
-import ClusterPKIStore
 import Foundation
 import X509
 
 /// Phase `kubeconfig user`: a kubeconfig for a person, printed rather than written (spec 2.4).
-/// Inputs: ``TreeContext``, a ``UserCredentialRequest``, a ``CredentialLedger``. Outputs: the YAML, after the
-/// certificate is recorded in the ledger.
+/// Inputs: ``TreeContext``, a ``UserCredentialRequest``, a ``CredentialRecording`` (the ledger). Outputs: the YAML,
+/// after the certificate is recorded.
 ///
 /// Improvements on kubeadm: the validity defaults to the policy's (a day, not a year) and is capped, superuser
 /// groups need `allowSuperuser`, and every certificate is recorded so it can be listed and revoked.
@@ -44,11 +43,11 @@ public struct UserCredentialMinter: Sendable {
         let config = KubeConfig(clusterName: context.settings.clusterName, server: try request.server ?? context.settings.controlPlaneURL(),
                                 caPEM: try PEMCertificates.encode([authority.certificate]), userName: request.clientName,
                                 user: KubeConfig.AuthInfo(token: token))
-        return UserKubeconfig(yaml: try config.yaml(), record: nil, warnings: [])
+        return UserKubeconfig(yaml: try config.yaml(), certificate: nil, warnings: [])
     }
 
-    /// Mints the kubeconfig; a client certificate is recorded in `ledger` before it is returned.
-    public func mint(_ request: UserCredentialRequest, ledger: some CredentialLedger, actor: String) async throws -> UserKubeconfig {
+    /// Mints the kubeconfig; a client certificate is recorded by `recorder` before it is returned.
+    public func mint(_ request: UserCredentialRequest, recorder: some CredentialRecording) async throws -> UserKubeconfig {
         let validity = try validate(request)
         let authority = try context.clusterAuthority()
         let caPEM = try PEMCertificates.encode([authority.certificate])
@@ -68,11 +67,10 @@ public struct UserCredentialMinter: Sendable {
         if notAfter > authority.certificate.notValidAfter {
             warnings.append("[kubeconfig] WARNING: the credential would outlive the CA; its NotAfter is capped at the CA's \(certificate.notValidAfter.formatted(.iso8601))")
         }
-        let record = try IssuedCredential(certificate: certificate, created: context.now, actor: actor)
         let config = KubeConfig(clusterName: clusterName, server: server, caPEM: caPEM, userName: request.clientName,
                                 user: .certificate(pem: try PEMCertificates.encode([certificate]), keyPEM: try key.pemString()))
         let yaml = try config.yaml()
-        try await ledger.recordCredential(record)
-        return UserKubeconfig(yaml: yaml, record: record, warnings: warnings)
+        try await recorder.record(certificate)
+        return UserKubeconfig(yaml: yaml, certificate: certificate, warnings: warnings)
     }
 }

@@ -1,6 +1,6 @@
 import ClusterPKICore
-import ClusterPKIStore
 import Foundation
+import X509
 
 /// What `kubeconfig user` was asked for.
 public struct UserCredentialRequest: Sendable, Hashable {
@@ -29,8 +29,8 @@ public struct UserCredentialRequest: Sendable, Hashable {
 /// A kubeconfig minted for a person, ready to print.
 public struct UserKubeconfig: Sendable {
     public var yaml: String
-    /// The ledger record of the client certificate (nil for a token kubeconfig).
-    public var record: IssuedCredential?
+    /// The client certificate, recorded before it was returned (nil for a token kubeconfig).
+    public var certificate: Certificate?
     /// Lines for stderr, e.g. that NotAfter was capped at the CA's.
     public var warnings: [String]
 }

@@ -51,14 +51,8 @@ public struct KubeconfigFileCredential: RenewableCredential {
         }
         let updated = try document.replacing(replacements)
         var transaction = FileTransaction()
-        transaction.write(updated, to: profile.file, mode: Self.mode(of: url) ?? 0o600)
+        transaction.write(updated, to: profile.file, mode: FileMode.of(url) ?? 0o600)
         try transaction.commit(in: kubernetesDir)
-    }
-
-    static func mode(of url: URL) -> UInt32? {
-        var info = stat()
-        guard stat(url.path, &info) == 0 else { return nil }
-        return UInt32(info.st_mode) & 0o7777
     }
 }
 

@@ -1,3 +1,4 @@
+import ClusterPKIAPI
 import ClusterPKICore
 import ClusterPKIStore
 import Foundation
@@ -53,7 +54,7 @@ struct Authenticator: Sendable {
     /// client authentication, and not revoked in the ledger.
     func verify(_ certificate: Certificate, client: String, logger: Logger) async throws -> CertificateIdentity {
         let (commonName, organizations) = certificate.subject.kubernetesIdentity
-        let serial = certificate.ledgerSerial
+        let serial = certificate.serialHex
         func reject(_ why: String) -> KubernetesStatus {
             metrics.clientCertificateFailure(reason: why)
             logger.notice(

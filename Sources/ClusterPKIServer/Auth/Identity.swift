@@ -1,3 +1,4 @@
+import ClusterPKIAPI
 import ClusterPKIStore
 import Foundation
 

@@ -1,3 +1,4 @@
+import ClusterPKIAPI
 import ClusterPKICore
 import ClusterPKIStore
 import Foundation
@@ -15,7 +16,7 @@ struct CSRController: Sendable {
     static let group = "certificates.k8s.io"
 
     private var approver: CSRApprover { CSRApprover(policy: environment.serverPolicy) }
-    private var store: any ServerStore { environment.store }
+    private var store: any StateStore { environment.store }
 
     /// Bootstrap tokens of the creator groups, nodes (their own client certificate) and admins.
     private func authorize(_ identity: Identity, verb: String) throws {
@@ -51,7 +52,7 @@ struct CSRController: Sendable {
         object.metadata.name = name
         object.metadata.namespace = nil
         object.metadata.uid = UUID().uuidString.lowercased()
-        object.metadata.creationTimestamp = KubernetesJSON.timestamp(now)
+        object.metadata.creationTimestamp = RFC3339.format(now)
         object.metadata.resourceVersion = nil
         // Set by the API server from the authenticated requester, never from the body.
         object.spec.username = identity.username
@@ -65,7 +66,7 @@ struct CSRController: Sendable {
             node = try await store.node(named: nodeName)
         }
         let decision = approver.decide(review, node: node)
-        let stamp = KubernetesJSON.timestamp(now)
+        let stamp = RFC3339.format(now)
         var issued: Certificate?
         switch decision {
         case .approve(let message):
@@ -90,7 +91,7 @@ struct CSRController: Sendable {
         ]
         var records = CertificateRequestRecords()
         if let issued {
-            let serial = issued.ledgerSerial
+            let serial = issued.serialHex
             logMetadata["serial"] = "\(serial)"
             records.auditEvents.append(
                 AuditEvent(time: now, actor: actor, action: .certificateRequestApproved, tokenID: Self.tokenID(identity), detail: "\(name) serial=\(serial)"))

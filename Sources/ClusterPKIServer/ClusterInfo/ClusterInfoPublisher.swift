@@ -1,13 +1,8 @@
+import ClusterPKIAPI
 import ClusterPKICore
-import Crypto
 import ClusterPKIStore
 import Foundation
 import NIOConcurrencyHelpers
-
-/// Where the cluster-info signatures come from: the live tokens with the `signing` usage.
-public protocol SigningTokenSource: Sendable {
-    func signingTokens(now: Date) async throws -> [BootstrapTokenString]
-}
 
 /// Serves `kube-public/cluster-info`: the kubeconfig plus one `jws-kubeconfig-<id>` per signing token, as the
 /// BootstrapSigner would keep it (spec 5.2).
@@ -61,11 +56,7 @@ public final class ClusterInfoPublisher: Sendable {
     }
 
     /// The object's uid, derived from the CA bundle at start (an object keeps its uid when its data changes).
-    static func uid(_ caPEM: Data) -> String {
-        let digest = SHA256.hash(data: caPEM).prefix(16)
-        let hex = digest.map { String(format: "%02x", $0) }.joined()
-        return "\(hex.prefix(8))-\(hex.dropFirst(8).prefix(4))-\(hex.dropFirst(12).prefix(4))-\(hex.dropFirst(16).prefix(4))-\(hex.dropFirst(20))"
-    }
+    static func uid(_ caPEM: Data) -> String { KubernetesUID.derived(from: caPEM) }
 
     /// The ConfigMap as JSON, from the cache when fresh.
     public func body(now: Date) async throws -> Data {
@@ -80,7 +71,7 @@ public final class ClusterInfoPublisher: Sendable {
         let object = ConfigMap(
             metadata: ObjectMeta(
                 name: "cluster-info", namespace: "kube-public", uid: uid, resourceVersion: String(resourceVersion),
-                creationTimestamp: KubernetesJSON.timestamp(created)),
+                creationTimestamp: RFC3339.format(created)),
             data: data)
         let body = try KubernetesJSON.encode(object)
         cache.withLockedValue { $0 = (body, now + maxAge, pem) }

@@ -1,4 +1,6 @@
+import ClusterPKIAPI
 import ClusterPKICore
+import ClusterPKILifecycle
 import ClusterPKIStore
 import Foundation
 import Hummingbird
@@ -12,47 +14,6 @@ struct AdminController: Sendable {
 
     static let group = "clusterpki.io"
 
-    struct UserKubeconfig: Codable, Sendable {
-        struct Spec: Codable, Sendable {
-            /// The CN; defaults to `metadata.name`.
-            var username: String?
-            /// The O values.
-            var groups: [String]?
-            /// A Go duration; defaults to the policy's `userCredentials.defaultValidity`.
-            var validity: String?
-            /// The `server:` of the kubeconfig; defaults to the cluster's control-plane endpoint.
-            var server: String?
-        }
-        struct Status: Codable, Sendable {
-            var kubeconfig: String
-            var serial: String
-            var notAfter: String
-        }
-        var kind: String? = "UserKubeconfig"
-        var apiVersion: String? = "clusterpki.io/v1alpha1"
-        var metadata: ObjectMeta
-        var spec: Spec?
-        var status: Status?
-    }
-
-    struct CertificateUpload: Codable, Sendable {
-        struct Spec: Codable, Sendable {
-            /// 64 hex characters; a new key is generated when absent.
-            var certificateKey: String?
-        }
-        struct Status: Codable, Sendable {
-            var certificateKey: String
-            var expires: String?
-            var proxyTokenID: String
-            var keys: [String]
-        }
-        var kind: String? = "CertificateUpload"
-        var apiVersion: String? = "clusterpki.io/v1alpha1"
-        var metadata: ObjectMeta?
-        var spec: Spec?
-        var status: Status?
-    }
-
     private func requireAdmin(_ identity: Identity, verb: String, resource: String) throws {
         guard identity.isCertificate(inAny: environment.serverPolicy.adminOrganizations) else {
             throw KubernetesStatus.forbidden(user: identity.username, verb: verb, resource: resource, group: Self.group)
@@ -63,7 +24,7 @@ struct AdminController: Sendable {
         let identity = try await authenticator.identity(for: request, context: context)
         try requireAdmin(identity, verb: "create", resource: "userkubeconfigs")
         let body = try await RequestBody.read(request, limit: environment.serverPolicy.maxRequestBodyBytes)
-        var object = try RequestBody.decode(UserKubeconfig.self, from: body, what: "UserKubeconfig")
+        var object = try RequestBody.decode(UserKubeconfigObject.self, from: body, what: "UserKubeconfig")
         let username = object.spec?.username ?? object.metadata.name ?? ""
         func invalid(_ problem: String) -> KubernetesStatus { .invalid("userkubeconfigs", group: Self.group, name: username, problem) }
         guard !username.isEmpty else { throw invalid("spec.username: Required value") }
@@ -94,7 +55,7 @@ struct AdminController: Sendable {
             extendedKeyUsages: [.clientAuth], notBefore: now - environment.policy.validity.backdate.seconds, notAfter: now + validity)
         let authority = environment.authorities.current()  // one snapshot: the signer and the CA data agree mid-rotation
         let certificate = try authority.signing.sign(issuance, publicKey: key.publicKey)
-        let serial = certificate.ledgerSerial
+        let serial = certificate.serialHex
         try await environment.store.recordCredential(
             try IssuedCredential(
                 serial: serial, commonName: username, organizations: groups, notAfter: certificate.notValidAfter, created: now,
@@ -104,8 +65,8 @@ struct AdminController: Sendable {
             certificatePEM: try PEMCertificates.encode([certificate]), keyPEM: try key.pemString())
         object.kind = "UserKubeconfig"
         object.apiVersion = "clusterpki.io/v1alpha1"
-        object.metadata = ObjectMeta(name: object.metadata.name ?? username, creationTimestamp: KubernetesJSON.timestamp(now))
-        object.status = .init(kubeconfig: kubeconfig, serial: serial, notAfter: KubernetesJSON.timestamp(certificate.notValidAfter))
+        object.metadata = ObjectMeta(name: object.metadata.name ?? username, creationTimestamp: RFC3339.format(now))
+        object.status = .init(kubeconfig: kubeconfig, serial: serial, notAfter: RFC3339.format(certificate.notValidAfter))
         context.logger.info(
             "user kubeconfig minted", metadata: ["user": "\(username)", "groups": "\(groups)", "serial": "\(serial)", "by": "\(identity.username)"])
         return try KubernetesJSON.response(object, status: .created)
@@ -115,7 +76,7 @@ struct AdminController: Sendable {
         let identity = try await authenticator.identity(for: request, context: context)
         try requireAdmin(identity, verb: "create", resource: "certificateuploads")
         let body = try await RequestBody.read(request, limit: environment.serverPolicy.maxRequestBodyBytes)
-        let object = body.isEmpty ? CertificateUpload() : try RequestBody.decode(CertificateUpload.self, from: body, what: "CertificateUpload")
+        let object = body.isEmpty ? CertificateUploadObject() : try RequestBody.decode(CertificateUploadObject.self, from: body, what: "CertificateUpload")
         let key: CertificateKey
         if let text = object.spec?.certificateKey {
             do { key = try CertificateKey(parsing: text) } catch {
@@ -124,14 +85,15 @@ struct AdminController: Sendable {
         } else {
             key = CertificateKey.generate()
         }
-        let blobs = try SharedCertificates(context: environment.tree).seal(with: key)
         let now = environment.now()
-        let upload = try await environment.store.storeUpload(
-            name: Upload.kubeadmCertsName, blobs: blobs, ttl: Upload.defaultTTL, actor: identity.username, now: now)
-        var result = CertificateUpload()
-        result.metadata = ObjectMeta(name: Upload.kubeadmCertsName, creationTimestamp: KubernetesJSON.timestamp(now))
+        var tree = environment.tree
+        tree.now = now
+        let upload = try await CertificateUploader.upload(context: tree, store: environment.store, key: key, actor: identity.username).upload
+        let blobs = upload.blobs
+        var result = CertificateUploadObject()
+        result.metadata = ObjectMeta(name: Upload.kubeadmCertsName, creationTimestamp: RFC3339.format(now))
         result.status = .init(
-            certificateKey: key.description, expires: upload.expires.map(KubernetesJSON.timestamp), proxyTokenID: upload.proxyTokenID,
+            certificateKey: key.description, expires: upload.expires.map(RFC3339.format), proxyTokenID: upload.proxyTokenID,
             keys: blobs.keys.sorted())
         // The key goes to the admin who asked, never to the log.
         context.logger.info("certificates uploaded", metadata: ["by": "\(identity.username)", "proxyToken": "\(upload.proxyTokenID)"])

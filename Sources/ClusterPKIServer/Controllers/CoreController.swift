@@ -1,3 +1,5 @@
+import ClusterPKIAPI
+import ClusterPKICore
 import Foundation
 import Hummingbird
 
@@ -13,11 +15,11 @@ struct CoreController: Sendable {
 
     func namespace(_ request: Request, context: ServerContext) async throws -> Response {
         let name = try context.parameters.require("namespace")
-        guard Discovery.namespaces.contains(name) else { throw KubernetesStatus.notFound("namespaces", name: name) }
+        guard Namespace.kubeadmNamespaces.contains(name) else { throw KubernetesStatus.notFound("namespaces", name: name) }
         let object = Namespace(
             metadata: ObjectMeta(
                 name: name, uid: SecretsController.uid("namespace/\(name)"), resourceVersion: "1",
-                creationTimestamp: KubernetesJSON.timestamp(environment.startTime)))
+                creationTimestamp: RFC3339.format(environment.startTime)))
         return try KubernetesJSON.response(object)
     }
 

@@ -1,6 +1,6 @@
+import ClusterPKIAPI
 import ClusterPKICore
 import ClusterPKIStore
-import Crypto
 import Foundation
 import Hummingbird
 import Logging
@@ -18,7 +18,7 @@ struct SecretsController: Sendable {
     static let reuploadHint =
         "this Secret might have expired. Please, run `kubeadm init phase upload-certs --upload-certs` (or POST /apis/clusterpki.io/v1alpha1/certificateuploads) on a control plane to generate a new one"
 
-    private var store: any ServerStore { environment.store }
+    private var store: any StateStore { environment.store }
     private var admins: [String] { environment.serverPolicy.adminOrganizations }
 
     private func requireAdmin(_ identity: Identity, verb: String, namespace: String, name: String? = nil) throws {
@@ -140,16 +140,7 @@ struct SecretsController: Sendable {
             throw KubernetesStatus.notFound("secrets", name: name)
         }
         context.logger.info("secret deleted", metadata: ["secret": "\(name)", "by": "\(identity.username)"])
-        return try KubernetesJSON.response(SuccessStatus(details: .init(name: name, kind: "secrets")))
-    }
-
-    struct SuccessStatus: Encodable {
-        struct Details: Encodable { var name: String; var kind: String }
-        var kind = "Status"
-        var apiVersion = "v1"
-        var metadata = [String: String]()
-        var status = "Success"
-        var details: Details
+        return try KubernetesJSON.response(StatusObject(status: "Success", details: .init(name: name, kind: "secrets")))
     }
 
     // MARK: Conversions
@@ -161,17 +152,14 @@ struct SecretsController: Sendable {
     }
 
     /// A stable UUID-shaped uid from a name and a creation time.
-    static func uid(_ seed: String) -> String {
-        let hex = Hex.encode(SHA256.hash(data: Data(seed.utf8)).prefix(16))
-        return "\(hex.prefix(8))-\(hex.dropFirst(8).prefix(4))-\(hex.dropFirst(12).prefix(4))-\(hex.dropFirst(16).prefix(4))-\(hex.dropFirst(20))"
-    }
+    static func uid(_ seed: String) -> String { KubernetesUID.derived(from: seed) }
 
     /// A token as kubeadm stores it (spec 4.2).
     static func secret(for token: BootstrapToken) -> Secret {
         Secret(
             metadata: ObjectMeta(
                 name: token.token.secretName, namespace: namespace, uid: uid("token/\(token.id)/\(token.created.timeIntervalSince1970)"),
-                resourceVersion: String(Int64(token.created.timeIntervalSince1970)), creationTimestamp: KubernetesJSON.timestamp(token.created)),
+                resourceVersion: String(Int64(token.created.timeIntervalSince1970)), creationTimestamp: RFC3339.format(token.created)),
             type: BootstrapToken.secretType,
             data: token.secretData.mapValues { Data($0.utf8).base64EncodedString() })
     }
@@ -182,7 +170,7 @@ struct SecretsController: Sendable {
         return Secret(
             metadata: ObjectMeta(
                 name: certsName, namespace: namespace, uid: uid("upload/\(upload.proxyTokenID)"),
-                resourceVersion: String(Int64(upload.created.timeIntervalSince1970)), creationTimestamp: KubernetesJSON.timestamp(upload.created),
+                resourceVersion: String(Int64(upload.created.timeIntervalSince1970)), creationTimestamp: RFC3339.format(upload.created),
                 ownerReferences: [
                     OwnerReference(apiVersion: "v1", kind: "Secret", name: owner, uid: uid("token/\(upload.proxyTokenID)"), controller: true, blockOwnerDeletion: true)
                 ]),
@@ -201,14 +189,17 @@ struct SecretsController: Sendable {
         guard secret.type == BootstrapToken.secretType else {
             throw invalid("type: Unsupported value: \"\(secret.type ?? "")\": clusterpki stores only \"\(BootstrapToken.secretType)\" Secrets")
         }
-        let values = try secret.decodedData()
+        let values: [String: String]
+        do { values = try secret.decodedData() } catch {
+            throw invalid("data[\(error.key)]: Invalid value: a Secret value must be base64-encoded UTF-8 here")
+        }
         guard values["token-id"] == nameID else { throw invalid("data[token-id]: Invalid value: must equal the id in the name (\(nameID))") }
         guard let secretText = values["token-secret"], let token = try? BootstrapTokenString(id: nameID, secret: secretText) else {
             throw invalid("data[token-secret]: Invalid value: must be 16 characters of [a-z0-9]")
         }
         var expires: Date?
         if let expiration = values["expiration"], !expiration.isEmpty {
-            guard let date = KubernetesJSON.parseTimestamp(expiration) else {
+            guard let date = RFC3339.parse(expiration) else {
                 throw invalid("data[expiration]: Invalid value: \"\(expiration)\": must be RFC 3339, e.g. 2026-01-01T00:00:00Z")
             }
             guard date > now else { throw invalid("data[expiration]: Invalid value: \"\(expiration)\": the token would already be expired") }

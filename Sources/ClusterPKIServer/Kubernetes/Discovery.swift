@@ -1,3 +1,4 @@
+import ClusterPKIAPI
 import Foundation
 
 /// The discovery and OpenAPI documents kubectl needs before it sends a request (kubectl-compat notes §2, §4).
@@ -38,7 +39,4 @@ enum Discovery {
     static let openAPIClusterPKIV1Alpha1 = openAPIGroupVersion(
         group: "clusterpki.io", version: "v1alpha1",
         kinds: [("/userkubeconfigs/{name}", "UserKubeconfig"), ("/certificateuploads/{name}", "CertificateUpload")])
-
-    /// The namespaces a kubeadm cluster always has; kubectl words 404s with them.
-    static let namespaces = ["default", "kube-public", "kube-system"]
 }

@@ -1,3 +1,4 @@
+import ClusterPKIAPI
 import Foundation
 import Hummingbird
 
@@ -5,13 +6,7 @@ import Hummingbird
 ///
 /// The message is for the client; the cause, if any, goes to the log only.
 public struct KubernetesStatus: HTTPResponseError, Sendable, Equatable {
-    /// `details` of a Status: `kind` holds the resource name, as the API server writes it.
-    public struct Details: Sendable, Equatable, Codable {
-        public var name: String?
-        public var group: String?
-        public var kind: String?
-        public var retryAfterSeconds: Int?
-    }
+    public typealias Details = StatusObject.Details
 
     public let code: Int
     public let reason: String
@@ -35,18 +30,7 @@ public struct KubernetesStatus: HTTPResponseError, Sendable, Equatable {
 
     /// The JSON body.
     public var body: Data {
-        (try? KubernetesJSON.encode(StatusObject(message: message, reason: reason, details: details, code: code))) ?? Data()
-    }
-
-    struct StatusObject: Encodable {
-        var kind = "Status"
-        var apiVersion = "v1"
-        var metadata = [String: String]()
-        var status = "Failure"
-        var message: String
-        var reason: String
-        var details: Details?
-        var code: Int
+        (try? KubernetesJSON.encode(StatusObject.failure(code: code, reason: reason, message: message, details: details))) ?? Data()
     }
 }
 

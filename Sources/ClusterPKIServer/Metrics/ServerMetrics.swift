@@ -1,3 +1,4 @@
+import ClusterPKIAPI
 import Foundation
 import Prometheus
 

@@ -1,3 +1,4 @@
+import ClusterPKIAPI
 import ClusterPKICore
 import Foundation
 import Logging
@@ -95,7 +96,7 @@ public struct ServingCertificate: Sendable {
         logger.info(
             "serving certificate issued",
             metadata: [
-                "file": "\(directory.url(Self.baseName, "crt").path)", "notAfter": "\(KubernetesJSON.timestamp(certificate.notValidAfter))",
+                "file": "\(directory.url(Self.baseName, "crt").path)", "notAfter": "\(RFC3339.format(certificate.notValidAfter))",
                 "dns": "\(subjectAltNames.dnsNames)", "ips": "\(subjectAltNames.ipAddresses.map(\.description))",
             ])
         return Material(certificatePEM: certificatePEM, keyPEM: keyPEM, notAfter: certificate.notValidAfter, renewed: true)

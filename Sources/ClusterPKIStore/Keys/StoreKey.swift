@@ -1,3 +1,5 @@
+import ClusterPKIAPI
+import ClusterPKICore
 import Crypto
 import Foundation
 
@@ -6,7 +8,7 @@ public struct StoreKey: Sendable {
     let macKey: SymmetricKey
     let sealKey: SymmetricKey
     /// A MAC of a constant, stored in the database to detect a key that belongs to another database.
-    let checkValue: Data
+    package let checkValue: Data
 
     /// Default file name inside the pki dir.
     public static let defaultFileName = "clusterpki-state.key"
@@ -47,7 +49,7 @@ public struct StoreKey: Sendable {
             throw StoreError.invalidStoreKey(path: path, detail: "cannot create \(directory.path): \(error.localizedDescription)")
         }
         let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        let text = bytes.map { String(format: "%02x", $0) }.joined() + "\n"
+        let text = Hex.encode(bytes) + "\n"
         let temporary = directory.appendingPathComponent(".\(defaultFileName).\(getpid()).\(UInt64.random(in: 0...UInt64.max))")
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
@@ -86,30 +88,10 @@ public struct StoreKey: Sendable {
             throw StoreError.invalidStoreKey(path: path, detail: error.localizedDescription)
         }
         let text = String(decoding: contents, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let bytes = Self.decodeHex(text), bytes.count == 32 else {
+        guard let bytes = Hex.decode(text), bytes.count == 32 else {
             throw StoreError.invalidStoreKey(path: path, detail: "expected 64 hex digits")
         }
         return try StoreKey(bytes: bytes)
-    }
-
-    static func decodeHex(_ text: String) -> [UInt8]? {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        func value(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 0x30...0x39: c - 0x30
-            case 0x61...0x66: c - 0x61 + 10
-            case 0x41...0x46: c - 0x41 + 10
-            default: nil
-            }
-        }
-        var out: [UInt8] = []
-        out.reserveCapacity(digits.count / 2)
-        for i in stride(from: 0, to: digits.count, by: 2) {
-            guard let hi = value(digits[i]), let lo = value(digits[i + 1]) else { return nil }
-            out.append(hi << 4 | lo)
-        }
-        return out
     }
 }
 
@@ -117,23 +99,23 @@ public struct StoreKey: Sendable {
 
 extension StoreKey {
     /// The keyed hash stored for authentication; the id is bound in so a hash cannot be moved to another row.
-    func secretMAC(for token: BootstrapTokenString) -> Data {
+    package func secretMAC(for token: BootstrapTokenString) -> Data {
         Data(HMAC<SHA256>.authenticationCode(for: Data("\(token.id).\(token.secret)".utf8), using: macKey))
     }
 
     /// Constant-time check of a presented token against a stored keyed hash.
-    func isValidSecret(_ token: BootstrapTokenString, mac: Data) -> Bool {
+    package func isValidSecret(_ token: BootstrapTokenString, mac: Data) -> Bool {
         HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data("\(token.id).\(token.secret)".utf8), using: macKey)
     }
 
     /// AES-256-GCM of the secret, `nonce ‖ ciphertext ‖ tag`, with the id as associated data.
-    func seal(_ token: BootstrapTokenString) throws -> Data {
+    package func seal(_ token: BootstrapTokenString) throws -> Data {
         let box = try AES.GCM.seal(Data(token.secret.utf8), using: sealKey, authenticating: Data(token.id.utf8))
         return box.combined!  // always present for the standard 12-byte nonce
     }
 
     /// Decrypts a sealed secret; fails with ``StoreError/storeKeyMismatch`` if it was sealed under another key.
-    func unseal(id: String, sealed: Data) throws -> BootstrapTokenString {
+    package func unseal(id: String, sealed: Data) throws -> BootstrapTokenString {
         do {
             let box = try AES.GCM.SealedBox(combined: sealed)
             let secret = try AES.GCM.open(box, using: sealKey, authenticating: Data(id.utf8))

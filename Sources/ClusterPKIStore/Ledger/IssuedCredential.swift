@@ -1,3 +1,5 @@
+import ClusterPKIAPI
+import ClusterPKICore
 import Foundation
 
 /// A client credential minted by clusterpki, as recorded in the ledger.

@@ -1,3 +1,6 @@
+import ClusterPKIAPI
+import ClusterPKICore
+
 /// An append-only log of store operations.
 public protocol AuditLog: Sendable {
     /// Appends an event (the store records its own operations; this is for callers' events).

@@ -1,3 +1,5 @@
+import ClusterPKIAPI
+import ClusterPKICore
 import Foundation
 
 /// A stored CertificateSigningRequest: the object is opaque JSON owned by the endpoint that serves it.

@@ -1,3 +1,5 @@
+import ClusterPKIAPI
+import ClusterPKICore
 import Foundation
 
 /// The phase a rotation (of `sa`, `ca`, `front-proxy-ca` or `etcd-ca`) has completed.

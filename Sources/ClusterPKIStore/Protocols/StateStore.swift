@@ -1,4 +1,11 @@
-/// Everything the service keeps: tokens, uploads, the audit log and the credential ledger.
+import ClusterPKIAPI
+import ClusterPKICore
+
+/// Everything the service keeps: tokens, uploads, the audit log, the credential ledger, CSRs and node records, and the
+/// phases of rotations.
 ///
-/// ``SQLiteStateStore`` is the single-node implementation; a distributed backend implements the same four protocols.
-public protocol StateStore: TokenStore, UploadStore, AuditLog, CredentialLedger {}
+/// Backends implement this one protocol with the same semantics: `SQLiteStateStore` for one node, the etcd store for
+/// several. Consumers take the narrowest protocol they need (`TokenStore`, `CredentialLedger`, ...).
+public protocol StateStore:
+    TokenStore, UploadStore, AuditLog, CredentialLedger, RotationPhaseStore, CertificateRequestStore, SigningTokenSource
+{}

@@ -1,3 +1,5 @@
+import ClusterPKIAPI
+import ClusterPKICore
 import Foundation
 
 /// Bootstrap-token storage with kubeadm's semantics.

@@ -1,3 +1,5 @@
+import ClusterPKIAPI
+import ClusterPKICore
 import Foundation
 
 /// Storage for encrypted uploads (`upload-certs`) that disappear with their proxy token.

@@ -1,3 +1,5 @@
+import ClusterPKIAPI
+import ClusterPKICore
 import Foundation
 
 /// A Kubernetes `v1/Secret`, just enough to export a bootstrap token as kubeadm would store it.

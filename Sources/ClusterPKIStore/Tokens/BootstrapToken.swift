@@ -1,3 +1,5 @@
+import ClusterPKIAPI
+import ClusterPKICore
 import Foundation
 
 /// A stored bootstrap token with kubeadm's fields, plus clusterpki's use limit.

@@ -1,3 +1,6 @@
+import ClusterPKIAPI
+import ClusterPKICore
+
 /// What a bootstrap token may be used for (kubeadm's `usage-bootstrap-*` keys).
 public enum TokenUsage: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
     case signing

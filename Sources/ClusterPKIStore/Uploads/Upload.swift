@@ -1,3 +1,5 @@
+import ClusterPKIAPI
+import ClusterPKICore
 import Foundation
 
 /// A named bundle of already-encrypted blobs whose lifetime is bound to a proxy bootstrap token.
@@ -11,6 +13,14 @@ public struct Upload: Sendable, Hashable {
     public var created: Date
     /// When the proxy token, and with it the upload, expires.
     public var expires: Date?
+
+    public init(name: String, blobs: [String: Data], proxyTokenID: String, created: Date, expires: Date?) {
+        self.name = name
+        self.blobs = blobs
+        self.proxyTokenID = proxyTokenID
+        self.created = created
+        self.expires = expires
+    }
 
     /// The name kubeadm uses for the shared control-plane certificates.
     public static let kubeadmCertsName = "kubeadm-certs"

@@ -1,4 +1,5 @@
 import ClusterPKICore
+import ClusterPKITesting
 import Crypto
 import Foundation
 import SwiftASN1

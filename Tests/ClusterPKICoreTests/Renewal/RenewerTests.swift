@@ -1,4 +1,5 @@
 import ClusterPKICore
+import ClusterPKITesting
 import Foundation
 import Testing
 import X509

@@ -1,0 +1,36 @@
+import Foundation
+
+/// JSON encoding as the API server writes it: keys in declaration order, no escaped slashes.
+public enum KubernetesJSON {
+    public static func encode<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
+
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        try JSONDecoder().decode(type, from: data)
+    }
+
+    /// `encoded` (an object encoded by ``encode(_:)`` without a resource version, `kind` and `apiVersion` first) with
+    /// `metadata.resourceVersion` set, without encoding it a second time; `nil` if `encoded` has no such shape.
+    public static func settingResourceVersion(_ version: Int64, in encoded: Data) -> Data? {
+        // Strings are escaped in the output, so the first unescaped `"metadata":{` is the top-level key's.
+        // (A plain byte scan: Data.firstRange(of:) was 8 % of a signed CSR's CPU time.)
+        let marker = Array(#""metadata":{"#.utf8)
+        let bytes = [UInt8](encoded)
+        guard bytes.count > marker.count,
+            let start = (0...(bytes.count - marker.count)).first(where: { i in
+                bytes[i] == marker[0] && bytes[i..<(i + marker.count)].elementsEqual(marker)
+            })
+        else { return nil }
+        let end = start + marker.count
+        guard end < bytes.count, bytes[end] != UInt8(ascii: "}") else { return nil }
+        var result = [UInt8]()
+        result.reserveCapacity(bytes.count + 32)
+        result.append(contentsOf: bytes[..<end])
+        result.append(contentsOf: #""resourceVersion":"\#(version)","#.utf8)
+        result.append(contentsOf: bytes[end...])
+        return Data(result)
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import ClusterPKIAPI
+import ClusterPKICore
+import ClusterPKIJoin
+import ClusterPKIKubeconfig
+import ClusterPKILifecycle
+import ClusterPKIStore
+import Foundation
+
+struct JoinNode: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "join",
+        abstract: "Join this node: token discovery, then (control plane) the shared certificates, then the kubelet's TLS bootstrap.")
+
+    @Argument(help: "The API server endpoint, host:port.")
+    var server: String
+
+    @Option(help: "The bootstrap token, <id>.<secret>.")
+    var token: String
+
+    @Option(name: .customLong("discovery-token-ca-cert-hash"), help: "sha256:<hex> of the cluster CA's public key (repeatable).")
+    var discoveryTokenCaCertHash: [String] = []
+
+    @Flag(help: "Join as a control-plane node (downloads the shared certificates).")
+    var controlPlane = false
+
+    @Option(help: "The key printed by upload-certs (with --control-plane).")
+    var certificateKey: String?
+
+    @Option(help: "This control-plane node's advertise address.")
+    var apiserverAdvertiseAddress: String?
+
+    @Option(help: "The node name (default: the host name).")
+    var nodeName: String?
+
+    @Option(help: "An address of this node, recorded for its kubelet-serving certificate (repeatable).")
+    var nodeIp: [String] = []
+
+    @Option(help: "The Kubernetes configuration directory.")
+    var kubernetesDir = "/etc/kubernetes"
+
+    @Option(help: "The kubelet's directory (its client certificate goes to DIR/pki/kubelet-client-current.pem).")
+    var kubeletDir = "/var/lib/kubelet"
+
+    @Option(help: "How long to keep retrying, as a Go duration.")
+    var timeout = "5m"
+
+    @Option(help: "A policy file or name (kubeadm, hardened).")
+    var policy: String?
+
+    func validate() throws {
+        if controlPlane && certificateKey == nil { throw ValidationError("--control-plane needs --certificate-key (printed by `clusterpki upload-certs`)") }
+        if !controlPlane && certificateKey != nil { throw ValidationError("--certificate-key is only used with --control-plane") }
+        for ip in nodeIp where IPAddress(ip) == nil { throw ValidationError("--node-ip \(ip) is not an IP address") }
+        if let apiserverAdvertiseAddress, IPAddress(apiserverAdvertiseAddress) == nil {
+            throw ValidationError("--apiserver-advertise-address \(apiserverAdvertiseAddress) is not an IP address")
+        }
+    }
+
+    func run() async throws {
+        var request = JoinRequest(
+            server: server, token: token, caCertHashes: discoveryTokenCaCertHash,
+            nodeName: nodeName ?? ProcessInfo.processInfo.hostName.lowercased(),
+            kubernetesDir: URL(fileURLWithPath: kubernetesDir), kubeletDir: URL(fileURLWithPath: kubeletDir),
+            policy: try PKIPolicy(contentsOf: PolicyLocator.locate(policy)))
+        request.controlPlane = controlPlane
+        request.certificateKey = certificateKey
+        request.advertiseAddress = apiserverAdvertiseAddress
+        request.nodeIPs = nodeIp
+        request.timeout = try GoDuration(parsing: timeout, field: "--timeout").seconds
+        try await JoinClient(request).run { print($0) }
+    }
+}

@@ -1,0 +1,25 @@
+import ClusterPKIAPI
+import ClusterPKICore
+import ClusterPKIKubeconfig
+import ClusterPKIStore
+import Foundation
+
+/// Phase `download-certs` on a node that reaches the state store: decrypts the upload into this node's certificate
+/// directory, all or nothing.
+public enum CertificateDownloader {
+    public static let progressLine =
+        "[download-certs] Downloading the certificates in Secret \"kubeadm-certs\" in the \"kube-system\" Namespace"
+
+    /// Writes the shared files and returns their paths; kubeadm's message when the upload expired.
+    public static func download(context: TreeContext, store: some UploadStore, key: CertificateKey) async throws -> [String] {
+        let upload: Upload
+        do {
+            upload = try await store.upload(named: Upload.kubeadmCertsName, now: context.now)
+        } catch StoreError.uploadNotFound {
+            throw PKIError.config(
+                path: "kubeadm-certs",
+                problem: "Secret \"kubeadm-certs\" was not found in the \"kube-system\" Namespace. This Secret might have expired. Please, run `clusterpki upload-certs` on a control plane to generate a new one")
+        }
+        return try await SharedCertificates(context: context).open(upload.blobs, with: key)
+    }
+}

@@ -1,0 +1,30 @@
+import ClusterPKIAPI
+import ClusterPKICore
+import ClusterPKIKubeconfig
+import ClusterPKIStore
+import Foundation
+
+/// Phase `upload-certs` as one library call, for `upload-certs`, `init --upload-certs` and the server's
+/// `certificateuploads` route: seals the shared certificates and stores them for two hours.
+public enum CertificateUploader {
+    /// What an upload produced: the key that opens it (never stored) and the stored upload.
+    public struct Result: Sendable {
+        public var key: CertificateKey
+        public var upload: Upload
+    }
+
+    /// Seals with `key` (a new one when nil) and replaces the stored upload; the key is returned, not stored.
+    public static func upload(context: TreeContext, store: some UploadStore, key: CertificateKey?, actor: String) async throws -> Result {
+        let key = key ?? CertificateKey.generate()
+        let values = try SharedCertificates(context: context).seal(with: key)
+        let upload = try await store.storeUpload(
+            name: Upload.kubeadmCertsName, blobs: values, ttl: Upload.defaultTTL, actor: actor, now: context.now)
+        return Result(key: key, upload: upload)
+    }
+
+    /// kubeadm's lines before the key is printed.
+    public static let progressLines = [
+        "[upload-certs] Storing the certificates in Secret \"kubeadm-certs\" in the \"kube-system\" Namespace",
+        "[upload-certs] Using certificate key:",
+    ]
+}

@@ -1,0 +1,75 @@
+import ClusterPKIAPI
+import ClusterPKICore
+import ClusterPKIKubeconfig
+import ClusterPKIStore
+import Foundation
+
+/// `clusterpki init`: the PKI phases of `kubeadm init` run in order with the same settings (certs, kubeconfig,
+/// bootstrap-token, upload-certs).
+/// Inputs: ``TreeContext``, ``Options``, the state store (opened only by the phases that need it). Outputs: the tree,
+/// the kubeconfig files, a bootstrap token, optionally the sealed upload, and kubeadm's lines.
+public struct InitWorkflow: Sendable {
+    /// What `init` was asked for beyond the cluster settings.
+    public struct Options: Sendable {
+        /// The token to create (random when nil).
+        public var token: BootstrapTokenString?
+        /// Seconds the token lives; 0 never expires.
+        public var tokenTTL: TimeInterval
+        public var uploadCerts: Bool
+        /// The key for the upload (random when nil).
+        public var certificateKey: CertificateKey?
+
+        public init(token: BootstrapTokenString? = nil, tokenTTL: TimeInterval = 86400, uploadCerts: Bool = false, certificateKey: CertificateKey? = nil) {
+            self.token = token
+            self.tokenTTL = tokenTTL
+            self.uploadCerts = uploadCerts
+            self.certificateKey = certificateKey
+        }
+    }
+
+    /// What the phases leave behind for the closing text.
+    public struct Outcome: Sendable {
+        public var token: String?
+        public var certificateKey: CertificateKey?
+    }
+
+    public let context: TreeContext
+    public let options: Options
+    public let store: @Sendable () throws -> any StateStore
+    public let actor: String
+
+    public init(context: TreeContext, options: Options, actor: String, store: @escaping @Sendable () throws -> any StateStore) {
+        self.context = context
+        self.options = options
+        self.actor = actor
+        self.store = store
+    }
+
+    /// The phases, in kubeadm's order.
+    public static let phaseNames = ["certs", "kubeconfig", "bootstrap-token", "upload-certs"]
+
+    /// Runs every phase; stops at the first failure (each phase writes all or nothing).
+    public func run(output: @escaping @Sendable (String) -> Void) async throws -> Outcome {
+        var outcome = Outcome()
+        try await CertsPhase(context: context).generate(["all"], output: output)
+        let (context, store, actor) = (self.context, self.store, self.actor)
+        try await KubeconfigPhase(context: context).generate(
+            ["all"], recorder: { LedgerRecorder(ledger: try store(), actor: actor, now: context.now) }, output: output)
+
+        let request = TokenRequest(token: options.token, ttl: options.tokenTTL)
+        try request.validate()
+        let created = try await store().createToken(request, actor: actor, now: context.now)
+        output("[bootstrap-token] Using token: \(created.token.token)")
+        outcome.token = created.token.token
+
+        guard options.uploadCerts else {
+            output("[upload-certs] Skipping phase. Please see --upload-certs")
+            return outcome
+        }
+        let uploaded = try await CertificateUploader.upload(context: context, store: store(), key: options.certificateKey, actor: actor)
+        CertificateUploader.progressLines.forEach(output)
+        output(uploaded.key.description)
+        outcome.certificateKey = uploaded.key
+        return outcome
+    }
+}
