@@ -97,7 +97,8 @@ public enum TestSupport {
         try PrivateKeyMaterial(pemEncoded: read(url), path: url.path)
     }
 
-    /// Runs `/usr/bin/openssl` with `arguments`; returns stdout, or throws with stderr on failure.
+    /// Runs `/usr/bin/openssl` with `arguments`; returns stdout, or throws with stderr on failure. openssl is a required
+    /// test peer (`scripts/test.sh` installs it): a missing binary fails the test rather than skipping it.
     @discardableResult
     public static func openssl(_ arguments: [String]) throws -> String {
         let process = Process()
@@ -116,7 +117,6 @@ public enum TestSupport {
         return String(decoding: output, as: UTF8.self)
     }
 
-    public static var hasOpenSSL: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") }
 
     public struct OpenSSLFailure: Error, CustomStringConvertible {
         public let arguments: [String]

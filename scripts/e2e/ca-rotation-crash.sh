@@ -35,36 +35,8 @@ rotate() {  # rotate DIR PHASE
 recorded() { case "$1" in prepare) echo prepared ;; switch) echo switched ;; finish) echo finished ;; esac; }
 status_is() { "$BIN" ca status --kubernetes-dir "$1/k" --db "$1/state.db" | grep -q "^ca: phase $2 "; }
 journals() { find "$1" -name '.clusterpki-txn-*' 2>/dev/null; }
-ca_of() { case "$1" in etcd/*|apiserver-etcd-client.crt) echo etcd/ca.crt ;; front-proxy-client.crt) echo front-proxy-ca.crt ;; *) echo ca.crt ;; esac; }
-leaves_verify() {  # leaves_verify DIR: every pki leaf and kubeconfig client certificate verifies with its bundle
-    local pki="$1/k/pki" f rel out
-    local -a main=() etcd=() proxy=()
-    while IFS= read -r f; do
-        rel="${f#$pki/}"
-        case "$rel" in ca.crt|front-proxy-ca.crt|etcd/ca.crt|*.next.crt) continue ;; esac
-        case "$(ca_of "$rel")" in etcd/ca.crt) etcd+=("$f") ;; front-proxy-ca.crt) proxy+=("$f") ;; *) main+=("$f") ;; esac
-    done < <(find "$pki" -name '*.crt' ! -path '*/.clusterpki-txn-*' | sort)
-    mkdir -p "$1/clients"
-    python3 - "$1/clients" "$1"/k/*.conf <<'PY' || return 1
-import base64, os, sys, yaml
-for path in sys.argv[2:]:
-    user = yaml.safe_load(open(path))["users"][0]["user"]
-    with open(os.path.join(sys.argv[1], os.path.basename(path) + ".crt"), "wb") as out:
-        out.write(base64.b64decode(user["client-certificate-data"]))
-PY
-    main+=("$1"/clients/*.crt)
-    # one openssl run per bundle; it exits non-zero when any of the files does not verify
-    out="$(openssl verify -CAfile "$pki/ca.crt" "${main[@]}" 2>&1 && openssl verify -CAfile "$pki/etcd/ca.crt" "${etcd[@]}" 2>&1 \
-           && openssl verify -CAfile "$pki/front-proxy-ca.crt" "${proxy[@]}" 2>&1)" || { grep -v ': OK$' <<<"$out"; return 1; }
-}
-keys_match() {
-    local key crt bad=""
-    while IFS= read -r key; do
-        crt="${key%.key}.crt"; [[ -f "$crt" ]] || continue
-        [[ "$(openssl pkey -in "$key" -pubout 2>/dev/null)" == "$(openssl x509 -in "$crt" -noout -pubkey 2>/dev/null)" ]] || bad+="${key#$1/} "
-    done < <(find "$1/k/pki" -name '*.key' ! -name sa.key ! -name clusterpki-state.key ! -path '*/.clusterpki-txn-*' | sort)
-    [[ -z "$bad" ]] || { echo "keys not matching: $bad"; return 1; }
-}
+leaves_verify() { pki_leaves_verify "$1/k" "$1/clients"; }  # leaves_verify DIR: every pki leaf and kubeconfig client cert
+keys_match() { pki_keys_match "$1/k/pki"; }
 consistent() {  # consistent DIR PHASE-RECORDED: the whole state check after a completed phase
     status_is "$1" "$2" || { echo "ca status does not show $2"; return 1; }
     leaves_verify "$1" && keys_match "$1" || return 1

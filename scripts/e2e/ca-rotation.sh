@@ -75,39 +75,8 @@ cp "$W1_PEM" "$W/worker-1-old.pem"
 
 # --- the checks after every phase -------------------------------------------------------------------------
 kc() { KUBECONFIG="$1" kubectl --cache-dir "$(mktemp -d -p "$W")" --server "$URL" --request-timeout 10s "${@:2}" </dev/null; }
-ca_of() {  # the bundle (relative to pki) that must verify a leaf (path relative to pki)
-    case "$1" in etcd/*|apiserver-etcd-client.crt) echo etcd/ca.crt ;; front-proxy-client.crt) echo front-proxy-ca.crt ;; *) echo ca.crt ;; esac
-}
-all_leaves_verify() {  # [KDIR]: every leaf of KDIR/pki and every kubeconfig client certificate verifies with its bundle
-    local k="${1:-$K}" f rel bad=""
-    local pki="$k/pki"
-    while IFS= read -r f; do
-        rel="${f#$pki/}"
-        case "$rel" in ca.crt|front-proxy-ca.crt|etcd/ca.crt|*.next.crt) continue ;; esac
-        openssl verify -CAfile "$pki/$(ca_of "$rel")" "$f" >/dev/null 2>&1 || bad+="$rel "
-    done < <(find "$pki" -name '*.crt' | sort)
-    for f in "$k"/*.conf; do
-        python3 - "$f" >"$W/client.crt" <<'PY' || { bad+="$(basename "$f")(unreadable) "; continue; }
-import base64, sys, yaml
-user = yaml.safe_load(open(sys.argv[1]))["users"][0]["user"]
-if "client-certificate-data" in user:
-    print(base64.b64decode(user["client-certificate-data"]).decode(), end="")
-else:  # the kubelet's own PEM file (kubelet.conf after a join)
-    print(open(user["client-certificate"]).read(), end="")
-PY
-        openssl verify -CAfile "$pki/ca.crt" "$W/client.crt" >/dev/null 2>&1 || bad+="$(basename "$f") "
-    done
-    [[ -z "$bad" ]] || { echo "not verified by their bundle: $bad"; return 1; }
-}
-keys_match() {  # every key in pki matches its certificate
-    local key crt bad=""
-    while IFS= read -r key; do
-        crt="${key%.key}.crt"
-        [[ -f "$crt" ]] || continue
-        [[ "$(openssl pkey -in "$key" -pubout 2>/dev/null)" == "$(openssl x509 -in "$crt" -noout -pubkey 2>/dev/null)" ]] || bad+="${key#$PKI/} "
-    done < <(find "$PKI" -name '*.key' ! -name sa.key ! -name clusterpki-state.key | sort)
-    [[ -z "$bad" ]] || { echo "keys not matching: $bad"; return 1; }
-}
+all_leaves_verify() { pki_leaves_verify "${1:-$K}" "$W/clients"; }  # [KDIR]: every leaf and kubeconfig client certificate
+keys_match() { pki_keys_match "$PKI"; }
 cluster_info_ok() {  # cluster-info's CA data is ca.crt byte for byte and the JWS verifies for the token
     curl -sf --cacert "$PKI/ca.crt" "$URL/api/v1/namespaces/kube-public/configmaps/cluster-info" -o "$W/ci.json" || return 1
     python3 - "$W/ci.json" "$PKI/ca.crt" "$TOKEN" <<'PY'

@@ -19,7 +19,6 @@
 #   CLUSTERPKI=/path/to/clusterpki KILLS=20 COMMIT_KILLS=10 ALGOS="ECDSA-P256 RSA-2048" scripts/e2e/crash-renew.sh
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-x509.sh"
 require_cmd openssl python3
 
 BIN="$(clusterpki_bin)"

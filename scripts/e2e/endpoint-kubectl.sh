@@ -1,64 +1,17 @@
 #!/usr/bin/env bash
 # End to end: real kubectl against `clusterpki serve` on 127.0.0.1 (issue 5 acceptance, kubectl part).
 # Binary: $CLUSTERPKI, default $(swift build --show-bin-path)/clusterpki. Loopback only; the server is stopped by PID.
-set -u
-cd "$(dirname "$0")/../.."
-BIN=${CLUSTERPKI:-$(swift build --show-bin-path)/clusterpki}
+. "$(dirname "$0")/../lib.sh"
+BIN="${1:-$(clusterpki_bin)}"
 [ -x "$BIN" ] || { echo "no clusterpki binary at $BIN (build it, or set CLUSTERPKI)"; exit 2; }
-WORK=$(mktemp -d)
+mktemp_dir WORK
 K="$WORK/kubernetes"
 PKI="$K/pki"
 DB="$WORK/state.db"
-SERVER_PID=
-cleanup() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; fi
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-passed=0
-failed=0
-check() { # check NAME COMMAND...
-    if "${@:2}"; then passed=$((passed + 1)); echo "ok   $1"; else failed=$((failed + 1)); echo "FAIL $1"; fi
-}
 
-# A tree made by `clusterpki init` when it exists; otherwise `certs generate all` plus an admin certificate from openssl.
-if "$BIN" --help 2>/dev/null | grep -qE "^ +init( |$)"; then
-    INIT_DB=()
-    "$BIN" init --help 2>/dev/null | grep -q -- '--db' && INIT_DB=(--db "$DB")
-    "$BIN" init --kubernetes-dir "$K" "${INIT_DB[@]}" --node-name cp-1 --apiserver-advertise-address 127.0.0.1 >"$WORK/init.log" 2>&1 \
-        || { cat "$WORK/init.log"; exit 2; }
-else
-    "$BIN" certs generate all --kubernetes-dir "$K" --node-name cp-1 --apiserver-advertise-address 127.0.0.1 >"$WORK/init.log" 2>&1 \
-        || { cat "$WORK/init.log"; exit 2; }
-fi
-if [ ! -f "$K/admin.conf" ]; then
-    openssl ecparam -name prime256v1 -genkey -noout -out "$WORK/admin.key" 2>/dev/null
-    openssl req -new -key "$WORK/admin.key" -subj "/O=kubeadm:cluster-admins/CN=kubernetes-admin" -out "$WORK/admin.csr" 2>/dev/null
-    printf 'keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\nbasicConstraints=critical,CA:FALSE\n' >"$WORK/admin.ext"
-    openssl x509 -req -in "$WORK/admin.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAcreateserial -days 1 \
-        -extfile "$WORK/admin.ext" -out "$WORK/admin.crt" 2>/dev/null
-    cat >"$K/admin.conf" <<CONF
-apiVersion: v1
-clusters:
-- cluster:
-    certificate-authority-data: $(base64 -w0 "$PKI/ca.crt")
-    server: https://127.0.0.1:6443
-  name: kubernetes
-contexts:
-- context:
-    cluster: kubernetes
-    user: kubernetes-admin
-  name: kubernetes-admin@kubernetes
-current-context: kubernetes-admin@kubernetes
-kind: Config
-preferences: {}
-users:
-- name: kubernetes-admin
-  user:
-    client-certificate-data: $(base64 -w0 "$WORK/admin.crt")
-    client-key-data: $(base64 -w0 "$WORK/admin.key")
-CONF
-fi
+# The tree, kubeconfigs and state made by `clusterpki init`.
+"$BIN" init --kubernetes-dir "$K" --db "$DB" --node-name cp-1 --apiserver-advertise-address 127.0.0.1 >"$WORK/init.log" 2>&1 \
+    || { cat "$WORK/init.log"; exit 2; }
 
 # A join token before the server starts (shared SQLite store).
 TOKEN=$("$BIN" token create --db "$DB" --kubernetes-dir "$K" --description "e2e join token")
@@ -66,9 +19,8 @@ TOKEN_ID=${TOKEN%%.*}
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 URL="https://127.0.0.1:$PORT"
-"$BIN" serve --listen "127.0.0.1:$PORT" --kubernetes-dir "$K" --db "$DB" --policy kubeadm --node-name cp-1 \
-    --log-level info >"$WORK/serve.log" 2>&1 </dev/null &
-SERVER_PID=$!
+spawn SERVER_PID "$WORK/serve.log" "$BIN" serve --listen "127.0.0.1:$PORT" --kubernetes-dir "$K" --db "$DB" --policy kubeadm \
+    --node-name cp-1 --log-level info
 for _ in $(seq 1 100); do
     curl -s --cacert "$PKI/ca.crt" "$URL/readyz" >/dev/null 2>&1 && break
     kill -0 "$SERVER_PID" 2>/dev/null || break
@@ -174,12 +126,13 @@ kc --token "$TOKEN" create -f "$WORK/other.yaml" >/dev/null 2>>"$WORK/kubectl.er
 check "a CSR for another signer is Denied" bash -c "[ \"\$(KUBECONFIG=$WORK/empty.conf kubectl --cache-dir $(mktemp -d -p "$WORK") --server $URL --certificate-authority $PKI/ca.crt --token $TOKEN get csr other-signer -o jsonpath='{.status.conditions[0].reason}' </dev/null)\" = SignerNotAllowed ]"
 
 # 6. kubeadm-certs: 404 with the re-upload hint, then an admin upload, then a token download.
-no_upload() { kc --token "$TOKEN" -n kube-system get secret kubeadm-certs 2>&1 | grep -q "might have expired"; }
+no_upload() { grep -q "might have expired" <<<"$(kc --token "$TOKEN" -n kube-system get secret kubeadm-certs 2>&1)"; }
 check "kubeadm-certs without an upload: NotFound with kubeadm's hint" no_upload
 upload() {
     curl -sf --cacert "$PKI/ca.crt" --cert <(base64 -d <<<"$(grep client-certificate-data "$K/admin.conf" | awk '{print $2}')") \
         --key <(base64 -d <<<"$(grep client-key-data "$K/admin.conf" | awk '{print $2}')") \
-        -H 'Content-Type: application/json' -d '{}' "$URL/apis/clusterpki.io/v1alpha1/certificateuploads" | grep -q '"certificateKey"'
+        -H 'Content-Type: application/json' -d '{}' "$URL/apis/clusterpki.io/v1alpha1/certificateuploads" >"$WORK/upload.json" &&
+        grep -q '"certificateKey"' "$WORK/upload.json"
 }
 check "admin upload of the shared certificates (POST certificateuploads)" upload
 check "the bootstrap token downloads kubeadm-certs" bash -c "KUBECONFIG=$WORK/empty.conf kubectl --cache-dir $(mktemp -d -p "$WORK") --server $URL --certificate-authority $PKI/ca.crt --token $TOKEN -n kube-system get secret kubeadm-certs -o jsonpath='{.data.ca\.key}' </dev/null | grep -q ."
@@ -199,13 +152,11 @@ check "no token secret in the server log" bash -c "! grep -q -e '${TOKEN#*.}' -e
 
 # 9. SIGTERM: graceful shutdown, exit 0.
 kill -TERM "$SERVER_PID"
-stopped() { for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done; wait "$SERVER_PID"; }
-check "SIGTERM stops the server gracefully (exit 0)" stopped
-SERVER_PID=
+rc=0; wait "$SERVER_PID" || rc=$?
+check_eq "SIGTERM stops the server gracefully (exit 0)" 0 "$rc"
 
-if [ "$failed" -gt 0 ]; then
+if [ "$FAILED" -gt 0 ]; then
     echo "--- kubectl stderr"; tail -n 30 "$WORK/kubectl.err"
     echo "--- serve log"; tail -n 30 "$WORK/serve.log"
 fi
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

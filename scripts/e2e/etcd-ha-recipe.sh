@@ -18,7 +18,6 @@
 #   ALGO=RSA-2048       key algorithm (default ECDSA-P256; passed as --encryption-algorithm)
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-x509.sh"
 require_cmd etcd etcdctl openssl python3
 
 ALGO="${ALGO:-ECDSA-P256}"

@@ -3,35 +3,14 @@
 # generated kubeconfig, each embedded client certificate completes an mTLS handshake with `openssl s_server`
 # (and one from another CA does not), check-expiration lists the kubeconfig rows, renewal keeps the file's bytes.
 # Usage: scripts/e2e/kubeconfig-kubectl.sh   (CLUSTERPKI=/path/to/clusterpki to test another binary)
-set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+CLUSTERPKI="${1:-$(clusterpki_bin)}"
+export CLUSTERPKI_POLICY_DIR=${CLUSTERPKI_POLICY_DIR:-$REPO/policies}
 
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-CLUSTERPKI=${CLUSTERPKI:-$(cd "$repo" && swift build --show-bin-path)/clusterpki}
-export CLUSTERPKI_POLICY_DIR=${CLUSTERPKI_POLICY_DIR:-$repo/policies}
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "FAIL - $1"; [ -s "$work/run.log" ] && sed 's/^/    /' "$work/run.log" | tail -n 15; true; }
-# check DESCRIPTION COMMAND...: passes when the command succeeds; its output is kept in $work/last.log.
-check() {
-    local d=$1; shift
-    if "$@" >"$work/run.log" 2>&1; then ok "$d"; else not_ok "$d"; fi
-    cp "$work/run.log" "$work/last.log"
-}
-# refute DESCRIPTION COMMAND...: passes when the command fails.
-refute() {
-    local d=$1; shift
-    if "$@" >"$work/run.log" 2>&1; then not_ok "$d (unexpectedly succeeded)"; else ok "$d"; fi
-    cp "$work/run.log" "$work/last.log"
-}
+mktemp_dir work
+# The output of the last check, for the checks that grep it.
+LAST_LOG="$work/last.log"
+refute() { check_not "$@"; }
 
 kubectl_() { kubectl --cache-dir "$work/kcache" "$@" </dev/null; }
 k8s=$work/kubernetes
@@ -66,9 +45,8 @@ extract() {  # extract KUBECONFIG PREFIX: writes PREFIX.crt and PREFIX.key from 
     kubectl_ --kubeconfig "$1" config view --raw --minify -o jsonpath='{.users[0].user.client-key-data}' | base64 -d >"$2.key"
 }
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-openssl s_server -accept "127.0.0.1:$port" -Verify 1 -verify_return_error -CAfile "$k8s/pki/ca.crt" -cert "$k8s/pki/apiserver.crt" \
-    -key "$k8s/pki/apiserver.key" -www </dev/null >"$work/s_server.log" 2>&1 &
-pids+=($!)
+spawn S_SERVER "$work/s_server.log" openssl s_server -accept "127.0.0.1:$port" -Verify 1 -verify_return_error \
+    -CAfile "$k8s/pki/ca.crt" -cert "$k8s/pki/apiserver.crt" -key "$k8s/pki/apiserver.key" -www
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 handshake() {  # handshake PREFIX: an HTTPS request with that client certificate
     curl -sS --fail --max-time 10 --cacert "$k8s/pki/ca.crt" --cert "$1.crt" --key "$1.key" "https://127.0.0.1:$port/" -o "$1.out"
@@ -142,6 +120,4 @@ mkdir -p "$work/ext" && cp -r "$k8s/pki" "$work/ext/" && rm "$work/ext/pki/ca.ke
 refute "an external CA cannot mint kubeconfigs" "$CLUSTERPKI" kubeconfig generate all --kubernetes-dir "$work/ext" "${flags[@]}"
 check "the error says so" grep -q "cannot be minted here" "$work/last.log"
 check "nothing was written for the external CA" test ! -e "$work/ext/admin.conf"
-
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -7,7 +7,6 @@
 #   SKIP_BAD_INPUT=1 / ONLY_BAD_INPUT=1                                  (halves)
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-x509.sh"
 require_cmd openssl python3 sha256sum setpriv
 
 BIN="$(clusterpki_bin)"

@@ -1,16 +1,10 @@
 #!/usr/bin/env bash
 # Multi-process checks of the token store: 50 concurrent `token create`, and 8 processes racing for a
 # `--max-uses 3` token. Usage: scripts/e2e/tokens-concurrency.sh PATH/TO/clusterpki
-set -u
-BIN=${1:?usage: $0 PATH/TO/clusterpki}
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+. "$(dirname "$0")/../lib.sh"
+BIN="${1:-$(clusterpki_bin)}"
+mktemp_dir WORK
 OPTS=(--db "$WORK/state.db" --kubernetes-dir "$WORK/kubernetes")
-passed=0
-failed=0
-check() { # check NAME COMMAND...
-    if "${@:2}"; then passed=$((passed + 1)); echo "ok   $1"; else failed=$((failed + 1)); echo "FAIL $1"; fi
-}
 
 # 1. Fifty processes create tokens at once, on a database and key that do not exist yet.
 for i in $(seq 1 50); do
@@ -38,6 +32,4 @@ check "8 racing consumers of a --max-uses 3 token: exactly 3 succeed" three_succ
 # 3. The database alone does not reveal a token secret.
 no_secret_in_dump() { ! sqlite3 "$WORK/state.db" .dump | grep -q "${TOKEN#*.}"; }
 check "sqlite3 .dump holds no token secret" no_secret_in_dump
-
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

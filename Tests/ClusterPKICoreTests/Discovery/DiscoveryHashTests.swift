@@ -90,7 +90,7 @@ import X509
         #expect(error?.message.contains("expected a 32 byte SHA-256 hash, found 5 bytes") == true)
     }
 
-    @Test(.enabled(if: TestSupport.hasOpenSSL))
+    @Test
     func matchesTheOpenSSLPipelineForAGeneratedCA() async throws {
         try await TestSupport.withTemporaryDirectory { dir in
             let key = try PrivateKeyMaterial.generate(.ecdsaP256)

@@ -34,7 +34,7 @@ import X509
     }
 
     /// openssl must read what we write, and agree on the public key (proves the SEC1/PKCS#1 DER is right).
-    @Test(.enabled(if: TestSupport.hasOpenSSL), arguments: [KeyAlgorithm.ecdsaP256, .ecdsaP384, .rsa2048])
+    @Test(arguments: [KeyAlgorithm.ecdsaP256, .ecdsaP384, .rsa2048])
     func opensslReadsWrittenKeys(_ algorithm: KeyAlgorithm) async throws {
         try await TestSupport.withTemporaryDirectory { dir in
             let key = try PrivateKeyMaterial.generate(algorithm)
@@ -67,7 +67,7 @@ import X509
         OpenSSLKey(label: "SEC1 with EC PARAMETERS block first", arguments: ["ecparam", "-name", "prime256v1", "-genkey"], header: "-----BEGIN EC PARAMETERS-----", isRSA: false),
     ]
 
-    @Test(.enabled(if: TestSupport.hasOpenSSL), arguments: opensslKeys)
+    @Test(arguments: opensslKeys)
     func acceptsKeysMadeByOpenSSL(_ sample: OpenSSLKey) async throws {
         try await TestSupport.withTemporaryDirectory { dir in
             let file = dir.appendingPathComponent("k.key")
@@ -80,7 +80,7 @@ import X509
         }
     }
 
-    @Test(.enabled(if: TestSupport.hasOpenSSL))
+    @Test
     func rejectsEd25519AsUnsupported() async throws {
         try await TestSupport.withTemporaryDirectory { dir in
             let file = dir.appendingPathComponent("ed.key")
