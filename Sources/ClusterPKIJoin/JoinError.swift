@@ -18,6 +18,7 @@ public enum JoinError: Error, Equatable, Sendable {
     case malformedResponse(String)
     case kubeletConfigUnusable(path: String, detail: String)
     case trustRefreshFailed(server: String, detail: String)
+    case credentialNotRecorded(commonName: String, status: Int, message: String)
 
     public var message: String {
         switch self {
@@ -51,6 +52,14 @@ public enum JoinError: Error, Equatable, Sendable {
             return "\(path) cannot be used to renew the kubelet's credential: \(detail); join the node again with `clusterpki join`"
         case .trustRefreshFailed(let server, let detail):
             return "cannot read cluster-info from \(server) over TLS verified with this node's CA data (\(detail)); if the cluster CA was switched before this node refreshed its trust, join it again with `clusterpki join` and a new token, otherwise check that the server is reachable"
+        case .credentialNotRecorded(let commonName, let status, let message):
+            let hint: String
+            switch status {
+            case 401, 403: hint = "join with a token of a group in the policy's server.certsDownload.groups (the groups that may download kubeadm-certs)"
+            case 404, 405: hint = "the server does not serve POST \(APIPaths.issuedCredentials); upgrade clusterpki serve to this version"
+            default: hint = "see the clusterpki serve log"
+            }
+            return "the server did not record the client certificate of \"\(commonName)\" in its credential ledger (HTTP \(status): \(message)), so no kubeconfig file was written; \(hint), then run the join again"
         }
     }
 }

@@ -53,9 +53,12 @@ import X509
         try await withLiveServer(environment: environment, tls: tls, logger: logger) { port in
             let server = "127.0.0.1:\(port)"
             let old = cluster.authority.certificate
+            var overrides = SettingsOverrides()
+            overrides.nodeName = "worker-1"
             var join = JoinRequest(
-                server: server, token: "abcdef.0123456789abcdef", caCertHashes: [try DiscoveryHash(of: old).description], nodeName: "worker-1",
-                kubernetesDir: etc, kubeletDir: worker.appendingPathComponent("kubelet"), policy: cluster.tree.policy)
+                server: server, token: "abcdef.0123456789abcdef", caCertHashes: [try DiscoveryHash(of: old).description],
+                kubernetesDir: etc, kubeletDir: worker.appendingPathComponent("kubelet"), policy: TestSupport.policyURL("kubeadm").path,
+                overrides: overrides)
             join.timeout = 20
             try await JoinClient(join).run()
             try FileManager.default.createDirectory(at: etc.appendingPathComponent("pki"), withIntermediateDirectories: true)
