@@ -19,10 +19,13 @@ struct APIClient: Sendable {
         var keyPEM: String
     }
 
-    static func make(server: String, trust: Trust, bearerToken: String?, identity: Identity? = nil) throws -> APIClient {
+    static func make(server: String, trust: Trust, bearerToken: String?, identity: Identity? = nil) throws -> APIClient
+    {
         var tls = TLSConfiguration.makeClientConfiguration()
         if let identity {
-            tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(identity.certificatePEM.utf8)).map { .certificate($0) }
+            tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(identity.certificatePEM.utf8)).map {
+                .certificate($0)
+            }
             tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(identity.keyPEM.utf8), format: .pem))
         }
         switch trust {
@@ -77,7 +80,8 @@ struct APIClient: Sendable {
 
     /// The message of the Kubernetes `Status` of an error body, or the raw text.
     static func message(of response: Response) -> String {
-        if let status = try? KubernetesJSON.decode(StatusObject.self, from: response.body), let message = status.message {
+        if let status = try? KubernetesJSON.decode(StatusObject.self, from: response.body), let message = status.message
+        {
             return message
         }
         return String(decoding: response.body.prefix(300), as: UTF8.self)

@@ -15,21 +15,27 @@ public struct JoinClient: Sendable {
     public init(_ request: JoinRequest) { self.request = request }
 
     public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) async throws {
-        guard let token = try? BootstrapTokenString(parsing: request.token) else { throw JoinError.invalidToken(request.token) }
+        guard let token = try? BootstrapTokenString(parsing: request.token) else {
+            throw JoinError.invalidToken(request.token)
+        }
         let pins = try request.caCertHashes.map { try DiscoveryHash(parsing: $0) }
-        let certificateKey: CertificateKey? = try request.controlPlane
+        let certificateKey: CertificateKey? =
+            try request.controlPlane
             ? CertificateKey(parsing: request.certificateKey ?? "") : nil
         let context = try treeContext()
         let retry = Retry(deadline: Date() + request.timeout)
 
-        let cluster = try await Discovery(server: request.server, tokenID: token.id, tokenSecret: token.secret, pins: pins, retry: retry)
-            .run(progress: progress)
+        let cluster = try await Discovery(
+            server: request.server, tokenID: token.id, tokenSecret: token.secret, pins: pins, retry: retry
+        )
+        .run(progress: progress)
         let roots = try cluster.caCertificates.map { try NIOSSLCertificateBridge.certificate($0) }
         let client = try APIClient.make(server: request.server, trust: .pinned(roots), bearerToken: request.token)
         defer { Task { await client.shutdown() } }
 
         if let certificateKey {
-            _ = try await CertsDownload(client: client, retry: retry).run(into: context, key: certificateKey, progress: progress)
+            _ = try await CertsDownload(client: client, retry: retry).run(
+                into: context, key: certificateKey, progress: progress)
             try await CertsPhase(context: context).generate(["all"], output: progress)
             let recorder = EndpointCredentialRecorder(client: client, retry: retry, progress: progress)
             try await KubeconfigPhase(context: context)
@@ -44,7 +50,9 @@ public struct JoinClient: Sendable {
         progress("")
         progress("This node has joined the cluster:")
         progress("* Certificate signing request was sent to apiserver and a response was received.")
-        if request.controlPlane { progress("* The control-plane certificates were downloaded and this node's own certificates generated.") }
+        if request.controlPlane {
+            progress("* The control-plane certificates were downloaded and this node's own certificates generated.")
+        }
     }
 
     /// The policy and this node's settings, layered as every command does: kubeadm's defaults, then the flags; a
@@ -52,19 +60,22 @@ public struct JoinClient: Sendable {
     func treeContext() throws -> TreeContext {
         var overrides = request.overrides
         if request.controlPlane { overrides.controlPlaneEndpoint = request.serverHostPort }
-        return try TreeContext.layered(policy: request.policy, kubernetesDir: request.kubernetesDir, overrides: overrides)
+        return try TreeContext.layered(
+            policy: request.policy, kubernetesDir: request.kubernetesDir, overrides: overrides)
     }
 
     /// `kubelet.conf` points at the rotating PEM the kubelet owns, as kubeadm's kubelet-finalize leaves it.
     func writeKubeletCredentials(_ issued: TLSBootstrap.Result, cluster: DiscoveredCluster, nodeName: String) throws {
         let pemPath = request.kubeletDir.appendingPathComponent("pki/kubelet-client-current.pem")
         var pem = FileTransaction()
-        pem.write(issued.certificatePEM + (try issued.key.pemString()), to: "pki/kubelet-client-current.pem", mode: 0o600)
+        pem.write(
+            issued.certificatePEM + (try issued.key.pemString()), to: "pki/kubelet-client-current.pem", mode: 0o600)
         try pem.commit(in: request.kubeletDir)
         let user = "system:node:\(nodeName)"
-        let config = KubeConfig(clusterName: "kubernetes", server: "https://" + request.serverHostPort,
-                                caPEM: cluster.caPEM, userName: user,
-                                user: KubeConfig.AuthInfo(clientCertificate: pemPath.path, clientKey: pemPath.path))
+        let config = KubeConfig(
+            clusterName: "kubernetes", server: "https://" + request.serverHostPort,
+            caPEM: cluster.caPEM, userName: user,
+            user: KubeConfig.AuthInfo(clientCertificate: pemPath.path, clientKey: pemPath.path))
         var file = FileTransaction()
         file.write(try config.yaml(), to: "kubelet.conf", mode: 0o600)
         try file.commit(in: request.kubernetesDir)

@@ -22,7 +22,8 @@ public struct JoinRequest: Sendable {
     public var overrides: SettingsOverrides
 
     public init(
-        server: String, token: String, caCertHashes: [String], kubernetesDir: URL, kubeletDir: URL, policy: String? = nil,
+        server: String, token: String, caCertHashes: [String], kubernetesDir: URL, kubeletDir: URL,
+        policy: String? = nil,
         overrides: SettingsOverrides = SettingsOverrides()
     ) {
         self.server = server

@@ -8,6 +8,7 @@ import Foundation
 import Hummingbird
 import Testing
 import X509
+
 @testable import ClusterPKIJoin
 
 /// `clusterpki join` against the real endpoint over TLS: what a join writes, records and refuses.
@@ -28,7 +29,8 @@ import X509
             #expect(certificate.subject.kubernetesIdentity.commonName == "system:node:worker-1")
             #expect(certificate.subject.kubernetesIdentity.organizations == ["system:nodes"])
             #expect(endpoint.cluster.authority.issued(certificate))
-            let key = try PrivateKeyMaterial(pemEncoded: NodeConfig.privateKeyBlock(try TestSupport.read(pem)), path: pem.path)
+            let key = try PrivateKeyMaterial(
+                pemEncoded: NodeConfig.privateKeyBlock(try TestSupport.read(pem)), path: pem.path)
             #expect(key.publicKey == certificate.publicKey)
             #expect(try TestSupport.mode(pem) == 0o600)
 
@@ -37,16 +39,20 @@ import X509
             let document = try #require(try KubeconfigDocument.load(kubeletConf))
             #expect(document.server == "https://\(endpoint.server)")
             #expect(document.userName == "system:node:worker-1")
-            #expect(try document.pem(.certificateAuthorityData) == String(decoding: endpoint.cluster.caPEM, as: UTF8.self))
+            #expect(
+                try document.pem(.certificateAuthorityData) == String(decoding: endpoint.cluster.caPEM, as: UTF8.self))
             #expect(try TestSupport.read(kubeletConf).contains("client-certificate: \(pem.path)"))
 
             let node = try #require(try await endpoint.cluster.store.node(named: "worker-1"))
             #expect(node.addresses == ["127.0.0.1", "127.0.0.11"])
-            let row = try #require(try await endpoint.cluster.store.credentials().first { $0.serial == certificate.serialHex })
+            let row = try #require(
+                try await endpoint.cluster.store.credentials().first { $0.serial == certificate.serialHex })
             #expect(row.commonName == "system:node:worker-1")
             #expect(progress.all.contains { $0.hasPrefix("[discovery] Cluster info signature and contents are valid") })
             #expect(progress.all.contains("This node has joined the cluster:"))
-            #expect(!FileManager.default.fileExists(atPath: request.kubernetesDir.appendingPathComponent("admin.conf").path))
+            #expect(
+                !FileManager.default.fileExists(atPath: request.kubernetesDir.appendingPathComponent("admin.conf").path)
+            )
         }
     }
 
@@ -66,10 +72,13 @@ import X509
         try await LiveJoinEndpoint.run { endpoint in
             var request = try endpoint.request(node: "bad-2", token: "zzzzzz.0123456789abcdef")
             request.timeout = 2
-            await #expect(throws: JoinError.tokenNotValidForCluster(id: "zzzzzz")) { try await JoinClient(request).run() }
+            await #expect(throws: JoinError.tokenNotValidForCluster(id: "zzzzzz")) {
+                try await JoinClient(request).run()
+            }
             #expect(
                 JoinError.tokenNotValidForCluster(id: "zzzzzz").message
-                    == "token id \"zzzzzz\" is invalid for this cluster or it has expired. Use \"clusterpki token create\" on the control-plane node to create a new valid token")
+                    == "token id \"zzzzzz\" is invalid for this cluster or it has expired. Use \"clusterpki token create\" on the control-plane node to create a new valid token"
+            )
             #expect(!FileManager.default.fileExists(atPath: endpoint.nodeRoot("bad-2").path))
         }
     }
@@ -83,10 +92,13 @@ import X509
             let request = try endpoint.request(node: "worker-2")
             await #expect { try await JoinClient(request).run() } throws: { error in
                 guard case JoinError.csrDenied(let reason, let message) = error else { return false }
-                return reason == "NotAuthorized" && message.contains("is not in a group allowed to get kubelet client certificates")
+                return reason == "NotAuthorized"
+                    && message.contains("is not in a group allowed to get kubelet client certificates")
                     && "\(error)".hasPrefix("the certificate signing request was denied (NotAuthorized)")
             }
-            #expect(!FileManager.default.fileExists(atPath: request.kubernetesDir.appendingPathComponent("kubelet.conf").path))
+            #expect(
+                !FileManager.default.fileExists(
+                    atPath: request.kubernetesDir.appendingPathComponent("kubelet.conf").path))
             #expect(!FileManager.default.fileExists(atPath: request.kubeletDir.path))
         }
     }

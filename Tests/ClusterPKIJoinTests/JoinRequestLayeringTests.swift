@@ -2,18 +2,23 @@ import ClusterPKICore
 import ClusterPKITesting
 import Foundation
 import Testing
+
 @testable import ClusterPKIJoin
 
 /// A join's settings come from Core's layering: kubeadm's defaults, then the flags; a control-plane node's endpoint is
 /// the joined server.
 @Suite struct JoinRequestLayeringTests {
-    static func request(server: String = "https://lb.example.com:6443", controlPlane: Bool, policy: String? = nil) -> JoinRequest {
+    static func request(server: String = "https://lb.example.com:6443", controlPlane: Bool, policy: String? = nil)
+        -> JoinRequest
+    {
         var overrides = SettingsOverrides()
         overrides.nodeName = "cp-9"
         overrides.advertiseAddress = "10.1.2.3"
         var request = JoinRequest(
-            server: server, token: "abcdef.0123456789abcdef", caCertHashes: [], kubernetesDir: URL(fileURLWithPath: "/tmp/clusterpki-join-etc"),
-            kubeletDir: URL(fileURLWithPath: "/tmp/clusterpki-join-kubelet"), policy: policy ?? TestSupport.policyURL("hardened").path,
+            server: server, token: "abcdef.0123456789abcdef", caCertHashes: [],
+            kubernetesDir: URL(fileURLWithPath: "/tmp/clusterpki-join-etc"),
+            kubeletDir: URL(fileURLWithPath: "/tmp/clusterpki-join-kubelet"),
+            policy: policy ?? TestSupport.policyURL("hardened").path,
             overrides: overrides)
         request.controlPlane = controlPlane
         return request
@@ -33,7 +38,8 @@ import Testing
         var request = Self.request(controlPlane: false)
         #expect(try JoinClient(request).treeContext().settings.controlPlaneEndpoint == nil)
         request.overrides.nodeName = nil
-        #expect(try JoinClient(request).treeContext().settings.nodeName == ProcessInfo.processInfo.hostName.lowercased())
+        #expect(
+            try JoinClient(request).treeContext().settings.nodeName == ProcessInfo.processInfo.hostName.lowercased())
     }
 
     /// Bad settings fail before the first request (nothing listens on port 1; a request would time out instead).

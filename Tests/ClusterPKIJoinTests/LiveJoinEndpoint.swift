@@ -31,7 +31,8 @@ struct LiveJoinEndpoint {
         overrides.nodeName = name
         overrides.encryptionAlgorithm = "ECDSA-P256"  // for speed; the shared CA keys are P-256 anyway
         var request = JoinRequest(
-            server: server, token: token, caCertHashes: [try caCertHash], kubernetesDir: nodeRoot(name).appendingPathComponent("etc"),
+            server: server, token: token, caCertHashes: [try caCertHash],
+            kubernetesDir: nodeRoot(name).appendingPathComponent("etc"),
             kubeletDir: nodeRoot(name).appendingPathComponent("kubelet"), policy: TestSupport.policyURL("kubeadm").path,
             overrides: overrides)
         request.timeout = 20
@@ -46,16 +47,19 @@ struct LiveJoinEndpoint {
     /// Runs `body` against a fresh endpoint whose server side follows `policy` (default: kubeadm's); `intercept`
     /// answers instead of the server where it returns a response.
     static func run(
-        policy: PKIPolicy? = nil, intercept: (@Sendable (Request) -> Response?)? = nil, _ body: (LiveJoinEndpoint) async throws -> Void
+        policy: PKIPolicy? = nil, intercept: (@Sendable (Request) -> Response?)? = nil,
+        _ body: (LiveJoinEndpoint) async throws -> Void
     ) async throws {
         let cluster = try TestCluster(policy: policy)
         try await CertsPhase(context: cluster.tree).generate(["all"])
         _ = try await cluster.token(Self.token)
-        let upload = try await CertificateUploader.upload(context: cluster.tree, store: cluster.store, key: nil, actor: "test")
+        let upload = try await CertificateUploader.upload(
+            context: cluster.tree, store: cluster.store, key: nil, actor: "test")
         let logger = Logger(label: "join-test")
         let serving = ServingCertificate(
             tree: cluster.tree, authority: cluster.authority,
-            subjectAltNames: ServingCertificate.subjectAltNames(listenHost: "127.0.0.1", nodeName: "cp-1", advertiseHost: nil, extras: []))
+            subjectAltNames: ServingCertificate.subjectAltNames(
+                listenHost: "127.0.0.1", nodeName: "cp-1", advertiseHost: nil, extras: []))
         let tls = try ServingTLS(
             material: try await serving.ensure(now: Date(), logger: logger),
             authorities: ClusterCAWatcher(fixed: cluster.authority, bundlePEM: cluster.caPEM))

@@ -30,7 +30,9 @@ public struct KubeletRenewal: Sendable {
 
     var configURL: URL { request.kubernetesDir.appendingPathComponent("kubelet.conf") }
 
-    public func run(now: Date = Date(), progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Outcome {
+    public func run(now: Date = Date(), progress: @escaping @Sendable (String) -> Void = { _ in }) async throws
+        -> Outcome
+    {
         let node = try NodeConfig(url: configURL)
         let server = request.server ?? node.server
         let retry = Retry(deadline: Date() + request.timeout)
@@ -41,8 +43,12 @@ public struct KubeletRenewal: Sendable {
         do {
             fetched = try await retry.run(step: "reading cluster-info") { () -> Retry.Outcome<String> in
                 let response = try await reader.send(.GET, APIPaths.clusterInfo)
-                guard response.status == 200 else { return .again("HTTP \(response.status): \(APIClient.message(of: response))") }
-                guard let kubeconfig = try Discovery.clusterInfo(response).data["kubeconfig"] else { throw JoinError.noKubeconfigInClusterInfo }
+                guard response.status == 200 else {
+                    return .again("HTTP \(response.status): \(APIClient.message(of: response))")
+                }
+                guard let kubeconfig = try Discovery.clusterInfo(response).data["kubeconfig"] else {
+                    throw JoinError.noKubeconfigInClusterInfo
+                }
                 return .done(kubeconfig)
             }
         } catch let error as JoinError {
@@ -58,7 +64,9 @@ public struct KubeletRenewal: Sendable {
         if bundle != node.bundle {
             try node.writeTrust(bundlePEM, kubernetesDir: request.kubernetesDir)
             trustUpdated = true
-            progress("[kubelet] kubelet.conf now trusts \(bundle.count) CA certificate(s) from cluster-info (was \(node.bundle.count))")
+            progress(
+                "[kubelet] kubelet.conf now trusts \(bundle.count) CA certificate(s) from cluster-info (was \(node.bundle.count))"
+            )
         } else {
             progress("[kubelet] kubelet.conf already trusts the cluster's CA bundle")
         }
@@ -69,19 +77,28 @@ public struct KubeletRenewal: Sendable {
         let lifetime = current.notValidAfter.timeIntervalSince(current.notValidBefore)
         let due = current.notValidAfter.timeIntervalSince(now) < lifetime * request.renewFraction
         guard request.force || due || !signing.issued(current) else {
-            progress("[kubelet] the client certificate is signed by the current CA and not due (NotAfter \(current.notValidAfter.ISO8601Format()))")
+            progress(
+                "[kubelet] the client certificate is signed by the current CA and not due (NotAfter \(current.notValidAfter.ISO8601Format()))"
+            )
             return Outcome(trustUpdated: trustUpdated, renewed: false, certificatePath: node.certificatePath)
         }
         guard let nodeName = node.nodeName else {
-            throw JoinError.kubeletConfigUnusable(path: configURL.path, detail: "its client certificate is not a node's (CN system:node:<name>, O system:nodes)")
+            throw JoinError.kubeletConfigUnusable(
+                path: configURL.path,
+                detail: "its client certificate is not a node's (CN system:node:<name>, O system:nodes)")
         }
-        progress("[kubelet] renewing the client certificate of system:node:\(nodeName) (\(signing.issued(current) ? "due" : "not signed by the current signing CA"))")
+        progress(
+            "[kubelet] renewing the client certificate of system:node:\(nodeName) (\(signing.issued(current) ? "due" : "not signed by the current signing CA"))"
+        )
         let client = try APIClient.make(
-            server: server, trust: .pinned(try bundle.map { try NIOSSLCertificateBridge.certificate($0) }), bearerToken: nil,
-            identity: APIClient.Identity(certificatePEM: try PEMCertificates.encode([current]), keyPEM: try node.key.pemString()))
+            server: server, trust: .pinned(try bundle.map { try NIOSSLCertificateBridge.certificate($0) }),
+            bearerToken: nil,
+            identity: APIClient.Identity(
+                certificatePEM: try PEMCertificates.encode([current]), keyPEM: try node.key.pemString()))
         let issued: TLSBootstrap.Result
         do {
-            issued = try await TLSBootstrap(client: client, nodeName: nodeName, nodeIPs: [], retry: retry).run(progress: progress)
+            issued = try await TLSBootstrap(client: client, nodeName: nodeName, nodeIPs: [], retry: retry).run(
+                progress: progress)
         } catch {
             await client.shutdown()
             throw error
@@ -90,8 +107,11 @@ public struct KubeletRenewal: Sendable {
         guard let certificate = try PEMCertificates.parse(issued.certificatePEM, path: "status.certificate").first,
             bundle.contains(where: { CertificateAuthority(name: "ca", certificate: $0, key: nil).issued(certificate) })
         else { throw JoinError.malformedResponse("the issued certificate is not signed by a CA of cluster-info") }
-        try node.writeCredential(certificatePEM: issued.certificatePEM, key: issued.key, kubernetesDir: request.kubernetesDir)
-        progress("[kubelet] wrote the new client certificate to \(node.certificatePath) (NotAfter \(certificate.notValidAfter.ISO8601Format()))")
+        try node.writeCredential(
+            certificatePEM: issued.certificatePEM, key: issued.key, kubernetesDir: request.kubernetesDir)
+        progress(
+            "[kubelet] wrote the new client certificate to \(node.certificatePath) (NotAfter \(certificate.notValidAfter.ISO8601Format()))"
+        )
         return Outcome(trustUpdated: trustUpdated, renewed: true, certificatePath: node.certificatePath)
     }
 }

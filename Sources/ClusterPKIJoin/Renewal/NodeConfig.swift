@@ -22,13 +22,16 @@ struct NodeConfig: Sendable {
 
     var nodeName: String? {
         let (commonName, organizations) = certificate.subject.kubernetesIdentity
-        guard organizations.contains("system:nodes"), commonName.hasPrefix("system:node:"), commonName.count > "system:node:".count else { return nil }
+        guard organizations.contains("system:nodes"), commonName.hasPrefix("system:node:"),
+            commonName.count > "system:node:".count
+        else { return nil }
         return String(commonName.dropFirst("system:node:".count))
     }
 
     init(url: URL) throws {
         func unusable(_ detail: String) -> JoinError { .kubeletConfigUnusable(path: url.path, detail: detail) }
-        guard let text = FileManager.default.contents(atPath: url.path).map({ String(decoding: $0, as: UTF8.self) }) else {
+        guard let text = FileManager.default.contents(atPath: url.path).map({ String(decoding: $0, as: UTF8.self) })
+        else {
             throw unusable("it does not exist or cannot be read")
         }
         let document = try KubeconfigDocument(text: text, path: url.path)
@@ -37,7 +40,9 @@ struct NodeConfig: Sendable {
         let base = url.deletingLastPathComponent()
         func resolve(_ path: String) -> String { path.hasPrefix("/") ? path : base.appendingPathComponent(path).path }
         func read(_ path: String) throws -> String {
-            guard let data = FileManager.default.contents(atPath: path) else { throw unusable("\(path) cannot be read") }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw unusable("\(path) cannot be read")
+            }
             return String(decoding: data, as: UTF8.self)
         }
         let caPEM: String
@@ -63,11 +68,14 @@ struct NodeConfig: Sendable {
         } else {
             throw unusable("its user has no client certificate and key")
         }
-        guard let certificate = try PEMCertificates.parse(certificatePEM, path: certificateFile ?? url.path).first else {
+        guard let certificate = try PEMCertificates.parse(certificatePEM, path: certificateFile ?? url.path).first
+        else {
             throw unusable("the client certificate file holds no certificate")
         }
         let key = try PrivateKeyMaterial(pemEncoded: Self.privateKeyBlock(keyPEM), path: keyFile ?? url.path)
-        guard key.publicKey == certificate.publicKey else { throw unusable("the client key does not match the client certificate") }
+        guard key.publicKey == certificate.publicKey else {
+            throw unusable("the client key does not match the client certificate")
+        }
         self.url = url
         self.document = document
         self.server = server
@@ -80,7 +88,8 @@ struct NodeConfig: Sendable {
     static func privateKeyBlock(_ text: String) -> String {
         let pattern = "-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?-----END [A-Z ]*PRIVATE KEY-----"
         guard let regex = try? NSRegularExpression(pattern: pattern),
-            let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)), let range = Range(match.range, in: text)
+            let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+            let range = Range(match.range, in: text)
         else { return text }
         return String(text[range]) + "\n"
     }

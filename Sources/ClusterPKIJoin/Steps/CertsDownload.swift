@@ -7,8 +7,12 @@ struct CertsDownload: Sendable {
     let client: APIClient
     let retry: Retry
 
-    func run(into context: TreeContext, key: CertificateKey, progress: @Sendable (String) -> Void) async throws -> [String] {
-        progress("[download-certs] Downloading the certificates in Secret \"kubeadm-certs\" in the \"kube-system\" Namespace")
+    func run(into context: TreeContext, key: CertificateKey, progress: @Sendable (String) -> Void) async throws
+        -> [String]
+    {
+        progress(
+            "[download-certs] Downloading the certificates in Secret \"kubeadm-certs\" in the \"kube-system\" Namespace"
+        )
         let values = try await retry.run(step: "download-certs") { () -> Retry.Outcome<[String: Data]> in
             let response = try await client.send(.GET, APIPaths.kubeadmCerts)
             switch response.status {
@@ -18,8 +22,12 @@ struct CertsDownload: Sendable {
             default: return .again("HTTP \(response.status): \(APIClient.message(of: response))")
             }
             let secret = try APIClient.decode(Secret.self, from: response, what: "kubeadm-certs")
-            guard secret.data != nil else { throw JoinError.malformedResponse("kubeadm-certs is not a Secret with data") }
-            guard let values = secret.decodedBytes() else { throw JoinError.malformedResponse("a value of kubeadm-certs is not base64") }
+            guard secret.data != nil else {
+                throw JoinError.malformedResponse("kubeadm-certs is not a Secret with data")
+            }
+            guard let values = secret.decodedBytes() else {
+                throw JoinError.malformedResponse("a value of kubeadm-certs is not base64")
+            }
             return .done(values)
         }
         return try await SharedCertificates(context: context).open(values, with: key)

@@ -27,9 +27,13 @@ struct Discovery: Sendable {
         defer { Task { await insecure.shutdown() } }
         let kubeconfig = try await retry.run(step: "discovery") { () -> Retry.Outcome<String> in
             let response = try await insecure.send(.GET, APIPaths.clusterInfo)
-            guard response.status == 200 else { return .again("HTTP \(response.status): \(APIClient.message(of: response))") }
+            guard response.status == 200 else {
+                return .again("HTTP \(response.status): \(APIClient.message(of: response))")
+            }
             let data = try Self.clusterInfo(response).data
-            guard let kubeconfig = data["kubeconfig"], !kubeconfig.isEmpty else { throw JoinError.noKubeconfigInClusterInfo }
+            guard let kubeconfig = data["kubeconfig"], !kubeconfig.isEmpty else {
+                throw JoinError.noKubeconfigInClusterInfo
+            }
             guard let signature = data["jws-kubeconfig-\(tokenID)"] else {
                 return .againOrFail(JoinError.tokenNotValidForCluster(id: tokenID))
             }
@@ -40,19 +44,26 @@ struct Discovery: Sendable {
         }
         let contents = try Self.certificateAuthority(in: kubeconfig)
         let presented = try contents.certificates.map { try DiscoveryHash(of: $0) }
-        guard presented.contains(where: pins.contains) else { throw JoinError.pinMismatch(presented: presented.map(\.description)) }
-        progress("[discovery] Cluster info signature and contents are valid and the CA public key is pinned; will use API Server \"\(server)\"")
+        guard presented.contains(where: pins.contains) else {
+            throw JoinError.pinMismatch(presented: presented.map(\.description))
+        }
+        progress(
+            "[discovery] Cluster info signature and contents are valid and the CA public key is pinned; will use API Server \"\(server)\""
+        )
 
         let roots = try NIOSSLCertificate.fromPEMBytes(Array(contents.caPEM.utf8))
         let pinned = try APIClient.make(server: server, trust: .pinned(roots), bearerToken: nil)
         defer { Task { await pinned.shutdown() } }
         let second = try await retry.run(step: "discovery over verified TLS") { () -> Retry.Outcome<String> in
             let response = try await pinned.send(.GET, APIPaths.clusterInfo)
-            guard response.status == 200 else { return .again("HTTP \(response.status): \(APIClient.message(of: response))") }
+            guard response.status == 200 else {
+                return .again("HTTP \(response.status): \(APIClient.message(of: response))")
+            }
             return .done(try Self.clusterInfo(response).data["kubeconfig"] ?? "")
         }
         guard second == kubeconfig else { throw JoinError.kubeconfigChanged }
-        return DiscoveredCluster(server: server, caCertificates: contents.certificates, caPEM: contents.caPEM, kubeconfig: kubeconfig)
+        return DiscoveredCluster(
+            server: server, caCertificates: contents.certificates, caPEM: contents.caPEM, kubeconfig: kubeconfig)
     }
 
     /// The `kube-public/cluster-info` ConfigMap of a 200 answer.

@@ -15,17 +15,21 @@ struct EndpointCredentialRecorder: CredentialRecording {
     func record(_ certificate: Certificate) async throws {
         let commonName = certificate.subject.kubernetesIdentity.commonName
         let serial = certificate.serialHex
-        let object = IssuedCredentialObject(spec: .init(certificate: Data(try PEMCertificates.encode([certificate]).utf8).base64EncodedString()))
+        let object = IssuedCredentialObject(
+            spec: .init(certificate: Data(try PEMCertificates.encode([certificate]).utf8).base64EncodedString()))
         try await retry.run(step: "recording the client certificate of \(commonName)") { () -> Retry.Outcome<Void> in
             let response = try await client.send(.POST, APIPaths.issuedCredentials, object: object)
             switch response.status {
             // 409: the serial is recorded already, by this request when a retry follows a lost answer.
             case 200, 201, 409: return .done(())
             case 400, 401, 403, 404, 405, 422:
-                throw JoinError.credentialNotRecorded(commonName: commonName, status: response.status, message: APIClient.message(of: response))
+                throw JoinError.credentialNotRecorded(
+                    commonName: commonName, status: response.status, message: APIClient.message(of: response))
             default: return .again("HTTP \(response.status): \(APIClient.message(of: response))")
             }
         }
-        progress("[kubeconfig] Recorded the client certificate of \"\(commonName)\" (serial \(serial)) in the cluster's credential ledger")
+        progress(
+            "[kubeconfig] Recorded the client certificate of \"\(commonName)\" (serial \(serial)) in the cluster's credential ledger"
+        )
     }
 }

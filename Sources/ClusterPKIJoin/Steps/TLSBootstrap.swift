@@ -21,16 +21,20 @@ struct TLSBootstrap: Sendable {
         let key = try PrivateKeyMaterial.generate(.ecdsaP256)
         let commonName = "system:node:\(nodeName)"
         let subject = try DistinguishedName.kubernetes(commonName: commonName, organizations: ["system:nodes"])
-        let csr = try CertificateSigningRequest(version: .v1, subject: subject, privateKey: key.certificateKey,
-                                                attributes: CertificateSigningRequest.Attributes())
+        let csr = try CertificateSigningRequest(
+            version: .v1, subject: subject, privateKey: key.certificateKey,
+            attributes: CertificateSigningRequest.Attributes())
         let pem = try csr.serializeAsPEM().pemString + "\n"
         let name = try Self.csrName(publicKey: key.publicKey, commonName: commonName, organizations: ["system:nodes"])
         var metadata = ObjectMeta(name: name)
-        if !nodeIPs.isEmpty { metadata.annotations = [CertificateSigningRequestObject.nodeIPAnnotation: nodeIPs.joined(separator: ",")] }
+        if !nodeIPs.isEmpty {
+            metadata.annotations = [CertificateSigningRequestObject.nodeIPAnnotation: nodeIPs.joined(separator: ",")]
+        }
         let object = CertificateSigningRequestObject(
             metadata: metadata,
             spec: .init(
-                request: Data(pem.utf8).base64EncodedString(), signerName: CertificateSigningRequestObject.kubeletClientSigner,
+                request: Data(pem.utf8).base64EncodedString(),
+                signerName: CertificateSigningRequestObject.kubeletClientSigner,
                 usages: CertificateSigningRequestObject.kubeletClientUsages))
         progress("[kubelet-start] Posting certificate signing request \(name)")
         try await retry.run(step: "posting the CSR") { () -> Retry.Outcome<Void> in
@@ -43,17 +47,21 @@ struct TLSBootstrap: Sendable {
             }
         }
         progress("[kubelet-start] Waiting for the kubelet to perform the TLS Bootstrap")
-        let certificate = try await retry.run(step: "waiting for the signed certificate") { () -> Retry.Outcome<String> in
+        let certificate = try await retry.run(step: "waiting for the signed certificate") {
+            () -> Retry.Outcome<String> in
             let response = try await client.send(.GET, APIPaths.certificateSigningRequest(name))
             guard response.status == 200 else {
-                if response.status == 401 || response.status == 403 { throw JoinError.forbidden(APIClient.message(of: response)) }
+                if response.status == 401 || response.status == 403 {
+                    throw JoinError.forbidden(APIClient.message(of: response))
+                }
                 return .again("HTTP \(response.status): \(APIClient.message(of: response))")
             }
             let polled = try APIClient.decode(CertificateSigningRequestObject.self, from: response, what: "the CSR")
             if let failure = polled.failure {
                 throw JoinError.csrDenied(reason: failure.reason ?? failure.type, message: failure.message ?? "")
             }
-            guard let encoded = polled.status?.certificate, let data = Data(base64Encoded: encoded), !data.isEmpty else {
+            guard let encoded = polled.status?.certificate, let data = Data(base64Encoded: encoded), !data.isEmpty
+            else {
                 return .again("the certificate is not issued yet")
             }
             return .done(String(decoding: data, as: UTF8.self))
@@ -67,15 +75,18 @@ struct TLSBootstrap: Sendable {
 
     /// `node-csr-` + base64url of a digest of (SPKI, CN, O, usages), like the kubelet's digested name.
     /// The kubelet uses SHA-512/256, which swift-crypto lacks; SHA-256 serves the same purpose (idempotent names).
-    static func csrName(publicKey: Certificate.PublicKey, commonName: String, organizations: [String]) throws -> String {
+    static func csrName(publicKey: Certificate.PublicKey, commonName: String, organizations: [String]) throws -> String
+    {
         var serializer = DER.Serializer()
         try serializer.serialize(publicKey)
         let spki = Data(serializer.serializedBytes)
         var input = Data()
-        for part in [spki] + ([commonName] + organizations + CertificateSigningRequestObject.kubeletClientUsages).map({ Data($0.utf8) }) {
+        for part in [spki]
+            + ([commonName] + organizations + CertificateSigningRequestObject.kubeletClientUsages).map({ Data($0.utf8) }
+            )
+        {
             input += Data(DetachedJWS.base64URL(part).utf8) + Data("|".utf8)
         }
         return "node-csr-" + DetachedJWS.base64URL(Data(SHA256.hash(data: input)))
     }
 }
-

@@ -23,7 +23,8 @@ struct IssuedCredentialsController: Sendable {
         let policy = environment.serverPolicy
         if case .token = identity, identity.isMember(ofAny: policy.certsDownload.groups) { return }
         if identity.isCertificate(inAny: policy.adminOrganizations) { return }
-        throw KubernetesStatus.forbidden(user: identity.username, verb: "create", resource: Self.resource, group: Self.group)
+        throw KubernetesStatus.forbidden(
+            user: identity.username, verb: "create", resource: Self.resource, group: Self.group)
     }
 
     func create(_ request: Request, context: ServerContext) async throws -> Response {
@@ -32,9 +33,12 @@ struct IssuedCredentialsController: Sendable {
         let body = try await RequestBody.read(request, limit: environment.serverPolicy.maxRequestBodyBytes)
         var object = try RequestBody.decode(IssuedCredentialObject.self, from: body, what: "IssuedCredential")
         let name = object.metadata?.name ?? ""
-        func invalid(_ problem: String) -> KubernetesStatus { .invalid(Self.resource, group: Self.group, name: name, problem) }
+        func invalid(_ problem: String) -> KubernetesStatus {
+            .invalid(Self.resource, group: Self.group, name: name, problem)
+        }
 
-        guard let pemBytes = Data(base64Encoded: object.spec.certificate), let pem = String(data: pemBytes, encoding: .utf8),
+        guard let pemBytes = Data(base64Encoded: object.spec.certificate),
+            let pem = String(data: pemBytes, encoding: .utf8),
             let certificate = try? PEMCertificates.parse(pem, path: "spec.certificate").first
         else { throw invalid("spec.certificate: Invalid value: must be base64 of a PEM CERTIFICATE") }
         let now = environment.now()
@@ -42,7 +46,8 @@ struct IssuedCredentialsController: Sendable {
             throw invalid("spec.certificate: Invalid value: \(problem)")
         }
         let client = environment.peer.address(for: request, context: context)
-        let credential = try IssuedCredential(certificate: certificate, created: now, actor: "\(identity.username)@\(client)")
+        let credential = try IssuedCredential(
+            certificate: certificate, created: now, actor: "\(identity.username)@\(client)")
         do {
             try await environment.store.recordCredential(credential)  // the ledger row and its audit event, together
         } catch StoreError.credentialAlreadyRecorded {
@@ -50,7 +55,10 @@ struct IssuedCredentialsController: Sendable {
         }
         context.logger.info(
             "issued credential recorded",
-            metadata: ["cn": "\(credential.commonName)", "serial": "\(credential.serial)", "by": "\(identity.username)", "client": "\(client)"])
+            metadata: [
+                "cn": "\(credential.commonName)", "serial": "\(credential.serial)", "by": "\(identity.username)",
+                "client": "\(client)",
+            ])
         object.kind = "IssuedCredential"
         object.apiVersion = APIPaths.clusterPKIGroupVersion
         object.metadata = ObjectMeta(name: credential.serial, creationTimestamp: RFC3339.format(now))
@@ -63,12 +71,16 @@ struct IssuedCredentialsController: Sendable {
     /// Why `certificate` is not a client credential of this cluster now, or nil.
     static func problem(with certificate: Certificate, authorities: ClusterCASnapshot, now: Date) -> String? {
         guard authorities.trusts(certificate) else { return "not signed by a CA of the cluster's ca.crt" }
-        guard certificate.notValidBefore <= now else { return "not valid before \(RFC3339.format(certificate.notValidBefore))" }
+        guard certificate.notValidBefore <= now else {
+            return "not valid before \(RFC3339.format(certificate.notValidBefore))"
+        }
         guard now <= certificate.notValidAfter else { return "expired at \(RFC3339.format(certificate.notValidAfter))" }
         guard let usages = try? certificate.extensions.extendedKeyUsage, usages.contains(.clientAuth) else {
             return "not a client certificate (extended key usage clientAuth is missing)"
         }
-        guard !certificate.subject.kubernetesIdentity.commonName.isEmpty else { return "the subject has no common name" }
+        guard !certificate.subject.kubernetesIdentity.commonName.isEmpty else {
+            return "the subject has no common name"
+        }
         return nil
     }
 }

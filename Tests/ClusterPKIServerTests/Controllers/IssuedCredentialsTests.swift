@@ -16,13 +16,16 @@ import X509
 
     /// A client certificate as the kubeconfig phase mints it, not recorded yet.
     static func minted(
-        _ cluster: TestCluster, commonName: String = "kubernetes-admin", organizations: [String] = ["kubeadm:cluster-admins"],
-        issuer: CertificateAuthority? = nil, usages: [ExtendedKeyUsage.Usage] = [.clientAuth], notBefore: Date? = nil, notAfter: Date? = nil
+        _ cluster: TestCluster, commonName: String = "kubernetes-admin",
+        organizations: [String] = ["kubeadm:cluster-admins"],
+        issuer: CertificateAuthority? = nil, usages: [ExtendedKeyUsage.Usage] = [.clientAuth], notBefore: Date? = nil,
+        notAfter: Date? = nil
     ) throws -> Certificate {
         let key = PrivateKeyMaterial.p256(P256.Signing.PrivateKey())
         let request = IssuanceRequest(
             commonName: commonName, organizations: organizations, keyUsage: KeyUsage(digitalSignature: true),
-            extendedKeyUsages: usages, notBefore: notBefore ?? cluster.now - 300, notAfter: notAfter ?? cluster.now + 86400)
+            extendedKeyUsages: usages, notBefore: notBefore ?? cluster.now - 300,
+            notAfter: notAfter ?? cluster.now + 86400)
         return try (issuer ?? cluster.authority).sign(request, publicKey: key.publicKey)
     }
 
@@ -40,20 +43,25 @@ import X509
         let certificate = try Self.minted(cluster, commonName: "system:kube-controller-manager", organizations: [])
         try await cluster.application().test(.router) { client in
             let response = try await client.execute(
-                uri: Self.path, method: .post, headers: headers(token: "abcdef.0123456789abcdef", address: "198.51.100.20", contentType: true),
+                uri: Self.path, method: .post,
+                headers: headers(token: "abcdef.0123456789abcdef", address: "198.51.100.20", contentType: true),
                 body: try Self.body(certificate))
             #expect(response.status == .created, "\(response.text)")
-            let object = try KubernetesJSON.decode(IssuedCredentialObject.self, from: Data(response.body.readableBytesView))
+            let object = try KubernetesJSON.decode(
+                IssuedCredentialObject.self, from: Data(response.body.readableBytesView))
             #expect(object.kind == "IssuedCredential")
             #expect(object.apiVersion == "clusterpki.io/v1alpha1")
             #expect(object.metadata?.name == certificate.serialHex)
-            #expect(object.status == .init(
-                serial: certificate.serialHex, commonName: "system:kube-controller-manager", organizations: [],
-                notAfter: RFC3339.format(certificate.notValidAfter)))
+            #expect(
+                object.status
+                    == .init(
+                        serial: certificate.serialHex, commonName: "system:kube-controller-manager", organizations: [],
+                        notAfter: RFC3339.format(certificate.notValidAfter)))
 
             // The same serial twice is a conflict, and the ledger keeps one row.
             let again = try await client.execute(
-                uri: Self.path, method: .post, headers: headers(token: "abcdef.0123456789abcdef", contentType: true), body: try Self.body(certificate))
+                uri: Self.path, method: .post, headers: headers(token: "abcdef.0123456789abcdef", contentType: true),
+                body: try Self.body(certificate))
             #expect(again.status == .conflict)
             #expect(again.json["reason"] as? String == "AlreadyExists")
         }
@@ -75,18 +83,21 @@ import X509
         let node = try await cluster.credential(commonName: "system:node:worker-1", organizations: ["system:nodes"])
         try await cluster.application().test(.router) { client in
             let byAdmin = try await client.execute(
-                uri: Self.path, method: .post, headers: headers(credential: admin, contentType: true), body: try Self.body(try Self.minted(cluster)))
+                uri: Self.path, method: .post, headers: headers(credential: admin, contentType: true),
+                body: try Self.body(try Self.minted(cluster)))
             #expect(byAdmin.status == .created)
             for (who, fields) in [
                 ("another group's token", headers(token: "zzzzzz.0123456789abcdef", contentType: true)),
                 ("a node", headers(credential: node, contentType: true)), ("anonymous", headers(contentType: true)),
             ] {
-                let refused = try await client.execute(uri: Self.path, method: .post, headers: fields, body: try Self.body(try Self.minted(cluster)))
+                let refused = try await client.execute(
+                    uri: Self.path, method: .post, headers: fields, body: try Self.body(try Self.minted(cluster)))
                 #expect(refused.status == .forbidden, "\(who): \(refused.text)")
                 #expect(refused.json["kind"] as? String == "Status")
             }
         }
-        #expect(try await cluster.store.credentials().count == 3, "the admin, the node and the one reported by the admin")
+        #expect(
+            try await cluster.store.credentials().count == 3, "the admin, the node and the one reported by the admin")
     }
 
     @Test func certificatesThatAreNotThisClustersClientCredentialsAreInvalid() async throws {
@@ -97,15 +108,29 @@ import X509
             ("not JSON", ByteBuffer(string: "{"), 400, "not a valid IssuedCredential"),
             ("no spec", ByteBuffer(string: "{\"kind\":\"IssuedCredential\"}"), 400, "spec: Required value"),
             ("not base64", Self.body(base64: "%%%"), 422, "must be base64 of a PEM CERTIFICATE"),
-            ("not a certificate", Self.body(base64: Data("hello".utf8).base64EncodedString()), 422, "must be base64 of a PEM CERTIFICATE"),
-            ("another CA", try Self.body(try Self.minted(cluster, issuer: otherCA)), 422, "not signed by a CA of the cluster's ca.crt"),
-            ("expired", try Self.body(try Self.minted(cluster, notBefore: cluster.now - 7200, notAfter: cluster.now - 60)), 422, "expired at"),
-            ("serverAuth only", try Self.body(try Self.minted(cluster, usages: [.serverAuth])), 422, "clientAuth is missing"),
+            (
+                "not a certificate", Self.body(base64: Data("hello".utf8).base64EncodedString()), 422,
+                "must be base64 of a PEM CERTIFICATE"
+            ),
+            (
+                "another CA", try Self.body(try Self.minted(cluster, issuer: otherCA)), 422,
+                "not signed by a CA of the cluster's ca.crt"
+            ),
+            (
+                "expired",
+                try Self.body(try Self.minted(cluster, notBefore: cluster.now - 7200, notAfter: cluster.now - 60)), 422,
+                "expired at"
+            ),
+            (
+                "serverAuth only", try Self.body(try Self.minted(cluster, usages: [.serverAuth])), 422,
+                "clientAuth is missing"
+            ),
         ]
         try await cluster.application().test(.router) { client in
             for (what, body, code, message) in cases {
                 let response = try await client.execute(
-                    uri: Self.path, method: .post, headers: headers(token: "abcdef.0123456789abcdef", contentType: true), body: body)
+                    uri: Self.path, method: .post,
+                    headers: headers(token: "abcdef.0123456789abcdef", contentType: true), body: body)
                 #expect(Int(response.status.code) == code, "\(what): \(response.text)")
                 #expect((response.json["message"] as? String)?.contains(message) == true, "\(what): \(response.text)")
                 #expect(response.json["kind"] as? String == "Status")
