@@ -152,6 +152,7 @@ let package = Package(
                 "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIKubeconfig",
                 "ClusterPKILifecycle", "ClusterPKIServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -205,7 +206,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ClusterPKIJoinTests",
-            dependencies: ["ClusterPKIJoin", "ClusterPKIAPI", "ClusterPKICore", "ClusterPKIKubeconfig", "ClusterPKITesting"],
+            dependencies: [
+                "ClusterPKIJoin", "ClusterPKIAPI", "ClusterPKICore", "ClusterPKIKubeconfig", "ClusterPKIServer", "ClusterPKIStore",
+                "ClusterPKILifecycle", "ClusterPKITesting",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

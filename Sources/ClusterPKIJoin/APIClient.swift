@@ -19,10 +19,13 @@ struct APIClient: Sendable {
         var keyPEM: String
     }
 
-    static func make(server: String, trust: Trust, bearerToken: String?, identity: Identity? = nil) throws -> APIClient {
+    static func make(server: String, trust: Trust, bearerToken: String?, identity: Identity? = nil) throws -> APIClient
+    {
         var tls = TLSConfiguration.makeClientConfiguration()
         if let identity {
-            tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(identity.certificatePEM.utf8)).map { .certificate($0) }
+            tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(identity.certificatePEM.utf8)).map {
+                .certificate($0)
+            }
             tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(identity.keyPEM.utf8), format: .pem))
         }
         switch trust {
@@ -61,10 +64,23 @@ struct APIClient: Sendable {
         return Response(status: Int(response.status.code), body: Data(body.readableBytesView))
     }
 
-    /// The Kubernetes Status message of an error body, or the raw text.
+    /// Sends `object` as JSON, as the API server's clients encode it.
+    func send(_ method: HTTPMethod, _ path: String, object: some Encodable) async throws -> Response {
+        try await send(method, path, json: try KubernetesJSON.encode(object))
+    }
+
+    /// The body of a 2xx answer as `type`; anything else is not what a clusterpki/Kubernetes API server sends.
+    static func decode<T: Decodable>(_ type: T.Type, from response: Response, what: String) throws -> T {
+        do {
+            return try KubernetesJSON.decode(type, from: response.body)
+        } catch {
+            throw JoinError.malformedResponse("\(what) is not a \(T.self): \(error)")
+        }
+    }
+
+    /// The message of the Kubernetes `Status` of an error body, or the raw text.
     static func message(of response: Response) -> String {
-        if let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
-            let message = object["message"] as? String
+        if let status = try? KubernetesJSON.decode(StatusObject.self, from: response.body), let message = status.message
         {
             return message
         }

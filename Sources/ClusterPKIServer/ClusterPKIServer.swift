@@ -42,6 +42,7 @@ public enum ClusterPKIServer {
         let secrets = SecretsController(environment: environment, authenticator: authenticator, clusterInfo: clusterInfo)
         let csrs = CSRController(environment: environment, authenticator: authenticator)
         let admin = AdminController(environment: environment, authenticator: authenticator)
+        let issuedCredentials = IssuedCredentialsController(environment: environment, authenticator: authenticator)
 
         for (path, document) in [
             ("/version", Discovery.version), ("/api", Discovery.apiVersions), ("/apis", Discovery.apiGroupList),
@@ -68,6 +69,7 @@ public enum ClusterPKIServer {
         on(.get, "/apis/certificates.k8s.io/v1/certificatesigningrequests/{name}", csrs.get)
         on(.post, "/apis/clusterpki.io/v1alpha1/userkubeconfigs", admin.createUserKubeconfig)
         on(.post, "/apis/clusterpki.io/v1alpha1/certificateuploads", admin.createUpload)
+        on(.post, "/apis/clusterpki.io/v1alpha1/issuedcredentials", issuedCredentials.create)
         return (router, routes)
     }
 

@@ -1,7 +1,7 @@
-import ClusterPKILifecycle
 import ClusterPKIAPI
 import ClusterPKICore
 import ClusterPKIKubeconfig
+import ClusterPKILifecycle
 import ClusterPKIServer
 import ClusterPKIStore
 import ClusterPKITesting
@@ -11,6 +11,7 @@ import Logging
 import NIOConcurrencyHelpers
 import Testing
 import X509
+
 @testable import ClusterPKIJoin
 
 /// `clusterpki kubelet renew` on a worker joined (by the real `clusterpki join`) before a CA rotation, against the
@@ -38,12 +39,16 @@ import X509
         let logger = Logger(label: "test")
         let serving = ServingCertificate(
             tree: cluster.tree, authorities: watcher,
-            subjectAltNames: ServingCertificate.subjectAltNames(listenHost: "127.0.0.1", nodeName: "cp-1", advertiseHost: nil, extras: []))
+            subjectAltNames: ServingCertificate.subjectAltNames(
+                listenHost: "127.0.0.1", nodeName: "cp-1", advertiseHost: nil, extras: []))
         let tls = try ServingTLS(material: try await serving.ensure(now: Date(), logger: logger), authorities: watcher)
-        let reloader = ClusterCAReloader(authorities: watcher, serving: serving, tls: tls, logger: logger, now: { clock.withLockedValue { $0 } })
+        let reloader = ClusterCAReloader(
+            authorities: watcher, serving: serving, tls: tls, logger: logger, now: { clock.withLockedValue { $0 } })
         let environment = ServerEnvironment(
-            store: cluster.store, tree: cluster.tree, authorities: watcher, advertiseURL: "https://127.0.0.1", now: { clock.withLockedValue { $0 } })
-        let rotation = try CertificateAuthorityRotation(context: cluster.tree, authority: "ca", store: cluster.store, actor: "test")
+            store: cluster.store, tree: cluster.tree, authorities: watcher, advertiseURL: "https://127.0.0.1",
+            now: { clock.withLockedValue { $0 } })
+        let rotation = try CertificateAuthorityRotation(
+            context: cluster.tree, authority: "ca", store: cluster.store, actor: "test")
         let directory = cluster.tree.directory
         let worker = cluster.directory.appendingPathComponent("worker-1")
         let etc = worker.appendingPathComponent("etc")
@@ -53,12 +58,18 @@ import X509
         try await withLiveServer(environment: environment, tls: tls, logger: logger) { port in
             let server = "127.0.0.1:\(port)"
             let old = cluster.authority.certificate
+            var overrides = SettingsOverrides()
+            overrides.nodeName = "worker-1"
             var join = JoinRequest(
-                server: server, token: "abcdef.0123456789abcdef", caCertHashes: [try DiscoveryHash(of: old).description], nodeName: "worker-1",
-                kubernetesDir: etc, kubeletDir: worker.appendingPathComponent("kubelet"), policy: cluster.tree.policy)
+                server: server, token: "abcdef.0123456789abcdef",
+                caCertHashes: [try DiscoveryHash(of: old).description],
+                kubernetesDir: etc, kubeletDir: worker.appendingPathComponent("kubelet"),
+                policy: TestSupport.policyURL("kubeadm").path,
+                overrides: overrides)
             join.timeout = 20
             try await JoinClient(join).run()
-            try FileManager.default.createDirectory(at: etc.appendingPathComponent("pki"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: etc.appendingPathComponent("pki"), withIntermediateDirectories: true)
             try cluster.caPEM.write(to: etc.appendingPathComponent("pki/ca.crt"))  // as kubeadm leaves it on a worker
             let joined = try #require(try Self.pemCertificates(pem).first)
             var request = KubeletRenewRequest(kubernetesDir: etc)
@@ -89,9 +100,14 @@ import X509
             #expect(CertificateAuthority(name: "ca", certificate: next, key: nil).issued(renewed))
             #expect(renewed.subject.kubernetesIdentity.commonName == "system:node:worker-1")
             #expect(try Self.mode(pem) == 0o600)
-            let key = try PrivateKeyMaterial(pemEncoded: try String(contentsOf: pem, encoding: .utf8).components(separatedBy: "-----END CERTIFICATE-----\n").last!, path: pem.path)
+            let key = try PrivateKeyMaterial(
+                pemEncoded: try String(contentsOf: pem, encoding: .utf8).components(
+                    separatedBy: "-----END CERTIFICATE-----\n"
+                ).last!, path: pem.path)
             #expect(key.publicKey == renewed.publicKey)
-            #expect(try await renewal.run(now: cluster.now) == .init(trustUpdated: false, renewed: false, certificatePath: pem.path))
+            #expect(
+                try await renewal.run(now: cluster.now)
+                    == .init(trustUpdated: false, renewed: false, certificatePath: pem.path))
 
             // finish (the ledger shows the node renewed after the switch): trust is only the next CA.
             _ = try await rotation.run(.finish)
@@ -105,7 +121,8 @@ import X509
             let stale = cluster.directory.appendingPathComponent("stale")
             try FileManager.default.createDirectory(at: stale, withIntermediateDirectories: true)
             let document = try #require(try KubeconfigDocument.load(kubeletConf))
-            try document.replacing([.certificateAuthorityData: cluster.caPEM.base64EncodedString()]).write(to: stale.appendingPathComponent("kubelet.conf"), atomically: true, encoding: .utf8)
+            try document.replacing([.certificateAuthorityData: cluster.caPEM.base64EncodedString()]).write(
+                to: stale.appendingPathComponent("kubelet.conf"), atomically: true, encoding: .utf8)
             var staleRequest = KubeletRenewRequest(kubernetesDir: stale)
             staleRequest.timeout = 2
             await #expect { try await KubeletRenewal(staleRequest).run(now: cluster.now) } throws: { error in
@@ -120,13 +137,17 @@ import X509
     @Test func aTrustRefreshLeavesAControlPlaneNodesCAFilesAlone() async throws {
         let cluster = try TestCluster()
         let root = cluster.directory.appendingPathComponent("node")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("pki"), withIntermediateDirectories: true)
-        let nodeCredential = try await cluster.credential(commonName: "system:node:cp-1", organizations: ["system:nodes"])
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("pki"), withIntermediateDirectories: true)
+        let nodeCredential = try await cluster.credential(
+            commonName: "system:node:cp-1", organizations: ["system:nodes"])
         let config = KubeConfig(
-            clusterName: "kubernetes", server: "https://127.0.0.1:6443", caPEM: String(decoding: cluster.caPEM, as: UTF8.self),
+            clusterName: "kubernetes", server: "https://127.0.0.1:6443",
+            caPEM: String(decoding: cluster.caPEM, as: UTF8.self),
             userName: "system:node:cp-1",
             user: KubeConfig.AuthInfo(
-                clientCertificateData: Data(try PEMCertificates.encode([nodeCredential.certificate]).utf8).base64EncodedString(),
+                clientCertificateData: Data(try PEMCertificates.encode([nodeCredential.certificate]).utf8)
+                    .base64EncodedString(),
                 clientKeyData: Data(try nodeCredential.key.pemString().utf8).base64EncodedString()))
         try config.yaml().write(to: root.appendingPathComponent("kubelet.conf"), atomically: true, encoding: .utf8)
         try cluster.caPEM.write(to: root.appendingPathComponent("pki/ca.crt"))
@@ -135,11 +156,19 @@ import X509
         let bundle = try PEMCertificates.encode([cluster.authority.certificate, next.certificate])
 
         try NodeConfig(url: root.appendingPathComponent("kubelet.conf")).writeTrust(bundle, kubernetesDir: root)
-        #expect(try Self.kubeletTrust(root.appendingPathComponent("kubelet.conf")) == [cluster.authority.certificate, next.certificate])
-        #expect(try Data(contentsOf: root.appendingPathComponent("pki/ca.crt")) == cluster.caPEM, "the control plane's ca.crt is untouched")
+        #expect(
+            try Self.kubeletTrust(root.appendingPathComponent("kubelet.conf")) == [
+                cluster.authority.certificate, next.certificate,
+            ])
+        #expect(
+            try Data(contentsOf: root.appendingPathComponent("pki/ca.crt")) == cluster.caPEM,
+            "the control plane's ca.crt is untouched")
 
         try FileManager.default.removeItem(at: root.appendingPathComponent("pki/ca.key"))  // a worker
         try NodeConfig(url: root.appendingPathComponent("kubelet.conf")).writeTrust(bundle, kubernetesDir: root)
-        #expect(try Self.pemCertificates(root.appendingPathComponent("pki/ca.crt")) == [cluster.authority.certificate, next.certificate])
+        #expect(
+            try Self.pemCertificates(root.appendingPathComponent("pki/ca.crt")) == [
+                cluster.authority.certificate, next.certificate,
+            ])
     }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `clusterpki join` end to end against one `clusterpki serve` on 127.0.0.1: three workers and one extra
-# control-plane node join in their own directories; a wrong CA hash, an expired token and a wrong certificate
-# key each fail with their own message and write nothing.
+# control-plane node join in their own directories (the ledger lists the client certificates the new control-plane
+# node minted); a wrong CA hash, an expired token and a wrong certificate key each fail with their own message and
+# write nothing.
 . "$(dirname "$0")/../lib.sh"
 BIN="$(clusterpki_bin)"
 mktemp_dir W
@@ -52,6 +53,17 @@ check "cp2: its apiserver certificate names its own address" \
     bash -c "openssl x509 -in '$W/cp2/etc/pki/apiserver.crt' -noout -ext subjectAltName | grep -q 'IP Address:127.0.0.2'"
 check "cp2: admin.conf was written" test -s "$W/cp2/etc/admin.conf"
 check "cp2: kubelet client cert verifies" openssl verify -CAfile "$K/pki/ca.crt" "$W/cp2/kubelet/pki/kubelet-client-current.pem"
+
+# Every client certificate cp2 minted for its kubeconfigs is in cp1's ledger, with the serial of cp2's file.
+ledger_lists() {  # ledger_lists SERIAL CLIENT-NAME
+    "$BIN" kubeconfig list --db "$DB" --kubernetes-dir "$K" | awk -v s="$1" -v n="$2" '$1 == s && $2 == n { found = 1 } END { exit !found }'
+}
+for pair in admin.conf=kubernetes-admin controller-manager.conf=system:kube-controller-manager scheduler.conf=system:kube-scheduler; do
+    file="${pair%%=*}" name="${pair#*=}"
+    serial="$(sed -n 's/^ *client-certificate-data: //p' "$W/cp2/etc/$file" | base64 -d | openssl x509 -noout -serial \
+        | sed 's/^serial=//' | tr 'A-F' 'a-f' | sed 's/^0*//')"
+    check "cp1's ledger lists cp2's $file certificate ($name, serial ${serial:-none})" ledger_lists "$serial" "$name"
+done
 
 # Failures write nothing.
 wrong="sha256:$(printf '%064d' 0)"

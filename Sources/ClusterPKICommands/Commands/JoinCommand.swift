@@ -58,14 +58,14 @@ struct JoinNode: AsyncParsableCommand {
     }
 
     func run() async throws {
+        var overrides = SettingsOverrides()
+        overrides.nodeName = nodeName
+        overrides.advertiseAddress = apiserverAdvertiseAddress
         var request = JoinRequest(
-            server: server, token: token, caCertHashes: discoveryTokenCaCertHash,
-            nodeName: nodeName ?? ProcessInfo.processInfo.hostName.lowercased(),
-            kubernetesDir: URL(fileURLWithPath: kubernetesDir), kubeletDir: URL(fileURLWithPath: kubeletDir),
-            policy: try PKIPolicy(contentsOf: PolicyLocator.locate(policy)))
+            server: server, token: token, caCertHashes: discoveryTokenCaCertHash, kubernetesDir: URL(fileURLWithPath: kubernetesDir),
+            kubeletDir: URL(fileURLWithPath: kubeletDir), policy: policy, overrides: overrides)
         request.controlPlane = controlPlane
         request.certificateKey = certificateKey
-        request.advertiseAddress = apiserverAdvertiseAddress
         request.nodeIPs = nodeIp
         request.timeout = try GoDuration(parsing: timeout, field: "--timeout").seconds
         try await JoinClient(request).run { print($0) }

@@ -12,10 +12,6 @@ struct TLSBootstrap: Sendable {
     let nodeIPs: [String]
     let retry: Retry
 
-    static let collection = "/apis/certificates.k8s.io/v1/certificatesigningrequests"
-    static let signerName = "kubernetes.io/kube-apiserver-client-kubelet"
-    static let usages = ["digital signature", "client auth"]
-
     struct Result: Sendable {
         var certificatePEM: String
         var key: PrivateKeyMaterial
@@ -25,20 +21,24 @@ struct TLSBootstrap: Sendable {
         let key = try PrivateKeyMaterial.generate(.ecdsaP256)
         let commonName = "system:node:\(nodeName)"
         let subject = try DistinguishedName.kubernetes(commonName: commonName, organizations: ["system:nodes"])
-        let csr = try CertificateSigningRequest(version: .v1, subject: subject, privateKey: key.certificateKey,
-                                                attributes: CertificateSigningRequest.Attributes())
+        let csr = try CertificateSigningRequest(
+            version: .v1, subject: subject, privateKey: key.certificateKey,
+            attributes: CertificateSigningRequest.Attributes())
         let pem = try csr.serializeAsPEM().pemString + "\n"
         let name = try Self.csrName(publicKey: key.publicKey, commonName: commonName, organizations: ["system:nodes"])
-        var metadata: [String: Any] = ["name": name]
-        if !nodeIPs.isEmpty { metadata["annotations"] = ["clusterpki.io/node-ip": nodeIPs.joined(separator: ",")] }
-        let body: [String: Any] = [
-            "apiVersion": "certificates.k8s.io/v1", "kind": "CertificateSigningRequest", "metadata": metadata,
-            "spec": ["request": Data(pem.utf8).base64EncodedString(), "signerName": Self.signerName, "usages": Self.usages],
-        ]
-        let json = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        var metadata = ObjectMeta(name: name)
+        if !nodeIPs.isEmpty {
+            metadata.annotations = [CertificateSigningRequestObject.nodeIPAnnotation: nodeIPs.joined(separator: ",")]
+        }
+        let object = CertificateSigningRequestObject(
+            metadata: metadata,
+            spec: .init(
+                request: Data(pem.utf8).base64EncodedString(),
+                signerName: CertificateSigningRequestObject.kubeletClientSigner,
+                usages: CertificateSigningRequestObject.kubeletClientUsages))
         progress("[kubelet-start] Posting certificate signing request \(name)")
         try await retry.run(step: "posting the CSR") { () -> Retry.Outcome<Void> in
-            let response = try await client.send(.POST, Self.collection, json: json)
+            let response = try await client.send(.POST, APIPaths.certificateSigningRequests, object: object)
             switch response.status {
             case 200, 201, 409: return .done(())
             case 401, 403: throw JoinError.forbidden(APIClient.message(of: response))
@@ -47,20 +47,21 @@ struct TLSBootstrap: Sendable {
             }
         }
         progress("[kubelet-start] Waiting for the kubelet to perform the TLS Bootstrap")
-        let certificate = try await retry.run(step: "waiting for the signed certificate") { () -> Retry.Outcome<String> in
-            let response = try await client.send(.GET, Self.collection + "/" + name)
+        let certificate = try await retry.run(step: "waiting for the signed certificate") {
+            () -> Retry.Outcome<String> in
+            let response = try await client.send(.GET, APIPaths.certificateSigningRequest(name))
             guard response.status == 200 else {
-                if response.status == 401 || response.status == 403 { throw JoinError.forbidden(APIClient.message(of: response)) }
+                if response.status == 401 || response.status == 403 {
+                    throw JoinError.forbidden(APIClient.message(of: response))
+                }
                 return .again("HTTP \(response.status): \(APIClient.message(of: response))")
             }
-            guard let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] else {
-                throw JoinError.malformedResponse("the CSR is not a JSON object")
+            let polled = try APIClient.decode(CertificateSigningRequestObject.self, from: response, what: "the CSR")
+            if let failure = polled.failure {
+                throw JoinError.csrDenied(reason: failure.reason ?? failure.type, message: failure.message ?? "")
             }
-            let status = object["status"] as? [String: Any] ?? [:]
-            for condition in status["conditions"] as? [[String: Any]] ?? [] where ["Denied", "Failed"].contains(condition["type"] as? String) {
-                throw JoinError.csrDenied(reason: condition["reason"] as? String ?? "Denied", message: condition["message"] as? String ?? "")
-            }
-            guard let encoded = status["certificate"] as? String, let data = Data(base64Encoded: encoded), !data.isEmpty else {
+            guard let encoded = polled.status?.certificate, let data = Data(base64Encoded: encoded), !data.isEmpty
+            else {
                 return .again("the certificate is not issued yet")
             }
             return .done(String(decoding: data, as: UTF8.self))
@@ -74,15 +75,18 @@ struct TLSBootstrap: Sendable {
 
     /// `node-csr-` + base64url of a digest of (SPKI, CN, O, usages), like the kubelet's digested name.
     /// The kubelet uses SHA-512/256, which swift-crypto lacks; SHA-256 serves the same purpose (idempotent names).
-    static func csrName(publicKey: Certificate.PublicKey, commonName: String, organizations: [String]) throws -> String {
+    static func csrName(publicKey: Certificate.PublicKey, commonName: String, organizations: [String]) throws -> String
+    {
         var serializer = DER.Serializer()
         try serializer.serialize(publicKey)
         let spki = Data(serializer.serializedBytes)
         var input = Data()
-        for part in [spki] + ([commonName] + organizations + usages).map({ Data($0.utf8) }) {
+        for part in [spki]
+            + ([commonName] + organizations + CertificateSigningRequestObject.kubeletClientUsages).map({ Data($0.utf8) }
+            )
+        {
             input += Data(DetachedJWS.base64URL(part).utf8) + Data("|".utf8)
         }
         return "node-csr-" + DetachedJWS.base64URL(Data(SHA256.hash(data: input)))
     }
 }
-

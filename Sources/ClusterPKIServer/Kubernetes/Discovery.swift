@@ -13,7 +13,7 @@ enum Discovery {
 
     static let certificatesV1 = #"{"kind":"APIResourceList","apiVersion":"v1","groupVersion":"certificates.k8s.io/v1","resources":[{"name":"certificatesigningrequests","singularName":"certificatesigningrequest","namespaced":false,"kind":"CertificateSigningRequest","verbs":["create","get","list","watch"],"shortNames":["csr"]}]}"#
 
-    static let clusterPKIV1Alpha1 = #"{"kind":"APIResourceList","apiVersion":"v1","groupVersion":"clusterpki.io/v1alpha1","resources":[{"name":"userkubeconfigs","singularName":"userkubeconfig","namespaced":false,"kind":"UserKubeconfig","verbs":["create"]},{"name":"certificateuploads","singularName":"certificateupload","namespaced":false,"kind":"CertificateUpload","verbs":["create"]}]}"#
+    static let clusterPKIV1Alpha1 = #"{"kind":"APIResourceList","apiVersion":"v1","groupVersion":"clusterpki.io/v1alpha1","resources":[{"name":"userkubeconfigs","singularName":"userkubeconfig","namespaced":false,"kind":"UserKubeconfig","verbs":["create"]},{"name":"certificateuploads","singularName":"certificateupload","namespaced":false,"kind":"CertificateUpload","verbs":["create"]},{"name":"issuedcredentials","singularName":"issuedcredential","namespaced":false,"kind":"IssuedCredential","verbs":["create"]}]}"#
 
     static let openAPIRoot = #"{"paths":{"api/v1":{"serverRelativeURL":"/openapi/v3/api/v1"},"apis/certificates.k8s.io/v1":{"serverRelativeURL":"/openapi/v3/apis/certificates.k8s.io/v1"},"apis/clusterpki.io/v1alpha1":{"serverRelativeURL":"/openapi/v3/apis/clusterpki.io/v1alpha1"}}}"#
 
@@ -38,5 +38,8 @@ enum Discovery {
         group: "certificates.k8s.io", version: "v1", kinds: [("/certificatesigningrequests/{name}", "CertificateSigningRequest")])
     static let openAPIClusterPKIV1Alpha1 = openAPIGroupVersion(
         group: "clusterpki.io", version: "v1alpha1",
-        kinds: [("/userkubeconfigs/{name}", "UserKubeconfig"), ("/certificateuploads/{name}", "CertificateUpload")])
+        kinds: [
+            ("/userkubeconfigs/{name}", "UserKubeconfig"), ("/certificateuploads/{name}", "CertificateUpload"),
+            ("/issuedcredentials/{name}", "IssuedCredential"),
+        ])
 }

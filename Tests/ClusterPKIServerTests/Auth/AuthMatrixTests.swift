@@ -34,13 +34,15 @@ import Testing
         Probe(method: .get, path: "/apis/certificates.k8s.io/v1/certificatesigningrequests/x"),
         Probe(method: .post, path: "/apis/clusterpki.io/v1alpha1/userkubeconfigs", body: "{}"),
         Probe(method: .post, path: "/apis/clusterpki.io/v1alpha1/certificateuploads", body: "{}"),
+        Probe(method: .post, path: "/apis/clusterpki.io/v1alpha1/issuedcredentials", body: "{}"),
     ]
 
     /// The expected status per identity: 401 for bad credentials, 403 for a valid identity without the right.
     static func expected(_ who: Who, _ probe: Probe) -> Set<Int> {
         let admin: Set<Int> = [200, 201, 400, 404, 422]
         let csrRoute = probe.path.contains("certificatesigningrequests")
-        let certsRoute = probe.path.hasSuffix("kubeadm-certs")
+        // Whoever may download kubeadm-certs may report what it minted with them (issuedcredentials).
+        let certsRoute = probe.path.hasSuffix("kubeadm-certs") || probe.path.hasSuffix("issuedcredentials")
         switch who {
         case .anonymous, .basic: return [403]
         case .expiredToken, .exhaustedToken, .wrongSecret, .malformed, .revokedAdmin, .expiredAdmin, .otherCA: return [401]
