@@ -37,7 +37,9 @@ public final class CountingStore: StateStore {
         count("deleteToken")
         try await base.deleteToken(id: id, actor: actor, now: now)
     }
-    public func authenticate(_ presented: String, client: String, policy: TokenAuthPolicy, now: Date) async throws -> TokenAuthentication {
+    public func authenticate(_ presented: String, client: String, policy: TokenAuthPolicy, now: Date) async throws
+        -> TokenAuthentication
+    {
         count("authenticate")
         return try await base.authenticate(presented, client: client, policy: policy, now: now)
     }
@@ -48,7 +50,9 @@ public final class CountingStore: StateStore {
 
     // MARK: UploadStore
 
-    public func storeUpload(name: String, blobs: [String: Data], ttl: TimeInterval, actor: String, now: Date) async throws -> Upload {
+    public func storeUpload(name: String, blobs: [String: Data], ttl: TimeInterval, actor: String, now: Date)
+        async throws -> Upload
+    {
         count("storeUpload")
         return try await base.storeUpload(name: name, blobs: blobs, ttl: ttl, actor: actor, now: now)
     }
@@ -112,7 +116,8 @@ public final class CountingStore: StateStore {
         name: String, requester: String, object: Data, now: Date, recording records: CertificateRequestRecords
     ) async throws -> StoredCertificateRequest {
         count("createCertificateRequest")
-        return try await base.createCertificateRequest(name: name, requester: requester, object: object, now: now, recording: records)
+        return try await base.createCertificateRequest(
+            name: name, requester: requester, object: object, now: now, recording: records)
     }
     public func updateCertificateRequest(name: String, object: Data) async throws -> StoredCertificateRequest {
         count("updateCertificateRequest")

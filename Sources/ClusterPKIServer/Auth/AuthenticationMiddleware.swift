@@ -11,7 +11,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = ServerContext
     let authenticator: Authenticator
 
-    func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response)
+        async throws -> Response
+    {
         let client = authenticator.peer.address(for: request, context: context)
         let identity = try await authenticator.identity(for: request, context: context, client: client)
         var context = context

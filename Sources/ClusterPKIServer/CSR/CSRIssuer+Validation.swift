@@ -17,14 +17,17 @@ extension CSRIssuer {
     static func validate(_ object: CertificateSigningRequestObject) throws -> ValidRequest {
         let name = try Self.name(for: object.metadata)
         func invalid(_ problem: String) -> KubernetesStatus { .invalid(.certificateSigningRequest(name), problem) }
-        guard let pemBytes = Data(base64Encoded: object.spec.request), let pem = String(data: pemBytes, encoding: .utf8),
+        guard let pemBytes = Data(base64Encoded: object.spec.request),
+            let pem = String(data: pemBytes, encoding: .utf8),
             let csr = try? CertificateSigningRequest(pemEncoded: pem)
         else { throw invalid("spec.request: Invalid value: PEM block type must be CERTIFICATE REQUEST") }
         guard !object.spec.signerName.isEmpty else { throw invalid("spec.signerName: Required value") }
         let usages = object.spec.usages ?? []
         guard !usages.isEmpty else { throw invalid("spec.usages: Required value") }
         if let seconds = object.spec.expirationSeconds, seconds < 600 {
-            throw invalid("spec.expirationSeconds: Invalid value: \(seconds): may not specify a duration less than 600 seconds (10 minutes)")
+            throw invalid(
+                "spec.expirationSeconds: Invalid value: \(seconds): may not specify a duration less than 600 seconds (10 minutes)"
+            )
         }
         let declaredIPs = try Self.declaredNodeIPs(object.metadata.annotations, invalid: invalid)
         return ValidRequest(name: name, csr: csr, usages: usages, declaredIPs: declaredIPs)
@@ -39,7 +42,8 @@ extension CSRIssuer {
             let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
             name = prefix + String((0..<5).map { _ in alphabet.randomElement()! })
         } else {
-            throw KubernetesStatus.invalid(.certificateSigningRequest(""), "metadata.name: Required value: name or generateName is required")
+            throw KubernetesStatus.invalid(
+                .certificateSigningRequest(""), "metadata.name: Required value: name or generateName is required")
         }
         // Like the API server, any name is allowed for a CSR (the kubelet's are base64url) as long as it is a
         // valid path segment.
@@ -48,18 +52,25 @@ extension CSRIssuer {
         else {
             throw KubernetesStatus.invalid(
                 .certificateSigningRequest(name),
-                "metadata.name: Invalid value: \"\(name)\": may not be '.' or '..', contain '/' or '%', or be longer than 253 characters")
+                "metadata.name: Invalid value: \"\(name)\": may not be '.' or '..', contain '/' or '%', or be longer than 253 characters"
+            )
         }
         return name
     }
 
     /// The `clusterpki.io/node-ip` annotation: comma-separated IP addresses.
-    static func declaredNodeIPs(_ annotations: [String: String]?, invalid: (String) -> KubernetesStatus) throws -> [IPAddress] {
-        guard let value = annotations?[CertificateSigningRequestObject.nodeIPAnnotation], !value.isEmpty else { return [] }
+    static func declaredNodeIPs(_ annotations: [String: String]?, invalid: (String) -> KubernetesStatus) throws
+        -> [IPAddress]
+    {
+        guard let value = annotations?[CertificateSigningRequestObject.nodeIPAnnotation], !value.isEmpty else {
+            return []
+        }
         return try value.split(separator: ",").map { part in
             let text = part.trimmingCharacters(in: .whitespaces)
             guard let ip = IPAddress(text) else {
-                throw invalid("metadata.annotations[\(CertificateSigningRequestObject.nodeIPAnnotation)]: Invalid value: \"\(text)\": must be IP addresses separated by commas")
+                throw invalid(
+                    "metadata.annotations[\(CertificateSigningRequestObject.nodeIPAnnotation)]: Invalid value: \"\(text)\": must be IP addresses separated by commas"
+                )
             }
             return ip
         }

@@ -19,7 +19,10 @@ public struct CSRIssuer: Sendable {
     let backdate: TimeInterval
     let now: @Sendable () -> Date
 
-    public init(store: any CertificateRequestStore, policy: PKIPolicy, authorities: ClusterCAWatcher, now: @escaping @Sendable () -> Date) {
+    public init(
+        store: any CertificateRequestStore, policy: PKIPolicy, authorities: ClusterCAWatcher,
+        now: @escaping @Sendable () -> Date
+    ) {
         self.store = store
         self.approver = CSRApprover(policy: policy.serverPolicy)
         self.authorities = authorities
@@ -29,7 +32,9 @@ public struct CSRIssuer: Sendable {
 
     /// The issuer of a server's environment.
     public init(environment: ServerEnvironment) {
-        self.init(store: environment.store, policy: environment.policy, authorities: environment.authorities, now: environment.now)
+        self.init(
+            store: environment.store, policy: environment.policy, authorities: environment.authorities,
+            now: environment.now)
     }
 
     /// What a CSR became.
@@ -45,7 +50,9 @@ public struct CSRIssuer: Sendable {
 
     /// Decides `request` from `requester` (who connected from `client`) and stores it; an invalid object is a 422
     /// ``KubernetesStatus``, a taken name ``StoreError/certificateRequestAlreadyExists(name:)`` (nothing stored).
-    public func issue(_ request: CertificateSigningRequestObject, requester: Identity, client: String) async throws -> Issued {
+    public func issue(
+        _ request: CertificateSigningRequestObject, requester: Identity, client: String
+    ) async throws -> Issued {
         let valid = try Self.validate(request)
         let now = self.now()
         var object = Self.accepted(request, name: valid.name, requester: requester, now: now)
@@ -53,9 +60,8 @@ public struct CSRIssuer: Sendable {
             csr: valid.csr, signerName: object.spec.signerName, usages: valid.usages, requester: requester,
             expirationSeconds: object.spec.expirationSeconds)
         var node: NodeRecord?
-        if review.signerName == CertificateSigningRequestObject.kubeletServingSigner, let nodeName = requester.nodeName {
-            node = try await store.node(named: nodeName)
-        }
+        let isServing = review.signerName == CertificateSigningRequestObject.kubeletServingSigner
+        if isServing, let nodeName = requester.nodeName { node = try await store.node(named: nodeName) }
         let decision = approver.decide(review, node: node)
         var certificate: Certificate?
         if let plan = decision.plan {
@@ -64,21 +70,25 @@ public struct CSRIssuer: Sendable {
         }
         object.status = try Self.status(decision, certificate: certificate, now: now)
         let records = try Self.records(
-            of: decision, certificate: certificate, name: valid.name, requester: requester, client: client, declaredIPs: valid.declaredIPs,
-            now: now)
+            of: decision, certificate: certificate, name: valid.name, requester: requester, client: client,
+            declaredIPs: valid.declaredIPs, now: now)
 
         // A taken name is found by this insert (a primary key), which keeps a request to one write transaction.
         let encoded = try KubernetesJSON.encode(object)
         let stored = try await store.createCertificateRequest(
             name: valid.name, requester: requester.username, object: encoded, now: now, recording: records)
         object.metadata.resourceVersion = String(stored.resourceVersion)
-        let json = try KubernetesJSON.settingResourceVersion(stored.resourceVersion, in: encoded) ?? KubernetesJSON.encode(object)
+        let json =
+            try KubernetesJSON.settingResourceVersion(stored.resourceVersion, in: encoded)
+            ?? KubernetesJSON.encode(object)
         return Issued(object: object, json: json, decision: decision, certificate: certificate)
     }
 
     /// The object as the API server stores it: server-set metadata, and the requester from authentication, never
     /// from the body.
-    static func accepted(_ request: CertificateSigningRequestObject, name: String, requester: Identity, now: Date) -> CertificateSigningRequestObject {
+    static func accepted(
+        _ request: CertificateSigningRequestObject, name: String, requester: Identity, now: Date
+    ) -> CertificateSigningRequestObject {
         var object = request
         object.kind = "CertificateSigningRequest"
         object.apiVersion = "certificates.k8s.io/v1"
@@ -95,18 +105,26 @@ public struct CSRIssuer: Sendable {
     }
 
     /// The `Approved` (with the certificate) or `Denied` condition.
-    static func status(_ decision: CSRDecision, certificate: Certificate?, now: Date) throws -> CertificateSigningRequestObject.Status {
+    static func status(
+        _ decision: CSRDecision, certificate: Certificate?, now: Date
+    ) throws -> CertificateSigningRequestObject.Status {
         let stamp = RFC3339.format(now)
         switch decision {
         case .approve(let plan):
             return .init(
                 conditions: [
-                    .init(type: "Approved", status: "True", reason: decision.reason, message: plan.message, lastUpdateTime: stamp, lastTransitionTime: stamp)
+                    .init(
+                        type: "Approved", status: "True", reason: decision.reason, message: plan.message,
+                        lastUpdateTime: stamp, lastTransitionTime: stamp)
                 ],
                 certificate: try certificate.map { Data(try PEMCertificates.encode([$0]).utf8).base64EncodedString() })
         case .deny(let reason, let message):
             return .init(
-                conditions: [.init(type: "Denied", status: "True", reason: reason, message: message, lastUpdateTime: stamp, lastTransitionTime: stamp)],
+                conditions: [
+                    .init(
+                        type: "Denied", status: "True", reason: reason, message: message, lastUpdateTime: stamp,
+                        lastTransitionTime: stamp)
+                ],
                 certificate: nil)
         }
     }

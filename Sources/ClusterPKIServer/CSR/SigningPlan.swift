@@ -25,7 +25,8 @@ public struct SigningPlan: Sendable, Hashable {
     public var message: String
 
     public init(
-        profile: Profile, commonName: String, organizations: [String], subjectAltNames: SubjectAltNames = SubjectAltNames(),
+        profile: Profile, commonName: String, organizations: [String],
+        subjectAltNames: SubjectAltNames = SubjectAltNames(),
         keyUsages: [KeyUsageName], extendedKeyUsages: [ExtKeyUsageName], lifetime: TimeInterval, message: String
     ) {
         self.profile = profile

@@ -12,8 +12,11 @@ extension AdminController {
         switch error {
         case .privilegedOrganization(let organization):
             return KubernetesStatus.forbidden(
-                user: requester.username, verb: "create", resource: object.resource, group: object.group, name: object.name,
-                why: "groups \([organization]) are privileged (policy userCredentials.privilegedOrganizations); only \(superuserGroup) may mint them")
+                user: requester.username, verb: "create", resource: object.resource, group: object.group,
+                name: object.name,
+                why:
+                    "groups \([organization]) are privileged (policy userCredentials.privilegedOrganizations); only \(superuserGroup) may mint them"
+            )
         case .emptyClientName:
             return KubernetesStatus.invalid(object, "spec.username: Required value")
         case .emptyOrganization:
@@ -22,7 +25,8 @@ extension AdminController {
             return KubernetesStatus.invalid(object, invalidValidity(validity ?? value))
         case .validityAboveMaximum(_, let maximum):
             return KubernetesStatus.invalid(
-                object, "spec.validity: Invalid value: longer than the policy's userCredentials.maxValidity (\(maximum))")
+                object,
+                "spec.validity: Invalid value: longer than the policy's userCredentials.maxValidity (\(maximum))")
         default:
             return error  // the server's CA or files, not the request: 500, the cause in the log
         }

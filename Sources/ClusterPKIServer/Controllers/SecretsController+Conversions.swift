@@ -15,8 +15,10 @@ extension SecretsController {
     static func secret(for token: BootstrapToken) -> Secret {
         Secret(
             metadata: ObjectMeta(
-                name: token.token.secretName, namespace: namespace, uid: KubernetesUID.derived(from: "token/\(token.id)/\(token.created.timeIntervalSince1970)"),
-                resourceVersion: String(Int64(token.created.timeIntervalSince1970)), creationTimestamp: RFC3339.format(token.created)),
+                name: token.token.secretName, namespace: namespace,
+                uid: KubernetesUID.derived(from: "token/\(token.id)/\(token.created.timeIntervalSince1970)"),
+                resourceVersion: String(Int64(token.created.timeIntervalSince1970)),
+                creationTimestamp: RFC3339.format(token.created)),
             type: BootstrapToken.secretType,
             data: token.secretData.mapValues { Data($0.utf8).base64EncodedString() })
     }
@@ -26,10 +28,15 @@ extension SecretsController {
         let owner = "\(tokenSecretPrefix)\(upload.proxyTokenID)"
         return Secret(
             metadata: ObjectMeta(
-                name: certsName, namespace: namespace, uid: KubernetesUID.derived(from: "upload/\(upload.proxyTokenID)"),
-                resourceVersion: String(Int64(upload.created.timeIntervalSince1970)), creationTimestamp: RFC3339.format(upload.created),
+                name: certsName, namespace: namespace,
+                uid: KubernetesUID.derived(from: "upload/\(upload.proxyTokenID)"),
+                resourceVersion: String(Int64(upload.created.timeIntervalSince1970)),
+                creationTimestamp: RFC3339.format(upload.created),
                 ownerReferences: [
-                    OwnerReference(apiVersion: "v1", kind: "Secret", name: owner, uid: KubernetesUID.derived(from: "token/\(upload.proxyTokenID)"), controller: true, blockOwnerDeletion: true)
+                    OwnerReference(
+                        apiVersion: "v1", kind: "Secret", name: owner,
+                        uid: KubernetesUID.derived(from: "token/\(upload.proxyTokenID)"), controller: true,
+                        blockOwnerDeletion: true)
                 ]),
             type: "Opaque",
             data: upload.blobs.mapValues { $0.base64EncodedString() })
@@ -41,32 +48,50 @@ extension SecretsController {
         let name = secret.metadata.name ?? ""
         func invalid(_ problem: String) -> KubernetesStatus { .invalid(.secret(name), problem) }
         guard let nameID = tokenID(secretName: name) else {
-            throw invalid("metadata.name: Invalid value: \"\(name)\": must be bootstrap-token-<id> with an id of [a-z0-9]{6}")
+            throw invalid(
+                "metadata.name: Invalid value: \"\(name)\": must be bootstrap-token-<id> with an id of [a-z0-9]{6}")
         }
         guard secret.type == BootstrapToken.secretType else {
-            throw invalid("type: Unsupported value: \"\(secret.type ?? "")\": clusterpki stores only \"\(BootstrapToken.secretType)\" Secrets")
+            throw invalid(
+                "type: Unsupported value: \"\(secret.type ?? "")\": clusterpki stores only \"\(BootstrapToken.secretType)\" Secrets"
+            )
         }
         let values: [String: String]
         do { values = try secret.decodedData() } catch {
             throw invalid("data[\(error.key)]: Invalid value: a Secret value must be base64-encoded UTF-8 here")
         }
-        guard values["token-id"] == nameID else { throw invalid("data[token-id]: Invalid value: must equal the id in the name (\(nameID))") }
-        guard let secretText = values["token-secret"], let token = try? BootstrapTokenString(id: nameID, secret: secretText) else {
+        guard values["token-id"] == nameID else {
+            throw invalid("data[token-id]: Invalid value: must equal the id in the name (\(nameID))")
+        }
+        guard let secretText = values["token-secret"],
+            let token = try? BootstrapTokenString(id: nameID, secret: secretText)
+        else {
             throw invalid("data[token-secret]: Invalid value: must be 16 characters of [a-z0-9]")
         }
         var expires: Date?
         if let expiration = values["expiration"], !expiration.isEmpty {
             guard let date = RFC3339.parse(expiration) else {
-                throw invalid("data[expiration]: Invalid value: \"\(expiration)\": must be RFC 3339, e.g. 2026-01-01T00:00:00Z")
+                throw invalid(
+                    "data[expiration]: Invalid value: \"\(expiration)\": must be RFC 3339, e.g. 2026-01-01T00:00:00Z")
             }
-            guard date > now else { throw invalid("data[expiration]: Invalid value: \"\(expiration)\": the token would already be expired") }
+            guard date > now else {
+                throw invalid("data[expiration]: Invalid value: \"\(expiration)\": the token would already be expired")
+            }
             expires = date
         }
         var usages: [TokenUsage] = []
-        for usage in TokenUsage.allCases where values["usage-bootstrap-\(usage.rawValue)"] == "true" { usages.append(usage) }
-        let groups = (values["auth-extra-groups"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let request = TokenRequest(token: token, ttl: 0, expires: expires, usages: usages, groups: groups, description: values["description"] ?? "")
-        do { try request.validate() } catch let error as StoreError { throw KubernetesStatus.failure(error, addressing: .secret(name)) }
+        for usage in TokenUsage.allCases where values["usage-bootstrap-\(usage.rawValue)"] == "true" {
+            usages.append(usage)
+        }
+        let groups = (values["auth-extra-groups"] ?? "").split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }.filter { !$0.isEmpty }
+        let request = TokenRequest(
+            token: token, ttl: 0, expires: expires, usages: usages, groups: groups,
+            description: values["description"] ?? "")
+        do { try request.validate() } catch let error as StoreError {
+            throw KubernetesStatus.failure(error, addressing: .secret(name))
+        }
         return request
     }
 }

@@ -11,11 +11,15 @@ enum UserKubeconfigYAML {
         let context = config.contexts.first
         let user = config.users.first
         var lines = ["apiVersion: \(config.apiVersion)", "clusters:", "- cluster:"]
-        if let data = cluster?.cluster.certificateAuthorityData { lines.append("    certificate-authority-data: \(data)") }
+        if let data = cluster?.cluster.certificateAuthorityData {
+            lines.append("    certificate-authority-data: \(data)")
+        }
         lines += [
             "    server: \(quote(cluster?.cluster.server ?? ""))", "  name: \(quote(cluster?.name ?? ""))",
-            "contexts:", "- context:", "    cluster: \(quote(context?.context.cluster ?? ""))", "    user: \(quote(context?.context.user ?? ""))",
-            "  name: \(quote(context?.name ?? ""))", "current-context: \(quote(config.currentContext))", "kind: \(config.kind)",
+            "contexts:", "- context:", "    cluster: \(quote(context?.context.cluster ?? ""))",
+            "    user: \(quote(context?.context.user ?? ""))",
+            "  name: \(quote(context?.name ?? ""))", "current-context: \(quote(config.currentContext))",
+            "kind: \(config.kind)",
             "preferences: {}", "users:", "- name: \(quote(user?.name ?? ""))", "  user:",
         ]
         if let data = user?.user.clientCertificateData { lines.append("    client-certificate-data: \(data)") }

@@ -19,7 +19,8 @@ extension KubernetesStatus {
             self = object.map(Self.notFound) ?? .unauthorized
         case .malformedToken:
             self = object.map { .invalid($0, error.message) } ?? .unauthorized
-        case .invalidTokenUsages, .invalidTokenGroup, .groupsWithoutAuthentication, .invalidDuration, .negativeTTL, .invalidMaxUses,
+        case .invalidTokenUsages, .invalidTokenGroup, .groupsWithoutAuthentication, .invalidDuration, .negativeTTL,
+            .invalidMaxUses,
             .certificateKeyWithoutJoinCommand, .invalidSerial:
             self = object.map { .invalid($0, error.message) } ?? .badRequest(error.message)
         case .tokenAlreadyExists(let id):

@@ -11,8 +11,10 @@ import Testing
 /// Authentication happens once, in the middleware, and only on the routes that need an identity.
 @Suite struct AuthenticationMiddlewareTests {
     static let anonymousPaths = [
-        "/version", "/api", "/apis", "/api/v1", "/apis/certificates.k8s.io/v1", "/apis/clusterpki.io/v1alpha1", "/openapi/v3",
-        "/openapi/v3/api/v1", "/openapi/v3/apis/certificates.k8s.io/v1", "/openapi/v3/apis/clusterpki.io/v1alpha1", "/healthz",
+        "/version", "/api", "/apis", "/api/v1", "/apis/certificates.k8s.io/v1", "/apis/clusterpki.io/v1alpha1",
+        "/openapi/v3",
+        "/openapi/v3/api/v1", "/openapi/v3/apis/certificates.k8s.io/v1", "/openapi/v3/apis/clusterpki.io/v1alpha1",
+        "/healthz",
         "/livez", "/metrics", "/api/v1/namespaces/kube-system", "/api/v1/namespaces/kube-public",
     ]
 
@@ -30,7 +32,8 @@ import Testing
         _ = try await cluster.token()
         let admin = try await cluster.admin()
         let credentials: [HTTPFields] = [
-            [:], headers(token: "abcdef.0123456789abcdef"), headers(token: "abcdef.wrongwrongwrong0"), headers(credential: admin),
+            [:], headers(token: "abcdef.0123456789abcdef"), headers(token: "abcdef.wrongwrongwrong0"),
+            headers(credential: admin),
         ]
         store.reset()
         try await cluster.application(environment).test(.router) { client in
@@ -40,7 +43,8 @@ import Testing
                     #expect(response.status == .ok, "\(path): \(response.status)")
                 }
             }
-            let unknown = try await client.execute(uri: "/api/v1/namespaces/nope", method: .get, headers: headers(credential: admin))
+            let unknown = try await client.execute(
+                uri: "/api/v1/namespaces/nope", method: .get, headers: headers(credential: admin))
             #expect(unknown.status == .notFound)
         }
         #expect(store.calls.isEmpty, "\(store.calls)")
@@ -52,11 +56,13 @@ import Testing
         store.reset()
         try await cluster.application(environment).test(.router) { client in
             let info = try await client.execute(
-                uri: "/api/v1/namespaces/kube-public/configmaps/cluster-info", method: .get, headers: headers(token: "abcdef.wrongwrongwrong0"))
+                uri: "/api/v1/namespaces/kube-public/configmaps/cluster-info", method: .get,
+                headers: headers(token: "abcdef.wrongwrongwrong0"))
             #expect(info.status == .ok)
             #expect(Set(store.calls.keys) == ["signingTokens"])
             store.reset()
-            let ready = try await client.execute(uri: "/readyz", method: .get, headers: headers(token: "abcdef.0123456789abcdef"))
+            let ready = try await client.execute(
+                uri: "/readyz", method: .get, headers: headers(token: "abcdef.0123456789abcdef"))
             #expect(ready.status == .ok)
             #expect(store.calls == ["certificateRequestsVersion": 1])
         }
@@ -69,13 +75,15 @@ import Testing
         try await cluster.application(environment).test(.router) { client in
             store.reset()
             let list = try await client.execute(
-                uri: "/apis/certificates.k8s.io/v1/certificatesigningrequests", method: .get, headers: headers(token: "abcdef.0123456789abcdef"))
+                uri: "/apis/certificates.k8s.io/v1/certificatesigningrequests", method: .get,
+                headers: headers(token: "abcdef.0123456789abcdef"))
             #expect(list.status == .ok)
             #expect(store.calls["authenticate"] == 1)
             #expect(store.calls["isRevoked"] == nil)
 
             store.reset()
-            let secrets = try await client.execute(uri: "/api/v1/namespaces/kube-system/secrets", method: .get, headers: headers(credential: admin))
+            let secrets = try await client.execute(
+                uri: "/api/v1/namespaces/kube-system/secrets", method: .get, headers: headers(credential: admin))
             #expect(secrets.status == .ok)
             #expect(store.calls["isRevoked"] == 1)
             #expect(store.calls["authenticate"] == nil)
@@ -96,7 +104,9 @@ import Testing
             let created = try await client.execute(
                 uri: "/apis/certificates.k8s.io/v1/certificatesigningrequests", method: .post,
                 headers: headers(token: "abcdef.0123456789abcdef", address: "10.0.0.31", contentType: true),
-                body: try TestCSR.body(name: "node-csr-c", pem: try TestCSR.pem(commonName: "system:node:c", organizations: ["system:nodes"])))
+                body: try TestCSR.body(
+                    name: "node-csr-c",
+                    pem: try TestCSR.pem(commonName: "system:node:c", organizations: ["system:nodes"])))
             #expect(created.status == .created)
         }
         #expect(store.calls == ["authenticate": 1, "createCertificateRequest": 1])

@@ -14,25 +14,33 @@ import X509
     static func issuer(_ cluster: TestCluster) -> CSRIssuer {
         let clock = cluster.clock
         return CSRIssuer(
-            store: cluster.store, policy: cluster.policy, authorities: ClusterCAWatcher(fixed: cluster.authority, bundlePEM: cluster.caPEM),
+            store: cluster.store, policy: cluster.policy,
+            authorities: ClusterCAWatcher(fixed: cluster.authority, bundlePEM: cluster.caPEM),
             now: { clock.withLockedValue { $0 } })
     }
 
     static func object(
-        name: String, commonName: String, organizations: [String] = ["system:nodes"], dnsNames: [String] = [], ipAddresses: [String] = [],
-        signer: String = CertificateSigningRequestObject.kubeletClientSigner, usages: [String] = ["digital signature", "client auth"],
+        name: String, commonName: String, organizations: [String] = ["system:nodes"], dnsNames: [String] = [],
+        ipAddresses: [String] = [],
+        signer: String = CertificateSigningRequestObject.kubeletClientSigner,
+        usages: [String] = ["digital signature", "client auth"],
         expirationSeconds: Int? = nil, annotations: [String: String]? = nil
     ) throws -> CertificateSigningRequestObject {
-        let pem = try TestCSR.pem(commonName: commonName, organizations: organizations, dnsNames: dnsNames, ipAddresses: ipAddresses)
+        let pem = try TestCSR.pem(
+            commonName: commonName, organizations: organizations, dnsNames: dnsNames, ipAddresses: ipAddresses)
         return CertificateSigningRequestObject(
             metadata: ObjectMeta(name: name, annotations: annotations),
-            spec: .init(request: Data(pem.utf8).base64EncodedString(), signerName: signer, expirationSeconds: expirationSeconds, usages: usages))
+            spec: .init(
+                request: Data(pem.utf8).base64EncodedString(), signerName: signer, expirationSeconds: expirationSeconds,
+                usages: usages))
     }
 
     @Test func approvedRequestIsSignedAndStoredWithItsRecords() async throws {
         let cluster = try TestCluster()
         let issued = try await Self.issuer(cluster).issue(
-            try Self.object(name: "node-csr-a", commonName: "system:node:a", annotations: [CertificateSigningRequestObject.nodeIPAnnotation: "172.16.0.5"]),
+            try Self.object(
+                name: "node-csr-a", commonName: "system:node:a",
+                annotations: [CertificateSigningRequestObject.nodeIPAnnotation: "172.16.0.5"]),
             requester: Self.bootstrapToken, client: "10.0.0.5")
 
         #expect(issued.decision.isApproved)
@@ -60,10 +68,13 @@ import X509
     @Test func deniedRequestIsStoredWithReasonAndMessageAndNothingSigned() async throws {
         let cluster = try TestCluster()
         let issued = try await Self.issuer(cluster).issue(
-            try Self.object(name: "bad", commonName: "system:node:a", organizations: ["system:masters"]), requester: Self.bootstrapToken,
+            try Self.object(name: "bad", commonName: "system:node:a", organizations: ["system:masters"]),
+            requester: Self.bootstrapToken,
             client: "10.0.0.5")
 
-        #expect(issued.decision == .deny(reason: "PrivilegedOrganization", message: "O=system:masters is never issued for a CSR"))
+        #expect(
+            issued.decision
+                == .deny(reason: "PrivilegedOrganization", message: "O=system:masters is never issued for a CSR"))
         #expect(issued.certificate == nil)
         let condition = try #require(issued.object.status?.conditions?.first)
         #expect(condition.type == "Denied" && condition.reason == "PrivilegedOrganization")
@@ -81,28 +92,39 @@ import X509
         let cluster = try TestCluster()
         let issuer = Self.issuer(cluster)
         let first = try await issuer.issue(
-            try Self.object(name: "node-csr-x", commonName: "system:node:a"), requester: Self.bootstrapToken, client: "10.0.0.5")
+            try Self.object(name: "node-csr-x", commonName: "system:node:a"), requester: Self.bootstrapToken,
+            client: "10.0.0.5")
         let events = try await cluster.store.auditEvents(limit: nil)
         #expect(events.contains { $0.action == .nodeRecorded })
         await #expect(throws: StoreError.certificateRequestAlreadyExists(name: "node-csr-x")) {
             try await issuer.issue(
-                try Self.object(name: "node-csr-x", commonName: "system:node:b"), requester: Self.bootstrapToken, client: "10.0.0.6")
+                try Self.object(name: "node-csr-x", commonName: "system:node:b"), requester: Self.bootstrapToken,
+                client: "10.0.0.6")
         }
         #expect(try await cluster.store.credentials().map(\.serial) == [try #require(first.certificate).serialHex])
         #expect(try await cluster.store.auditEvents(limit: nil) == events)
         #expect(try await cluster.store.node(named: "b") == nil)
         let stored = try #require(try await cluster.store.certificateRequest(named: "node-csr-x"))
-        #expect(try KubernetesJSON.decode(CertificateSigningRequestObject.self, from: stored.object).spec.request == first.object.spec.request)
+        #expect(
+            try KubernetesJSON.decode(CertificateSigningRequestObject.self, from: stored.object).spec.request
+                == first.object.spec.request)
     }
 
     @Test(arguments: [
-        (599, "spec.expirationSeconds: Invalid value: 599: may not specify a duration less than 600 seconds (10 minutes)"),
+        (
+            599,
+            "spec.expirationSeconds: Invalid value: 599: may not specify a duration less than 600 seconds (10 minutes)"
+        )
     ])
     func invalidObjectIsRefusedBeforeAnythingIsStored(expirationSeconds: Int, problem: String) async throws {
         let cluster = try TestCluster()
-        await #expect(throws: KubernetesStatus.invalid("certificatesigningrequests", group: "certificates.k8s.io", name: "short", problem)) {
+        await #expect(
+            throws: KubernetesStatus.invalid(
+                "certificatesigningrequests", group: "certificates.k8s.io", name: "short", problem)
+        ) {
             try await Self.issuer(cluster).issue(
-                try Self.object(name: "short", commonName: "system:node:a", expirationSeconds: expirationSeconds), requester: Self.bootstrapToken,
+                try Self.object(name: "short", commonName: "system:node:a", expirationSeconds: expirationSeconds),
+                requester: Self.bootstrapToken,
                 client: "10.0.0.5")
         }
         #expect(try await cluster.store.certificateRequests().isEmpty)
