@@ -20,8 +20,7 @@ extension KubernetesStatus {
         case .malformedToken:
             self = object.map { .invalid($0, error.message) } ?? .unauthorized
         case .invalidTokenUsages, .invalidTokenGroup, .groupsWithoutAuthentication, .invalidDuration, .negativeTTL,
-            .invalidMaxUses,
-            .certificateKeyWithoutJoinCommand, .invalidSerial:
+            .invalidMaxUses, .certificateKeyWithoutJoinCommand, .invalidSerial:
             self = object.map { .invalid($0, error.message) } ?? .badRequest(error.message)
         case .tokenAlreadyExists(let id):
             self = .alreadyExists(object ?? .secret(SecretsController.tokenSecretPrefix + id))
