@@ -1,5 +1,6 @@
 import ClusterPKIAPI
 import ClusterPKICore
+import ClusterPKIStore
 import Foundation
 import Hummingbird
 import HummingbirdTLS
@@ -19,30 +20,40 @@ public struct RouteDescription: Sendable, Hashable, CustomStringConvertible {
 /// Builds the router and the HTTPS application of `clusterpki serve`.
 public enum ClusterPKIServer {
     /// The router with every route; the returned list is what `openapi.yaml` must describe.
+    ///
+    /// Routes that need no identity (version, discovery, OpenAPI, health, metrics, namespaces, cluster-info) sit on the
+    /// router itself; the others in a group behind ``AuthenticationMiddleware``, whose handlers get an
+    /// ``AuthenticatedContext`` and decide authorization themselves.
     public static func router(
         environment: ServerEnvironment, readiness: @escaping @Sendable () -> Bool = { true }
     ) -> (router: Router<ServerContext>, routes: [RouteDescription]) {
         let router = Router(context: ServerContext.self)
         router.add(middleware: EdgeMiddleware(metrics: environment.metrics, bodyLimit: environment.serverPolicy.maxRequestBodyBytes))
+        let authenticator = Authenticator(
+            authorities: environment.authorities, tokens: environment.store, ledger: environment.store,
+            tokenPolicy: TokenAuthPolicy(environment.policy.tokenAuthentication), peer: environment.peer, metrics: environment.metrics,
+            now: environment.now)
+        let authenticated = router.group()
+            .add(middleware: AuthenticationMiddleware(authenticator: authenticator))
+            .group(context: AuthenticatedContext.self)
+
         var routes: [RouteDescription] = []
-        func on(
-            _ method: HTTPRequest.Method, _ path: String,
-            _ handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
+        func on<Context: RequestContext>(
+            _ group: some RouterMethods<Context>, _ method: HTTPRequest.Method, _ path: String,
+            _ handler: @escaping @Sendable (Request, Context) async throws -> Response
         ) {
             routes.append(RouteDescription(method: method.rawValue, path: path))
             let hummingbirdPath = path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
-            router.on(RouterPath(hummingbirdPath), method: method, use: handler)
+            group.on(RouterPath(hummingbirdPath), method: method, use: handler)
         }
-        let authenticator = Authenticator(
-            authorities: environment.authorities, tokens: environment.store, ledger: environment.store,
-            tokenPolicy: environment.tokenAuthPolicy, peer: environment.peer, metrics: environment.metrics, now: environment.now)
         let clusterInfo = ClusterInfoPublisher(
-            caPEM: { [authorities = environment.authorities] in authorities.current().bundlePEM }, server: environment.advertiseURL, tokens: environment.store, created: environment.startTime)
+            caPEM: { [authorities = environment.authorities] in authorities.current().bundlePEM }, server: environment.advertiseURL,
+            tokens: environment.store, created: environment.startTime)
         let core = CoreController(environment: environment, clusterInfo: clusterInfo, readiness: readiness)
-        let secrets = SecretsController(environment: environment, authenticator: authenticator, clusterInfo: clusterInfo)
-        let csrs = CSRController(environment: environment, authenticator: authenticator)
-        let admin = AdminController(environment: environment, authenticator: authenticator)
-        let issuedCredentials = IssuedCredentialsController(environment: environment, authenticator: authenticator)
+        let secrets = SecretsController(environment: environment, clusterInfo: clusterInfo)
+        let csrs = CSRController(environment: environment, issuer: CSRIssuer(environment: environment))
+        let admin = AdminController(environment: environment)
+        let issuedCredentials = IssuedCredentialsController(environment: environment)
 
         for (path, document) in [
             ("/version", Discovery.version), ("/api", Discovery.apiVersions), ("/apis", Discovery.apiGroupList),
@@ -52,24 +63,24 @@ public enum ClusterPKIServer {
             ("/openapi/v3/apis/clusterpki.io/v1alpha1", Discovery.openAPIClusterPKIV1Alpha1),
         ] {
             let response = CoreController.json(document)
-            on(.get, path) { _, _ in response }
+            on(router, .get, path) { _, _ in response }
         }
-        on(.get, "/healthz", core.health)
-        on(.get, "/livez", core.health)
-        on(.get, "/readyz", core.ready)
-        on(.get, "/metrics", core.metrics)
-        on(.get, "/api/v1/namespaces/{namespace}", core.namespace)
-        on(.get, "/api/v1/namespaces/{namespace}/configmaps/{name}", core.configMap)
-        on(.get, "/api/v1/namespaces/{namespace}/secrets", secrets.list)
-        on(.post, "/api/v1/namespaces/{namespace}/secrets", secrets.create)
-        on(.get, "/api/v1/namespaces/{namespace}/secrets/{name}", secrets.get)
-        on(.delete, "/api/v1/namespaces/{namespace}/secrets/{name}", secrets.delete)
-        on(.post, "/apis/certificates.k8s.io/v1/certificatesigningrequests", csrs.create)
-        on(.get, "/apis/certificates.k8s.io/v1/certificatesigningrequests", csrs.list)
-        on(.get, "/apis/certificates.k8s.io/v1/certificatesigningrequests/{name}", csrs.get)
-        on(.post, "/apis/clusterpki.io/v1alpha1/userkubeconfigs", admin.createUserKubeconfig)
-        on(.post, "/apis/clusterpki.io/v1alpha1/certificateuploads", admin.createUpload)
-        on(.post, "/apis/clusterpki.io/v1alpha1/issuedcredentials", issuedCredentials.create)
+        on(router, .get, "/healthz", core.health)
+        on(router, .get, "/livez", core.health)
+        on(router, .get, "/readyz", core.ready)
+        on(router, .get, "/metrics", core.metrics)
+        on(router, .get, "/api/v1/namespaces/{namespace}", core.namespace)
+        on(router, .get, "/api/v1/namespaces/{namespace}/configmaps/{name}", core.configMap)
+        on(authenticated, .get, "/api/v1/namespaces/{namespace}/secrets", secrets.list)
+        on(authenticated, .post, "/api/v1/namespaces/{namespace}/secrets", secrets.create)
+        on(authenticated, .get, "/api/v1/namespaces/{namespace}/secrets/{name}", secrets.get)
+        on(authenticated, .delete, "/api/v1/namespaces/{namespace}/secrets/{name}", secrets.delete)
+        on(authenticated, .post, "/apis/certificates.k8s.io/v1/certificatesigningrequests", csrs.create)
+        on(authenticated, .get, "/apis/certificates.k8s.io/v1/certificatesigningrequests", csrs.list)
+        on(authenticated, .get, "/apis/certificates.k8s.io/v1/certificatesigningrequests/{name}", csrs.get)
+        on(authenticated, .post, "/apis/clusterpki.io/v1alpha1/userkubeconfigs", admin.createUserKubeconfig)
+        on(authenticated, .post, "/apis/clusterpki.io/v1alpha1/certificateuploads", admin.createUpload)
+        on(authenticated, .post, "/apis/clusterpki.io/v1alpha1/issuedcredentials", issuedCredentials.create)
         return (router, routes)
     }
 

@@ -51,6 +51,4 @@ public struct ServerEnvironment: Sendable {
 
     public var policy: PKIPolicy { tree.policy }
     public var serverPolicy: ServerPolicy { tree.policy.serverPolicy }
-
-    var tokenAuthPolicy: TokenAuthPolicy { TokenAuthPolicy(tree.policy.tokenAuthentication) }
 }

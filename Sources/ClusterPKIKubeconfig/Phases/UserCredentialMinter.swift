@@ -40,37 +40,51 @@ public struct UserCredentialMinter: Sendable {
         _ = try validate(request)
         guard let token = request.token else { throw KubeconfigError.emptyToken }
         let authority = try context.clusterAuthority()
-        let config = KubeConfig(clusterName: context.settings.clusterName, server: try request.server ?? context.settings.controlPlaneURL(),
-                                caPEM: try PEMCertificates.encode([authority.certificate]), userName: request.clientName,
-                                user: KubeConfig.AuthInfo(token: token))
-        return UserKubeconfig(yaml: try config.yaml(), certificate: nil, warnings: [])
+        return try tokenKubeconfig(request, token: token, bundlePEM: try PEMCertificates.encode([authority.certificate]))
     }
 
-    /// Mints the kubeconfig; a client certificate is recorded by `recorder` before it is returned.
+    /// Mints the kubeconfig with the cluster CA of the pki dir; a client certificate is recorded by `recorder` before
+    /// it is returned.
     public func mint(_ request: UserCredentialRequest, recorder: some CredentialRecording) async throws -> UserKubeconfig {
-        let validity = try validate(request)
+        _ = try validate(request)
         let authority = try context.clusterAuthority()
-        let caPEM = try PEMCertificates.encode([authority.certificate])
+        return try await mint(
+            request, authority: MintingAuthority(signer: authority, bundlePEM: try PEMCertificates.encode([authority.certificate])),
+            recorder: recorder)
+    }
+
+    /// Mints the kubeconfig signed by `authority.signer`, trusting `authority.bundlePEM`; the same rules as
+    /// ``mint(_:recorder:)``, for a caller that holds the CA itself (`clusterpki serve`).
+    public func mint(
+        _ request: UserCredentialRequest, authority: MintingAuthority, recorder: some CredentialRecording
+    ) async throws -> UserKubeconfig {
+        let validity = try validate(request)
         let server = try request.server ?? context.settings.controlPlaneURL()
-        let clusterName = context.settings.clusterName
-        if request.token != nil { return try await mintToken(request) }
-        if authority.isExternal {
+        if let token = request.token { return try tokenKubeconfig(request, token: token, bundlePEM: authority.bundlePEM) }
+        let signer = authority.signer
+        if signer.isExternal {
             let profile = try context.clusterCAProfile
             throw KubeconfigError.externalCA(keyPath: context.directory.url(profile.baseName, "key").path, files: ["a client certificate for \(request.clientName)"])
         }
         let key = try PrivateKeyMaterial.generate(context.keyAlgorithm)
         let notAfter = context.now + validity.seconds
-        let certificate = try authority.sign(
+        let certificate = try signer.sign(
             context.clientRequest(commonName: request.clientName, organizations: request.organizations, key: key, notAfter: notAfter),
             publicKey: key.publicKey)
         var warnings: [String] = []
-        if notAfter > authority.certificate.notValidAfter {
+        if notAfter > signer.certificate.notValidAfter {
             warnings.append("[kubeconfig] WARNING: the credential would outlive the CA; its NotAfter is capped at the CA's \(certificate.notValidAfter.formatted(.iso8601))")
         }
-        let config = KubeConfig(clusterName: clusterName, server: server, caPEM: caPEM, userName: request.clientName,
+        let config = KubeConfig(clusterName: context.settings.clusterName, server: server, caPEM: authority.bundlePEM, userName: request.clientName,
                                 user: .certificate(pem: try PEMCertificates.encode([certificate]), keyPEM: try key.pemString()))
         let yaml = try config.yaml()
         try await recorder.record(certificate)
-        return UserKubeconfig(yaml: yaml, certificate: certificate, warnings: warnings)
+        return UserKubeconfig(yaml: yaml, config: config, certificate: certificate, warnings: warnings)
+    }
+
+    private func tokenKubeconfig(_ request: UserCredentialRequest, token: String, bundlePEM: String) throws -> UserKubeconfig {
+        let config = KubeConfig(clusterName: context.settings.clusterName, server: try request.server ?? context.settings.controlPlaneURL(),
+                                caPEM: bundlePEM, userName: request.clientName, user: KubeConfig.AuthInfo(token: token))
+        return UserKubeconfig(yaml: try config.yaml(), config: config, certificate: nil, warnings: [])
     }
 }

@@ -29,6 +29,8 @@ public struct UserCredentialRequest: Sendable, Hashable {
 /// A kubeconfig minted for a person, ready to print.
 public struct UserKubeconfig: Sendable {
     public var yaml: String
+    /// The kubeconfig `yaml` renders, for a caller that writes it in another layout (the endpoint's API object).
+    public var config: KubeConfig
     /// The client certificate, recorded before it was returned (nil for a token kubeconfig).
     public var certificate: Certificate?
     /// Lines for stderr, e.g. that NotAfter was capped at the CA's.

@@ -8,9 +8,10 @@ import X509
 
 /// Decides the ``Identity`` of a request: client certificate, then bearer token, then anonymous.
 ///
-/// Only routes that need an identity call it, so discovery and cluster-info never touch the store. Any
-/// `Authorization` scheme other than `Bearer` (kubectl's `--username anonymous` sends Basic) is anonymous.
-/// Invalid credentials are 401; a token id or client in back-off is 429 with `Retry-After`.
+/// Only ``AuthenticationMiddleware`` calls it, for the routes that need an identity, so discovery and cluster-info
+/// never touch the store for it. Any `Authorization` scheme other than `Bearer` (kubectl's `--username anonymous`
+/// sends Basic) is anonymous. Invalid credentials are 401; a token id or client in back-off is 429 with `Retry-After`
+/// (the mapping of ``KubernetesStatus/init(_:object:)``).
 struct Authenticator: Sendable {
     /// The CA bundle now: a client certificate from any CA of `ca.crt` is accepted, so both during a rotation.
     let authorities: ClusterCAWatcher
@@ -21,8 +22,8 @@ struct Authenticator: Sendable {
     let metrics: ServerMetrics
     let now: @Sendable () -> Date
 
-    func identity(for request: Request, context: ServerContext) async throws -> Identity {
-        let client = peer.address(for: request, context: context)
+    /// The identity of `request`, which came from `client`.
+    func identity(for request: Request, context: ServerContext, client: String) async throws -> Identity {
         if let certificate = await peer.certificate(for: request, context: context) {
             return .certificate(try await verify(certificate, client: client, logger: context.logger))
         }
@@ -35,18 +36,17 @@ struct Authenticator: Sendable {
             return .token(identity)
         } catch let error as StoreError {
             switch error {
-            case .tooManyAttempts(let retryAfter):
+            case .tooManyAttempts:
                 metrics.tokenAuthFailure(reason: "locked_out")
                 context.logger.notice("bootstrap token refused: back-off", metadata: ["client": "\(client)"])
-                throw KubernetesStatus.tooManyRequests(retryAfter: max(1, Int(retryAfter.rounded(.up))))
             case .malformedToken, .tokenNotFound, .tokenSecretMismatch, .tokenNotForAuthentication, .tokenExpired:
                 metrics.tokenAuthFailure(reason: Self.reason(error))
                 // The store's message never holds the secret; the presented text is not logged at all.
                 context.logger.notice("bootstrap token rejected", metadata: ["client": "\(client)", "reason": "\(Self.reason(error))"])
-                throw KubernetesStatus.unauthorized
             default:
-                throw error
+                break
             }
+            throw error  // 401 / 429 / 500 through the one mapping, at the edge
         }
     }
 

@@ -3,20 +3,6 @@ import ClusterPKICore
 import ClusterPKIStore
 import Foundation
 
-/// The verdict on a CSR: approve (and sign) or deny, with the condition's reason and message.
-public enum CSRDecision: Sendable, Equatable {
-    case approve(message: String)
-    case deny(reason: String, message: String)
-
-    public var isApproved: Bool { if case .approve = self { return true } else { return false } }
-    public var reason: String {
-        switch self {
-        case .approve: return "AutoApproved"
-        case .deny(let reason, _): return reason
-        }
-    }
-}
-
 /// kube-controller-manager's `csrapproving` (spec 8.2) with kubeadm's RBAC expressed in the policy, plus safe
 /// approval of kubelet serving certificates. Anything it does not approve is denied, never left pending.
 public struct CSRApprover: Sendable {
@@ -32,7 +18,9 @@ public struct CSRApprover: Sendable {
     ]
     static let privilegedGroups: Set<String> = ["system:masters", "kubeadm:cluster-admins"]
 
-    /// Decides on `review`; `node` is what was recorded for the requesting node at its join (serving CSRs only).
+    /// Decides on `review`; `node` is what was recorded for the requesting node at its join (serving CSRs only). An
+    /// approval carries the ``SigningPlan``: the lifetime is the policy's signing duration capped by
+    /// `spec.expirationSeconds`.
     public func decide(_ review: CSRReview, node: NodeRecord?) -> CSRDecision {
         guard review.signatureIsValid else {
             return .deny(reason: "InvalidSignature", message: "the CSR's signature does not verify with its own public key")
@@ -59,7 +47,7 @@ public struct CSRApprover: Sendable {
         guard !review.hasSANs else {
             return .deny(reason: "SANsNotAllowed", message: "a kubelet client certificate must not have DNS, IP, email or URI SANs")
         }
-        guard review.commonName.hasPrefix("system:node:"), review.commonName.count > "system:node:".count else {
+        guard Identity.nodeName(fromCommonName: review.commonName) != nil else {
             return .deny(reason: "InvalidSubject", message: "the CN must be system:node:<nodeName>, got \"\(review.commonName)\"")
         }
         guard Self.clientUsageSets.contains(Set(review.usages)), review.usages.count == Set(review.usages).count else {
@@ -71,14 +59,14 @@ public struct CSRApprover: Sendable {
         switch review.requester {
         case .token(let token):
             if !Set(token.groups).isDisjoint(with: csrPolicy.nodeClientApprovalGroups) {
-                return .approve(message: "Auto approving kubelet client certificate after SubjectAccessReview.")
+                return approve(.kubeletClient, review, message: "Auto approving kubelet client certificate after SubjectAccessReview.")
             }
             return .deny(
                 reason: "NotAuthorized",
                 message: "user \"\(token.username)\" is not in a group allowed to get kubelet client certificates (policy server.certificateSigningRequests.nodeClientApprovalGroups)")
         case .certificate(let certificate):
             if review.requester.isCertificate(inAny: policy.adminOrganizations) {
-                return .approve(message: "Auto approving kubelet client certificate after SubjectAccessReview.")
+                return approve(.kubeletClient, review, message: "Auto approving kubelet client certificate after SubjectAccessReview.")
             }
             guard csrPolicy.selfNodeClientApproval, review.requester.nodeName != nil else {
                 return .deny(reason: "NotAuthorized", message: "user \"\(certificate.commonName)\" may not request kubelet client certificates")
@@ -88,7 +76,7 @@ public struct CSRApprover: Sendable {
                     reason: "RequesterMismatch",
                     message: "a node may renew only its own client certificate: requester \"\(certificate.commonName)\", CSR CN \"\(review.commonName)\"")
             }
-            return .approve(message: "Auto approving self kubelet client certificate after SubjectAccessReview.")
+            return approve(.kubeletClient, review, message: "Auto approving self kubelet client certificate after SubjectAccessReview.")
         case .anonymous:
             return .deny(reason: "NotAuthorized", message: "anonymous requests are never approved")
         }
@@ -131,6 +119,12 @@ public struct CSRApprover: Sendable {
                 reason: "SANNotOwnedByNode",
                 message: "IP address \(ip) was not recorded for node \"\(nodeName)\" at its join (recorded: \(node.addresses.joined(separator: ", ")))")
         }
-        return .approve(message: "Auto approving kubelet serving certificate: every name belongs to node \"\(nodeName)\".")
+        return approve(.kubeletServing, review, message: "Auto approving kubelet serving certificate: every name belongs to node \"\(nodeName)\".")
+    }
+
+    private func approve(_ profile: SigningPlan.Profile, _ review: CSRReview, message: String) -> CSRDecision {
+        .approve(
+            SigningPlan(
+                profile: profile, review: review, signingDuration: policy.certificateSigningRequests.signingDuration.seconds, message: message))
     }
 }

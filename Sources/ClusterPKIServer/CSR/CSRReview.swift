@@ -16,10 +16,13 @@ public struct CSRReview: Sendable {
     public var otherNames: [String]
     public var signatureIsValid: Bool
     public var requester: Identity
+    /// `spec.expirationSeconds`: caps the lifetime of the certificate (nil: the policy's signing duration).
+    public var expirationSeconds: Int?
 
     public init(
         signerName: String, usages: [String], commonName: String, organizations: [String], dnsNames: [String] = [],
-        ipAddresses: [IPAddress] = [], otherNames: [String] = [], signatureIsValid: Bool = true, requester: Identity
+        ipAddresses: [IPAddress] = [], otherNames: [String] = [], signatureIsValid: Bool = true, requester: Identity,
+        expirationSeconds: Int? = nil
     ) {
         self.signerName = signerName
         self.usages = usages
@@ -30,10 +33,13 @@ public struct CSRReview: Sendable {
         self.otherNames = otherNames
         self.signatureIsValid = signatureIsValid
         self.requester = requester
+        self.expirationSeconds = expirationSeconds
     }
 
     /// Reads subject, SANs and the self-signature from a parsed CSR.
-    public init(csr: CertificateSigningRequest, signerName: String, usages: [String], requester: Identity) throws {
+    public init(
+        csr: CertificateSigningRequest, signerName: String, usages: [String], requester: Identity, expirationSeconds: Int? = nil
+    ) throws {
         let (commonName, organizations) = csr.subject.kubernetesIdentity
         var dnsNames: [String] = []
         var ips: [IPAddress] = []
@@ -55,7 +61,7 @@ public struct CSRReview: Sendable {
         self.init(
             signerName: signerName, usages: usages, commonName: commonName, organizations: organizations, dnsNames: dnsNames,
             ipAddresses: ips, otherNames: others, signatureIsValid: csr.publicKey.isValidSignature(csr.signature, for: csr),
-            requester: requester)
+            requester: requester, expirationSeconds: expirationSeconds)
     }
 
     var hasSANs: Bool { !dnsNames.isEmpty || !ipAddresses.isEmpty || !otherNames.isEmpty }

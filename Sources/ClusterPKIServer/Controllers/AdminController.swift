@@ -1,5 +1,6 @@
 import ClusterPKIAPI
 import ClusterPKICore
+import ClusterPKIKubeconfig
 import ClusterPKILifecycle
 import ClusterPKIStore
 import Foundation
@@ -10,9 +11,10 @@ import X509
 /// `clusterpki.io/v1alpha1`: minting user kubeconfigs and uploading the shared certificates, for admins only.
 struct AdminController: Sendable {
     let environment: ServerEnvironment
-    let authenticator: Authenticator
 
-    static let group = "clusterpki.io"
+    static let group = APIPaths.clusterPKIGroup
+    /// The only group whose members may mint credentials in the policy's privileged organizations.
+    static let superuserGroup = "system:masters"
 
     private func requireAdmin(_ identity: Identity, verb: String, resource: String) throws {
         guard identity.isCertificate(inAny: environment.serverPolicy.adminOrganizations) else {
@@ -20,67 +22,60 @@ struct AdminController: Sendable {
         }
     }
 
-    func createUserKubeconfig(_ request: Request, context: ServerContext) async throws -> Response {
-        let identity = try await authenticator.identity(for: request, context: context)
+    /// Mints with the same ``UserCredentialMinter`` as `kubeconfig user` (the same superuser and validity rules,
+    /// recorded in the ledger), signed by the CA the server follows now and trusting its whole bundle.
+    func createUserKubeconfig(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let identity = context.identity
         try requireAdmin(identity, verb: "create", resource: "userkubeconfigs")
         let body = try await RequestBody.read(request, limit: environment.serverPolicy.maxRequestBodyBytes)
         var object = try RequestBody.decode(UserKubeconfigObject.self, from: body, what: "UserKubeconfig")
         let username = object.spec?.username ?? object.metadata.name ?? ""
-        func invalid(_ problem: String) -> KubernetesStatus { .invalid("userkubeconfigs", group: Self.group, name: username, problem) }
-        guard !username.isEmpty else { throw invalid("spec.username: Required value") }
-        let groups = object.spec?.groups ?? []
-        let userPolicy = environment.policy.userCredentials
-        let privileged = groups.filter(userPolicy.privilegedOrganizations.contains)
-        if !privileged.isEmpty && !identity.isCertificate(inAny: ["system:masters"]) {
-            throw KubernetesStatus.forbidden(
-                user: identity.username, verb: "create", resource: "userkubeconfigs", group: Self.group, name: username,
-                why: "groups \(privileged) are privileged (policy userCredentials.privilegedOrganizations); only system:masters may mint them")
-        }
-        var validity = userPolicy.defaultValidity.seconds
+        let reference = ObjectReference.userKubeconfig(username)
+        guard !username.isEmpty else { throw KubernetesStatus.invalid(reference, "spec.username: Required value") }
+        var validity: GoDuration?
         if let text = object.spec?.validity {
-            guard let parsed = try? GoDuration(parsing: text), parsed.seconds > 0 else {
-                throw invalid("spec.validity: Invalid value: \"\(text)\": must be a positive Go duration such as 24h")
-            }
-            validity = parsed.seconds
+            guard let parsed = try? GoDuration(parsing: text) else { throw KubernetesStatus.invalid(reference, Self.invalidValidity(text)) }
+            validity = parsed
         }
-        guard validity <= userPolicy.maxValidity.seconds else {
-            throw invalid("spec.validity: Invalid value: longer than the policy's userCredentials.maxValidity (\(userPolicy.maxValidity))")
-        }
-        let server = try object.spec?.server ?? environment.tree.settings.controlPlaneURL()
+        let credential = UserCredentialRequest(
+            clientName: username, organizations: object.spec?.groups ?? [], validity: validity, server: object.spec?.server,
+            allowSuperuser: identity.isCertificate(inAny: [Self.superuserGroup]))
         let now = environment.now()
-        let key = try PrivateKeyMaterial.generate(environment.tree.keyAlgorithm)
-        let issuance = IssuanceRequest(
-            commonName: username, organizations: groups,
-            keyUsage: KeyUsage([.digitalSignature, .keyEncipherment], keyIsRSA: key.isRSA, keyEnciphermentOnlyForRSA: environment.policy.keyEnciphermentOnlyForRSA),
-            extendedKeyUsages: [.clientAuth], notBefore: now - environment.policy.validity.backdate.seconds, notAfter: now + validity)
-        let authority = environment.authorities.current()  // one snapshot: the signer and the CA data agree mid-rotation
-        let certificate = try authority.signing.sign(issuance, publicKey: key.publicKey)
+        var tree = environment.tree
+        tree.now = now
+        let snapshot = environment.authorities.current()  // one snapshot: the signer and the CA data agree mid-rotation
+        let minted: UserKubeconfig
+        do {
+            minted = try await UserCredentialMinter(context: tree).mint(
+                credential, authority: MintingAuthority(signer: snapshot.signing, bundlePEM: String(decoding: snapshot.bundlePEM, as: UTF8.self)),
+                recorder: LedgerRecorder(ledger: environment.store, actor: identity.username, now: now))
+        } catch let error as KubeconfigError {
+            throw Self.status(error, request: credential, validity: object.spec?.validity, requester: identity)
+        }
+        guard let certificate = minted.certificate else { throw KubernetesStatus.internalError }  // no token was asked for
         let serial = certificate.serialHex
-        try await environment.store.recordCredential(
-            try IssuedCredential(
-                serial: serial, commonName: username, organizations: groups, notAfter: certificate.notValidAfter, created: now,
-                actor: identity.username))
-        let kubeconfig = UserKubeconfigYAML.render(
-            clusterName: environment.tree.settings.clusterName, server: server, caPEM: authority.bundlePEM, user: username,
-            certificatePEM: try PEMCertificates.encode([certificate]), keyPEM: try key.pemString())
         object.kind = "UserKubeconfig"
-        object.apiVersion = "clusterpki.io/v1alpha1"
+        object.apiVersion = APIPaths.clusterPKIGroupVersion
         object.metadata = ObjectMeta(name: object.metadata.name ?? username, creationTimestamp: RFC3339.format(now))
-        object.status = .init(kubeconfig: kubeconfig, serial: serial, notAfter: RFC3339.format(certificate.notValidAfter))
+        object.status = .init(
+            kubeconfig: UserKubeconfigYAML.render(minted.config), serial: serial, notAfter: RFC3339.format(certificate.notValidAfter))
+        for warning in minted.warnings { context.logger.notice("\(warning)", metadata: ["user": "\(username)"]) }
         context.logger.info(
-            "user kubeconfig minted", metadata: ["user": "\(username)", "groups": "\(groups)", "serial": "\(serial)", "by": "\(identity.username)"])
+            "user kubeconfig minted",
+            metadata: ["user": "\(username)", "groups": "\(credential.organizations)", "serial": "\(serial)", "by": "\(identity.username)"])
         return try KubernetesJSON.response(object, status: .created)
     }
 
-    func createUpload(_ request: Request, context: ServerContext) async throws -> Response {
-        let identity = try await authenticator.identity(for: request, context: context)
+    func createUpload(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let identity = context.identity
         try requireAdmin(identity, verb: "create", resource: "certificateuploads")
         let body = try await RequestBody.read(request, limit: environment.serverPolicy.maxRequestBodyBytes)
         let object = body.isEmpty ? CertificateUploadObject() : try RequestBody.decode(CertificateUploadObject.self, from: body, what: "CertificateUpload")
         let key: CertificateKey
         if let text = object.spec?.certificateKey {
             do { key = try CertificateKey(parsing: text) } catch {
-                throw KubernetesStatus.invalid("certificateuploads", group: Self.group, name: Upload.kubeadmCertsName, "spec.certificateKey: Invalid value: must be 64 hex characters (32 bytes)")
+                throw KubernetesStatus.invalid(
+                    "certificateuploads", group: Self.group, name: Upload.kubeadmCertsName, "spec.certificateKey: Invalid value: must be 64 hex characters (32 bytes)")
             }
         } else {
             key = CertificateKey.generate()
@@ -98,44 +93,5 @@ struct AdminController: Sendable {
         // The key goes to the admin who asked, never to the log.
         context.logger.info("certificates uploaded", metadata: ["by": "\(identity.username)", "proxyToken": "\(upload.proxyTokenID)"])
         return try KubernetesJSON.response(result, status: .created)
-    }
-}
-
-/// A client-certificate kubeconfig in client-go's layout (spec 2.2).
-enum UserKubeconfigYAML {
-    static func render(clusterName: String, server: String, caPEM: Data, user: String, certificatePEM: String, keyPEM: String) -> String {
-        let cluster = quote(clusterName)
-        let userName = quote(user)
-        let context = quote("\(user)@\(clusterName)")
-        return """
-            apiVersion: v1
-            clusters:
-            - cluster:
-                certificate-authority-data: \(caPEM.base64EncodedString())
-                server: \(quote(server))
-              name: \(cluster)
-            contexts:
-            - context:
-                cluster: \(cluster)
-                user: \(userName)
-              name: \(context)
-            current-context: \(context)
-            kind: Config
-            preferences: {}
-            users:
-            - name: \(userName)
-              user:
-                client-certificate-data: \(Data(certificatePEM.utf8).base64EncodedString())
-                client-key-data: \(Data(keyPEM.utf8).base64EncodedString())
-
-            """
-    }
-
-    /// A YAML double-quoted scalar (JSON string syntax is valid YAML).
-    static func quote(_ value: String) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        let data = (try? encoder.encode(value)) ?? Data("\"\"".utf8)
-        return String(decoding: data, as: UTF8.self)
     }
 }

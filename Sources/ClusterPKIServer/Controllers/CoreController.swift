@@ -18,7 +18,7 @@ struct CoreController: Sendable {
         guard Namespace.kubeadmNamespaces.contains(name) else { throw KubernetesStatus.notFound("namespaces", name: name) }
         let object = Namespace(
             metadata: ObjectMeta(
-                name: name, uid: SecretsController.uid("namespace/\(name)"), resourceVersion: "1",
+                name: name, uid: KubernetesUID.derived(from: "namespace/\(name)"), resourceVersion: "1",
                 creationTimestamp: RFC3339.format(environment.startTime)))
         return try KubernetesJSON.response(object)
     }

@@ -1,10 +1,12 @@
 import ClusterPKIAPI
+import ClusterPKIStore
 import Foundation
 import Hummingbird
 import Logging
 
-/// The outermost middleware: every failure becomes a Kubernetes `Status`, and every response is counted by route
-/// template and code and logged (method, path without query, code, user-visible reason; never headers or bodies).
+/// The outermost middleware: every failure becomes a Kubernetes `Status` (a ``StoreError`` through the one mapping,
+/// ``KubernetesStatus/init(_:object:)``), and every response is counted by route template and code and logged
+/// (method, path without query, code, user-visible reason; never headers or bodies).
 struct EdgeMiddleware: RouterMiddleware {
     typealias Context = ServerContext
     let metrics: ServerMetrics
@@ -17,6 +19,13 @@ struct EdgeMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch let status as KubernetesStatus {
+            failure = status
+            response = try status.response(from: request, context: context)
+        } catch let error as StoreError {
+            let status = KubernetesStatus(error)
+            if status.code >= 500 {
+                context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            }
             failure = status
             response = try status.response(from: request, context: context)
         } catch let error as any HTTPResponseError {

@@ -14,7 +14,6 @@ import X509
 /// be a client certificate of a CA of the current `ca.crt`, valid now.
 struct IssuedCredentialsController: Sendable {
     let environment: ServerEnvironment
-    let authenticator: Authenticator
 
     static let resource = "issuedcredentials"
     static let group = APIPaths.clusterPKIGroup
@@ -27,8 +26,8 @@ struct IssuedCredentialsController: Sendable {
             user: identity.username, verb: "create", resource: Self.resource, group: Self.group)
     }
 
-    func create(_ request: Request, context: ServerContext) async throws -> Response {
-        let identity = try await authenticator.identity(for: request, context: context)
+    func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let identity = context.identity
         try authorize(identity)
         let body = try await RequestBody.read(request, limit: environment.serverPolicy.maxRequestBodyBytes)
         var object = try RequestBody.decode(IssuedCredentialObject.self, from: body, what: "IssuedCredential")
@@ -45,13 +44,12 @@ struct IssuedCredentialsController: Sendable {
         if let problem = Self.problem(with: certificate, authorities: environment.authorities.current(), now: now) {
             throw invalid("spec.certificate: Invalid value: \(problem)")
         }
-        let client = environment.peer.address(for: request, context: context)
+        let client = context.client
         let credential = try IssuedCredential(
             certificate: certificate, created: now, actor: "\(identity.username)@\(client)")
-        do {
+        let reference = ObjectReference(resource: Self.resource, group: Self.group, name: credential.serial)
+        try await KubernetesStatus.addressing(reference) {
             try await environment.store.recordCredential(credential)  // the ledger row and its audit event, together
-        } catch StoreError.credentialAlreadyRecorded {
-            throw KubernetesStatus.alreadyExists(Self.resource, group: Self.group, name: credential.serial)
         }
         context.logger.info(
             "issued credential recorded",

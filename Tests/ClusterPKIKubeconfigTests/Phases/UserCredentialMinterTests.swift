@@ -94,4 +94,30 @@ import X509
             return false
         }
     }
+
+    /// `clusterpki serve` passes the CA it follows: signed by that signer, trusting the whole bundle, same rules.
+    @Test func mintsWithAGivenAuthorityAndBundle() async throws {
+        let cluster = try TestCluster.empty()
+        try await cluster.makeCertificates()
+        let signer = try TestCluster.makeCA(commonName: "kubernetes-next", now: Date())
+        let bundle = try PEMCertificates.encode([signer.certificate]) + (try cluster.caCertificatePEM())
+        let authority = MintingAuthority(signer: signer, bundlePEM: bundle)
+        let minter = UserCredentialMinter(context: cluster.context)
+        let minted = try await minter.mint(
+            UserCredentialRequest(clientName: "carol", organizations: ["dev"]), authority: authority,
+            recorder: LedgerRecorder(ledger: try cluster.ledger(), actor: "x", now: Date()))
+
+        let config = try KubeConfig(yaml: minted.yaml, path: "stdout")
+        #expect(config == minted.config)
+        #expect(config.clusters[0].cluster.certificateAuthorityData == Data(bundle.utf8).base64EncodedString())
+        #expect(signer.issued(try #require(minted.certificate)))
+        #expect(try await recorded(minted, in: try cluster.ledger())?.organizations == ["dev"])
+
+        await #expect(throws: KubeconfigError.privilegedOrganization("system:masters")) {
+            try await minter.mint(
+                UserCredentialRequest(clientName: "eve", organizations: ["system:masters"]), authority: authority,
+                recorder: LedgerRecorder(ledger: try cluster.ledger(), actor: "x", now: Date()))
+        }
+        #expect(try await cluster.ledger().credentials().count == 1)
+    }
 }

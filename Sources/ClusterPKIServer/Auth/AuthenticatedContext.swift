@@ -1,0 +1,20 @@
+import ClusterPKIAPI
+import Hummingbird
+
+/// The context of a route that needs an identity: ``AuthenticationMiddleware`` has resolved it, so a handler cannot
+/// forget to (or do it twice). Authorization stays with each handler.
+public struct AuthenticatedContext: ChildRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Who sent the request: a client certificate, a bootstrap token, or anonymous.
+    public let identity: Identity
+    /// The client's IP address as text, or `unknown`.
+    public let client: String
+
+    public init(context: ServerContext) throws {
+        // Only a route registered without the middleware gets here without a requester: a wiring bug, not the client's.
+        guard let requester = context.requester else { throw KubernetesStatus.internalError }
+        self.coreContext = context.coreContext
+        self.identity = requester.identity
+        self.client = requester.client
+    }
+}

@@ -1,0 +1,23 @@
+import ClusterPKIAPI
+import Hummingbird
+
+/// Resolves the ``Identity`` of a request once, before the handlers of the routes that need one (client certificate,
+/// then bearer token, then anonymous; see ``Authenticator``), and hands it on in the context. Invalid credentials
+/// stop the request here with 401, a token id or client in back-off with 429.
+///
+/// The routes that need no identity (version, discovery, OpenAPI, health, metrics, namespaces, cluster-info) are
+/// registered outside the group this middleware guards, so they never reach the store for authentication.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = ServerContext
+    let authenticator: Authenticator
+
+    func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response)
+        async throws -> Response
+    {
+        let client = authenticator.peer.address(for: request, context: context)
+        let identity = try await authenticator.identity(for: request, context: context, client: client)
+        var context = context
+        context.requester = Requester(identity: identity, client: client)
+        return try await next(request, context)
+    }
+}
