@@ -71,7 +71,7 @@ public struct JoinClient: Sendable {
         pem.write(
             issued.certificatePEM + (try issued.key.pemString()), to: "pki/kubelet-client-current.pem", mode: 0o600)
         try pem.commit(in: request.kubeletDir)
-        let user = "system:node:\(nodeName)"
+        let user = NodeIdentity.userName(nodeName)
         let config = KubeConfig(
             clusterName: "kubernetes", server: "https://" + request.serverHostPort,
             caPEM: cluster.caPEM, userName: user,

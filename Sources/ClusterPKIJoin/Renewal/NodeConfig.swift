@@ -22,10 +22,7 @@ struct NodeConfig: Sendable {
 
     var nodeName: String? {
         let (commonName, organizations) = certificate.subject.kubernetesIdentity
-        guard organizations.contains("system:nodes"), commonName.hasPrefix("system:node:"),
-            commonName.count > "system:node:".count
-        else { return nil }
-        return String(commonName.dropFirst("system:node:".count))
+        return NodeIdentity.nodeName(commonName: commonName, organizations: organizations)
     }
 
     init(url: URL) throws {

@@ -19,13 +19,13 @@ struct TLSBootstrap: Sendable {
 
     func run(progress: @Sendable (String) -> Void) async throws -> Result {
         let key = try PrivateKeyMaterial.generate(.ecdsaP256)
-        let commonName = "system:node:\(nodeName)"
-        let subject = try DistinguishedName.kubernetes(commonName: commonName, organizations: ["system:nodes"])
+        let commonName = NodeIdentity.userName(nodeName)
+        let subject = try DistinguishedName.kubernetes(commonName: commonName, organizations: [NodeIdentity.group])
         let csr = try CertificateSigningRequest(
             version: .v1, subject: subject, privateKey: key.certificateKey,
             attributes: CertificateSigningRequest.Attributes())
         let pem = try csr.serializeAsPEM().pemString + "\n"
-        let name = try Self.csrName(publicKey: key.publicKey, commonName: commonName, organizations: ["system:nodes"])
+        let name = try Self.csrName(publicKey: key.publicKey, commonName: commonName, organizations: [NodeIdentity.group])
         var metadata = ObjectMeta(name: name)
         if !nodeIPs.isEmpty {
             metadata.annotations = [CertificateSigningRequestObject.nodeIPAnnotation: nodeIPs.joined(separator: ",")]

@@ -66,7 +66,7 @@ extension CertificateAuthorityRotation {
     func nodeCredentialsIssuedBefore(_ date: Date) async throws -> [RotationError.NodeCredential] {
         let now = context.now
         let live = try await store.credentials().filter {
-            !$0.isRevoked && $0.notAfter > now && $0.commonName.hasPrefix("system:node:") && $0.organizations.contains("system:nodes")
+            !$0.isRevoked && $0.notAfter > now && NodeIdentity.nodeName(commonName: $0.commonName, organizations: $0.organizations) != nil
         }
         return Dictionary(grouping: live, by: \.commonName).sorted { $0.key < $1.key }.compactMap { name, credentials in
             guard !credentials.contains(where: { $0.created > date }) else { return nil }

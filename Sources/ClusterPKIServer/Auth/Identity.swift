@@ -1,4 +1,5 @@
 import ClusterPKIAPI
+import ClusterPKICore
 import ClusterPKIStore
 import Foundation
 
@@ -42,24 +43,14 @@ public enum Identity: Sendable, Hashable {
 
     /// The node name when this is a node's own client certificate (`system:node:<name>`, O `system:nodes`).
     public var nodeName: String? {
-        guard case .certificate(let certificate) = self, certificate.organizations.contains(Self.nodesGroup) else { return nil }
-        return Self.nodeName(fromCommonName: certificate.commonName)
+        guard case .certificate(let certificate) = self else { return nil }
+        return NodeIdentity.nodeName(commonName: certificate.commonName, organizations: certificate.organizations)
     }
 
     /// The bootstrap token id when the request authenticated with one (audit events name it).
     public var tokenID: String? {
         if case .token(let token) = self { return token.tokenID }
         return nil
-    }
-
-    /// The group of every node's own credential.
-    static let nodesGroup = "system:nodes"
-    static let nodeUserPrefix = "system:node:"
-
-    /// `<name>` of a `system:node:<name>` user, or nil for any other user (or an empty name).
-    static func nodeName(fromCommonName commonName: String) -> String? {
-        guard commonName.hasPrefix(nodeUserPrefix), commonName.count > nodeUserPrefix.count else { return nil }
-        return String(commonName.dropFirst(nodeUserPrefix.count))
     }
 }
 

@@ -41,13 +41,13 @@ public struct CSRApprover: Sendable {
     }
 
     private func decideKubeletClient(_ review: CSRReview) -> CSRDecision {
-        guard review.organizations == ["system:nodes"] else {
+        guard review.organizations == [NodeIdentity.group] else {
             return .deny(reason: "InvalidSubject", message: "a kubelet client certificate must have exactly O=system:nodes, got \(review.organizations)")
         }
         guard !review.hasSANs else {
             return .deny(reason: "SANsNotAllowed", message: "a kubelet client certificate must not have DNS, IP, email or URI SANs")
         }
-        guard Identity.nodeName(fromCommonName: review.commonName) != nil else {
+        guard NodeIdentity.nodeName(fromUserName: review.commonName) != nil else {
             return .deny(reason: "InvalidSubject", message: "the CN must be system:node:<nodeName>, got \"\(review.commonName)\"")
         }
         guard Self.clientUsageSets.contains(Set(review.usages)), review.usages.count == Set(review.usages).count else {
@@ -91,7 +91,7 @@ public struct CSRApprover: Sendable {
                 reason: "NotAuthorized",
                 message: "only a node's own client certificate (CN=system:node:<name>, O=system:nodes) may request its serving certificate")
         }
-        guard review.commonName == "system:node:\(nodeName)", review.organizations == ["system:nodes"] else {
+        guard review.commonName == NodeIdentity.userName(nodeName), review.organizations == [NodeIdentity.group] else {
             return .deny(
                 reason: "RequesterMismatch",
                 message: "the CSR subject must be CN=system:node:\(nodeName), O=system:nodes, got CN=\(review.commonName), O=\(review.organizations)")

@@ -32,7 +32,7 @@ extension CSRIssuer {
             notAfter: certificate.notValidAfter, created: now,
             actor: requester.username)
         if plan.profile == .kubeletClient, requester.nodeName == nil,
-            let nodeName = Identity.nodeName(fromCommonName: plan.commonName)
+            let nodeName = NodeIdentity.nodeName(fromUserName: plan.commonName)
         {
             var addresses = [String]()
             if let remote = IPAddress(client) { addresses.append(remote.description) }
