@@ -72,7 +72,8 @@ public struct ServeLauncher: Sendable {
         let serving = ServingCertificate(tree: tree, authorities: authorities, subjectAltNames: sans)
         let material = try await serving.ensure(now: Date(), logger: logger)
         let tls = try ServingTLS(material: material, authorities: authorities)
-        let environment = ServerEnvironment(store: store, tree: tree, authorities: authorities, advertiseURL: advertiseURL)
+        var environment = ServerEnvironment(store: store, tree: tree, authorities: authorities, advertiseURL: advertiseURL)
+        environment.health = .serving(tree: tree, storeDescription: storeDescription)
         let renewer = ServingCertificateRenewer(certificate: serving, tls: tls, metrics: environment.metrics, logger: logger)
         let reloader = ClusterCAReloader(authorities: authorities, serving: serving, tls: tls, logger: logger)
         var services: [any Service] = [renewer, reloader]
