@@ -217,7 +217,7 @@ let package = Package(
         .testTarget(
             name: "ClusterPKIHealthTests",
             dependencies: [
-                "ClusterPKIHealth", "ClusterPKICore", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIKubeconfig",
+                "ClusterPKIHealth", "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIKubeconfig",
                 "ClusterPKILifecycle", "ClusterPKITesting",
             ],
             swiftSettings: swiftSettings

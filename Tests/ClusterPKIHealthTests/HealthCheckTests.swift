@@ -1,3 +1,4 @@
+import ClusterPKIAPI
 import ClusterPKICore
 import ClusterPKIHealth
 import ClusterPKILifecycle
@@ -36,7 +37,11 @@ import Testing
             #expect(apiserver.message == "expired on Jan 01, 2026 00:00 UTC (35d ago)")
             #expect(apiserver.fix == "clusterpki certs renew apiserver --kubernetes-dir \(root.path) --db \(tree.database)")
             #expect(report.finding(.expiry, "admin.conf")?.fix == "clusterpki certs renew admin.conf --kubernetes-dir \(root.path) --db \(tree.database)")
-            #expect(report.finding(.expiry, "kubelet.conf")?.fix?.hasPrefix("join this node again") == true)
+            // This node holds ca.key: it writes its kubelet.conf afresh; a worker joins again.
+            #expect(report.finding(.expiry, "kubelet.conf")?.fix == "move kubelet.conf aside, then clusterpki kubeconfig generate kubelet --kubernetes-dir \(root.path) --db \(tree.database)")
+            try FileManager.default.removeItem(at: tree.context.directory.url("ca", "key"))
+            let worker = await tree.health(at: TestSupport.start + 400 * TestSupport.day)
+            #expect(worker.finding(.expiry, "kubelet.conf")?.fix?.hasPrefix("join this node again: clusterpki token create") == true)
             // The CAs have years left; the rotate report of day one is old.
             #expect(report.findings(in: .expiry).allSatisfy { !["ca", "etcd-ca", "front-proxy-ca"].contains($0.subject) })
             #expect(report.finding(.rotateReport, tree.rotateReport.path)?.severity == .warning)

@@ -70,7 +70,7 @@ check "front-proxy-client is a warning with its renew command" grep -Eq '^\[expi
 rc=0; doctor >"$WORK/doctor-rotation.txt" 2>&1 || rc=$?
 check_eq "mid-rotation (and one certificate due): doctor exits 1" 1 "$rc"
 check "mid-rotation: the rotation is prepared and waits for every node to trust both CAs" \
-    grep -Eq '^\[rotation\] +info +ca: rotation prepared on .*waits for every node and component trusts the current and the next ca' "$WORK/doctor-rotation.txt"
+    grep -Eq '^\[rotation\] +info +ca: rotation prepared on .*switch waits for every node and component to trust both the current and the next ca' "$WORK/doctor-rotation.txt"
 check "mid-rotation: the next step is switch" grep -q "fix: clusterpki ca rotate ca --phase switch --kubernetes-dir $K" "$WORK/doctor-rotation.txt"
 
 # 5. The status page in Chromium, served with the admin client certificate of admin.conf.

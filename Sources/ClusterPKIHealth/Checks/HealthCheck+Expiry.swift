@@ -47,6 +47,11 @@ extension HealthCheck {
         case .authority:
             return commands.command("ca rotate \(status.name) --phase prepare", .treeAndState) + " (then --phase switch and --phase finish)"
         case .kubeconfig where entry.kubeconfig?.renewable != true:
+            // A node holding ca.key (a control plane) can write its kubelet.conf afresh; others renew through serve.
+            if let ca = context.policy.authority(named: "ca"), context.directory.exists(ca.baseName, "key"), let file = entry.kubeconfig?.file {
+                let phase = file.hasSuffix(".conf") ? String(file.dropLast(5)) : file
+                return "move \(file) aside, then \(commands.command("kubeconfig generate \(phase)", .treeAndState))"
+            }
             return expired
                 ? "join this node again: \(commands.command("token create", .token)) on a control-plane node, then `clusterpki join` here"
                 : commands.command("kubelet renew", .kubelet) + " (while clusterpki serve runs)"

@@ -38,14 +38,14 @@ extension HealthCheck {
         case .idle:
             finding = nil
         case .prepared:
-            waits = ["every node and component trusts the current and the next \(name)"]
+            waits = ["every node and component to trust both the current and the next \(name)"]
             next = phase("switch")
-            let restart = name == "ca"
-                ? "restart the control-plane components and run `clusterpki kubelet renew` on every worker so all trust both CAs"
-                : "restart the control-plane components so they trust both CAs"
+            let how = name == "ca"
+                ? "restart the control-plane components and run `clusterpki kubelet renew` on every worker"
+                : "restart the control-plane components\(name == "etcd-ca" ? " and etcd" : "")"
             finding = HealthFinding(
                 .rotation, .info, name,
-                "rotation prepared\(Self.since(progress.recorded)): the next CA is trusted, the current one still signs; waits for \(waits[0]): \(restart), then switch",
+                "rotation prepared\(Self.since(progress.recorded)): the next CA is trusted, the current one still signs; switch waits for \(waits[0]) (\(how))",
                 fix: next)
         case .switched:
             waits = progress.staleCertificates.map { "\($0) (still signed by the previous \(name))" }

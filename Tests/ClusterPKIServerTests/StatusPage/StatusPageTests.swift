@@ -85,10 +85,10 @@ import Testing
 
     @Test func rotationPhaseAndExpiringCertificateAreShown() async throws {
         let cluster = try TestCluster()
-        let admin = try await cluster.admin()
         try await cluster.store.recordRotationPhase(RotationPhase(subject: "ca", phase: "prepared", updatedAt: cluster.now, actor: "test"))
-        // The CA's renewal window is its last 30 days: look from 3640 days on.
+        // The CA's renewal window is its last 30 days: look from 3640 days on (with an admin certificate of that day).
         cluster.advance(3640 * 86400)
+        let admin = try await cluster.admin()
         try await cluster.application().test(.router) { client in
             let page = String(buffer: try await client.execute(uri: "/ui/", method: .get, headers: headers(credential: admin)).body)
             #expect(page.contains("data-name=\"ca\" data-state=\"due\""))
