@@ -126,6 +126,11 @@ import Testing
             #expect(report.finding(.tokens, "token bbbbbb")?.message == "expires in 30m; nodes joining later need a new one")
             let json = try report.json()
             #expect(!json.contains("0123456789abcdef"))
+            // Looking a year later reports no token, and deletes none (nor audits a deletion): the doctor only reads.
+            let later = await tree.health(at: TestSupport.start + 365 * TestSupport.day)
+            #expect(later.findings(in: .tokens).map(\.severity) == [.warning])  // the one without expiry
+            #expect(try await tree.store.listTokens(now: .distantPast).count == 2)
+            #expect(try await tree.store.auditEvents(limit: nil).allSatisfy { $0.action != .tokenExpired })
         }
     }
 

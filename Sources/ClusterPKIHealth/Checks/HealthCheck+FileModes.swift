@@ -3,17 +3,17 @@ import Foundation
 
 extension HealthCheck {
     /// Private keys, kubeconfig files (they embed keys), the state database and its key are 0600 or stricter; the
-    /// certificate directories and the database's directory are 0700 or stricter.
+    /// certificate directories are 0700 or stricter.
     func fileModeFindings() -> [HealthFinding] {
         let pki = context.directory.root
         var files = Self.keyFiles(in: pki)
         files += context.policy.kubeconfigs.map { context.settings.kubernetesDir.appendingPathComponent($0.file) }
-        var directories = [pki] + Self.subdirectories(of: pki)
+        let directories = [pki] + Self.subdirectories(of: pki)
         switch state {
         case .opened(_, let database, let key), .keyMissing(let database, let key), .unusable(let database, let key, _):
-            // A backend without a file (etcd) names itself with something that is not an absolute path.
+            // A backend without a file (etcd) names itself with something that is not an absolute path. The database's
+            // directory may be shared (/var/lib): its file is 0600, and SQLite gives its -wal and -shm files that mode.
             files += [database, key].filter { $0.hasPrefix("/") }.map(URL.init(fileURLWithPath:))
-            if database.hasPrefix("/") { directories.append(URL(fileURLWithPath: database).deletingLastPathComponent()) }
         case .absent:
             break
         }

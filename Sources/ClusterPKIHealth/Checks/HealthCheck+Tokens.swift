@@ -7,7 +7,7 @@ extension HealthCheck {
     func tokenFindings() async -> [HealthFinding] {
         guard let store = store else { return [] }
         let tokens: [BootstrapToken]
-        do { tokens = try await store.listTokens(now: now) } catch {
+        do { tokens = try await store.liveTokens(readOnlyAt: now) } catch {
             return [HealthFinding(.tokens, .error, "", "cannot list the bootstrap tokens: \(error)", fix: commands.command("token list", .token))]
         }
         var findings: [HealthFinding] = []

@@ -67,7 +67,7 @@ struct StatusPageModel: Sendable {
                 return []
             }
         }
-        tokens = await read("the bootstrap tokens") { try await store.listTokens(now: now) }.map { Self.row($0, now: now) }
+        tokens = await read("the bootstrap tokens") { try await store.liveTokens(readOnlyAt: now) }.map { Self.row($0, now: now) }
         csrs = await read("the CertificateSigningRequests") { try await store.certificateRequests() }
             .sorted { $0.created > $1.created }.prefix(Self.recentCSRs).map(Self.row)
         ledger = await read("the ledger") { try await store.credentials() }.reversed().prefix(Self.ledgerRows).map(Self.row)
