@@ -1,19 +1,9 @@
 import ArgumentParser
-import ClusterPKIAPI
 import ClusterPKICore
 import ClusterPKIJoin
-import ClusterPKIKubeconfig
-import ClusterPKILifecycle
-import ClusterPKIStore
 import Foundation
 
-/// `clusterpki kubelet`: node-side credential upkeep.
-struct KubeletCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "kubelet", abstract: "Keep this node's kubelet credential working (e.g. through a CA rotation).",
-        subcommands: [KubeletRenew.self])
-}
-
+/// `kubelet renew`: trust from cluster-info, then the client certificate when due (over HTTPS, no database).
 struct KubeletRenew: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "renew",
@@ -37,6 +27,6 @@ struct KubeletRenew: AsyncParsableCommand {
         request.force = force
         request.timeout = try GoDuration(parsing: timeout, field: "--timeout").seconds
         let outcome = try await KubeletRenewal(request).run { print($0) }
-        print("[kubelet] done: trust \(outcome.trustUpdated ? "updated" : "unchanged"), client certificate \(outcome.renewed ? "renewed" : "kept")")
+        print(KubeletOutput.done(outcome))
     }
 }

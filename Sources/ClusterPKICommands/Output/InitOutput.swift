@@ -1,12 +1,11 @@
-import ClusterPKIAPI
 import ClusterPKICore
-import ClusterPKIKubeconfig
-import ClusterPKIStore
+import ClusterPKILifecycle
 import Foundation
 
 /// The text `init` closes with: where things are, how to use admin.conf, and the join commands.
-extension InitWorkflow {
-    public static func joinText(_ settings: ClusterSettings, token: String, certificateKey: CertificateKey?) throws -> String {
+enum InitOutput {
+    /// The join commands for control-plane nodes (only with an uploaded certificate key) and for workers.
+    static func joinText(_ settings: ClusterSettings, token: String, certificateKey: CertificateKey?) throws -> String {
         let worker = try JoinInstructions.lines(kubernetesDir: settings.kubernetesDir, token: token, certificateKey: nil)
         var text = ""
         if let certificateKey {
@@ -35,7 +34,8 @@ extension InitWorkflow {
         return text
     }
 
-    public static func closingText(_ settings: ClusterSettings) -> String {
+    /// Where the files are, how to use admin.conf, and how to check and renew.
+    static func closingText(_ settings: ClusterSettings) -> String {
         let admin = settings.kubernetesDir.appendingPathComponent("admin.conf").path
         return """
 

@@ -1,7 +1,4 @@
 import ArgumentParser
-import ClusterPKIAPI
-import ClusterPKICore
-import ClusterPKIKubeconfig
 import ClusterPKILifecycle
 import ClusterPKIStore
 import Foundation
@@ -32,23 +29,16 @@ struct RotateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try directories.context()
-        let kubernetesDir = context.settings.kubernetesDir
         // A dry run creates nothing, not even the state database.
-        let store = dryRun ? try state.openIfPresent(kubernetesDir: kubernetesDir) : try state.openStore(kubernetesDir: kubernetesDir)
+        let store = try state.location(kubernetesDir: context.settings.kubernetesDir).open(creating: !dryRun)
         let job = ScheduledRenewal(context: context, store: store, actor: LedgerActor.current(), dryRun: dryRun, restartHook: restartHook)
         let result = try await job.run { print($0) }
-        if let report {
-            if dryRun {
-                print("[dry-run] report not written to \(report):")
-                print(try result.json(), terminator: "")
-            } else {
-                try result.write(to: URL(fileURLWithPath: report))
-            }
+        if let report, let unwritten = try result.save(to: URL(fileURLWithPath: report)) {
+            print(ScheduledRenewalOutput.unwrittenReport(unwritten, path: report), terminator: "")
         }
         print(result.summary)
         guard result.succeeded else {
-            Console.warn("error: rotation failed:")
-            result.failures.forEach { Console.warn("  - \($0)") }
+            ScheduledRenewalOutput.failureLines(result).forEach(Console.warn)
             throw ExitCode.failure
         }
     }
