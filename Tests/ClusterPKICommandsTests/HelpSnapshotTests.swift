@@ -1,8 +1,8 @@
 import ArgumentParser
+import ClusterPKICommands
 import Foundation
 import SnapshotTesting
 import Testing
-import ClusterPKICommands
 
 /// Never records unless asked to explicitly: a missing or different golden file fails the test.
 private let helpRecordMode: SnapshotTestingConfiguration.Record =
@@ -52,7 +52,10 @@ struct HelpSnapshotTests {
 
     /// The walk reaches the deepest levels (a broken walk would test only the root).
     @Test func walkReachesNestedCommands() {
-        for path in ["clusterpki", "clusterpki-token-create", "clusterpki-kubeconfig-user", "clusterpki-sa-status", "clusterpki-ca-rotate", "clusterpki-kubelet-renew"] {
+        for path in [
+            "clusterpki", "clusterpki-token-create", "clusterpki-kubeconfig-user", "clusterpki-sa-status",
+            "clusterpki-ca-rotate", "clusterpki-kubelet-renew",
+        ] {
             #expect(Self.commands[path] != nil, "\(path) is missing from the command tree")
         }
     }

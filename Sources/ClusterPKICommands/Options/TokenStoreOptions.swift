@@ -10,7 +10,9 @@ struct TokenStoreOptions: ParsableArguments {
     @Option(help: "The state database file.")
     var db = "/var/lib/clusterpki/state.db"
 
-    @Option(name: .customLong("kubernetes-dir"), help: "The kubernetes directory; the store key is pki/clusterpki-state.key in it.")
+    @Option(
+        name: .customLong("kubernetes-dir"),
+        help: "The kubernetes directory; the store key is pki/clusterpki-state.key in it.")
     var kubernetesDir = "/etc/kubernetes"
 
     @Option(help: "A policy file or name (kubeadm, hardened); sets the failed-authentication limits.")

@@ -9,7 +9,8 @@ enum UserKubeconfigOutput {
         var lines = result.warnings
         if let certificate = result.certificate {
             lines.append(
-                "[kubeconfig] Recorded credential serial \(certificate.serialHex) for \(clientName), valid until \(certificate.notValidAfter.formatted(.iso8601))")
+                "[kubeconfig] Recorded credential serial \(certificate.serialHex) for \(clientName), valid until \(certificate.notValidAfter.formatted(.iso8601))"
+            )
         }
         return lines
     }

@@ -32,20 +32,28 @@ public struct ServeOptions: Sendable, Hashable {
         guard let (host, port) = try? ClusterSettings.splitHostPort(listen), let port else {
             throw Problem(description: "--listen \(listen) is not host:port, e.g. 127.0.0.1:9443")
         }
-        if let advertiseURL, !advertiseURL.hasPrefix("https://") { throw Problem(description: "--advertise-url must start with https://") }
+        if let advertiseURL, !advertiseURL.hasPrefix("https://") {
+            throw Problem(description: "--advertise-url must start with https://")
+        }
         var interval: GoDuration?
         if let rotateEvery {
-            guard let parsed = try? GoDuration(parsing: rotateEvery, field: "--rotate-every"), parsed.seconds >= 60 else {
-                throw Problem(description: "--rotate-every \(rotateEvery) is not a duration of at least 1m; use e.g. 12h")
+            guard let parsed = try? GoDuration(parsing: rotateEvery, field: "--rotate-every"), parsed.seconds >= 60
+            else {
+                throw Problem(
+                    description: "--rotate-every \(rotateEvery) is not a duration of at least 1m; use e.g. 12h")
             }
             interval = parsed
         }
-        if restartHook != nil && rotateEvery == nil { throw Problem(description: "--restart-hook needs --rotate-every") }
+        if restartHook != nil && rotateEvery == nil {
+            throw Problem(description: "--restart-hook needs --rotate-every")
+        }
         self.logLevel = logLevel
         self.listenHost = host
         self.port = port
         self.advertiseURL = advertiseURL
-        self.extraSANs = (serverCertExtraSANs ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        self.extraSANs = (serverCertExtraSANs ?? "").split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         self.rotateEvery = interval
         self.restartHook = restartHook
     }

@@ -6,7 +6,9 @@ extension UserCredentialRequest {
     /// ``UserCredentialMinter/validate(_:)`` rejects them instead of silently dropping a typo such as `dev,,ops`.
     public static func organizations(fromFlags values: [String]) -> [String] {
         values.flatMap { value in
-            value.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces) }
+            value.split(separator: ",", omittingEmptySubsequences: false).map {
+                String($0).trimmingCharacters(in: .whitespaces)
+            }
         }
     }
 }

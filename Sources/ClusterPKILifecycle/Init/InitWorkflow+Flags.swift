@@ -22,7 +22,8 @@ extension InitWorkflow.Options {
     public init(token: String?, tokenTTL: String, uploadCerts: Bool, certificateKey: String?) throws {
         if certificateKey != nil && !uploadCerts { throw InitWorkflow.FlagConflict.certificateKeyWithoutUploadCerts }
         self.init(
-            token: try token.map { try BootstrapTokenString(parsing: $0) }, tokenTTL: try TokenRequest.parseTTL(tokenTTL),
+            token: try token.map { try BootstrapTokenString(parsing: $0) },
+            tokenTTL: try TokenRequest.parseTTL(tokenTTL),
             uploadCerts: uploadCerts, certificateKey: try certificateKey.map { try CertificateKey(parsing: $0) })
     }
 }

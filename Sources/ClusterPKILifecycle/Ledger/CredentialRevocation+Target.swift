@@ -10,7 +10,9 @@ extension CredentialRevocation.Target {
     public init?(serial: String?, clientName: String?) throws {
         guard (serial == nil) != (clientName == nil) else { return nil }
         if let clientName {
-            guard !clientName.trimmingCharacters(in: .whitespaces).isEmpty else { throw KubeconfigError.emptyClientName }
+            guard !clientName.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw KubeconfigError.emptyClientName
+            }
             self = .clientName(clientName)
         } else if let serial {
             self = .serial(serial)

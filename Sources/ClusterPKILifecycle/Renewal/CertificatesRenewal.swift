@@ -12,7 +12,8 @@ public enum CertificatesRenewal {
     /// given; a credential the ledger revoked is never renewed. `ledger` nil (no state database yet) refuses and
     /// records nothing.
     public static func run(
-        context: TreeContext, names: [String], expiringWithin: GoDuration?, ledger: (any CredentialLedger)?, actor: String,
+        context: TreeContext, names: [String], expiringWithin: GoDuration?, ledger: (any CredentialLedger)?,
+        actor: String,
         output: @Sendable (String) -> Void = { _ in }
     ) async throws -> RenewalReport {
         let renewer = Renewer.recordingInLedger(

@@ -28,9 +28,11 @@ public struct TokenCreation: Sendable {
 
     /// Stores the token and returns the lines to print: the token, or the `clusterpki join` and `kubeadm join`
     /// commands built from `<kubernetesDir>/admin.conf`.
-    public func create(in store: some TokenStore, kubernetesDir: URL, actor: String, now: Date) async throws -> [String] {
+    public func create(in store: some TokenStore, kubernetesDir: URL, actor: String, now: Date) async throws -> [String]
+    {
         let created = try await store.createToken(request, actor: actor, now: now)
         guard printJoinCommand else { return [created.token.token] }
-        return try JoinInstructions.lines(kubernetesDir: kubernetesDir, token: created.token.token, certificateKey: certificateKey)
+        return try JoinInstructions.lines(
+            kubernetesDir: kubernetesDir, token: created.token.token, certificateKey: certificateKey)
     }
 }

@@ -22,6 +22,8 @@ extension TokenRequest {
 
     /// Repeatable, comma-separated values, as cobra's string-slice flags take them: trimmed, empty ones dropped.
     public static func commaList(_ values: [String]) -> [String] {
-        values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+        values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter {
+            !$0.isEmpty
+        }
     }
 }

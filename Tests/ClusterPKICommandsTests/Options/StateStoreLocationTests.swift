@@ -1,6 +1,7 @@
 import ClusterPKITesting
 import Foundation
 import Testing
+
 @testable import ClusterPKICommands
 
 /// The one way commands open the state store: the key beside the certificates, nothing created unless asked.

@@ -1,5 +1,6 @@
-@testable import ClusterPKICore
 import Testing
+
+@testable import ClusterPKICore
 
 /// `serve`'s flags, checked before anything is read, with messages that name the flag.
 @Suite struct ServeOptionsTests {
@@ -8,7 +9,8 @@ import Testing
         rotateEvery: String? = nil, restartHook: String? = nil
     ) throws -> ServeOptions {
         try ServeOptions(
-            logLevel: logLevel, listen: listen, advertiseURL: advertiseURL, serverCertExtraSANs: sans, rotateEvery: rotateEvery,
+            logLevel: logLevel, listen: listen, advertiseURL: advertiseURL, serverCertExtraSANs: sans,
+            rotateEvery: rotateEvery,
             restartHook: restartHook)
     }
 
@@ -32,7 +34,10 @@ import Testing
     @Test(arguments: [
         (Self.Case(listen: "127.0.0.1"), "--listen 127.0.0.1 is not host:port, e.g. 127.0.0.1:9443"),
         (Self.Case(listen: "host:99999"), "--listen host:99999 is not host:port, e.g. 127.0.0.1:9443"),
-        (Self.Case(logLevel: "loud"), "--log-level must be one of trace, debug, info, notice, warning, error, critical"),
+        (
+            Self.Case(logLevel: "loud"),
+            "--log-level must be one of trace, debug, info, notice, warning, error, critical"
+        ),
         (Self.Case(advertiseURL: "http://lb:9443"), "--advertise-url must start with https://"),
         (Self.Case(rotateEvery: "30s"), "--rotate-every 30s is not a duration of at least 1m; use e.g. 12h"),
         (Self.Case(rotateEvery: "soon"), "--rotate-every soon is not a duration of at least 1m; use e.g. 12h"),
@@ -41,7 +46,8 @@ import Testing
     func refusesWithAMessageNamingTheFlag(_ input: Case, _ message: String) {
         #expect(throws: ServeOptions.Problem(description: message)) {
             try Self.options(
-                logLevel: input.logLevel, listen: input.listen, advertiseURL: input.advertiseURL, rotateEvery: input.rotateEvery,
+                logLevel: input.logLevel, listen: input.listen, advertiseURL: input.advertiseURL,
+                rotateEvery: input.rotateEvery,
                 restartHook: input.restartHook)
         }
     }
@@ -49,6 +55,8 @@ import Testing
     struct Case: Sendable, CustomTestStringConvertible {
         var logLevel = "info", listen = "127.0.0.1:9443"
         var advertiseURL: String? = nil, rotateEvery: String? = nil, restartHook: String? = nil
-        var testDescription: String { "\(logLevel) \(listen) \(advertiseURL ?? "-") \(rotateEvery ?? "-") \(restartHook ?? "-")" }
+        var testDescription: String {
+            "\(logLevel) \(listen) \(advertiseURL ?? "-") \(rotateEvery ?? "-") \(restartHook ?? "-")"
+        }
     }
 }

@@ -1,6 +1,7 @@
 import ClusterPKITesting
 import Foundation
 import Testing
+
 @testable import ClusterPKICore
 
 /// `certs ca-hash`: one hash per certificate of a CA file.
@@ -11,13 +12,17 @@ import Testing
         let first = try TestCluster.makeCA(commonName: "a", now: Date())
         let second = try TestCluster.makeCA(commonName: "b", now: Date())
         let path = directory.path("ca.crt")
-        try Data(try PEMCertificates.encode([first.certificate, second.certificate]).utf8).write(to: URL(fileURLWithPath: path))
+        try Data(try PEMCertificates.encode([first.certificate, second.certificate]).utf8).write(
+            to: URL(fileURLWithPath: path))
         let hashes = try DiscoveryHash.hashes(ofCertificateFile: path)
         #expect(hashes == [try DiscoveryHash(of: first.certificate), try DiscoveryHash(of: second.certificate)])
     }
 
     @Test func unreadableFileSaysToPassIt() {
-        #expect(throws: PKIError.fileSystem(path: "/nonexistent/ca.crt", detail: "cannot read the CA certificate; pass it with --cert FILE")) {
+        #expect(
+            throws: PKIError.fileSystem(
+                path: "/nonexistent/ca.crt", detail: "cannot read the CA certificate; pass it with --cert FILE")
+        ) {
             try DiscoveryHash.hashes(ofCertificateFile: "/nonexistent/ca.crt")
         }
     }

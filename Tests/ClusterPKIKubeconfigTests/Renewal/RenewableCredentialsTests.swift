@@ -9,7 +9,8 @@ import Testing
     @Test func leavesThenRenewableKubeconfigsButNotKubeletConf() throws {
         let cluster = try TestCluster.empty()
         let names = cluster.context.renewableCredentials.map(\.name)
-        #expect(names == cluster.context.fileCredentials.map(\.name) + cluster.context.kubeconfigCredentials.map(\.name))
+        #expect(
+            names == cluster.context.fileCredentials.map(\.name) + cluster.context.kubeconfigCredentials.map(\.name))
         #expect(names.contains("apiserver") && names.contains("admin.conf"))
         #expect(!names.contains("kubelet.conf"))
     }

@@ -3,6 +3,7 @@ import ClusterPKIStore
 import ClusterPKITesting
 import Foundation
 import Testing
+
 @testable import ClusterPKILifecycle
 
 /// `upload-certs` and `download-certs` as one call each, with kubeadm's lines.
@@ -13,7 +14,8 @@ import Testing
         let (store, directory) = try makeStore()
         defer { directory.remove() }
         var uploadLines: [String] = []
-        let uploaded = try await CertificateUploader.run(context: source.context, store: store, key: nil, actor: "root") {
+        let uploaded = try await CertificateUploader.run(context: source.context, store: store, key: nil, actor: "root")
+        {
             uploadLines.append($0)
         }
         #expect(uploadLines == CertificateUploader.progressLines + [uploaded.key.description])
@@ -34,7 +36,9 @@ import Testing
         defer { directory.remove() }
         var lines: [String] = []
         await #expect(throws: PKIError.self) {
-            try await CertificateDownloader.run(context: target.context, store: store, key: .generate()) { lines.append($0) }
+            try await CertificateDownloader.run(context: target.context, store: store, key: .generate()) {
+                lines.append($0)
+            }
         }
         #expect(lines == [CertificateDownloader.progressLine])
     }

@@ -3,6 +3,7 @@ import ClusterPKIStore
 import ClusterPKITesting
 import Foundation
 import Testing
+
 @testable import ClusterPKILifecycle
 
 /// `kubeconfig revoke`'s target: exactly one of a serial or a client name.
@@ -18,7 +19,9 @@ import Testing
     }
 
     @Test func blankClientNameFails() {
-        #expect(throws: KubeconfigError.emptyClientName) { try CredentialRevocation.Target(serial: nil, clientName: "  ") }
+        #expect(throws: KubeconfigError.emptyClientName) {
+            try CredentialRevocation.Target(serial: nil, clientName: "  ")
+        }
     }
 
     /// Both given wins over a blank name: the caller says "pass either", not "empty name".

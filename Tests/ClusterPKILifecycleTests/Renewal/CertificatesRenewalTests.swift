@@ -4,6 +4,7 @@ import ClusterPKIStore
 import ClusterPKITesting
 import Foundation
 import Testing
+
 @testable import ClusterPKILifecycle
 
 /// `certs renew`: the tree's leaves and kubeconfig client certificates, through the ledger.
@@ -21,7 +22,8 @@ import Testing
         let cluster = try await Self.cluster()
         let ledger = try cluster.ledger()
         let report = try await CertificatesRenewal.run(
-            context: cluster.context, names: ["apiserver", "admin.conf"], expiringWithin: nil, ledger: ledger, actor: "alice")
+            context: cluster.context, names: ["apiserver", "admin.conf"], expiringWithin: nil, ledger: ledger,
+            actor: "alice")
         #expect(report.count(.renewed) == 2)
         let renewed = try #require(report.items.first { $0.name == "admin.conf" }?.newSerial)
         let record = try #require(try await ledger.credentials().first { $0.serial == renewed })
@@ -41,7 +43,8 @@ import Testing
     @Test func theWindowLeavesCertificatesThatAreNotDue() async throws {
         let cluster = try await Self.cluster()
         let report = try await CertificatesRenewal.run(
-            context: cluster.context, names: ["all"], expiringWithin: GoDuration(seconds: 86400), ledger: nil, actor: "alice")
+            context: cluster.context, names: ["all"], expiringWithin: GoDuration(seconds: 86400), ledger: nil,
+            actor: "alice")
         #expect(report.count(.renewed) == 0 && report.count(.notDue) > 0)
     }
 }

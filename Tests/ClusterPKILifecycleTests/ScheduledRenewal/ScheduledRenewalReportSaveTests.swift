@@ -2,6 +2,7 @@ import ClusterPKICore
 import ClusterPKITesting
 import Foundation
 import Testing
+
 @testable import ClusterPKILifecycle
 
 /// `rotate --report`: written on a real run, handed back (for stdout) on a dry run.

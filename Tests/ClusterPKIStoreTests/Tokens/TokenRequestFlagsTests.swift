@@ -11,7 +11,8 @@ import Testing
         token: String? = nil, ttl: String = "24h0m0s", usages: [String] = ["signing,authentication"],
         groups: [String] = ["system:bootstrappers:kubeadm:default-node-token"], maxUses: Int? = nil
     ) throws -> TokenRequest {
-        try TokenRequest.parsing(token: token, ttl: ttl, usages: usages, groups: groups, description: "d", maxUses: maxUses)
+        try TokenRequest.parsing(
+            token: token, ttl: ttl, usages: usages, groups: groups, description: "d", maxUses: maxUses)
     }
 
     @Test func defaultsAreKubeadms() throws {
@@ -29,12 +30,15 @@ import Testing
     }
 
     @Test func malformedTTLFailsWithGosReason() {
-        #expect(throws: StoreError.invalidDuration("1d", reason: #"time: unknown unit "d" in duration "1d""#)) { try Self.parse(ttl: "1d") }
+        #expect(throws: StoreError.invalidDuration("1d", reason: #"time: unknown unit "d" in duration "1d""#)) {
+            try Self.parse(ttl: "1d")
+        }
     }
 
     @Test func usagesAndGroupsAreRepeatableCommaLists() throws {
         let request = try Self.parse(
-            usages: ["signing, authentication", ""], groups: ["system:bootstrappers:a,system:bootstrappers:b", " system:bootstrappers:c "])
+            usages: ["signing, authentication", ""],
+            groups: ["system:bootstrappers:a,system:bootstrappers:b", " system:bootstrappers:c "])
         #expect(request.usages == [.signing, .authentication])
         #expect(request.groups == ["system:bootstrappers:a", "system:bootstrappers:b", "system:bootstrappers:c"])
         #expect(TokenRequest.commaList(["a,,b", " ", "c "]) == ["a", "b", "c"])

@@ -11,7 +11,8 @@ import Testing
         let (store, directory) = try makeStore()
         defer { directory.remove() }
         for raw in ["aaaaaa.0123456789abcdef", "bbbbbb.0123456789abcdef"] {
-            _ = try await store.createToken(TokenRequest(token: try BootstrapTokenString(parsing: raw)), actor: "t", now: referenceNow)
+            _ = try await store.createToken(
+                TokenRequest(token: try BootstrapTokenString(parsing: raw)), actor: "t", now: referenceNow)
         }
         var deleted: [String] = []
         try await store.deleteTokens(ids: ["bbbbbb", "aaaaaa"], actor: "t", now: referenceNow) { deleted.append($0) }
@@ -22,10 +23,14 @@ import Testing
     @Test func stopsAtTheFirstUnknownIdAfterReportingTheOnesBefore() async throws {
         let (store, directory) = try makeStore()
         defer { directory.remove() }
-        _ = try await store.createToken(TokenRequest(token: try BootstrapTokenString(parsing: "aaaaaa.0123456789abcdef")), actor: "t", now: referenceNow)
+        _ = try await store.createToken(
+            TokenRequest(token: try BootstrapTokenString(parsing: "aaaaaa.0123456789abcdef")), actor: "t",
+            now: referenceNow)
         var deleted: [String] = []
         await #expect(throws: StoreError.tokenNotFound(id: "zzzzzz")) {
-            try await store.deleteTokens(ids: ["aaaaaa", "zzzzzz"], actor: "t", now: referenceNow) { deleted.append($0) }
+            try await store.deleteTokens(ids: ["aaaaaa", "zzzzzz"], actor: "t", now: referenceNow) {
+                deleted.append($0)
+            }
         }
         #expect(deleted == ["aaaaaa"])
     }

@@ -5,5 +5,7 @@ struct CertsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certs",
         abstract: "Certificate tree commands.",
-        subcommands: [CertsGenerate.self, CertsRenew.self, CertsCheckExpiration.self, CertsCAHash.self, CertsCertificateKey.self])
+        subcommands: [
+            CertsGenerate.self, CertsRenew.self, CertsCheckExpiration.self, CertsCAHash.self, CertsCertificateKey.self,
+        ])
 }

@@ -23,7 +23,8 @@ struct CertsRenew: AsyncParsableCommand {
         let ledger = try ledger.openIfPresent(kubernetesDir: context.settings.kubernetesDir)  // a revoked credential is never renewed
         let window = try expiringWithin.map { try GoDuration(parsing: $0, field: "--expiring-within") }
         let report = try await CertificatesRenewal.run(
-            context: context, names: names, expiringWithin: window, ledger: ledger, actor: LedgerActor.current()) { print($0) }
+            context: context, names: names, expiringWithin: window, ledger: ledger, actor: LedgerActor.current()
+        ) { print($0) }
         print(report.summary)
     }
 }

@@ -7,7 +7,9 @@ import ClusterPKIStore
 struct UploadCerts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "upload-certs",
-        abstract: "Encrypt the shared control-plane certificates and store them for two hours (kubeadm init phase upload-certs).")
+        abstract:
+            "Encrypt the shared control-plane certificates and store them for two hours (kubeadm init phase upload-certs)."
+    )
 
     @Option(help: "The certificate key (64 hex characters); a new one is generated when omitted.")
     var certificateKey: String?
@@ -19,6 +21,8 @@ struct UploadCerts: AsyncParsableCommand {
         let key = try certificateKey.map { try CertificateKey(parsing: $0) }
         let context = try directories.context()
         let store = try state.openStore(kubernetesDir: context.settings.kubernetesDir)
-        try await CertificateUploader.run(context: context, store: store, key: key, actor: LedgerActor.current()) { print($0) }
+        try await CertificateUploader.run(context: context, store: store, key: key, actor: LedgerActor.current()) {
+            print($0)
+        }
     }
 }

@@ -22,6 +22,7 @@ struct KubeconfigGenerate: AsyncParsableCommand {
         let actor = LedgerActor.current()
         // The ledger opens only once something is to be minted (a re-run that writes nothing creates no database).
         try await KubeconfigPhase(context: context).generate(
-            names, recorder: { LedgerRecorder(ledger: try store.open(), actor: actor, now: context.now) }) { print($0) }
+            names, recorder: { LedgerRecorder(ledger: try store.open(), actor: actor, now: context.now) }
+        ) { print($0) }
     }
 }

@@ -18,7 +18,10 @@ struct KubeconfigList: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let records = try await ledger.openIfPresent(kubernetesDir: try directories.settings().kubernetesDir)?.credentials() ?? []
-        print(output == "json" ? try LedgerListing.json(records) : LedgerListing.text(records, now: Date()), terminator: "")
+        let records =
+            try await ledger.openIfPresent(kubernetesDir: try directories.settings().kubernetesDir)?.credentials() ?? []
+        print(
+            output == "json" ? try LedgerListing.json(records) : LedgerListing.text(records, now: Date()),
+            terminator: "")
     }
 }

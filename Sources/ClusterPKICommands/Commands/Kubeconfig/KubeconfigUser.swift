@@ -8,7 +8,9 @@ import ClusterPKIStore
 struct KubeconfigUser: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
-        abstract: "Print a kubeconfig for a user; the client certificate is recorded in the ledger (kubeadm kubeconfig user).")
+        abstract:
+            "Print a kubeconfig for a user; the client certificate is recorded in the ledger (kubeadm kubeconfig user)."
+    )
 
     @Option(help: "The user name; the client certificate's CN.")
     var clientName: String
@@ -16,7 +18,8 @@ struct KubeconfigUser: AsyncParsableCommand {
     @Option(help: "A group (the certificate's O); repeat it or separate with commas.")
     var org: [String] = []
 
-    @Option(help: "How long the certificate is valid (default: the policy's userCredentials.defaultValidity, e.g. 24h).")
+    @Option(
+        help: "How long the certificate is valid (default: the policy's userCredentials.defaultValidity, e.g. 24h).")
     var validityPeriod: String?
 
     @Option(help: "The API server URL (default: the control-plane endpoint).")
@@ -39,7 +42,9 @@ struct KubeconfigUser: AsyncParsableCommand {
             validity: try validityPeriod.map { try GoDuration(parsing: $0, field: "--validity-period") },
             server: server, token: token, allowSuperuser: allowSuperuser)
         let store = ledger.location(kubernetesDir: context.settings.kubernetesDir)
-        let result = try await UserCredentialIssuance.issue(request, context: context, actor: LedgerActor.current()) { try store.open() }
+        let result = try await UserCredentialIssuance.issue(request, context: context, actor: LedgerActor.current()) {
+            try store.open()
+        }
         UserKubeconfigOutput.stderrLines(result, clientName: request.clientName).forEach(Console.warn)
         print(result.yaml, terminator: "")
     }

@@ -3,7 +3,8 @@ import ClusterPKILifecycle
 
 /// `ca status`: the recorded phase and the trust bundle of each CA.
 struct CAStatus: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the rotation phase of each CA.")
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show the rotation phase of each CA.")
 
     @OptionGroup var directories: DirectoryOptions
     @OptionGroup var state: StateOptions

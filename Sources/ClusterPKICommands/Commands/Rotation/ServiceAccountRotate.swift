@@ -16,11 +16,15 @@ struct ServiceAccountRotate: AsyncParsableCommand {
     @OptionGroup var state: StateOptions
 
     func validate() throws {
-        guard ServiceAccountKeyRotation.Phase(rawValue: phase) != nil else { throw ValidationError("--phase must be prepare or finish") }
+        guard ServiceAccountKeyRotation.Phase(rawValue: phase) != nil else {
+            throw ValidationError("--phase must be prepare or finish")
+        }
     }
 
     func run() async throws {
-        guard let phase = ServiceAccountKeyRotation.Phase(rawValue: phase) else { throw ValidationError("--phase must be prepare or finish") }
+        guard let phase = ServiceAccountKeyRotation.Phase(rawValue: phase) else {
+            throw ValidationError("--phase must be prepare or finish")
+        }
         let context = try directories.context()
         let store = try state.openStore(kubernetesDir: context.settings.kubernetesDir)
         let rotation = ServiceAccountKeyRotation(context: context, store: store, actor: LedgerActor.current())

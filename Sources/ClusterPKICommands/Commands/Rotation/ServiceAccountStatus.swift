@@ -3,7 +3,8 @@ import ClusterPKILifecycle
 
 /// `sa status`: the key files and the recorded phase.
 struct ServiceAccountStatus: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the service-account key rotation phase.")
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show the service-account key rotation phase.")
 
     @OptionGroup var directories: DirectoryOptions
     @OptionGroup var state: StateOptions

@@ -11,7 +11,8 @@ extension TokenCommand {
         @OptionGroup var options: TokenStoreOptions
         @Argument(help: "The token to create ([a-z0-9]{6}.[a-z0-9]{16}); random if omitted.")
         var token: String?
-        @Option(help: "The duration before the token is automatically deleted (e.g. 1s, 2m, 3h). '0' means never expires.")
+        @Option(
+            help: "The duration before the token is automatically deleted (e.g. 1s, 2m, 3h). '0' means never expires.")
         var ttl = "24h0m0s"
         @Option(help: "Comma-separated usages: signing, authentication.")
         var usages: [String] = ["signing,authentication"]
@@ -23,7 +24,9 @@ extension TokenCommand {
         var maxUses: Int?
         @Flag(name: .customLong("print-join-command"), help: "Print the full join commands instead of only the token.")
         var printJoinCommand = false
-        @Option(name: .customLong("certificate-key"), help: "With --print-join-command, print the control-plane join command.")
+        @Option(
+            name: .customLong("certificate-key"),
+            help: "With --print-join-command, print the control-plane join command.")
         var certificateKey: String?
 
         func run() async throws {

@@ -15,7 +15,8 @@ extension TokenCommand {
         func run() async throws {
             let now = Date()
             let tokens = try await options.openStore().listTokens(now: now)
-            print(output == .json ? TokenListOutput.json(tokens) : TokenListOutput.text(tokens, now: now), terminator: "")
+            print(
+                output == .json ? TokenListOutput.json(tokens) : TokenListOutput.text(tokens, now: now), terminator: "")
         }
     }
 }

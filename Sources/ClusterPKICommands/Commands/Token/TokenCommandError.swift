@@ -5,5 +5,7 @@ struct TokenCommandError: Error, CustomStringConvertible {
 
     /// `token delete` without arguments.
     static let missingDeleteArgument = TokenCommandError(
-        message: "missing argument; 'token delete' is missing token of form \"\\\\A([a-z0-9]{6})\\\\.([a-z0-9]{16})\\\\z\" or \"\\\\A([a-z0-9]{6})\\\\z\"")
+        message:
+            "missing argument; 'token delete' is missing token of form \"\\\\A([a-z0-9]{6})\\\\.([a-z0-9]{16})\\\\z\" or \"\\\\A([a-z0-9]{6})\\\\z\""
+    )
 }
