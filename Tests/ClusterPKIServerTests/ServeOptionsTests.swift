@@ -1,6 +1,7 @@
 import Testing
 
-@testable import ClusterPKICore
+import ClusterPKICore
+@testable import ClusterPKIServer
 
 /// `serve`'s flags, checked before anything is read, with messages that name the flag.
 @Suite struct ServeOptionsTests {

@@ -1,3 +1,4 @@
+import ClusterPKICore
 import Foundation
 import Logging
 
