@@ -35,12 +35,13 @@ extension EtcdClient {
         var member = preferred.withLock { $0 }
         var failures = 0
         while !Task.isCancelled {
+            let resumeFrom = next.revision
             do {
                 try await watchOnce(member: member, prefix: prefix, next: next, continuation)
             } catch let compacted as EtcdWatchCompacted {
-                let listing = try await range(.init(prefix: prefix))
-                continuation.yield(.resync(listing.kvs, revision: max(listing.header.revision, compacted.compactRevision)))
-                next.reset(to: listing.header.revision + 1)
+                let listing = try await list(prefix: prefix)
+                continuation.yield(.resync(listing.kvs, revision: max(listing.revision, compacted.compactRevision)))
+                next.reset(to: listing.revision + 1)
                 continue
             } catch is CancellationError {
                 return
@@ -49,13 +50,13 @@ extension EtcdClient {
             } catch let error as StoreError {
                 throw error
             } catch {
-                // The member went away: resume on the next one, pausing a little more after each failure in a row.
-                failures += 1
-                member = (member + 1) % members.count
-                try await Task.sleep(for: .milliseconds(min(100 * failures, 2_000)))
-                continue
+                // The member went away: resume on the next one below.
             }
-            failures = 0
+            // The stream ended (a member never ends a watch on its own): resume on the next member, pausing a
+            // little longer after each attempt that brought nothing new.
+            failures = next.revision > resumeFrom ? 1 : failures + 1
+            member = (member + 1) % members.count
+            try? await Task.sleep(for: .milliseconds(min(100 * failures, 2_000)))
         }
     }
 

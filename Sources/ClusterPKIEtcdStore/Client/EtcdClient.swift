@@ -31,13 +31,19 @@ public final class EtcdClient: Sendable {
         let security = Self.transportSecurity(configuration)
         members = try configuration.endpoints.map { text in
             let endpoint = try EtcdEndpoint(parsing: text)
-            let transport = try Transport(
-                target: endpoint.target, transportSecurity: security,
-                config: .defaults { config in
-                    // A member that comes back is used again within seconds, not after gRPC's two-minute maximum.
-                    config.backoff = .init(initial: .milliseconds(200), max: .seconds(5), multiplier: 1.6, jitter: 0.2)
-                })
-            return Member(endpoint: endpoint, grpc: GRPCClient(transport: transport))
+            do {
+                let transport = try Transport(
+                    target: endpoint.target, transportSecurity: security,
+                    config: .defaults { config in
+                        // A member that comes back is used again within seconds, not after gRPC's two-minute maximum.
+                        config.backoff = .init(initial: .milliseconds(200), max: .seconds(5), multiplier: 1.6, jitter: 0.2)
+                    })
+                return Member(endpoint: endpoint, grpc: GRPCClient(transport: transport))
+            } catch {
+                // gRPC loads the PEM files here; its error names no file.
+                throw StoreError.invalidEtcdConfiguration(
+                    "cannot use the etcd CA \(configuration.caFile) or the client certificate and key (\(error)); they must be PEM files")
+            }
         }
         let clients = members.map(\.grpc)
         connections = Task {

@@ -18,6 +18,8 @@ public struct EtcdStateStore: StateStore {
     /// Seconds a lease outlives the expiry it collects, so that reads and sweeps usually delete (and audit) an
     /// expired key before etcd does.
     let leaseGrace: TimeInterval
+    /// Values last seen on the authentication path (shared by copies of this store); see ``AuthenticationHints``.
+    let hints = AuthenticationHints()
 
     /// How often a compare-and-swap is retried when other replicas keep winning.
     static let maxAttempts = 100
