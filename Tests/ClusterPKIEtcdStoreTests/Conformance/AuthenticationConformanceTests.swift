@@ -51,6 +51,7 @@ import Testing
                 try await store.authenticate(token.token.token, client: "c", policy: .default, now: referenceNow)
             }
             #expect(try await store.token(id: token.id, now: referenceNow)?.usesLeft == 0)
+            #expect(throws: StoreError.invalidMaxUses(0)) { try TokenRequest(maxUses: 0).validate() }
         }
     }
 
@@ -82,6 +83,7 @@ import Testing
             // After the back-off, the right secret works again.
             let later = referenceNow.addingTimeInterval(2 + 300)
             #expect(try await store.authenticate(token.token.token, client: "attacker", policy: policy, now: later).tokenID == token.id)
+            #expect(StoreError.tooManyAttempts(retryAfter: 292).message.contains("retry after 292s"))
         }
     }
 
@@ -90,6 +92,8 @@ import Testing
         try await StoreFixture.with(backend) { fixture in
             let token = try await fixture.store.createToken(TokenRequest(), actor: "a", now: referenceNow)
             let wrong = "\(token.id).\(String(repeating: "z", count: 16))"
+            // This store has just seen the token succeed: what it remembers must not outlive the lock-out.
+            _ = try await fixture.store.authenticate(token.token.token, client: "honest", policy: policy, now: referenceNow)
             // Three failures through three different stores (replicas) add up to one lock-out.
             for second in 0..<3 {
                 let replica = try await fixture.openAnother()
@@ -97,6 +101,35 @@ import Testing
             }
             await #expect(throws: StoreError.tooManyAttempts(retryAfter: 292)) {
                 try await fixture.store.authenticate(token.token.token, client: "honest", policy: policy, now: referenceNow.addingTimeInterval(10))
+            }
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func whatOneProcessSawNeverOutlivesChangesMadeByAnother(_ backend: Backend) async throws {
+        try await StoreFixture.with(backend) { fixture in
+            let store = fixture.store
+            let other = try await fixture.openAnother()
+            let first = try BootstrapTokenString(parsing: "abcdef.0123456789abcdef")
+            _ = try await store.createToken(TokenRequest(token: first, maxUses: 3), actor: "a", now: referenceNow)
+            #expect(try await store.authenticate(first.token, client: "c", policy: .default, now: referenceNow).usesLeft == 2)
+            // Uses consumed elsewhere count here.
+            _ = try await other.authenticate(first.token, client: "c", policy: .default, now: referenceNow)
+            _ = try await other.authenticate(first.token, client: "c", policy: .default, now: referenceNow)
+            await #expect(throws: StoreError.tokenExpired(id: "abcdef")) {
+                try await store.authenticate(first.token, client: "c", policy: .default, now: referenceNow)
+            }
+            // Deleted elsewhere: refused here.
+            try await other.deleteToken(id: "abcdef", actor: "a", now: referenceNow)
+            await #expect(throws: StoreError.tokenNotFound(id: "abcdef")) {
+                try await store.authenticate(first.token, client: "c", policy: .default, now: referenceNow)
+            }
+            // Re-created elsewhere with another secret: the new secret works here, the old one does not.
+            let second = try BootstrapTokenString(parsing: "abcdef.fedcba9876543210")
+            _ = try await other.createToken(TokenRequest(token: second), actor: "a", now: referenceNow)
+            #expect(try await store.authenticate(second.token, client: "d", policy: .default, now: referenceNow).usesLeft == nil)
+            await #expect(throws: StoreError.tokenSecretMismatch(id: "abcdef")) {
+                try await store.authenticate(first.token, client: "d", policy: .default, now: referenceNow)
             }
         }
     }

@@ -16,6 +16,7 @@ import Testing
             await #expect(throws: StoreError.tokenAlreadyExists(id: "abcdef")) {
                 try await store.createToken(TokenRequest(token: token), actor: "alice", now: referenceNow)
             }
+            #expect(StoreError.tokenAlreadyExists(id: "abcdef").message == #"a token with id "abcdef" already exists"#)
             let listed = try await store.listTokens(now: referenceNow)
             #expect(listed == [created])
             #expect(listed.first?.token.secret == "0123456789abcdef")
