@@ -1,6 +1,6 @@
 import EtcdAPI
-import SwiftProtobuf
 import GRPCCore
+import SwiftProtobuf
 
 /// etcd's Lease service: keys attached to a lease are deleted when it expires.
 extension EtcdClient {

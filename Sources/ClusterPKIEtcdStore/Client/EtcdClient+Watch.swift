@@ -1,8 +1,8 @@
 import ClusterPKIStore
 import EtcdAPI
-import SwiftProtobuf
 import Foundation
 import GRPCCore
+import SwiftProtobuf
 
 /// etcd's Watch service as an AsyncSequence that survives member failures and compaction.
 extension EtcdClient {

@@ -1,6 +1,6 @@
 import EtcdAPI
-import SwiftProtobuf
 import Foundation
+import SwiftProtobuf
 
 // Short constructors for the generated request types; keys are full etcd keys (see ``EtcdKeys``).
 

@@ -2,7 +2,7 @@ import ClusterPKIStore
 import EtcdAPI
 import Foundation
 
-extension EtcdStateStore: CertificateRequestStore {
+extension EtcdStateStore {
     /// Inserts a request with its audit events, ledger row and node record in ONE transaction, guarded by
     /// create-if-absent compares on the request name and the credential serial: all of it is stored, or none.
     /// The resource version is the revision of that transaction.

@@ -1,7 +1,7 @@
 import ClusterPKIStore
 import Foundation
 
-extension EtcdStateStore: RotationPhaseStore {
+extension EtcdStateStore {
     /// The recorded phase of `subject`, as every replica sees it.
     public func rotationPhase(_ subject: String) async throws -> RotationPhase? {
         guard let kv = try await client.get(keys.rotation(subject)) else { return nil }

@@ -1,3 +1,4 @@
+import ClusterPKIAPI
 import ClusterPKIStore
 import EtcdAPI
 import Foundation

@@ -1,3 +1,4 @@
+import ClusterPKIAPI
 import ClusterPKICore
 import ClusterPKIStore
 import EtcdAPI

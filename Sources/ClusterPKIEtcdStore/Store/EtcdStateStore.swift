@@ -1,15 +1,16 @@
 import ClusterPKIStore
 import EtcdAPI
-import SwiftProtobuf
 import Foundation
+import SwiftProtobuf
 
 /// The shared ``StateStore`` of a multi-node control plane: every replica of `clusterpki serve` reads and writes the
 /// same etcd, under one key prefix (see ``EtcdKeys``).
 ///
 /// Each operation is one etcd transaction or a read followed by a compare-and-swap on the mod revision of what was
-/// read, retried when another replica wrote in between; nothing is cached between calls, so a token deleted or used
-/// up through one replica is refused by every other one at once. Expiry is decided by the stored absolute time
-/// against the caller's clock; leases only collect the keys of expired tokens and uploads.
+/// read, retried when another replica wrote in between. Nothing remembered between calls decides anything (see
+/// ``AuthenticationHints``), so a token deleted or used up through one replica is refused by every other one at once.
+/// Expiry is decided by the stored absolute time against the caller's clock; leases only collect the keys of expired
+/// tokens and uploads.
 public struct EtcdStateStore: StateStore {
     /// The etcd connection, shared by every copy of this store.
     public let client: EtcdClient

@@ -1,3 +1,5 @@
+import ClusterPKIAPI
+import ClusterPKICore
 import Foundation
 
 extension AuditEvent {

@@ -1,4 +1,6 @@
+import ClusterPKIAPI
 import ClusterPKIStore
+import ClusterPKITesting
 import Foundation
 import Testing
 

@@ -1,4 +1,7 @@
+import ClusterPKIAPI
+import ClusterPKICore
 import ClusterPKIStore
+import ClusterPKITesting
 import Foundation
 import Testing
 
@@ -92,8 +95,8 @@ import Testing
             let raw = try await fixture.rawContents()
             #expect(raw.count > 100)
             for needle in secrets + ["0000000000000000"] { #expect(raw.range(of: Data(needle.utf8)) == nil) }
-            #expect(raw.range(of: Data(storeKeyBytes)) == nil)
-            let keyHex = storeKeyBytes.map { String(format: "%02x", $0) }.joined()
+            #expect(raw.range(of: Data(testKeyBytes)) == nil)
+            let keyHex = testKeyBytes.map { String(format: "%02x", $0) }.joined()
             #expect(raw.range(of: Data(keyHex.utf8)) == nil)
         }
     }

@@ -1,5 +1,6 @@
 import ClusterPKIEtcdStore
 import ClusterPKIStore
+import ClusterPKITesting
 import EtcdAPI
 import Foundation
 import Testing
@@ -13,7 +14,7 @@ import Testing
         let dead = "127.0.0.1:\(try EtcdTestServer.freePort())"
         let client = try EtcdClient(configuration: server.configuration(endpoints: [dead, server.endpoint], prefix: Self.prefix))
         defer { Task { await client.close() } }
-        let store = try await EtcdStateStore(client: client, storeKey: storeKey)
+        let store = try await EtcdStateStore(client: client, storeKey: testKey)
         let token = try await store.createToken(TokenRequest(), actor: "t", now: referenceNow)
         #expect(try await store.authenticate(token.token.token, client: "c", policy: .default, now: referenceNow).tokenID == token.id)
         let statuses = await client.endpointStatus()
@@ -30,7 +31,7 @@ import Testing
         let clock = ContinuousClock()
         let start = clock.now
         do {
-            _ = try await EtcdStateStore(client: client, storeKey: storeKey)
+            _ = try await EtcdStateStore(client: client, storeKey: testKey)
             Issue.record("a store opened with every endpoint dead")
         } catch StoreError.unavailable(let endpoints, let detail) {
             #expect(endpoints == dead)

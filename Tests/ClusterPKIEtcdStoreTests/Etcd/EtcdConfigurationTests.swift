@@ -1,5 +1,6 @@
 import ClusterPKIEtcdStore
 import ClusterPKIStore
+import ClusterPKITesting
 import Foundation
 import Testing
 
@@ -7,11 +8,11 @@ import Testing
 @Suite struct EtcdConfigurationTests {
     /// Any PEM certificate will do as the CA (nothing is dialled): a self-signed one, in a file removed afterwards.
     let caFile: String
-    private let directory: URL
+    private let directory: TemporaryDirectory
 
     init() throws {
-        directory = try makeTemporaryDirectory()
-        caFile = directory.appendingPathComponent("ca.crt").path
+        directory = try TemporaryDirectory(prefix: "clusterpki-etcdtests")
+        caFile = directory.path("ca.crt")
         try Data(Self.pem.utf8).write(to: URL(fileURLWithPath: caFile))
     }
 
@@ -31,21 +32,21 @@ import Testing
 
     @Test(arguments: ["10.0.0.10:2379", "https://10.0.0.10:2379", "etcd-1.example:2379", "[fd00::1]:2379", "https://[::1]:2379/"])
     func acceptsKubeadmEndpoints(_ endpoint: String) throws {
-        defer { try? FileManager.default.removeItem(at: directory) }
+        defer { directory.remove() }
         let client = try EtcdClient(configuration: EtcdConfiguration(endpoints: [endpoint], caFile: caFile, certFile: nil, keyFile: nil))
         #expect(client.endpoints.count == 1)
     }
 
     @Test(arguments: ["10.0.0.10", "http://10.0.0.10:2379", "10.0.0.10:0", "10.0.0.10:99999", ":2379", "unix:///run/etcd.sock"])
     func refusesOtherEndpoints(_ endpoint: String) {
-        defer { try? FileManager.default.removeItem(at: directory) }
+        defer { directory.remove() }
         #expect(throws: StoreError.self) {
             try EtcdClient(configuration: EtcdConfiguration(endpoints: [endpoint], caFile: caFile, certFile: nil, keyFile: nil))
         }
     }
 
     @Test func refusesIncompleteConfigurations() {
-        defer { try? FileManager.default.removeItem(at: directory) }
+        defer { directory.remove() }
         let cases: [(EtcdConfiguration, String)] = [
             (EtcdConfiguration(endpoints: [], caFile: caFile, certFile: nil, keyFile: nil), "no endpoint"),
             (EtcdConfiguration(endpoints: ["a:1"], caFile: "/nonexistent/ca.crt", certFile: nil, keyFile: nil), "cannot read"),
@@ -71,7 +72,7 @@ import Testing
         ("/clusterpki/tokens/", "/clusterpki/tokens0"), ("/clusterpki/", "/clusterpki0"), ("az", "a{"),
     ])
     func prefixRangesEndAfterTheLastKeyWithThePrefix(_ prefix: String, _ end: String) {
-        defer { try? FileManager.default.removeItem(at: directory) }
+        defer { directory.remove() }
         #expect(EtcdKeys.rangeEnd(ofPrefix: Data(prefix.utf8)) == Data(end.utf8))
         #expect(EtcdKeys.rangeEnd(ofPrefix: Data([0x61, 0xff, 0xff])) == Data([0x62]))
     }

@@ -1,5 +1,6 @@
 import ClusterPKIEtcdStore
 import ClusterPKIStore
+import ClusterPKITesting
 import Foundation
 import Testing
 
@@ -47,7 +48,7 @@ import Testing
     @Test func aTokenWhoseLeaseExpiredIsGoneAndRefused() async throws {
         try await StoreFixture.with(.etcd) { fixture in
             let client = try fixture.etcdClient()
-            let store = try await EtcdStateStore(client: client, storeKey: storeKey, leaseGrace: 0)
+            let store = try await EtcdStateStore(client: client, storeKey: testKey, leaseGrace: 0)
             let now = Date()
             let token = try await store.createToken(TokenRequest(ttl: 2), actor: "t", now: now)
             let kv = try #require(try await client.get(fixture.prefix + "tokens/\(token.id)"))
@@ -95,7 +96,7 @@ import Testing
 
     @Test func tokenChangesThroughOneReplicaAreSeenByAnother() async throws {
         try await StoreFixture.with(.etcd) { fixture in
-            let watcher = try await EtcdStateStore(client: try fixture.etcdClient(), storeKey: storeKey)
+            let watcher = try await EtcdStateStore(client: try fixture.etcdClient(), storeKey: testKey)
             let changes = watcher.tokenChanges()
             // The watch starts asynchronously: give it a moment before writing through the other replica.
             try await Task.sleep(for: .milliseconds(500))

@@ -1,5 +1,6 @@
 import ClusterPKIEtcdStore
 import ClusterPKIStore
+import ClusterPKITesting
 import Foundation
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
         let server = try EtcdTestServer.required()
         let client = try EtcdClient(configuration: server.configuration(prefix: "/clusterpki-hang/", deadline: .seconds(1)))
         defer { Task { await client.close() } }
-        let store = try await EtcdStateStore(client: client, storeKey: storeKey)
+        let store = try await EtcdStateStore(client: client, storeKey: testKey)
         let token = try await store.createToken(TokenRequest(), actor: "t", now: referenceNow)
         kill(server.process.processIdentifier, SIGSTOP)
         defer { kill(server.process.processIdentifier, SIGCONT) }

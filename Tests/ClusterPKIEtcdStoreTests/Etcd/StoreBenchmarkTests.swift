@@ -1,4 +1,5 @@
 import ClusterPKIStore
+import ClusterPKITesting
 import Foundation
 import Testing
 

@@ -1,6 +1,7 @@
 import ClusterPKICore
 import ClusterPKIEtcdStore
 import ClusterPKIStore
+import ClusterPKITesting
 import Foundation
 
 /// Debian's `etcd` on 127.0.0.1 with free ports, a temporary data dir and mTLS, with certificates made by
@@ -28,8 +29,7 @@ final class EtcdTestServer: @unchecked Sendable {
             throw TestFailure(
                 "\(executable) is not installed: the etcd store tests need a real etcd. Run `apt-get install etcd-server` (scripts/test.sh does)")
         }
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("clusterpki-etcd-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let root = try TemporaryDirectory(prefix: "clusterpki-etcd").url
         try await makeCertificates(kubernetesDir: root.appendingPathComponent("kubernetes"))
         let (clientPort, peerPort) = (try freePort(), try freePort())
         let process = Process()
@@ -62,13 +62,9 @@ final class EtcdTestServer: @unchecked Sendable {
         settings.nodeName = "etcd-test"
         settings.advertiseAddress = "127.0.0.1"
         settings.encryptionAlgorithm = .ecdsaP256
-        let policy = try PKIPolicy(contentsOf: repositoryRoot.appendingPathComponent("policies/kubeadm.yaml"))
-        let context = TreeContext(policy: policy, settings: settings)
+        let context = TreeContext(policy: try TestSupport.policy("kubeadm"), settings: settings)
         _ = try await CertsPhase(context: context).generate(["etcd-ca", "etcd-server", "apiserver-etcd-client"])
     }
-
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// A client of this member (or of `endpoints`), with the `apiserver-etcd-client` certificate unless told otherwise.
     func configuration(
@@ -102,26 +98,17 @@ final class EtcdTestServer: @unchecked Sendable {
         throw TestFailure("etcd did not answer within 30 s: \(lastError.map { "\($0)" } ?? "-")")
     }
 
-    /// Runs Debian's `etcdctl` against this member over mTLS and returns its standard output.
+    /// Runs Debian's `etcdctl` (API v3, its default) against this member over mTLS and returns its standard output.
     func etcdctl(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/etcdctl")
-        process.environment = ["ETCDCTL_API": "3"]
-        process.arguments = [
-            "--endpoints", "https://\(endpoint)", "--cacert", pki.appendingPathComponent("etcd/ca.crt").path,
-            "--cert", pki.appendingPathComponent("apiserver-etcd-client.crt").path,
-            "--key", pki.appendingPathComponent("apiserver-etcd-client.key").path,
-        ] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestFailure("etcdctl \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
-        }
-        return String(decoding: data, as: UTF8.self)
+        let (status, output) = try run(
+            "/usr/bin/etcdctl",
+            [
+                "--endpoints", "https://\(endpoint)", "--cacert", pki.appendingPathComponent("etcd/ca.crt").path,
+                "--cert", pki.appendingPathComponent("apiserver-etcd-client.crt").path,
+                "--key", pki.appendingPathComponent("apiserver-etcd-client.key").path,
+            ] + arguments)
+        guard status == 0 else { throw TestFailure("etcdctl \(arguments.joined(separator: " ")) exited with \(status)") }
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// Stops the member by its PID and removes its files.

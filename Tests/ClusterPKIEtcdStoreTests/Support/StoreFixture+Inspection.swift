@@ -1,8 +1,8 @@
 import ClusterPKIEtcdStore
 import ClusterPKIStore
+import ClusterPKITesting
 import EtcdAPI
 import Foundation
-import GRDB
 
 /// What a test counts beneath the store: SQLite rows, or etcd keys (and the blobs inside upload values).
 enum Stored: Sendable {
@@ -37,11 +37,7 @@ enum Stored: Sendable {
 extension StoreFixture {
     /// How many `what` are stored, read beneath the store's API.
     func count(_ what: Stored) async throws -> Int {
-        if let sqlitePath {
-            let queue = try DatabaseQueue(path: sqlitePath)
-            defer { try? queue.close() }
-            return try await queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM \(what.table)") ?? -1 }
-        }
+        if let sqlitePath { return try rawCount(sqlitePath, "SELECT count(*) FROM \(what.table)") }
         let kvs = try await etcdClient().list(prefix: prefix + what.keyPrefix).kvs
         guard case .uploadBlobs = what else { return kvs.count }
         return try kvs.reduce(0) { total, kv in

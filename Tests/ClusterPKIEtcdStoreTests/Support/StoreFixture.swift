@@ -1,16 +1,13 @@
 import ClusterPKIEtcdStore
-import ClusterPKIServer
+import ClusterPKISQLiteStore
 import ClusterPKIStore
+import ClusterPKITesting
 import Foundation
 import Synchronization
 import Testing
 
-// The etcd store is a ServerStore; ClusterPKIServer declares the protocols, so the conformance is stated here
-// until they move into ClusterPKIStore.
-extension EtcdStateStore: SigningTokenSource, ServerStore {}
-
-/// Everything the conformance suite exercises.
-typealias StoreUnderTest = any ServerStore & RotationPhaseStore
+/// Everything the conformance suite exercises: the one protocol every backend implements.
+typealias StoreUnderTest = any StateStore
 
 /// The two backends every conformance test runs against.
 enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
@@ -53,20 +50,20 @@ final class StoreFixture: Sendable {
     static func make(_ backend: Backend) async throws -> StoreFixture {
         switch backend {
         case .sqlite:
-            let path = try makeTemporaryDirectory().appendingPathComponent("state.db").path
-            let store = try SQLiteStateStore(path: path, storeKey: storeKey)
+            let path = try TemporaryDirectory(prefix: "clusterpki-etcdtests").path("state.db")
+            let store = try SQLiteStateStore(path: path, storeKey: testKey)
             return StoreFixture(backend: backend, store: store, sqlitePath: path, etcd: nil, prefix: "", clients: [])
         case .etcd:
             let server = try EtcdTestServer.required()
             let prefix = "/clusterpki-test-\(UUID().uuidString.prefix(8).lowercased())/"
             let client = try EtcdClient(configuration: server.configuration(prefix: prefix))
-            let store = try await EtcdStateStore(client: client, storeKey: storeKey)
+            let store = try await EtcdStateStore(client: client, storeKey: testKey)
             return StoreFixture(backend: backend, store: store, sqlitePath: nil, etcd: server, prefix: prefix, clients: [client])
         }
     }
 
     /// Another store on the same file or prefix, with its own connections.
-    func openAnother(key: StoreKey = storeKey) async throws -> StoreUnderTest {
+    func openAnother(key: StoreKey = testKey) async throws -> StoreUnderTest {
         if let sqlitePath { return try SQLiteStateStore(path: sqlitePath, storeKey: key) }
         let client = try etcdClient()
         return try await EtcdStateStore(client: client, storeKey: key)
