@@ -73,9 +73,11 @@ extension EtcdClient {
     static func storeError(_ error: RPCError) -> StoreError {
         switch error.code {
         case .permissionDenied, .unauthenticated:
-            return .etcd(detail: "\(describe(error)); etcd authentication refused this client, use a certificate etcd accepts")
+            return .etcd(
+                detail: "\(describe(error)); etcd authentication refused this client, use a certificate etcd accepts")
         case .resourceExhausted where error.message.contains("space"):
-            return .etcd(detail: "\(describe(error)); etcd's backend quota is full (NOSPACE alarm), compact and defragment it")
+            return .etcd(
+                detail: "\(describe(error)); etcd's backend quota is full (NOSPACE alarm), compact and defragment it")
         default:
             return .etcd(detail: describe(error))
         }

@@ -22,7 +22,8 @@ extension EtcdClient {
     }
 
     /// Deletes a key or a range.
-    public func deleteRange(_ request: Etcdserverpb_DeleteRangeRequest) async throws -> Etcdserverpb_DeleteRangeResponse {
+    public func deleteRange(_ request: Etcdserverpb_DeleteRangeRequest) async throws -> Etcdserverpb_DeleteRangeResponse
+    {
         try checkRange(request.key, request.rangeEnd)
         return try await call { client, options in
             try await Etcdserverpb_KV.Client(wrapping: client).deleteRange(request, options: options)
@@ -48,7 +49,10 @@ extension EtcdClient {
         guard request.compare.count <= Self.maxTxnOps, request.success.count <= Self.maxTxnOps,
             request.failure.count <= Self.maxTxnOps
         else {
-            throw StoreError.etcd(detail: "a transaction of more than \(Self.maxTxnOps) operations (etcd's --max-txn-ops) was refused before sending")
+            throw StoreError.etcd(
+                detail:
+                    "a transaction of more than \(Self.maxTxnOps) operations (etcd's --max-txn-ops) was refused before sending"
+            )
         }
         for compare in request.compare { try checkRange(compare.key, compare.rangeEnd) }
         for op in request.success + request.failure {
@@ -68,7 +72,9 @@ extension EtcdClient {
         let prefixEnd = EtcdKeys.rangeEnd(ofPrefix: prefix)
         guard key.starts(with: prefix), rangeEnd.isEmpty || !prefixEnd.lexicographicallyPrecedes(rangeEnd) else {
             throw StoreError.etcd(
-                detail: "refused to touch \(String(decoding: key, as: UTF8.self)) outside the prefix \(configuration.prefix)")
+                detail:
+                    "refused to touch \(String(decoding: key, as: UTF8.self)) outside the prefix \(configuration.prefix)"
+            )
         }
     }
 

@@ -19,7 +19,8 @@ extension EtcdClient {
         var status = EtcdEndpointStatus(endpoint: members[index].endpoint.description, isLeader: false, errors: [])
         do {
             let response = try await call(member: index) { client, options in
-                try await Etcdserverpb_Maintenance.Client(wrapping: client).status(Etcdserverpb_StatusRequest(), options: options)
+                try await Etcdserverpb_Maintenance.Client(wrapping: client).status(
+                    Etcdserverpb_StatusRequest(), options: options)
             }
             status.version = response.version
             status.databaseSize = response.dbSize

@@ -25,7 +25,8 @@ extension EtcdClient {
     }
 
     private func runWatch(
-        prefix: String, from revision: Int64, _ continuation: AsyncThrowingStream<EtcdWatchEvent, any Error>.Continuation
+        prefix: String, from revision: Int64,
+        _ continuation: AsyncThrowingStream<EtcdWatchEvent, any Error>.Continuation
     ) async throws {
         let next = WatchCursor(next: revision)
         if revision == 0 {
@@ -84,7 +85,9 @@ extension EtcdClient {
             },
             onResponse: { response in
                 for try await message in response.messages {
-                    if message.compactRevision > 0 { throw EtcdWatchCompacted(compactRevision: message.compactRevision) }
+                    if message.compactRevision > 0 {
+                        throw EtcdWatchCompacted(compactRevision: message.compactRevision)
+                    }
                     if message.canceled {
                         throw StoreError.etcd(detail: "etcd cancelled the watch of \(prefix): \(message.cancelReason)")
                     }

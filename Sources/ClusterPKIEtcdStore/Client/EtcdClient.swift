@@ -36,13 +36,15 @@ public final class EtcdClient: Sendable {
                     target: endpoint.target, transportSecurity: security,
                     config: .defaults { config in
                         // A member that comes back is used again within seconds, not after gRPC's two-minute maximum.
-                        config.backoff = .init(initial: .milliseconds(200), max: .seconds(5), multiplier: 1.6, jitter: 0.2)
+                        config.backoff = .init(
+                            initial: .milliseconds(200), max: .seconds(5), multiplier: 1.6, jitter: 0.2)
                     })
                 return Member(endpoint: endpoint, grpc: GRPCClient(transport: transport))
             } catch {
                 // gRPC loads the PEM files here; its error names no file.
                 throw StoreError.invalidEtcdConfiguration(
-                    "cannot use the etcd CA \(configuration.caFile) or the client certificate and key (\(error)); they must be PEM files")
+                    "cannot use the etcd CA \(configuration.caFile) or the client certificate and key (\(error)); they must be PEM files"
+                )
             }
         }
         let clients = members.map(\.grpc)
@@ -72,7 +74,9 @@ public final class EtcdClient: Sendable {
         guard let certFile = configuration.certFile, let keyFile = configuration.keyFile else {
             return .tls { $0.trustRoots = roots }
         }
-        return .mTLS(certificateChain: [.file(path: certFile, format: .pem)], privateKey: .file(path: keyFile, format: .pem)) {
+        return .mTLS(
+            certificateChain: [.file(path: certFile, format: .pem)], privateKey: .file(path: keyFile, format: .pem)
+        ) {
             $0.trustRoots = roots
         }
     }

@@ -36,15 +36,18 @@ public struct EtcdConfiguration: Sendable, Hashable {
     func validate() throws {
         guard !endpoints.isEmpty else { throw StoreError.invalidEtcdConfiguration("no endpoint given") }
         guard prefix.hasPrefix("/"), prefix.hasSuffix("/"), prefix.count > 1 else {
-            throw StoreError.invalidEtcdConfiguration("the key prefix \(prefix) must start and end with '/', e.g. /clusterpki/")
+            throw StoreError.invalidEtcdConfiguration(
+                "the key prefix \(prefix) must start and end with '/', e.g. /clusterpki/")
         }
         guard !prefix.hasPrefix("/registry/") else {
-            throw StoreError.invalidEtcdConfiguration("the key prefix \(prefix) is the API server's; use another one such as /clusterpki/")
+            throw StoreError.invalidEtcdConfiguration(
+                "the key prefix \(prefix) is the API server's; use another one such as /clusterpki/")
         }
         guard (certFile == nil) == (keyFile == nil) else {
             throw StoreError.invalidEtcdConfiguration("a client certificate needs its key, and a key its certificate")
         }
-        for file in [caFile, certFile, keyFile].compactMap({ $0 }) where !FileManager.default.isReadableFile(atPath: file) {
+        for file in [caFile, certFile, keyFile].compactMap({ $0 })
+        where !FileManager.default.isReadableFile(atPath: file) {
             throw StoreError.invalidEtcdConfiguration("cannot read \(file)")
         }
         guard deadline > .zero else { throw StoreError.invalidEtcdConfiguration("the deadline must be positive") }

@@ -12,7 +12,8 @@ struct EtcdEndpoint: Sendable, Hashable, CustomStringConvertible {
         if rest.hasPrefix("https://") { rest = rest.dropFirst("https://".count) }
         if rest.hasSuffix("/") { rest = rest.dropLast() }
         guard !rest.contains("://") else {
-            throw StoreError.invalidEtcdConfiguration("\(text): only https endpoints are supported (etcd with client certificates)")
+            throw StoreError.invalidEtcdConfiguration(
+                "\(text): only https endpoints are supported (etcd with client certificates)")
         }
         let hostPart: Substring
         let portPart: Substring

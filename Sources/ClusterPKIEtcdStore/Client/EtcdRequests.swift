@@ -13,7 +13,8 @@ extension Etcdserverpb_RangeRequest {
 
     /// Every key under `prefix`, sorted by `target`, at most `limit` (0: no limit).
     public init(
-        prefix: String, sortBy target: SortTarget = .key, order: SortOrder = .ascend, limit: Int64 = 0, countOnly: Bool = false
+        prefix: String, sortBy target: SortTarget = .key, order: SortOrder = .ascend, limit: Int64 = 0,
+        countOnly: Bool = false
     ) {
         self.init()
         key = Data(prefix.utf8)
@@ -74,7 +75,9 @@ extension Etcdserverpb_RequestOp {
 
 extension Etcdserverpb_TxnRequest {
     /// `success` if all of `compare` hold, else `failure`.
-    public init(compare: [Etcdserverpb_Compare], success: [Etcdserverpb_RequestOp], failure: [Etcdserverpb_RequestOp] = []) {
+    public init(
+        compare: [Etcdserverpb_Compare], success: [Etcdserverpb_RequestOp], failure: [Etcdserverpb_RequestOp] = []
+    ) {
         self.init()
         self.compare = compare
         self.success = success

@@ -23,7 +23,8 @@ extension EtcdStateStore {
             kvs = try await client.list(prefix: keys.audit).kvs
         }
         let ordered = kvs.sorted { a, b in
-            a.createRevision != b.createRevision ? a.createRevision < b.createRevision : a.key.lexicographicallyPrecedes(b.key)
+            a.createRevision != b.createRevision
+                ? a.createRevision < b.createRevision : a.key.lexicographicallyPrecedes(b.key)
         }
         return try ordered.suffix(limit ?? ordered.count).map(auditEvent(from:))
     }

@@ -40,7 +40,8 @@ extension EtcdStateStore {
             if case .authenticate(let writes, let token, let identity) = verdict {
                 let response = try await self.client.txn(
                     .init(
-                        compare: zip(watched, values).map { .modRevision($0, is: $1?.modRevision ?? 0) }, success: writes,
+                        compare: zip(watched, values).map { .modRevision($0, is: $1?.modRevision ?? 0) },
+                        success: writes,
                         failure: watched.map { .get($0) }))
                 if response.succeeded {
                     if let token, var kv = values.last ?? nil, let tokenKey = watched.last {
@@ -52,18 +53,20 @@ extension EtcdStateStore {
                 // Another replica used, changed or deleted the token, or counted a failure: decide again.
                 values = response.responses.map { $0.responseRange.kvs.first }
             } else if !fresh {
-                values = try await self.client.txn(.init(compare: [], success: watched.map { .get($0) })).responses.map {
-                    $0.responseRange.kvs.first
-                }
+                values = try await read(watched)
             } else if case .lockedOut(let until) = verdict {
                 try await appendAudit([
-                    AuditEvent(time: now, actor: client, action: .authenticationRefused, tokenID: parsed?.id, detail: "locked out")
+                    AuditEvent(
+                        time: now, actor: client, action: .authenticationRefused, tokenID: parsed?.id,
+                        detail: "locked out")
                 ])
                 throw StoreError.tooManyAttempts(retryAfter: until - now.timeIntervalSince1970)
             } else if case .refuse(let error, let reason, let expired) = verdict {
                 if let expired { _ = try await expire([expired], now: now) }
-                let event = AuditEvent(time: now, actor: client, action: .authenticationFailed, tokenID: parsed?.id, detail: reason)
-                try await recordFailure(Array(zip(counterKeys, values)), policy: policy, now: now.timeIntervalSince1970, event: event)
+                let event = AuditEvent(
+                    time: now, actor: client, action: .authenticationFailed, tokenID: parsed?.id, detail: reason)
+                try await recordFailure(
+                    Array(zip(counterKeys, values)), policy: policy, now: now.timeIntervalSince1970, event: event)
                 throw error
             }
             fresh = true
@@ -84,11 +87,16 @@ extension EtcdStateStore {
         if let blocked { return .lockedOut(until: blocked) }
         guard let parsed else {
             // Never echo what was presented: a near-miss may be most of a real secret.
-            return .refuse(.malformedToken(BootstrapTokenString.redacted(presented)), reason: "malformed token", expired: nil)
+            return .refuse(
+                .malformedToken(BootstrapTokenString.redacted(presented)), reason: "malformed token", expired: nil)
         }
-        guard let kv else { return .refuse(.tokenNotFound(id: parsed.id), reason: "unknown or expired token", expired: nil) }
+        guard let kv else {
+            return .refuse(.tokenNotFound(id: parsed.id), reason: "unknown or expired token", expired: nil)
+        }
         let record = try decodeRecord(kv)
-        if record.isExpired(at: now) { return .refuse(.tokenNotFound(id: parsed.id), reason: "unknown or expired token", expired: kv) }
+        if record.isExpired(at: now) {
+            return .refuse(.tokenNotFound(id: parsed.id), reason: "unknown or expired token", expired: kv)
+        }
         guard key.isValidSecret(parsed, mac: record.secretMAC) else {
             return .refuse(.tokenSecretMismatch(id: parsed.id), reason: "wrong secret", expired: nil)
         }
@@ -107,10 +115,14 @@ extension EtcdStateStore {
             writes.append(.put(kv.keyString, used!, keepLease: true))
         }
         writes += try auditOps([
-            AuditEvent(time: now, actor: client, action: .authenticated, tokenID: parsed.id, detail: usesLeft.map { "usesLeft=\($0)" } ?? "")
+            AuditEvent(
+                time: now, actor: client, action: .authenticated, tokenID: parsed.id,
+                detail: usesLeft.map { "usesLeft=\($0)" } ?? "")
         ])
-        let token = BootstrapToken(token: parsed, usages: [.authentication], groups: record.groups, expires: nil, created: now)
-        return .authenticate(writes: writes, token: used, identity: TokenAuthentication(token: token, usesLeft: usesLeft))
+        let token = BootstrapToken(
+            token: parsed, usages: [.authentication], groups: record.groups, expires: nil, created: now)
+        return .authenticate(
+            writes: writes, token: used, identity: TokenAuthentication(token: token, usesLeft: usesLeft))
     }
 
     /// Counts one failure on every counter and audits it in one transaction, compare-and-swapped against the
@@ -122,8 +134,7 @@ extension EtcdStateStore {
         var current = counters.map(\.1)
         for attempt in 0..<Self.maxAttempts {
             if attempt > 0 {
-                let reread = try await client.txn(.init(compare: [], success: keys.map { .get($0) }))
-                current = reread.responses.map { $0.responseRange.kvs.first }
+                current = try await read(keys)
             }
             var compare: [Etcdserverpb_Compare] = []
             var written: [Mvccpb_KeyValue] = []
@@ -145,5 +156,12 @@ extension EtcdStateStore {
             }
         }
         throw contention("counting a failed authentication")
+    }
+
+    /// The current values of `keys` (absent: `nil`), read together at one revision.
+    private func read(_ keys: [String]) async throws -> [Mvccpb_KeyValue?] {
+        try await client.txn(.init(compare: [], success: keys.map { .get($0) })).responses.map {
+            $0.responseRange.kvs.first
+        }
     }
 }

@@ -24,9 +24,13 @@ extension EtcdStateStore {
             events.append(nodeRecorded(node))
         }
         guard writes.count + events.count <= EtcdClient.maxTxnOps else {
-            throw StoreError.etcd(detail: "CSR \(name) carries \(events.count) audit events; one transaction holds at most \(EtcdClient.maxTxnOps) operations")
+            throw StoreError.etcd(
+                detail:
+                    "CSR \(name) carries \(events.count) audit events; one transaction holds at most \(EtcdClient.maxTxnOps) operations"
+            )
         }
-        let txn = Etcdserverpb_TxnRequest(compare: compare, success: writes + (try auditOps(events)), failure: [.get(requestKey)])
+        let txn = Etcdserverpb_TxnRequest(
+            compare: compare, success: writes + (try auditOps(events)), failure: [.get(requestKey)])
         try checkSize(txn, what: "CSR \(name)")
         let response = try await client.txn(txn)
         guard response.succeeded else {
@@ -43,16 +47,20 @@ extension EtcdStateStore {
     public func updateCertificateRequest(name: String, object: Data) async throws -> StoredCertificateRequest {
         let requestKey = keys.certificateRequest(name)
         for _ in 0..<Self.maxAttempts {
-            guard let kv = try await client.get(requestKey) else { throw StoreError.certificateRequestNotFound(name: name) }
+            guard let kv = try await client.get(requestKey) else {
+                throw StoreError.certificateRequestNotFound(name: name)
+            }
             var value = try decodeRequest(kv)
             value.object = object
             let txn = Etcdserverpb_TxnRequest(
-                compare: [.modRevision(requestKey, is: kv.modRevision)], success: [.put(requestKey, try EtcdJSON.encode(value))])
+                compare: [.modRevision(requestKey, is: kv.modRevision)],
+                success: [.put(requestKey, try EtcdJSON.encode(value))])
             try checkSize(txn, what: "CSR \(name)")
             let response = try await client.txn(txn)
             if response.succeeded {
                 return StoredCertificateRequest(
-                    name: name, resourceVersion: response.header.revision, created: value.created, requester: value.requester,
+                    name: name, resourceVersion: response.header.revision, created: value.created,
+                    requester: value.requester,
                     object: object)
             }
         }
@@ -71,7 +79,8 @@ extension EtcdStateStore {
 
     /// The mod revision of the request written last (0 when there is none).
     public func certificateRequestsVersion() async throws -> Int64 {
-        let request = Etcdserverpb_RangeRequest(prefix: keys.certificateRequests, sortBy: .mod, order: .descend, limit: 1)
+        let request = Etcdserverpb_RangeRequest(
+            prefix: keys.certificateRequests, sortBy: .mod, order: .descend, limit: 1)
         return try await client.range(request).kvs.first?.modRevision ?? 0
     }
 
@@ -99,6 +108,7 @@ extension EtcdStateStore {
     private func stored(_ kv: Mvccpb_KeyValue) throws -> StoredCertificateRequest {
         let value = try decodeRequest(kv)
         return StoredCertificateRequest(
-            name: value.name, resourceVersion: kv.modRevision, created: value.created, requester: value.requester, object: value.object)
+            name: value.name, resourceVersion: kv.modRevision, created: value.created, requester: value.requester,
+            object: value.object)
     }
 }

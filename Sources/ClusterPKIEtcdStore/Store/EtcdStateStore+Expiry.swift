@@ -47,10 +47,13 @@ extension EtcdStateStore {
             let batch = Array(stale[start..<min(start + EtcdClient.maxTxnOps, stale.count)])
             // Guarded per key: a counter that just counted a new failure stays.
             let unchanged = try await client.txn(
-                .init(compare: batch.map { .modRevision($0.keyString, is: $0.modRevision) }, success: batch.map { .delete($0.keyString) }))
+                .init(
+                    compare: batch.map { .modRevision($0.keyString, is: $0.modRevision) },
+                    success: batch.map { .delete($0.keyString) }))
             guard !unchanged.succeeded else { continue }
             for kv in batch {
-                _ = try await client.txn(.init(compare: [.modRevision(kv.keyString, is: kv.modRevision)], success: [.delete(kv.keyString)]))
+                _ = try await client.txn(
+                    .init(compare: [.modRevision(kv.keyString, is: kv.modRevision)], success: [.delete(kv.keyString)]))
             }
         }
     }

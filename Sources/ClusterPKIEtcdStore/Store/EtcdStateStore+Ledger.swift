@@ -13,13 +13,16 @@ extension EtcdStateStore {
 
     /// The ledger row and its audit event, for a transaction of the caller's.
     func credentialOps(_ credential: IssuedCredential) throws -> [Etcdserverpb_RequestOp] {
-        [.put(keys.credential(credential.serial), try EtcdJSON.encode(credential))] + (try auditOps([credentialRecorded(credential)]))
+        [.put(keys.credential(credential.serial), try EtcdJSON.encode(credential))]
+            + (try auditOps([credentialRecorded(credential)]))
     }
 
     func credentialRecorded(_ credential: IssuedCredential) -> AuditEvent {
         AuditEvent(
             time: credential.created, actor: credential.actor, action: .credentialRecorded,
-            detail: "serial=\(credential.serial) cn=\(credential.commonName) o=\(credential.organizations.joined(separator: ","))")
+            detail:
+                "serial=\(credential.serial) cn=\(credential.commonName) o=\(credential.organizations.joined(separator: ","))"
+        )
     }
 
     /// All credentials, oldest first.
@@ -32,7 +35,9 @@ extension EtcdStateStore {
         let normalized = try IssuedCredential.normalizeSerial(serial)
         let credentialKey = keys.credential(normalized)
         for _ in 0..<Self.maxAttempts {
-            guard let kv = try await client.get(credentialKey) else { throw StoreError.credentialNotFound(serial: normalized) }
+            guard let kv = try await client.get(credentialKey) else {
+                throw StoreError.credentialNotFound(serial: normalized)
+            }
             var credential = try EtcdJSON.decode(IssuedCredential.self, from: kv.value, key: kv.keyString)
             if credential.isRevoked { return credential }
             credential.revoked = now
@@ -66,7 +71,9 @@ extension EtcdStateStore {
                     puts.append(.put(row.kv.keyString, try EtcdJSON.encode(credential)))
                 }
                 // One event for the whole revocation, as SQLite records it, with the last (or only) transaction.
-                let event = AuditEvent(time: now, actor: actor, action: .credentialRevoked, detail: "cn=\(clientName) count=\(pending.count)")
+                let event = AuditEvent(
+                    time: now, actor: actor, action: .credentialRevoked,
+                    detail: "cn=\(clientName) count=\(pending.count)")
                 let response = try await client.txn(
                     .init(
                         compare: rows.map { .modRevision($0.kv.keyString, is: $0.kv.modRevision) },
@@ -77,7 +84,8 @@ extension EtcdStateStore {
                 }
             }
             guard committed else { continue }
-            return try await allCredentials().map(\.credential).filter { $0.commonName == clientName }.sorted(by: Self.ledgerOrder)
+            return try await allCredentials().map(\.credential).filter { $0.commonName == clientName }.sorted(
+                by: Self.ledgerOrder)
         }
         throw contention("revoking the credentials of \(clientName)")
     }

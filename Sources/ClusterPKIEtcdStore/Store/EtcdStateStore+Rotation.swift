@@ -11,8 +11,11 @@ extension EtcdStateStore {
     /// Upserts the phase and audits it in one transaction.
     public func recordRotationPhase(_ phase: RotationPhase) async throws {
         let event = AuditEvent(
-            time: phase.updatedAt, actor: phase.actor, action: .rotationPhase, detail: "\(phase.subject) \(phase.phase) \(phase.detail)")
+            time: phase.updatedAt, actor: phase.actor, action: .rotationPhase,
+            detail: "\(phase.subject) \(phase.phase) \(phase.detail)")
         _ = try await client.txn(
-            .init(compare: [], success: [.put(keys.rotation(phase.subject), try EtcdJSON.encode(phase))] + auditOps([event])))
+            .init(
+                compare: [],
+                success: [.put(keys.rotation(phase.subject), try EtcdJSON.encode(phase))] + auditOps([event])))
     }
 }

@@ -11,7 +11,8 @@ extension EtcdStateStore {
         name: String, blobs: [String: Data], ttl: TimeInterval = Upload.defaultTTL, actor: String, now: Date
     ) async throws -> Upload {
         guard ttl > 0 else {
-            throw StoreError.invalidDuration(GoDuration(seconds: ttl).description, reason: "an upload needs a positive TTL")
+            throw StoreError.invalidDuration(
+                GoDuration(seconds: ttl).description, reason: "an upload needs a positive TTL")
         }
         let request = TokenRequest(ttl: ttl, usages: [], groups: [], description: Upload.proxyTokenDescription)
         let uploadKey = keys.upload(name)
@@ -28,9 +29,13 @@ extension EtcdStateStore {
                 let old = try decodeUpload(previous)
                 // The compare on the upload covers its proxy token: the two only change together.
                 writes.append(.delete(keys.token(old.tokenID)))
-                events.append(AuditEvent(time: now, actor: actor, action: .tokenDeleted, tokenID: old.tokenID, detail: "replaced upload \(name)"))
+                events.append(
+                    AuditEvent(
+                        time: now, actor: actor, action: .tokenDeleted, tokenID: old.tokenID,
+                        detail: "replaced upload \(name)"))
             }
-            let upload = UploadRecord(name: name, tokenID: proxy.id, created: now, expires: proxy.expires, blobs: blobs, fetches: 0)
+            let upload = UploadRecord(
+                name: name, tokenID: proxy.id, created: now, expires: proxy.expires, blobs: blobs, fetches: 0)
             writes += [
                 .put(keys.token(proxy.id), try record(of: proxy, upload: name), lease: lease),
                 .put(uploadKey, try EtcdJSON.encode(upload), lease: lease),
@@ -60,7 +65,9 @@ extension EtcdStateStore {
             if let token = try await client.get(keys.token(upload.tokenID)) { _ = try await expire([token], now: now) }
             throw StoreError.uploadNotFound(name: name)
         }
-        return Upload(name: name, blobs: upload.blobs, proxyTokenID: upload.tokenID, created: upload.created, expires: upload.expires)
+        return Upload(
+            name: name, blobs: upload.blobs, proxyTokenID: upload.tokenID, created: upload.created,
+            expires: upload.expires)
     }
 
     /// Deletes the upload `name` together with its proxy token.
@@ -69,7 +76,8 @@ extension EtcdStateStore {
         for _ in 0..<Self.maxAttempts {
             guard let kv = try await client.get(uploadKey) else { throw StoreError.uploadNotFound(name: name) }
             let upload = try decodeUpload(kv)
-            let event = AuditEvent(time: now, actor: actor, action: .uploadDeleted, tokenID: upload.tokenID, detail: name)
+            let event = AuditEvent(
+                time: now, actor: actor, action: .uploadDeleted, tokenID: upload.tokenID, detail: name)
             let response = try await client.txn(
                 .init(
                     compare: [.modRevision(uploadKey, is: kv.modRevision)],
@@ -89,7 +97,9 @@ extension EtcdStateStore {
             guard let kv = try await client.get(uploadKey) else { throw StoreError.uploadNotFound(name: name) }
             var upload = try decodeUpload(kv)
             upload.fetches += 1
-            let event = AuditEvent(time: now, actor: actor, action: .uploadFetched, tokenID: tokenID, detail: "\(name) fetch=\(upload.fetches)")
+            let event = AuditEvent(
+                time: now, actor: actor, action: .uploadFetched, tokenID: tokenID,
+                detail: "\(name) fetch=\(upload.fetches)")
             let response = try await client.txn(
                 .init(
                     compare: [.modRevision(uploadKey, is: kv.modRevision)],

@@ -16,7 +16,9 @@ extension AuditEvent {
 
     /// The event of deleting the expired token `id`, as kube-controller-manager's TokenCleaner would.
     package static func tokenExpired(id: String, expired: Date, now: Date) -> AuditEvent {
-        AuditEvent(time: now, actor: "token-cleaner", action: .tokenExpired, tokenID: id, detail: "expired at \(RFC3339.format(expired))")
+        AuditEvent(
+            time: now, actor: "token-cleaner", action: .tokenExpired, tokenID: id,
+            detail: "expired at \(RFC3339.format(expired))")
     }
 }
 

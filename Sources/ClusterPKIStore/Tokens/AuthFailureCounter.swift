@@ -19,7 +19,9 @@ package struct AuthFailureCounter: Sendable, Hashable, Codable {
     }
 
     /// The counter after one more failure at `now`; `previous` is the stored counter, if any.
-    package static func afterFailure(previous: AuthFailureCounter?, policy: TokenAuthPolicy, now: Double) -> AuthFailureCounter {
+    package static func afterFailure(previous: AuthFailureCounter?, policy: TokenAuthPolicy, now: Double)
+        -> AuthFailureCounter
+    {
         var windowStart = now
         var failures = 1
         if let previous, now - previous.windowStart < policy.window {

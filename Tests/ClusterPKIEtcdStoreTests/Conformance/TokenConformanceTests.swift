@@ -12,7 +12,8 @@ import Testing
         try await StoreFixture.with(backend) { fixture in
             let store = fixture.store
             let token = try BootstrapTokenString(parsing: "abcdef.0123456789abcdef")
-            let created = try await store.createToken(TokenRequest(token: token, description: "node joins"), actor: "alice", now: referenceNow)
+            let created = try await store.createToken(
+                TokenRequest(token: token, description: "node joins"), actor: "alice", now: referenceNow)
             #expect(created.expires.map(RFC3339.format) == "2026-01-02T00:00:00Z")
             #expect(created.usages == [.authentication, .signing])
             #expect(created.groups == ["system:bootstrappers:kubeadm:default-node-token"])
@@ -78,7 +79,8 @@ import Testing
             #expect(try await store.listTokens(now: referenceNow).map(\.id) == [keep.id])
             let expired = try await store.auditEvents(limit: nil).filter { $0.action == .tokenExpired }
             #expect(expired.count == 10)
-            #expect(expired.allSatisfy { $0.actor == "token-cleaner" && $0.detail == "expired at 2026-01-01T00:01:00Z" })
+            #expect(
+                expired.allSatisfy { $0.actor == "token-cleaner" && $0.detail == "expired at 2026-01-01T00:01:00Z" })
         }
     }
 
@@ -87,11 +89,14 @@ import Testing
         try await StoreFixture.with(backend) { fixture in
             var secrets: [String] = []
             for maxUses in [nil, 3] {
-                let token = try await fixture.store.createToken(TokenRequest(maxUses: maxUses), actor: "t", now: referenceNow)
+                let token = try await fixture.store.createToken(
+                    TokenRequest(maxUses: maxUses), actor: "t", now: referenceNow)
                 secrets.append(token.token.secret)
-                _ = try await fixture.store.authenticate(token.token.token, client: "c", policy: .default, now: referenceNow)
+                _ = try await fixture.store.authenticate(
+                    token.token.token, client: "c", policy: .default, now: referenceNow)
             }
-            _ = try? await fixture.store.authenticate("abcdef.0000000000000000", client: "c", policy: .default, now: referenceNow)
+            _ = try? await fixture.store.authenticate(
+                "abcdef.0000000000000000", client: "c", policy: .default, now: referenceNow)
             let raw = try await fixture.rawContents()
             #expect(raw.count > 100)
             for needle in secrets + ["0000000000000000"] { #expect(raw.range(of: Data(needle.utf8)) == nil) }

@@ -12,11 +12,14 @@ import Testing
     @Test func operationsSucceedWhenTheFirstEndpointIsDead() async throws {
         let server = try EtcdTestServer.required()
         let dead = "127.0.0.1:\(try EtcdTestServer.freePort())"
-        let client = try EtcdClient(configuration: server.configuration(endpoints: [dead, server.endpoint], prefix: Self.prefix))
+        let client = try EtcdClient(
+            configuration: server.configuration(endpoints: [dead, server.endpoint], prefix: Self.prefix))
         defer { Task { await client.close() } }
         let store = try await EtcdStateStore(client: client, storeKey: testKey)
         let token = try await store.createToken(TokenRequest(), actor: "t", now: referenceNow)
-        #expect(try await store.authenticate(token.token.token, client: "c", policy: .default, now: referenceNow).tokenID == token.id)
+        #expect(
+            try await store.authenticate(token.token.token, client: "c", policy: .default, now: referenceNow).tokenID
+                == token.id)
         let statuses = await client.endpointStatus()
         #expect(statuses.map(\.endpoint) == [dead, server.endpoint])
         #expect(statuses[0].failure != nil && !statuses[0].isHealthy)
@@ -26,7 +29,8 @@ import Testing
     @Test func allEndpointsDeadFailWithinTheDeadlineNamingThem() async throws {
         let server = try EtcdTestServer.required()
         let dead = ["127.0.0.1:\(try EtcdTestServer.freePort())", "127.0.0.1:\(try EtcdTestServer.freePort())"]
-        let client = try EtcdClient(configuration: server.configuration(endpoints: dead, prefix: Self.prefix, deadline: .seconds(2)))
+        let client = try EtcdClient(
+            configuration: server.configuration(endpoints: dead, prefix: Self.prefix, deadline: .seconds(2)))
         defer { Task { await client.close() } }
         let clock = ContinuousClock()
         let start = clock.now
@@ -36,14 +40,17 @@ import Testing
         } catch StoreError.unavailable(let endpoints, let detail) {
             #expect(endpoints == dead)
             for endpoint in dead { #expect(detail.contains(endpoint)) }
-            #expect(StoreError.unavailable(endpoints: endpoints, detail: detail).message.contains("etcdctl endpoint health"))
+            #expect(
+                StoreError.unavailable(endpoints: endpoints, detail: detail).message.contains("etcdctl endpoint health")
+            )
         }
         #expect(clock.now - start < .seconds(3))
     }
 
     @Test func aClientWithoutCertificateIsRefusedWithTheTLSCause() async throws {
         let server = try EtcdTestServer.required()
-        let client = try EtcdClient(configuration: server.configuration(prefix: Self.prefix, deadline: .seconds(3), clientCertificate: false))
+        let client = try EtcdClient(
+            configuration: server.configuration(prefix: Self.prefix, deadline: .seconds(3), clientCertificate: false))
         defer { Task { await client.close() } }
         do {
             _ = try await client.get(Self.prefix + "anything")
@@ -65,7 +72,8 @@ import Testing
         await #expect(throws: StoreError.self) { try await client.range(.init(prefix: "/registry/")) }
         await #expect(throws: StoreError.self) { try await client.range(.init(prefix: "/")) }
         await #expect(throws: StoreError.self) {
-            try await client.txn(.init(compare: [], success: [.put(Self.prefix + "ok", Data()), .delete("/registry/pods/x")]))
+            try await client.txn(
+                .init(compare: [], success: [.put(Self.prefix + "ok", Data()), .delete("/registry/pods/x")]))
         }
         // What the transaction would have written first is not there either: it was refused before sending.
         #expect(try await client.get(Self.prefix + "ok") == nil)

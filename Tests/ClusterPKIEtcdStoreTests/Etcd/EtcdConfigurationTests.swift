@@ -30,18 +30,24 @@ import Testing
         -----END CERTIFICATE-----
         """
 
-    @Test(arguments: ["10.0.0.10:2379", "https://10.0.0.10:2379", "etcd-1.example:2379", "[fd00::1]:2379", "https://[::1]:2379/"])
+    @Test(arguments: [
+        "10.0.0.10:2379", "https://10.0.0.10:2379", "etcd-1.example:2379", "[fd00::1]:2379", "https://[::1]:2379/",
+    ])
     func acceptsKubeadmEndpoints(_ endpoint: String) throws {
         defer { directory.remove() }
-        let client = try EtcdClient(configuration: EtcdConfiguration(endpoints: [endpoint], caFile: caFile, certFile: nil, keyFile: nil))
+        let client = try EtcdClient(
+            configuration: EtcdConfiguration(endpoints: [endpoint], caFile: caFile, certFile: nil, keyFile: nil))
         #expect(client.endpoints.count == 1)
     }
 
-    @Test(arguments: ["10.0.0.10", "http://10.0.0.10:2379", "10.0.0.10:0", "10.0.0.10:99999", ":2379", "unix:///run/etcd.sock"])
+    @Test(arguments: [
+        "10.0.0.10", "http://10.0.0.10:2379", "10.0.0.10:0", "10.0.0.10:99999", ":2379", "unix:///run/etcd.sock",
+    ])
     func refusesOtherEndpoints(_ endpoint: String) {
         defer { directory.remove() }
         #expect(throws: StoreError.self) {
-            try EtcdClient(configuration: EtcdConfiguration(endpoints: [endpoint], caFile: caFile, certFile: nil, keyFile: nil))
+            try EtcdClient(
+                configuration: EtcdConfiguration(endpoints: [endpoint], caFile: caFile, certFile: nil, keyFile: nil))
         }
     }
 
@@ -49,12 +55,28 @@ import Testing
         defer { directory.remove() }
         let cases: [(EtcdConfiguration, String)] = [
             (EtcdConfiguration(endpoints: [], caFile: caFile, certFile: nil, keyFile: nil), "no endpoint"),
-            (EtcdConfiguration(endpoints: ["a:1"], caFile: "/nonexistent/ca.crt", certFile: nil, keyFile: nil), "cannot read"),
-            (EtcdConfiguration(endpoints: ["a:1"], caFile: "/etc/hostname", certFile: nil, keyFile: nil), "must be PEM files"),
+            (
+                EtcdConfiguration(endpoints: ["a:1"], caFile: "/nonexistent/ca.crt", certFile: nil, keyFile: nil),
+                "cannot read"
+            ),
+            (
+                EtcdConfiguration(endpoints: ["a:1"], caFile: "/etc/hostname", certFile: nil, keyFile: nil),
+                "must be PEM files"
+            ),
             (EtcdConfiguration(endpoints: ["a:1"], caFile: caFile, certFile: caFile, keyFile: nil), "needs its key"),
-            (EtcdConfiguration(endpoints: ["a:1"], caFile: caFile, certFile: nil, keyFile: nil, prefix: "/registry/"), "API server's"),
-            (EtcdConfiguration(endpoints: ["a:1"], caFile: caFile, certFile: nil, keyFile: nil, prefix: "/"), "must start and end"),
-            (EtcdConfiguration(endpoints: ["a:1"], caFile: caFile, certFile: nil, keyFile: nil, deadline: .zero), "deadline"),
+            (
+                EtcdConfiguration(
+                    endpoints: ["a:1"], caFile: caFile, certFile: nil, keyFile: nil, prefix: "/registry/"),
+                "API server's"
+            ),
+            (
+                EtcdConfiguration(endpoints: ["a:1"], caFile: caFile, certFile: nil, keyFile: nil, prefix: "/"),
+                "must start and end"
+            ),
+            (
+                EtcdConfiguration(endpoints: ["a:1"], caFile: caFile, certFile: nil, keyFile: nil, deadline: .zero),
+                "deadline"
+            ),
         ]
         for (configuration, message) in cases {
             do {

@@ -59,7 +59,9 @@ import Testing
             // etcd deletes the key when the lease expires (its checker runs about every 500 ms).
             let clock = ContinuousClock()
             let giveUp = clock.now.advanced(by: .seconds(15))
-            while try await client.get(kv.keyString) != nil, clock.now < giveUp { try await Task.sleep(for: .milliseconds(250)) }
+            while try await client.get(kv.keyString) != nil, clock.now < giveUp {
+                try await Task.sleep(for: .milliseconds(250))
+            }
             #expect(try await client.get(kv.keyString) == nil)
             // Refused even by a caller whose clock still says the token is valid.
             await #expect(throws: StoreError.tokenNotFound(id: token.id)) {
@@ -76,7 +78,8 @@ import Testing
             let kv = try #require(try await client.get(fixture.prefix + "tokens/\(token.id)"))
             #expect(try await client.leaseTimeToLive(kv.lease).ttl > 3000)
             await #expect(throws: StoreError.tokenNotFound(id: token.id)) {
-                try await fixture.store.authenticate(token.token.token, client: "c", policy: .default, now: referenceNow.addingTimeInterval(3600))
+                try await fixture.store.authenticate(
+                    token.token.token, client: "c", policy: .default, now: referenceNow.addingTimeInterval(3600))
             }
         }
     }
@@ -84,13 +87,17 @@ import Testing
     @Test func theUploadAndItsProxyTokenShareATwoHourLease() async throws {
         try await StoreFixture.with(.etcd) { fixture in
             let upload = try await fixture.store.storeUpload(
-                name: Upload.kubeadmCertsName, blobs: ["ca.crt": Data([1])], ttl: Upload.defaultTTL, actor: "r", now: referenceNow)
+                name: Upload.kubeadmCertsName, blobs: ["ca.crt": Data([1])], ttl: Upload.defaultTTL, actor: "r",
+                now: referenceNow)
             let client = try fixture.etcdClient()
             let kv = try #require(try await client.get(fixture.prefix + "uploads/kubeadm-certs"))
             let (ttl, keys) = try await client.leaseTimeToLive(kv.lease)
             // Two hours plus the default minute of grace, less the time the test took.
             #expect((7200...7260).contains(ttl))
-            #expect(Set(keys) == [fixture.prefix + "uploads/kubeadm-certs", fixture.prefix + "tokens/\(upload.proxyTokenID)"])
+            #expect(
+                Set(keys) == [
+                    fixture.prefix + "uploads/kubeadm-certs", fixture.prefix + "tokens/\(upload.proxyTokenID)",
+                ])
         }
     }
 

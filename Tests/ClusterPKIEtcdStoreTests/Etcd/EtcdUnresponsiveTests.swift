@@ -8,7 +8,8 @@ import Testing
 @Suite(.etcdServer, .serialized) struct EtcdUnresponsiveTests {
     @Test func operationsFailWithinTheDeadlineWhenTheMemberHangs() async throws {
         let server = try EtcdTestServer.required()
-        let client = try EtcdClient(configuration: server.configuration(prefix: "/clusterpki-hang/", deadline: .seconds(1)))
+        let client = try EtcdClient(
+            configuration: server.configuration(prefix: "/clusterpki-hang/", deadline: .seconds(1)))
         defer { Task { await client.close() } }
         let store = try await EtcdStateStore(client: client, storeKey: testKey)
         let token = try await store.createToken(TokenRequest(), actor: "t", now: referenceNow)
@@ -26,6 +27,8 @@ import Testing
         #expect(clock.now - start < .milliseconds(1800))
         kill(server.process.processIdentifier, SIGCONT)
         // Once the member answers again, so does the store.
-        #expect(try await store.authenticate(token.token.token, client: "c", policy: .default, now: referenceNow).tokenID == token.id)
+        #expect(
+            try await store.authenticate(token.token.token, client: "c", policy: .default, now: referenceNow).tokenID
+                == token.id)
     }
 }

@@ -22,7 +22,9 @@ struct StoreBenchmarkTests {
             samples.reserveCapacity(Self.authentications)
             for index in 0..<Self.authentications {
                 let start = clock.now
-                _ = try await store.authenticate(token.token.token, client: "10.2.\(index / 250).\(index % 250)", policy: .default, now: referenceNow)
+                _ = try await store.authenticate(
+                    token.token.token, client: "10.2.\(index / 250).\(index % 250)", policy: .default, now: referenceNow
+                )
                 samples.append(clock.now - start)
             }
             samples.sort()
@@ -34,13 +36,20 @@ struct StoreBenchmarkTests {
                         for index in stride(from: worker, to: Self.requests, by: Self.concurrency) {
                             let serial = String(format: "b%05x", index)
                             let records = CertificateRequestRecords(
-                                auditEvents: [AuditEvent(time: referenceNow, actor: "bench", action: .certificateRequestApproved)],
+                                auditEvents: [
+                                    AuditEvent(time: referenceNow, actor: "bench", action: .certificateRequestApproved)
+                                ],
                                 credential: try IssuedCredential(
-                                    serial: serial, commonName: "system:node:n\(index)", organizations: ["system:nodes"],
-                                    notAfter: referenceNow.addingTimeInterval(86_400), created: referenceNow, actor: "bench"),
-                                node: NodeRecord(name: "n\(index)", addresses: ["10.3.0.1"], recorded: referenceNow, recordedBy: "bench"))
+                                    serial: serial, commonName: "system:node:n\(index)",
+                                    organizations: ["system:nodes"],
+                                    notAfter: referenceNow.addingTimeInterval(86_400), created: referenceNow,
+                                    actor: "bench"),
+                                node: NodeRecord(
+                                    name: "n\(index)", addresses: ["10.3.0.1"], recorded: referenceNow,
+                                    recordedBy: "bench"))
                             _ = try await store.createCertificateRequest(
-                                name: "csr-\(index)", requester: "system:bootstrap:\(token.id)", object: Data(repeating: 0x7b, count: 1_500),
+                                name: "csr-\(index)", requester: "system:bootstrap:\(token.id)",
+                                object: Data(repeating: 0x7b, count: 1_500),
                                 now: referenceNow, recording: records)
                         }
                     }

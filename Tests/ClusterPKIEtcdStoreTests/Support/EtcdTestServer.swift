@@ -27,7 +27,8 @@ final class EtcdTestServer: @unchecked Sendable {
     static func start() async throws -> EtcdTestServer {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw TestFailure(
-                "\(executable) is not installed: the etcd store tests need a real etcd. Run `apt-get install etcd-server` (scripts/test.sh does)")
+                "\(executable) is not installed: the etcd store tests need a real etcd. Run `apt-get install etcd-server` (scripts/test.sh does)"
+            )
         }
         let root = try TemporaryDirectory(prefix: "clusterpki-etcd").url
         try await makeCertificates(kubernetesDir: root.appendingPathComponent("kubernetes"))
@@ -37,10 +38,13 @@ final class EtcdTestServer: @unchecked Sendable {
         let pki = root.appendingPathComponent("kubernetes/pki/etcd").path
         process.arguments = [
             "--name", "test", "--data-dir", root.appendingPathComponent("data").path,
-            "--listen-client-urls", "https://127.0.0.1:\(clientPort)", "--advertise-client-urls", "https://127.0.0.1:\(clientPort)",
-            "--listen-peer-urls", "http://127.0.0.1:\(peerPort)", "--initial-advertise-peer-urls", "http://127.0.0.1:\(peerPort)",
+            "--listen-client-urls", "https://127.0.0.1:\(clientPort)", "--advertise-client-urls",
+            "https://127.0.0.1:\(clientPort)",
+            "--listen-peer-urls", "http://127.0.0.1:\(peerPort)", "--initial-advertise-peer-urls",
+            "http://127.0.0.1:\(peerPort)",
             "--initial-cluster", "test=http://127.0.0.1:\(peerPort)",
-            "--client-cert-auth", "--trusted-ca-file", "\(pki)/ca.crt", "--cert-file", "\(pki)/server.crt", "--key-file", "\(pki)/server.key",
+            "--client-cert-auth", "--trusted-ca-file", "\(pki)/ca.crt", "--cert-file", "\(pki)/server.crt",
+            "--key-file", "\(pki)/server.key",
             "--logger", "zap", "--log-outputs", root.appendingPathComponent("etcd.log").path,
         ]
         process.standardOutput = FileHandle.nullDevice
@@ -107,7 +111,9 @@ final class EtcdTestServer: @unchecked Sendable {
                 "--cert", pki.appendingPathComponent("apiserver-etcd-client.crt").path,
                 "--key", pki.appendingPathComponent("apiserver-etcd-client.key").path,
             ] + arguments)
-        guard status == 0 else { throw TestFailure("etcdctl \(arguments.joined(separator: " ")) exited with \(status)") }
+        guard status == 0 else {
+            throw TestFailure("etcdctl \(arguments.joined(separator: " ")) exited with \(status)")
+        }
         return String(decoding: output, as: UTF8.self)
     }
 

@@ -26,7 +26,10 @@ final class StoreFixture: Sendable {
     let prefix: String
     private let clients: Mutex<[EtcdClient]>
 
-    private init(backend: Backend, store: StoreUnderTest, sqlitePath: String?, etcd: EtcdTestServer?, prefix: String, clients: [EtcdClient]) {
+    private init(
+        backend: Backend, store: StoreUnderTest, sqlitePath: String?, etcd: EtcdTestServer?, prefix: String,
+        clients: [EtcdClient]
+    ) {
         self.backend = backend
         self.store = store
         self.sqlitePath = sqlitePath
@@ -58,7 +61,8 @@ final class StoreFixture: Sendable {
             let prefix = "/clusterpki-test-\(UUID().uuidString.prefix(8).lowercased())/"
             let client = try EtcdClient(configuration: server.configuration(prefix: prefix))
             let store = try await EtcdStateStore(client: client, storeKey: testKey)
-            return StoreFixture(backend: backend, store: store, sqlitePath: nil, etcd: server, prefix: prefix, clients: [client])
+            return StoreFixture(
+                backend: backend, store: store, sqlitePath: nil, etcd: server, prefix: prefix, clients: [client])
         }
     }
 
@@ -79,6 +83,9 @@ final class StoreFixture: Sendable {
 
     func remove() async {
         for client in clients.withLock({ $0 }) { await client.close() }
-        if let sqlitePath { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: sqlitePath).deletingLastPathComponent().path) }
+        if let sqlitePath {
+            try? FileManager.default.removeItem(
+                atPath: URL(fileURLWithPath: sqlitePath).deletingLastPathComponent().path)
+        }
     }
 }

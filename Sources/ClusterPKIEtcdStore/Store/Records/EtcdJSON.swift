@@ -17,7 +17,10 @@ enum EtcdJSON {
         do {
             return try decoder.decode(type, from: data)
         } catch {
-            throw StoreError.etcd(detail: "the value at \(key) is not a clusterpki \(T.self) (\(error)); was it written by a newer clusterpki or by hand?")
+            throw StoreError.etcd(
+                detail:
+                    "the value at \(key) is not a clusterpki \(T.self) (\(error)); was it written by a newer clusterpki or by hand?"
+            )
         }
     }
 }
