@@ -44,7 +44,7 @@ import Testing
                 StoreError.unavailable(endpoints: endpoints, detail: detail).message.contains("etcdctl endpoint health")
             )
         }
-        #expect(clock.now - start < .seconds(3))
+        #expect(clock.now - start < .seconds(4))  // the 2 s deadline, plus slack for a loaded machine
     }
 
     @Test func aClientWithoutCertificateIsRefusedWithTheTLSCause() async throws {
