@@ -23,9 +23,14 @@ done
 
 # ---- 1. the plugins, one product per build (two --product flags build only the last)
 build_plugin() {   # build_plugin PACKAGE PRODUCT
-    local src="$SCRATCH/src/$1"
-    # A copy, so that building never writes into SwiftPM's checkout (it would then refuse to update it).
-    rm -rf "$src" && mkdir -p "$SCRATCH/src" && cp -R ".build/checkouts/$1" "$src" && rm -rf "$src/.git"
+    local src="$SCRATCH/src/$1" commit
+    commit="$(git -C ".build/checkouts/$1" rev-parse HEAD)"
+    # A copy, so that building never writes into SwiftPM's checkout (it would then refuse to update it); copied
+    # again only when the checkout moved, so that a second run rebuilds nothing.
+    if [[ "$(cat "$src/.copied-from" 2>/dev/null)" != "$commit" ]]; then
+        rm -rf "$src" && mkdir -p "$SCRATCH/src" && cp -R ".build/checkouts/$1" "$src" && rm -rf "$src/.git"
+        echo "$commit" > "$src/.copied-from"
+    fi
     swift build -c release --package-path "$src" --scratch-path "$SCRATCH/$1" --product "$2" >&2
     echo "$SCRATCH/$1/release/$2"
 }
