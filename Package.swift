@@ -5,8 +5,8 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
-// Dependencies point one way: Commands → Server / Join → Health → Lifecycle → Kubeconfig / SQLiteStore → Store → API → Core
-// (Join skips Health and Lifecycle).
+// Dependencies point one way: Commands → Server / Join; Server → Health → Lifecycle → Kubeconfig / SQLiteStore → Store
+// → API → Core (Join uses Kubeconfig, API and Core only).
 // `ClusterPKITesting` is a dependency of test targets only.
 let package = Package(
     name: "clusterpki",
@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "ClusterPKIServer", targets: ["ClusterPKIServer"]),
         .library(name: "ClusterPKIJoin", targets: ["ClusterPKIJoin"]),
         .library(name: "ClusterPKICommands", targets: ["ClusterPKICommands"]),
+        .library(name: "ClusterPKIEtcdStore", targets: ["ClusterPKIEtcdStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
@@ -48,6 +49,11 @@ let package = Package(
         // (< > & " ') by default, so nothing from a certificate or the store can inject markup. Templates are compiled-in
         // strings, not resources, so an installed binary needs no files beside it.
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        // etcd's v3 API is gRPC; EtcdAPI holds the code generated from etcd's protos (scripts/generate-etcd-grpc.sh).
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         // The system libcrypto, for RSA signing only (twice BoringSSL's rate; see Keys/OpenSSLRSASigningKey.swift).
@@ -149,6 +155,27 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Generated code only (scripts/generate-etcd-grpc.sh): etcd's KV, Lease, Watch and Maintenance clients.
+        .target(
+            name: "EtcdAPI",
+            dependencies: [
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            exclude: ["README.md"]
+        ),
+        .target(
+            name: "ClusterPKIEtcdStore",
+            dependencies: [
+                "ClusterPKIStore", "ClusterPKIAPI", "ClusterPKICore", "EtcdAPI",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Every command: parse flags, call one library function, print. The composition root (opens the store).
         .target(
             name: "ClusterPKICommands",
@@ -247,6 +274,14 @@ let package = Package(
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
             ],
             exclude: ["__Snapshots__"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ClusterPKIEtcdStoreTests",
+            dependencies: [
+                "ClusterPKIEtcdStore", "EtcdAPI", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIAPI", "ClusterPKICore",
+                "ClusterPKITesting",
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -93,7 +93,7 @@ import Testing
             #expect(key.message == "pki/front-proxy-client.key does not match pki/front-proxy-client.crt")
             #expect(key.fix == "clusterpki certs renew front-proxy-client")
             let san = try #require(report.finding(.certificates, "apiserver"))
-            #expect(san.message == "pki/apiserver.crt does not cover 10.0.0.99 (SANs from --config kubeadm.yaml)")
+            #expect(san.message == "pki/apiserver.crt does not cover IP address 10.0.0.99 (SANs from --config kubeadm.yaml)")
             #expect(san.fix == "move pki/apiserver.crt and pki/apiserver.key aside, then clusterpki certs generate apiserver")
             // The kubeconfigs on the local endpoint now point elsewhere than the settings say.
             #expect(report.finding(.kubeconfigs, "controller-manager.conf")?.severity == .warning)

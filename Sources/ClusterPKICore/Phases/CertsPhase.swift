@@ -156,8 +156,9 @@ public struct CertsPhase: Sendable {
         guard let ca, ca.issued(certificate) else {
             throw PKIError.existingCertificateInvalid(name: profile.name, reason: "it is not signed by the current \(profile.issuer!) certificate authority")
         }
-        if let uncovered = certificate.uncoveredSubjectAltNames(sans).first {
-            throw PKIError.existingCertificateInvalid(name: profile.name, reason: uncovered.description)
+        let present = (try? CertificateNames(of: certificate)) ?? CertificateNames()
+        if let missing = present.firstMissing(of: sans) {
+            throw PKIError.existingCertificateInvalid(name: profile.name, reason: "it is not valid for \(missing)")
         }
         return certificate
     }

@@ -87,11 +87,11 @@ extension HealthCheck {
             }
         }
         if !isServing, let sans = try? context.subjectAltNames(for: profile) {
-            let uncovered = certificate.uncoveredSubjectAltNames(sans)
+            let uncovered = ((try? CertificateNames(of: certificate)) ?? CertificateNames()).missing(of: sans)
             if !uncovered.isEmpty {
                 findings.append(HealthFinding(
                     .certificates, .error, name,
-                    "\(crt) does not cover \(uncovered.map(\.name).joined(separator: ", ")) (SANs from \(settingsSource))",
+                    "\(crt) does not cover \(uncovered.joined(separator: ", ")) (SANs from \(settingsSource))",
                     fix: "move \(crt) and \(keyFile) aside, then \(regenerate)"))
             }
         }

@@ -66,7 +66,7 @@ extension HealthCheck {
         if let server = document.server, let apiserver, let host = URLComponents(string: server)?.host {
             let name = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
             let sans = IPAddress(name).map { SubjectAltNames(dnsNames: [], ipAddresses: [$0]) } ?? SubjectAltNames(dnsNames: [name], ipAddresses: [])
-            if !apiserver.uncoveredSubjectAltNames(sans).isEmpty {
+            if ((try? CertificateNames(of: apiserver)) ?? CertificateNames()).firstMissing(of: sans) != nil {
                 findings.append(HealthFinding(
                     .kubeconfigs, .error, file, "its server \(server) is not a name of the API server certificate, so TLS to it fails",
                     fix: "add \(name) to the API server's SANs (apiServer.certSANs in --config), then re-create pki/apiserver.crt"))

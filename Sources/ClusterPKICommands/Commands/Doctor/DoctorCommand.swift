@@ -6,7 +6,7 @@ import Foundation
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
-        abstract: "Check this node's certificates, kubeconfigs, rotations, tokens and state, and say how to fix each problem.",
+        abstract: "Check this node's PKI and print the command that fixes each problem.",
         discussion: """
             Reads and never writes. Checks that every certificate chains to its CA, matches its key and covers its \
             configured SANs; that every kubeconfig trusts pki/ca.crt, points at the cluster's endpoint and holds a \
@@ -41,7 +41,7 @@ struct DoctorCommand: AsyncParsableCommand {
     func report(now: Date = Date()) async throws -> HealthReport {
         var context = try directories.context()
         context.now = now
-        let access = StateStoreInspection(db: state.db, kubernetesDir: context.settings.kubernetesDir).open()
+        let access = state.location(kubernetesDir: context.settings.kubernetesDir).inspect()
         return await HealthCheck(
             context: context, state: access, rotateReport: URL(fileURLWithPath: rotateReport),
             commands: directories.fixCommands(db: state.db),
