@@ -22,7 +22,10 @@ public struct FixCommands: Sendable, Hashable {
     public var db: String?
 
     /// Each value is given only when it differs from the command's default (nil leaves the flag out).
-    public init(kubernetesDir: String? = nil, certDir: String? = nil, config: String? = nil, policy: String? = nil, db: String? = nil) {
+    public init(
+        kubernetesDir: String? = nil, certDir: String? = nil, config: String? = nil, policy: String? = nil,
+        db: String? = nil
+    ) {
         self.kubernetesDir = kubernetesDir
         self.certDir = certDir
         self.config = config
@@ -34,9 +37,16 @@ public struct FixCommands: Sendable, Hashable {
     public func command(_ words: String, _ flags: Flags) -> String {
         var pairs: [(String, String?)] = []
         switch flags {
-        case .tree: pairs = [("--kubernetes-dir", kubernetesDir), ("--cert-dir", certDir), ("--config", config), ("--policy", policy)]
+        case .tree:
+            pairs = [
+                ("--kubernetes-dir", kubernetesDir), ("--cert-dir", certDir), ("--config", config),
+                ("--policy", policy),
+            ]
         case .treeAndState:
-            pairs = [("--kubernetes-dir", kubernetesDir), ("--cert-dir", certDir), ("--config", config), ("--policy", policy), ("--db", db)]
+            pairs = [
+                ("--kubernetes-dir", kubernetesDir), ("--cert-dir", certDir), ("--config", config),
+                ("--policy", policy), ("--db", db),
+            ]
         case .token: pairs = [("--kubernetes-dir", kubernetesDir), ("--policy", policy), ("--db", db)]
         case .kubelet: pairs = [("--kubernetes-dir", kubernetesDir)]
         }
@@ -46,7 +56,8 @@ public struct FixCommands: Sendable, Hashable {
 
     /// A word as the shell reads it back: bare when it is safe, single-quoted otherwise.
     public static func quoted(_ word: String) -> String {
-        let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@%+,")
+        let safe = CharacterSet(
+            charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@%+,")
         if !word.isEmpty && word.unicodeScalars.allSatisfy(safe.contains) { return word }
         return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }

@@ -52,7 +52,8 @@ public struct HealthCheck: Sendable {
         findings += stateFindings()
         findings += await storeFindings()
         return HealthReport(
-            time: now, policy: context.policy.name, kubernetesDir: context.settings.kubernetesDir.path, findings: findings,
+            time: now, policy: context.policy.name, kubernetesDir: context.settings.kubernetesDir.path,
+            findings: findings,
             certificates: inventory.statuses, rotations: rotations)
     }
 

@@ -7,6 +7,7 @@ import ClusterPKITesting
 import Foundation
 import SnapshotTesting
 import Testing
+
 @testable import ClusterPKICommands
 
 /// Never records unless asked to: a missing or different golden file fails the test.
@@ -22,16 +23,19 @@ struct DoctorCommandTests {
     static func doctor(_ tree: NodeTree, _ extra: [String] = []) throws -> DoctorCommand {
         let config = tree.root.appendingPathComponent("kubeadm.yaml")
         try """
-            apiVersion: kubeadm.k8s.io/v1beta4
-            kind: InitConfiguration
-            localAPIEndpoint:
-              advertiseAddress: 10.0.0.10
-            nodeRegistration:
-              name: cp-1
+        apiVersion: kubeadm.k8s.io/v1beta4
+        kind: InitConfiguration
+        localAPIEndpoint:
+          advertiseAddress: 10.0.0.10
+        nodeRegistration:
+          name: cp-1
 
-            """.write(to: config, atomically: true, encoding: .utf8)
+        """.write(to: config, atomically: true, encoding: .utf8)
         return try DoctorCommand.parse(
-            ["--kubernetes-dir", tree.root.path, "--config", config.path, "--db", tree.database, "--rotate-report", tree.rotateReport.path]
+            [
+                "--kubernetes-dir", tree.root.path, "--config", config.path, "--db", tree.database, "--rotate-report",
+                tree.rotateReport.path,
+            ]
                 + extra)
     }
 
@@ -50,7 +54,8 @@ struct DoctorCommandTests {
 
     @Test func treeAged400Days() async throws {
         try await TestSupport.withTemporaryDirectory { root in
-            let report = try await Self.doctor(try await NodeTree.make(root)).report(now: TestSupport.start + 400 * TestSupport.day)
+            let report = try await Self.doctor(try await NodeTree.make(root)).report(
+                now: TestSupport.start + 400 * TestSupport.day)
             #expect(report.worst.exitCode == 3)
             assertSnapshot(of: Self.text(report, root: root), as: .lines, named: "aged-400-days")
         }
@@ -59,7 +64,9 @@ struct DoctorCommandTests {
     @Test func treeMidRotation() async throws {
         try await TestSupport.withTemporaryDirectory { root in
             let tree = try await NodeTree.make(root)
-            _ = try await CertificateAuthorityRotation(context: tree.context, authority: "ca", store: tree.store, actor: "test").run(.prepare)
+            _ = try await CertificateAuthorityRotation(
+                context: tree.context, authority: "ca", store: tree.store, actor: "test"
+            ).run(.prepare)
             let report = try await Self.doctor(tree).report(now: TestSupport.start + 3600)
             #expect(report.worst == .info)
             assertSnapshot(of: Self.text(report, root: root), as: .lines, named: "mid-rotation")
@@ -69,8 +76,11 @@ struct DoctorCommandTests {
     @Test func brokenModes() async throws {
         try await TestSupport.withTemporaryDirectory { root in
             let tree = try await NodeTree.make(root)
-            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: tree.context.directory.url("sa", "key").path)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tree.context.directory.url("etcd/ca", "crt").deletingLastPathComponent().path)
+            try FileManager.default.setAttributes(
+                [.posixPermissions: 0o644], ofItemAtPath: tree.context.directory.url("sa", "key").path)
+            try FileManager.default.setAttributes(
+                [.posixPermissions: 0o755],
+                ofItemAtPath: tree.context.directory.url("etcd/ca", "crt").deletingLastPathComponent().path)
             let report = try await Self.doctor(tree).report(now: TestSupport.start)
             #expect(report.worst.exitCode == 2)
             assertSnapshot(of: Self.text(report, root: root), as: .lines, named: "broken-modes")
@@ -85,7 +95,9 @@ struct DoctorCommandTests {
             try Data(other.utf8).write(to: tree.keyURL)
             let command = try Self.doctor(tree)
             // SQLite's -wal and -shm files belong to the connection the fixture keeps open.
-            func files() throws -> [String: String] { try TestSupport.snapshot(root).filter { !$0.key.hasSuffix("-wal") && !$0.key.hasSuffix("-shm") } }
+            func files() throws -> [String: String] {
+                try TestSupport.snapshot(root).filter { !$0.key.hasSuffix("-wal") && !$0.key.hasSuffix("-shm") }
+            }
             let before = try files()
             let report = try await command.report(now: TestSupport.start)
             #expect(report.worst == .critical)
@@ -107,7 +119,8 @@ struct DoctorCommandTests {
 
     @Test func jsonIsTheReport() async throws {
         try await TestSupport.withTemporaryDirectory { root in
-            let report = try await Self.doctor(try await NodeTree.make(root), ["-o", "json"]).report(now: TestSupport.start)
+            let report = try await Self.doctor(try await NodeTree.make(root), ["-o", "json"]).report(
+                now: TestSupport.start)
             let decoded = try JSONDecoder.iso8601.decode(HealthReport.self, from: Data(report.json().utf8))
             #expect(decoded.kind == "HealthReport")
             #expect(decoded.findings == report.findings)

@@ -7,7 +7,8 @@ extension NodeTree {
     /// The health model of this node at `date` (default: the day it was made), with the store open.
     func health(at date: Date = TestSupport.start, state: StateStoreAccess? = nil) async -> HealthReport {
         await HealthCheck(
-            context: at(date), state: state ?? .opened(store, database: database, key: keyURL.path), rotateReport: rotateReport,
+            context: at(date), state: state ?? .opened(store, database: database, key: keyURL.path),
+            rotateReport: rotateReport,
             commands: FixCommands(kubernetesDir: root.path, db: database)
         ).run()
     }

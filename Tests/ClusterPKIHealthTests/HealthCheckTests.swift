@@ -29,21 +29,33 @@ import Testing
             let report = await tree.health(at: TestSupport.start + 400 * TestSupport.day)
             #expect(report.worst == .critical)
             let expired = Set(report.findings(in: .expiry).filter { $0.severity == .critical }.map(\.subject))
-            #expect(expired == [
-                "apiserver", "apiserver-etcd-client", "apiserver-kubelet-client", "etcd-healthcheck-client", "etcd-peer", "etcd-server",
-                "front-proxy-client", "admin.conf", "super-admin.conf", "kubelet.conf", "controller-manager.conf", "scheduler.conf",
-            ])
+            #expect(
+                expired == [
+                    "apiserver", "apiserver-etcd-client", "apiserver-kubelet-client", "etcd-healthcheck-client",
+                    "etcd-peer", "etcd-server",
+                    "front-proxy-client", "admin.conf", "super-admin.conf", "kubelet.conf", "controller-manager.conf",
+                    "scheduler.conf",
+                ])
             let apiserver = try #require(report.finding(.expiry, "apiserver"))
             #expect(apiserver.message == "expired on Jan 01, 2026 00:00 UTC (35d ago)")
-            #expect(apiserver.fix == "clusterpki certs renew apiserver --kubernetes-dir \(root.path) --db \(tree.database)")
-            #expect(report.finding(.expiry, "admin.conf")?.fix == "clusterpki certs renew admin.conf --kubernetes-dir \(root.path) --db \(tree.database)")
+            #expect(
+                apiserver.fix == "clusterpki certs renew apiserver --kubernetes-dir \(root.path) --db \(tree.database)")
+            #expect(
+                report.finding(.expiry, "admin.conf")?.fix
+                    == "clusterpki certs renew admin.conf --kubernetes-dir \(root.path) --db \(tree.database)")
             // This node holds ca.key: it writes its kubelet.conf afresh; a worker joins again.
-            #expect(report.finding(.expiry, "kubelet.conf")?.fix == "move kubelet.conf aside, then clusterpki kubeconfig generate kubelet --kubernetes-dir \(root.path) --db \(tree.database)")
+            #expect(
+                report.finding(.expiry, "kubelet.conf")?.fix
+                    == "move kubelet.conf aside, then clusterpki kubeconfig generate kubelet --kubernetes-dir \(root.path) --db \(tree.database)"
+            )
             try FileManager.default.removeItem(at: tree.context.directory.url("ca", "key"))
             let worker = await tree.health(at: TestSupport.start + 400 * TestSupport.day)
-            #expect(worker.finding(.expiry, "kubelet.conf")?.fix?.hasPrefix("join this node again: clusterpki token create") == true)
+            #expect(
+                worker.finding(.expiry, "kubelet.conf")?.fix?.hasPrefix("join this node again: clusterpki token create")
+                    == true)
             // The CAs have years left; the rotate report of day one is old.
-            #expect(report.findings(in: .expiry).allSatisfy { !["ca", "etcd-ca", "front-proxy-ca"].contains($0.subject) })
+            #expect(
+                report.findings(in: .expiry).allSatisfy { !["ca", "etcd-ca", "front-proxy-ca"].contains($0.subject) })
             #expect(report.finding(.rotateReport, tree.rotateReport.path)?.severity == .warning)
             #expect(report.certificates.first { $0.name == "apiserver" }?.state == .expired)
         }
@@ -67,10 +79,15 @@ import Testing
             let tree = try await NodeTree.make(root)
             let key = tree.context.directory.url("apiserver", "key")
             try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key.path)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tree.context.directory.root.path)
-            try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: root.appendingPathComponent("admin.conf").path)
+            try FileManager.default.setAttributes(
+                [.posixPermissions: 0o755], ofItemAtPath: tree.context.directory.root.path)
+            try FileManager.default.setAttributes(
+                [.posixPermissions: 0o640], ofItemAtPath: root.appendingPathComponent("admin.conf").path)
             let report = await tree.health()
-            #expect(report.problems == ["file-modes error admin.conf", "file-modes error pki/apiserver.key", "file-modes warning pki"])
+            #expect(
+                report.problems == [
+                    "file-modes error admin.conf", "file-modes error pki/apiserver.key", "file-modes warning pki",
+                ])
             #expect(report.finding(.fileModes, "pki/apiserver.key")?.fix == "chmod 600 \(key.path)")
             #expect(report.finding(.fileModes, "pki")?.fix == "chmod 700 \(tree.context.directory.root.path)")
             #expect(report.worst == .error)
@@ -81,11 +98,13 @@ import Testing
         try await TestSupport.withTemporaryDirectory { root in
             let tree = try await NodeTree.make(root)
             // Another key for front-proxy-client; an apiserver certificate made for another advertise address.
-            try Data(try PrivateKeyMaterial.generate(.ecdsaP256).pemString().utf8).write(to: tree.context.directory.url("front-proxy-client", "key"))
+            try Data(try PrivateKeyMaterial.generate(.ecdsaP256).pemString().utf8).write(
+                to: tree.context.directory.url("front-proxy-client", "key"))
             var moved = tree.context
             moved.settings.advertiseAddress = "10.0.0.99"
             let report = await HealthCheck(
-                context: moved, state: .opened(tree.store, database: tree.database, key: tree.keyURL.path), rotateReport: tree.rotateReport,
+                context: moved, state: .opened(tree.store, database: tree.database, key: tree.keyURL.path),
+                rotateReport: tree.rotateReport,
                 settingsSource: "--config kubeadm.yaml"
             ).run()
             let key = try #require(report.finding(.certificates, "front-proxy-client"))
@@ -93,8 +112,12 @@ import Testing
             #expect(key.message == "pki/front-proxy-client.key does not match pki/front-proxy-client.crt")
             #expect(key.fix == "clusterpki certs renew front-proxy-client")
             let san = try #require(report.finding(.certificates, "apiserver"))
-            #expect(san.message == "pki/apiserver.crt does not cover IP address 10.0.0.99 (SANs from --config kubeadm.yaml)")
-            #expect(san.fix == "move pki/apiserver.crt and pki/apiserver.key aside, then clusterpki certs generate apiserver")
+            #expect(
+                san.message == "pki/apiserver.crt does not cover IP address 10.0.0.99 (SANs from --config kubeadm.yaml)"
+            )
+            #expect(
+                san.fix
+                    == "move pki/apiserver.crt and pki/apiserver.key aside, then clusterpki certs generate apiserver")
             // The kubeconfigs on the local endpoint now point elsewhere than the settings say.
             #expect(report.finding(.kubeconfigs, "controller-manager.conf")?.severity == .warning)
         }
@@ -103,9 +126,12 @@ import Testing
     @Test func wrongOrMissingStateKeyIsCritical() async throws {
         try await TestSupport.withTemporaryDirectory { root in
             let tree = try await NodeTree.make(root)
-            let mismatch = await tree.health(state: .unusable(database: tree.database, key: tree.keyURL.path, error: .storeKeyMismatch))
+            let mismatch = await tree.health(
+                state: .unusable(database: tree.database, key: tree.keyURL.path, error: .storeKeyMismatch))
             #expect(mismatch.finding(.state, tree.database)?.severity == .critical)
-            #expect(mismatch.finding(.state, tree.database)?.message == "the key \(tree.keyURL.path) does not belong to this database")
+            #expect(
+                mismatch.finding(.state, tree.database)?.message
+                    == "the key \(tree.keyURL.path) does not belong to this database")
             let missing = await tree.health(state: .keyMissing(database: tree.database, key: tree.keyURL.path))
             #expect(missing.finding(.state, tree.database)?.severity == .critical)
             let absent = await tree.health(state: .absent(database: tree.database))
@@ -119,11 +145,15 @@ import Testing
             let tree = try await NodeTree.make(root)
             let forever = try BootstrapTokenString(parsing: "aaaaaa.0123456789abcdef")
             let soon = try BootstrapTokenString(parsing: "bbbbbb.0123456789abcdef")
-            _ = try await tree.store.createToken(TokenRequest(token: forever, ttl: 0), actor: "test", now: TestSupport.start)
-            _ = try await tree.store.createToken(TokenRequest(token: soon, ttl: 1800), actor: "test", now: TestSupport.start)
+            _ = try await tree.store.createToken(
+                TokenRequest(token: forever, ttl: 0), actor: "test", now: TestSupport.start)
+            _ = try await tree.store.createToken(
+                TokenRequest(token: soon, ttl: 1800), actor: "test", now: TestSupport.start)
             let report = await tree.health()
             #expect(report.finding(.tokens, "token aaaaaa")?.severity == .warning)
-            #expect(report.finding(.tokens, "token bbbbbb")?.message == "expires in 30m; nodes joining later need a new one")
+            #expect(
+                report.finding(.tokens, "token bbbbbb")?.message == "expires in 30m; nodes joining later need a new one"
+            )
             let json = try report.json()
             #expect(!json.contains("0123456789abcdef"))
             // Looking a year later reports no token, and deletes none (nor audits a deletion): the doctor only reads.
@@ -137,7 +167,8 @@ import Testing
     @Test func reportIsVersionedJSON() async throws {
         try await TestSupport.withTemporaryDirectory { root in
             let report = try await NodeTree.make(root).health()
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
             #expect(object["kind"] as? String == "HealthReport")
             #expect(object["apiVersion"] as? String == "clusterpki.io/v1alpha1")
             #expect(object["worst"] as? String == "ok")

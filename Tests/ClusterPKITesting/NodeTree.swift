@@ -22,7 +22,8 @@ public struct NodeTree: Sendable {
         let context = try await TestSupport.tree(root)
         let key = try StoreKey.loadOrCreate(at: context.directory.root.appendingPathComponent(StoreKey.defaultFileName))
         let store = try SQLiteStateStore(path: root.appendingPathComponent("var/state.db").path, storeKey: key)
-        try await KubeconfigPhase(context: context).generate(["all"], recorder: { LedgerRecorder(ledger: store, actor: "test", now: context.now) })
+        try await KubeconfigPhase(context: context).generate(
+            ["all"], recorder: { LedgerRecorder(ledger: store, actor: "test", now: context.now) })
         let tree = NodeTree(root: root, context: context, store: store)
         let report = try await ScheduledRenewal(context: context, store: store, actor: "test").run()
         try report.write(to: tree.rotateReport)

@@ -9,7 +9,9 @@ enum HealthReportText {
         let width = HealthArea.allCases.map { $0.rawValue.count + 2 }.max()! + 1
         let severityWidth = HealthSeverity.allCases.map(\.rawValue.count).max()! + 2
         let indent = String(repeating: " ", count: width + severityWidth)
-        var lines = ["[doctor] policy \(report.policy), \(report.kubernetesDir), at \(ExpirationReport.expiresFormat(report.time))"]
+        var lines = [
+            "[doctor] policy \(report.policy), \(report.kubernetesDir), at \(ExpirationReport.expiresFormat(report.time))"
+        ]
         for finding in report.findings {
             let label = "[\(finding.area.rawValue)]".padding(toLength: width, withPad: " ", startingAt: 0)
             let severity = finding.severity.rawValue.padding(toLength: severityWidth, withPad: " ", startingAt: 0)
@@ -17,7 +19,8 @@ enum HealthReportText {
             lines.append(label + severity + subject + finding.message)
             if let fix = finding.fix { lines.append(indent + "fix: " + fix) }
         }
-        let counts = HealthSeverity.allCases.reversed().map { "\(report.summary[$0]) \($0.rawValue)" }.joined(separator: ", ")
+        let counts = HealthSeverity.allCases.reversed().map { "\(report.summary[$0]) \($0.rawValue)" }.joined(
+            separator: ", ")
         lines.append("[doctor] \(counts): worst \(report.worst.rawValue), exit status \(report.worst.exitCode)")
         return lines.joined(separator: "\n") + "\n"
     }

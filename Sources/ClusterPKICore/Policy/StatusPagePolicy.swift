@@ -14,7 +14,8 @@ extension ServerPolicy {
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            localhostWithoutCertificate = try c.decodeIfPresent(Bool.self, forKey: .localhostWithoutCertificate) ?? false
+            localhostWithoutCertificate =
+                try c.decodeIfPresent(Bool.self, forKey: .localhostWithoutCertificate) ?? false
         }
     }
 }

@@ -10,7 +10,8 @@ extension EtcdStateStore: StoreHealthReporting {
         }
         let configuration = client.configuration
         return StoreHealth(
-            backend: "etcd", endpoints: endpoints, clientCertificate: configuration.certFile.map(URL.init(fileURLWithPath:)),
+            backend: "etcd", endpoints: endpoints,
+            clientCertificate: configuration.certFile.map(URL.init(fileURLWithPath:)),
             certificateAuthority: URL(fileURLWithPath: configuration.caFile))
     }
 

@@ -27,12 +27,16 @@ extension HealthCheck {
                 guard let bits = FileMode.of(url) else { continue }
                 checked += 1
                 guard bits & 0o077 != 0 else { continue }
-                findings.append(HealthFinding(
-                    .fileModes, severity, display(url), "has mode \(Self.octal(bits)): \(why)", fix: "chmod \(mode) \(FixCommands.quoted(url.path))"))
+                findings.append(
+                    HealthFinding(
+                        .fileModes, severity, display(url), "has mode \(Self.octal(bits)): \(why)",
+                        fix: "chmod \(mode) \(FixCommands.quoted(url.path))"))
             }
         }
         if findings.isEmpty {
-            findings.append(HealthFinding(.fileModes, .ok, "", "\(checked) private files are 0600 and their directories 0700 (or stricter)"))
+            findings.append(
+                HealthFinding(
+                    .fileModes, .ok, "", "\(checked) private files are 0600 and their directories 0700 (or stricter)"))
         }
         return findings
     }
@@ -50,7 +54,8 @@ extension HealthCheck {
             guard !name.hasPrefix(".") else { return nil }  // FileTransaction's staging directories come and go
             var isDirectory: ObjCBool = false
             let url = root.appendingPathComponent(name)
-            return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue ? url : nil
+            return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
+                ? url : nil
         }
     }
 

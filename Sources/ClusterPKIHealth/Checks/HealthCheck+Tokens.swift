@@ -8,26 +8,41 @@ extension HealthCheck {
         guard let store = store else { return [] }
         let tokens: [BootstrapToken]
         do { tokens = try await store.liveTokens(readOnlyAt: now) } catch {
-            return [HealthFinding(.tokens, .error, "", "cannot list the bootstrap tokens: \(error)", fix: commands.command("token list", .token))]
+            return [
+                HealthFinding(
+                    .tokens, .error, "", "cannot list the bootstrap tokens: \(error)",
+                    fix: commands.command("token list", .token))
+            ]
         }
         var findings: [HealthFinding] = []
         for token in tokens {
             let subject = "token \(token.id)"
             if token.usesLeft == 0 {
-                findings.append(HealthFinding(.tokens, .info, subject, "has no uses left", fix: commands.command("token delete \(token.id)", .token)))
+                findings.append(
+                    HealthFinding(
+                        .tokens, .info, subject, "has no uses left",
+                        fix: commands.command("token delete \(token.id)", .token)))
             } else if let expires = token.expires, expires.timeIntervalSince(now) < Self.tokenExpiryNotice {
-                findings.append(HealthFinding(
-                    .tokens, .info, subject, "expires in \(HumanDuration.short(seconds: expires.timeIntervalSince(now))); nodes joining later need a new one",
-                    fix: commands.command("token create", .token)))
+                findings.append(
+                    HealthFinding(
+                        .tokens, .info, subject,
+                        "expires in \(HumanDuration.short(seconds: expires.timeIntervalSince(now))); nodes joining later need a new one",
+                        fix: commands.command("token create", .token)))
             } else if token.expires == nil {
-                findings.append(HealthFinding(
-                    .tokens, .warning, subject, "never expires: anyone who learns it can join a node to this cluster",
-                    fix: commands.command("token delete \(token.id)", .token) + " (and create one with a TTL)"))
+                findings.append(
+                    HealthFinding(
+                        .tokens, .warning, subject,
+                        "never expires: anyone who learns it can join a node to this cluster",
+                        fix: commands.command("token delete \(token.id)", .token) + " (and create one with a TTL)"))
             }
         }
         if findings.isEmpty {
-            findings.append(HealthFinding(
-                .tokens, .ok, "", tokens.isEmpty ? "no live bootstrap token (create one to join a node)" : "\(tokens.count) live bootstrap tokens, none near expiry"))
+            findings.append(
+                HealthFinding(
+                    .tokens, .ok, "",
+                    tokens.isEmpty
+                        ? "no live bootstrap token (create one to join a node)"
+                        : "\(tokens.count) live bootstrap tokens, none near expiry"))
         }
         return findings
     }

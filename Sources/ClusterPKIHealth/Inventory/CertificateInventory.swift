@@ -23,7 +23,10 @@ struct CertificateInventory: Sendable {
     init(context: TreeContext) {
         let directory = context.directory
         let renewal = context.policy.renewalPolicy
-        func entry(_ name: String, _ authority: String, _ kind: CertificateStatus.Kind, _ url: URL, _ read: () throws -> Certificate?)
+        func entry(
+            _ name: String, _ authority: String, _ kind: CertificateStatus.Kind, _ url: URL,
+            _ read: () throws -> Certificate?
+        )
             -> Entry
         {
             let file = Self.relative(url, to: context.settings.kubernetesDir)
@@ -49,7 +52,9 @@ struct CertificateInventory: Sendable {
             entries.append(item)
         }
         for profile in context.activeProfiles where !profile.isCertificateAuthority {
-            var item = entry(profile.name, profile.issuer ?? profile.name, .leaf, directory.url(profile.baseName, "crt")) {
+            var item = entry(
+                profile.name, profile.issuer ?? profile.name, .leaf, directory.url(profile.baseName, "crt")
+            ) {
                 try directory.readCertificates(profile.baseName)?.first
             }
             item.profile = profile
@@ -65,7 +70,9 @@ struct CertificateInventory: Sendable {
             entries.append(item)
         }
         if let serving = context.servingCredential as? PKIFileCredential {
-            var item = entry(serving.name, serving.authorityName, .serving, directory.url(serving.profile.baseName, "crt")) {
+            var item = entry(
+                serving.name, serving.authorityName, .serving, directory.url(serving.profile.baseName, "crt")
+            ) {
                 try serving.currentCertificate()
             }
             item.profile = serving.profile

@@ -9,7 +9,9 @@ public struct HealthFinding: Sendable, Hashable, Codable {
     /// The command (or the step) that fixes it; nil when there is nothing to do.
     public var fix: String?
 
-    public init(_ area: HealthArea, _ severity: HealthSeverity, _ subject: String, _ message: String, fix: String? = nil) {
+    public init(
+        _ area: HealthArea, _ severity: HealthSeverity, _ subject: String, _ message: String, fix: String? = nil
+    ) {
         self.area = area
         self.severity = severity
         self.subject = subject

@@ -14,7 +14,9 @@ public struct RotationStatus: Sendable, Hashable, Codable {
     /// The command of the next step, if one is due.
     public var next: String?
 
-    public init(subject: String, stage: String, recordedPhase: String?, recordedAt: Date?, waitsFor: [String], next: String?) {
+    public init(
+        subject: String, stage: String, recordedPhase: String?, recordedAt: Date?, waitsFor: [String], next: String?
+    ) {
         self.subject = subject
         self.stage = stage
         self.recordedPhase = recordedPhase

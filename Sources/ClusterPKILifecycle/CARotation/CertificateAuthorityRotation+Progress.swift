@@ -42,7 +42,8 @@ extension CertificateAuthorityRotation {
         var result: [Progress] = []
         let records: any RotationPhaseStore & CredentialLedger = store ?? NoRotationRecords()
         for profile in context.activeAuthorities where rotatable.contains(profile.name) {
-            let rotation = try CertificateAuthorityRotation(context: context, authority: profile.name, store: records, actor: "")
+            let rotation = try CertificateAuthorityRotation(
+                context: context, authority: profile.name, store: records, actor: "")
             result.append(try await rotation.progress())
         }
         return result
@@ -56,7 +57,8 @@ extension CertificateAuthorityRotation {
         let signing = try directory.readKey(profile.baseName)?.publicKey
         let recorded = try await store.rotationPhase(profile.name)
         var progress = Progress(
-            authority: profile.name, stage: .inconsistent, recorded: recorded, bundle: bundle.count, staleCertificates: [],
+            authority: profile.name, stage: .inconsistent, recorded: recorded, bundle: bundle.count,
+            staleCertificates: [],
             staleNodes: [])
         guard let first = bundle.first else { return progress }
         if bundle.count == 1 && next == nil {
@@ -65,7 +67,8 @@ extension CertificateAuthorityRotation {
             progress.stage = .prepared
         } else if bundle.count > 1, signing == first.publicKey, next == nil || next == first {
             progress.stage = .switched
-            progress.staleCertificates = try leavesNotSignedBy(CertificateAuthority(name: profile.name, certificate: first, key: nil))
+            progress.staleCertificates = try leavesNotSignedBy(
+                CertificateAuthority(name: profile.name, certificate: first, key: nil))
             if profile.name == "ca", let since = recorded.flatMap(Self.switchedSince) {
                 progress.staleNodes = try await nodeCredentialsIssuedBefore(since + Self.signerLag)
             }

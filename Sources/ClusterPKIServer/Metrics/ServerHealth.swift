@@ -13,7 +13,10 @@ public struct ServerHealth: Sendable {
     public var rotateReport: URL
     public var commands: FixCommands
 
-    public init(database: String = "", key: String = "", rotateReport: URL = HealthCheck.defaultRotateReport, commands: FixCommands = FixCommands()) {
+    public init(
+        database: String = "", key: String = "", rotateReport: URL = HealthCheck.defaultRotateReport,
+        commands: FixCommands = FixCommands()
+    ) {
         self.database = database
         self.key = key
         self.rotateReport = rotateReport
@@ -22,8 +25,12 @@ public struct ServerHealth: Sendable {
 
     /// For `serve`: the file behind a `sqlite:PATH` store description, the key in `<kubernetes-dir>/pki`.
     public static func serving(tree: TreeContext, storeDescription: String) -> ServerHealth {
-        let database = storeDescription.hasPrefix("sqlite:") ? String(storeDescription.dropFirst("sqlite:".count)) : storeDescription
-        let key = tree.settings.kubernetesDir.appendingPathComponent("pki").appendingPathComponent(StoreKey.defaultFileName).path
+        let database =
+            storeDescription.hasPrefix("sqlite:")
+            ? String(storeDescription.dropFirst("sqlite:".count)) : storeDescription
+        let key = tree.settings.kubernetesDir.appendingPathComponent("pki").appendingPathComponent(
+            StoreKey.defaultFileName
+        ).path
         let kubernetesDir = tree.settings.kubernetesDir.path
         return ServerHealth(
             database: database, key: key,
@@ -40,7 +47,8 @@ extension ServerEnvironment {
         var tree = self.tree
         tree.now = now()
         var check = HealthCheck(
-            context: tree, state: .opened(store, database: health.database, key: health.key), rotateReport: health.rotateReport,
+            context: tree, state: .opened(store, database: health.database, key: health.key),
+            rotateReport: health.rotateReport,
             commands: health.commands, settingsSource: "the settings clusterpki serve runs with")
         check.readsStore = readingStore
         return await check.run()

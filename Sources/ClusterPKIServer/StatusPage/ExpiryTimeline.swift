@@ -37,7 +37,9 @@ struct ExpiryTimeline: Sendable {
         }
         nowX = Self.number(x(now))
         let format = ExpirationReport.expiresFormat
-        title = "valid \(format(notBefore)) to \(format(notAfter))" + (status.renewalTime.map { "; renewal window from \(format($0))" } ?? "")
+        title =
+            "valid \(format(notBefore)) to \(format(notAfter))"
+            + (status.renewalTime.map { "; renewal window from \(format($0))" } ?? "")
     }
 
     static func number(_ value: Double) -> String { String(format: "%.1f", value) }

@@ -12,7 +12,8 @@ struct StatusPageAccess: Sendable {
     func authorize(_ identity: Identity, client: String) throws {
         if identity.isCertificate(inAny: adminOrganizations) { return }
         if localhostWithoutCertificate, identity.isAnonymous, Self.isLoopback(client) { return }
-        throw KubernetesStatus.forbidden(user: identity.username, verb: "get", resource: "ui", group: APIPaths.clusterPKIGroup)
+        throw KubernetesStatus.forbidden(
+            user: identity.username, verb: "get", resource: "ui", group: APIPaths.clusterPKIGroup)
     }
 
     /// 127.0.0.0/8 and ::1 (also as an IPv4-mapped address).

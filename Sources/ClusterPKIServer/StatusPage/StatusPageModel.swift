@@ -16,7 +16,9 @@ struct StatusPageModel: Sendable {
     struct Rotation: Sendable { var subject, stage, recorded, waitsFor, next: String }
     struct Token: Sendable { var id, description, usages, expires, ttlLeft, uses: String }
     struct CSR: Sendable { var name, signer, requester, created, decision, reason: String }
-    struct Credential: Sendable { var serial, commonName, organizations, created, notAfter, actor, revoked: String; var isRevoked: Bool }
+    struct Credential: Sendable {
+        var serial, commonName, organizations, created, notAfter, actor, revoked: String; var isRevoked: Bool
+    }
     struct AuditRow: Sendable { var time, actor, action, token, detail: String }
 
     var cluster, node, policy, generated, worst, summary: String
@@ -42,21 +44,28 @@ struct StatusPageModel: Sendable {
         policy = report.policy
         generated = date(now)
         worst = report.worst.rawValue
-        summary = HealthSeverity.allCases.reversed().map { "\(report.summary[$0]) \($0.rawValue)" }.joined(separator: ", ")
+        summary = HealthSeverity.allCases.reversed().map { "\(report.summary[$0]) \($0.rawValue)" }.joined(
+            separator: ", ")
         findings = report.findings.map {
-            Finding(area: $0.area.rawValue, severity: $0.severity.rawValue, subject: $0.subject, message: $0.message, fix: $0.fix)
+            Finding(
+                area: $0.area.rawValue, severity: $0.severity.rawValue, subject: $0.subject, message: $0.message,
+                fix: $0.fix)
         }
         certificates = report.certificates.map { status in
             CertificateRow(
-                name: status.name, kind: status.kind.rawValue, authority: status.authority, commonName: status.commonName ?? "",
+                name: status.name, kind: status.kind.rawValue, authority: status.authority,
+                commonName: status.commonName ?? "",
                 notAfter: status.notAfter.map(date) ?? "missing",
-                remaining: status.remaining(at: now).map { HumanDuration.short(seconds: $0) } ?? "", state: status.state.rawValue,
+                remaining: status.remaining(at: now).map { HumanDuration.short(seconds: $0) } ?? "",
+                state: status.state.rawValue,
                 file: status.file, timeline: ExpiryTimeline(status, now: now))
         }
         rotations = report.rotations.map { rotation in
             Rotation(
                 subject: rotation.subject, stage: rotation.stage,
-                recorded: rotation.recordedPhase.map { phase in "\(phase)" + (rotation.recordedAt.map { " on \(date($0))" } ?? "") } ?? "none",
+                recorded: rotation.recordedPhase.map { phase in
+                    "\(phase)" + (rotation.recordedAt.map { " on \(date($0))" } ?? "")
+                } ?? "none",
                 waitsFor: rotation.waitsFor.joined(separator: "; "), next: rotation.next ?? "")
         }
         rotationInProgress = report.rotations.contains(where: \.inProgress)
@@ -67,12 +76,17 @@ struct StatusPageModel: Sendable {
                 return []
             }
         }
-        tokens = await read("the bootstrap tokens") { try await store.liveTokens(readOnlyAt: now) }.map { Self.row($0, now: now) }
+        tokens = await read("the bootstrap tokens") { try await store.liveTokens(readOnlyAt: now) }.map {
+            Self.row($0, now: now)
+        }
         csrs = await read("the CertificateSigningRequests") { try await store.certificateRequests() }
             .sorted { $0.created > $1.created }.prefix(Self.recentCSRs).map(Self.row)
-        ledger = await read("the ledger") { try await store.credentials() }.reversed().prefix(Self.ledgerRows).map(Self.row)
+        ledger = await read("the ledger") { try await store.credentials() }.reversed().prefix(Self.ledgerRows).map(
+            Self.row)
         audit = await read("the audit log") { try await store.auditEvents(limit: Self.auditRows) }.reversed().map {
-            AuditRow(time: date($0.time), actor: $0.actor, action: $0.action.rawValue, token: $0.tokenID ?? "", detail: $0.detail)
+            AuditRow(
+                time: date($0.time), actor: $0.actor, action: $0.action.rawValue, token: $0.tokenID ?? "",
+                detail: $0.detail)
         }
         self.problems = problems
     }
@@ -97,10 +111,14 @@ struct StatusPageModel: Sendable {
 
     static func row(_ credential: IssuedCredential) -> Credential {
         Credential(
-            serial: credential.serial, commonName: credential.commonName, organizations: credential.organizations.joined(separator: ","),
-            created: ExpirationReport.expiresFormat(credential.created), notAfter: ExpirationReport.expiresFormat(credential.notAfter),
+            serial: credential.serial, commonName: credential.commonName,
+            organizations: credential.organizations.joined(separator: ","),
+            created: ExpirationReport.expiresFormat(credential.created),
+            notAfter: ExpirationReport.expiresFormat(credential.notAfter),
             actor: credential.actor,
-            revoked: credential.revoked.map { "revoked \(ExpirationReport.expiresFormat($0)) by \(credential.revokedBy ?? "?")" } ?? "",
+            revoked: credential.revoked.map {
+                "revoked \(ExpirationReport.expiresFormat($0)) by \(credential.revokedBy ?? "?")"
+            } ?? "",
             isRevoked: credential.isRevoked)
     }
 }

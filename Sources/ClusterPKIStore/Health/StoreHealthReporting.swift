@@ -34,7 +34,8 @@ public struct StoreHealth: Sendable, Hashable {
     /// The CA bundle that must have signed it (the etcd CA).
     public var certificateAuthority: URL?
 
-    public init(backend: String, endpoints: [Endpoint], clientCertificate: URL? = nil, certificateAuthority: URL? = nil) {
+    public init(backend: String, endpoints: [Endpoint], clientCertificate: URL? = nil, certificateAuthority: URL? = nil)
+    {
         self.backend = backend
         self.endpoints = endpoints
         self.clientCertificate = clientCertificate

@@ -9,7 +9,8 @@ import Testing
     @Test func reportsEachMemberAndItsClientCertificate() async throws {
         let server = try EtcdTestServer.required()
         let dead = "127.0.0.1:\(try EtcdTestServer.freePort())"
-        let configuration = server.configuration(endpoints: [server.endpoint, dead], prefix: "/clusterpki-health-tests/")
+        let configuration = server.configuration(
+            endpoints: [server.endpoint, dead], prefix: "/clusterpki-health-tests/")
         let client = try EtcdClient(configuration: configuration)
         defer { Task { await client.close() } }
         let store = try await EtcdStateStore(client: client, storeKey: testKey)

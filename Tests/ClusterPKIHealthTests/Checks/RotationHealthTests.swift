@@ -11,13 +11,18 @@ import Testing
     @Test func preparedRotationWaitsForSwitch() async throws {
         try await TestSupport.withTemporaryDirectory { root in
             let tree = try await NodeTree.make(root)
-            let rotation = try CertificateAuthorityRotation(context: tree.context, authority: "ca", store: tree.store, actor: "test")
+            let rotation = try CertificateAuthorityRotation(
+                context: tree.context, authority: "ca", store: tree.store, actor: "test")
             _ = try await rotation.run(.prepare)
             let report = await tree.health()
             let finding = try #require(report.finding(.rotation, "ca"))
             #expect(finding.severity == .info)
-            #expect(finding.message.hasPrefix("rotation prepared on Jan 01, 2025 00:00 UTC: the next CA is trusted, the current one still signs"))
-            #expect(finding.fix == "clusterpki ca rotate ca --phase switch --kubernetes-dir \(root.path) --db \(tree.database)")
+            #expect(
+                finding.message.hasPrefix(
+                    "rotation prepared on Jan 01, 2025 00:00 UTC: the next CA is trusted, the current one still signs"))
+            #expect(
+                finding.fix
+                    == "clusterpki ca rotate ca --phase switch --kubernetes-dir \(root.path) --db \(tree.database)")
             let status = try #require(report.rotations.first { $0.subject == "ca" })
             #expect(status.stage == "prepared")
             #expect(status.recordedPhase == "prepared")
@@ -30,7 +35,8 @@ import Testing
     @Test func switchedRotationWaitsForWhatStillChainsToThePreviousCA() async throws {
         try await TestSupport.withTemporaryDirectory { root in
             let tree = try await NodeTree.make(root)
-            let rotation = try CertificateAuthorityRotation(context: tree.context, authority: "ca", store: tree.store, actor: "test")
+            let rotation = try CertificateAuthorityRotation(
+                context: tree.context, authority: "ca", store: tree.store, actor: "test")
             _ = try await rotation.run(.prepare)
             _ = try await rotation.run(.switch)
             let report = await tree.health()
@@ -44,14 +50,17 @@ import Testing
             #expect(waits.first == "kubelet.conf (still signed by the previous ca)")
             #expect(waits.last?.hasPrefix("node system:node:cp-1 (client certificates ") == true)
             // The same refusal finish gives.
-            await #expect(throws: RotationError.finishRefused(name: "ca", leaves: ["kubelet.conf"])) { try await rotation.run(.finish) }
+            await #expect(throws: RotationError.finishRefused(name: "ca", leaves: ["kubelet.conf"])) {
+                try await rotation.run(.finish)
+            }
         }
     }
 
     @Test func finishedRotationIsIdleAgain() async throws {
         try await TestSupport.withTemporaryDirectory { root in
             let tree = try await NodeTree.make(root)
-            let rotation = try CertificateAuthorityRotation(context: tree.context, authority: "front-proxy-ca", store: tree.store, actor: "test")
+            let rotation = try CertificateAuthorityRotation(
+                context: tree.context, authority: "front-proxy-ca", store: tree.store, actor: "test")
             for phase in CertificateAuthorityRotation.Phase.allCases { _ = try await rotation.run(phase) }
             let report = await tree.health()
             #expect(report.rotations.first { $0.subject == "front-proxy-ca" }?.stage == "idle")

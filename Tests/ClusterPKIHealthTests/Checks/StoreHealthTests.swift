@@ -1,16 +1,18 @@
 import ClusterPKICore
-@testable import ClusterPKIHealth
 import ClusterPKIStore
 import ClusterPKITesting
 import Foundation
 import Testing
+
+@testable import ClusterPKIHealth
 
 /// The seam for a store backend that reports its own health (the etcd store).
 @Suite struct StoreHealthTests {
     @Test func unhealthyMembersAndAnExpiredClientCertificateAreFindings() async throws {
         try await TestSupport.withTemporaryDirectory { root in
             let tree = try await NodeTree.make(root)
-            let check = HealthCheck(context: tree.at(TestSupport.start + 400 * TestSupport.day), state: .absent(database: tree.database))
+            let check = HealthCheck(
+                context: tree.at(TestSupport.start + 400 * TestSupport.day), state: .absent(database: tree.database))
             let health = StoreHealth(
                 backend: "etcd",
                 endpoints: [
@@ -22,7 +24,9 @@ import Testing
             let findings = check.storeFindings(health)
             #expect(findings.map(\.severity) == [.error, .critical])
             #expect(findings[0].subject == "etcd https://10.0.0.11:2379")
-            #expect(findings[1].message.hasPrefix("\(tree.context.directory.url("apiserver-etcd-client", "crt").path) expired on Jan 01, 2026"))
+            #expect(
+                findings[1].message.hasPrefix(
+                    "\(tree.context.directory.url("apiserver-etcd-client", "crt").path) expired on Jan 01, 2026"))
         }
     }
 

@@ -16,7 +16,9 @@ import Testing
                 #expect(text.contains("clusterpki_health_findings{severity=\"\(severity)\"}"), "\(severity)")
             }
             func value(_ series: String) -> Double? {
-                text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last!) }
+                text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap {
+                    Double($0.split(separator: " ").last!)
+                }
             }
             let notAfter = cluster.authority.certificate.notValidAfter.timeIntervalSince1970
             #expect(value("clusterpki_certificate_expiry_timestamp_seconds{name=\"ca\",ca=\"ca\"}") == notAfter)

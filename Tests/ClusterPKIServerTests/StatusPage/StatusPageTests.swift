@@ -12,7 +12,8 @@ import Testing
 /// `/ui/`: for admin client certificates only (unless the policy opens it to localhost), escaped everywhere, with a
 /// strict Content-Security-Policy and never a token secret.
 @Suite struct StatusPageTests {
-    static let csp = "default-src 'none'; style-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    static let csp =
+        "default-src 'none'; style-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
     @Test func adminSeesThePageWithStrictHeaders() async throws {
         let cluster = try TestCluster()
@@ -40,10 +41,13 @@ import Testing
         let admin = try await cluster.admin()
         _ = try await cluster.credential(commonName: "<script>alert('cn')</script>", organizations: ["\"><img src=x>"])
         _ = try await cluster.store.createToken(
-            TokenRequest(token: try BootstrapTokenString(parsing: "zzzzzz.0123456789abcdef"), description: "<script>alert(1)</script>"),
+            TokenRequest(
+                token: try BootstrapTokenString(parsing: "zzzzzz.0123456789abcdef"),
+                description: "<script>alert(1)</script>"),
             actor: "<b>actor</b>", now: cluster.now)
         try await cluster.application().test(.router) { client in
-            let page = String(buffer: try await client.execute(uri: "/ui/", method: .get, headers: headers(credential: admin)).body)
+            let page = String(
+                buffer: try await client.execute(uri: "/ui/", method: .get, headers: headers(credential: admin)).body)
             #expect(!page.contains("<script"))
             #expect(!page.contains("<img"))
             #expect(!page.contains("<b>"))
@@ -78,19 +82,22 @@ import Testing
             let remote = try await client.execute(uri: "/ui/", method: .get, headers: headers(address: "192.0.2.7"))
             #expect(remote.status == .forbidden)
             // A certificate that is not an admin's is refused even from localhost: the mode is for no credential.
-            let other = try await client.execute(uri: "/ui/", method: .get, headers: headers(credential: user, address: "127.0.0.1"))
+            let other = try await client.execute(
+                uri: "/ui/", method: .get, headers: headers(credential: user, address: "127.0.0.1"))
             #expect(other.status == .forbidden)
         }
     }
 
     @Test func rotationPhaseAndExpiringCertificateAreShown() async throws {
         let cluster = try TestCluster()
-        try await cluster.store.recordRotationPhase(RotationPhase(subject: "ca", phase: "prepared", updatedAt: cluster.now, actor: "test"))
+        try await cluster.store.recordRotationPhase(
+            RotationPhase(subject: "ca", phase: "prepared", updatedAt: cluster.now, actor: "test"))
         // The CA's renewal window is its last 30 days: look from 3640 days on (with an admin certificate of that day).
         cluster.advance(3640 * 86400)
         let admin = try await cluster.admin()
         try await cluster.application().test(.router) { client in
-            let page = String(buffer: try await client.execute(uri: "/ui/", method: .get, headers: headers(credential: admin)).body)
+            let page = String(
+                buffer: try await client.execute(uri: "/ui/", method: .get, headers: headers(credential: admin)).body)
             #expect(page.contains("data-name=\"ca\" data-state=\"due\""))
             #expect(page.contains("<td>prepared on "))
         }

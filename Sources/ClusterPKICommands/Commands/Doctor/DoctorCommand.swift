@@ -33,7 +33,9 @@ struct DoctorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let report = try await report()
-        print(output == "json" ? try report.json() : HealthReportText.render(report), terminator: output == "json" ? "\n" : "")
+        print(
+            output == "json" ? try report.json() : HealthReportText.render(report),
+            terminator: output == "json" ? "\n" : "")
         if report.worst.exitCode != 0 { throw ExitCode(report.worst.exitCode) }
     }
 
