@@ -78,7 +78,8 @@ grep 'client-certificate-data' "$K/admin.conf" | awk '{print $2}' | base64 -d >"
 grep 'client-key-data' "$K/admin.conf" | awk '{print $2}' | base64 -d >"$WORK/admin.key"
 serve() {  # serve PIDVAR PORT [flags...]
     local var="$1" port="$2"; shift 2
-    spawn "$var" "$WORK/serve-$port.log" "$BIN" serve --listen "127.0.0.1:$port" "${FLAGS[@]}" --node-name cp-1 "$@"
+    spawn "$var" "$WORK/serve-$port.log" "$BIN" serve --listen "127.0.0.1:$port" "${FLAGS[@]}" --node-name cp-1 \
+        --rotate-report "$REPORT" "$@"
     for _ in $(seq 1 100); do
         curl -s --cacert "$PKI/ca.crt" "https://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return 0
         sleep 0.1

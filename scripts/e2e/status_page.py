@@ -69,6 +69,12 @@ with sync_playwright() as p:
           "")
     check("the ledger lists admin.conf's client certificate", "kubernetes-admin" in page.locator("#ledger").inner_text())
     check("the audit tail is shown", page.locator("#audit tr.audit").count() > 0)
+    audit = page.locator("#audit").inner_text()
+    check("nothing swept a token (doctor 400 days later and /ui/ only read)", "token.expire" not in audit, audit[:400])
+    rotate_report = [findings.nth(i) for i in range(findings.count()) if findings.nth(i).locator("td").first.inner_text() == "rotate-report"]
+    check("the rotate report serve was pointed at is read (ok)",
+          len(rotate_report) == 1 and rotate_report[0].get_attribute("data-severity") == "ok",
+          [f.inner_text() for f in rotate_report])
     check("the stylesheet applied (CSP allows 'self')",
           page.evaluate("() => getComputedStyle(document.querySelector('header')).backgroundColor") == "rgb(31, 45, 61)")
     check("no CSP violation reported", not any("Content Security Policy" in m for m in console), console)

@@ -24,7 +24,9 @@ public struct ServerHealth: Sendable {
     }
 
     /// For `serve`: the file behind a `sqlite:PATH` store description, the key in `<kubernetes-dir>/pki`.
-    public static func serving(tree: TreeContext, storeDescription: String) -> ServerHealth {
+    public static func serving(
+        tree: TreeContext, storeDescription: String, rotateReport: URL = HealthCheck.defaultRotateReport
+    ) -> ServerHealth {
         let database =
             storeDescription.hasPrefix("sqlite:")
             ? String(storeDescription.dropFirst("sqlite:".count)) : storeDescription
@@ -33,7 +35,7 @@ public struct ServerHealth: Sendable {
         ).path
         let kubernetesDir = tree.settings.kubernetesDir.path
         return ServerHealth(
-            database: database, key: key,
+            database: database, key: key, rotateReport: rotateReport,
             commands: FixCommands(
                 kubernetesDir: kubernetesDir == "/etc/kubernetes" ? nil : kubernetesDir,
                 db: database == "/var/lib/clusterpki/state.db" || !database.hasPrefix("/") ? nil : database))
