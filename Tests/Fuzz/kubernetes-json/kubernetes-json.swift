@@ -1,14 +1,12 @@
 import Foundation
 
 /// The JSON bodies the server decodes (CSRs, Secrets, UserKubeconfigs, CertificateUploads), decoded as the server
-/// decodes them (RequestBody), encoded back as it stores them (KubernetesJSON), and what it reads from them next:
-/// the CSR's name, node-IP annotation and PEM, a Secret's data, an upload's certificate key.
+/// decodes them (RequestBody), encoded back as it stores them (KubernetesJSON), and what it checks next: a CSR
+/// object's validation (name, PEM, usages, node-IP annotation), a Secret's data, an upload's certificate key.
 func fuzz(_ data: [UInt8]) {
     let body = Data(data)
     if let csr = roundTrip(CertificateSigningRequestObject.self, body, "CertificateSigningRequest") {
-        _ = try? CSRController.name(for: csr.metadata)
-        _ = try? CSRController.declaredNodeIPs(csr.metadata.annotations) { _ in KubernetesStatus.badRequest("fuzz") }
-        _ = try? CSRDecoder.decode(pem: Data(base64Encoded: csr.spec.request) ?? Data())
+        _ = try? CSRIssuer.validate(csr)
     }
     if let secret = roundTrip(Secret.self, body, "Secret") { _ = try? secret.decodedData() }
     _ = roundTrip(UserKubeconfigObject.self, body, "UserKubeconfig")
