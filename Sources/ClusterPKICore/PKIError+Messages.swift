@@ -7,16 +7,19 @@ extension PKIError {
                 + "REQUEST----- line, base64 lines and the matching -----END line); send the PEM text of a PKCS#10 "
                 + "request, such as `openssl req -new` writes"
         case .csrWrongPEMType(let type):
-            return "PEM block type must be CERTIFICATE REQUEST, not \(goQuote(type)); send a certificate signing request "
+            return
+                "PEM block type must be CERTIFICATE REQUEST, not \(goQuote(type)); send a certificate signing request "
                 + "(`openssl req -new`), not a certificate or a key"
         case .csrNotPKCS10(let detail):
-            return "the CERTIFICATE REQUEST block does not hold a PKCS#10 request (\(detail)); create the request again, "
+            return
+                "the CERTIFICATE REQUEST block does not hold a PKCS#10 request (\(detail)); create the request again, "
                 + "e.g. with `openssl req -new` or Go's x509.CreateCertificateRequest"
         case .csrBadSignature:
             return "the CSR's signature does not verify with its own public key: it was altered or signed with another "
                 + "key; sign it again with the private key whose public key it carries"
         case .csrKeyTooWeak(let bits, let minimum):
-            return "the CSR's RSA key has \(bits) bits, fewer than the \(minimum) required; create a new key of at least "
+            return
+                "the CSR's RSA key has \(bits) bits, fewer than the \(minimum) required; create a new key of at least "
                 + "\(minimum) bits (`openssl req -new -newkey rsa:\(minimum)`) or an ECDSA P-256 key"
         case .csrUnsupportedKey(let kind):
             return "the CSR's public key is \(kind), which cannot be signed here; use an RSA key of at least "

@@ -23,7 +23,9 @@ public enum SubjectNameValidator {
     }
 
     /// Checks a CN, its organizations and DNS SANs, in that order; the first problem is thrown.
-    public static func validate(commonName: String, organizations: [String] = [], dnsNames: [String] = []) throws(PKIError) {
+    public static func validate(commonName: String, organizations: [String] = [], dnsNames: [String] = [])
+        throws(PKIError)
+    {
         try validateText(commonName, field: .commonName)
         if commonName.hasPrefix(nodePrefix) { try validateNodeName(String(commonName.dropFirst(nodePrefix.count))) }
         for (index, organization) in organizations.enumerated() {
@@ -36,7 +38,8 @@ public enum SubjectNameValidator {
         for (index, name) in dnsNames.enumerated() {
             let field = SubjectField.dnsName(index: index)
             if let reason = dnsNameProblem(name) {
-                throw name.isEmpty ? .emptyName(field: field) : .invalidDNSName(field: field, value: name, reason: reason)
+                throw name.isEmpty
+                    ? .emptyName(field: field) : .invalidDNSName(field: field, value: name, reason: reason)
             }
             // DNS names compare without regard to case (RFC 4343).
             guard seen.insert(name.lowercased()).inserted else { throw .duplicateName(field: field, value: name) }
@@ -52,7 +55,8 @@ public enum SubjectNameValidator {
         guard SubjectAltNames.isDNS1123Subdomain(name) else {
             throw .invalidNodeName(
                 name,
-                reason: "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
+                reason:
+                    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
                     + "and must start and end with an alphanumeric character (e.g. 'example.com', regex used for "
                     + #"validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"#)
         }
@@ -60,8 +64,12 @@ public enum SubjectNameValidator {
 
     /// A CN or O value: not blank, printable, within its RFC 5280 bound (counted in characters, as ASN.1 counts).
     static func validateText(_ value: String, field: SubjectField) throws(PKIError) {
-        guard value.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else { throw .emptyName(field: field) }
-        guard value.unicodeScalars.allSatisfy(isAllowedInName) else { throw .nameNotPrintable(field: field, value: value) }
+        guard value.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
+            throw .emptyName(field: field)
+        }
+        guard value.unicodeScalars.allSatisfy(isAllowedInName) else {
+            throw .nameNotPrintable(field: field, value: value)
+        }
         let length = value.unicodeScalars.count
         let limit = field.upperBound.value
         guard length <= limit else { throw .nameTooLong(field: field, value: value, length: length, limit: limit) }

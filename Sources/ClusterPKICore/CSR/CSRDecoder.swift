@@ -29,7 +29,9 @@ public enum CSRDecoder {
         let bytes = Array(der)
         if let problem = CSRPublicKeyCheck.problem(csrDER: bytes) { throw problem }
         let csr: CertificateSigningRequest
-        do { csr = try CertificateSigningRequest(derEncoded: bytes) } catch { throw .csrNotPKCS10(detail: describe(error)) }
+        do { csr = try CertificateSigningRequest(derEncoded: bytes) } catch {
+            throw .csrNotPKCS10(detail: describe(error))
+        }
         guard csr.publicKey.isValidSignature(csr.signature, for: csr) else { throw .csrBadSignature }
         return csr
     }

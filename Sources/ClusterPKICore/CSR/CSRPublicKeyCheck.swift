@@ -9,7 +9,8 @@ enum CSRPublicKeyCheck {
         ASN1ObjectIdentifier.NamedCurves.secp521r1,
     ]
     private static let knownAlgorithms: [ASN1ObjectIdentifier: String] = [
-        [1, 2, 840, 10040, 4, 1]: "DSA", [1, 3, 101, 110]: "X25519", [1, 3, 101, 111]: "X448", [1, 3, 101, 113]: "Ed448",
+        [1, 2, 840, 10040, 4, 1]: "DSA", [1, 3, 101, 110]: "X25519", [1, 3, 101, 111]: "X448",
+        [1, 3, 101, 113]: "Ed448",
     ]
 
     /// Why the CSR's key cannot be signed, or nil when it can, or when `csrDER` is not a CSR at all (X509's parser
@@ -25,7 +26,8 @@ enum CSRPublicKeyCheck {
         switch oid {
         case .AlgorithmIdentifier.rsaEncryption, .AlgorithmIdentifier.rsaPSS:
             guard let bits = rsaModulusBits(keyInfo[1]) else { return nil }
-            return bits < CSRDecoder.minimumRSABits ? .csrKeyTooWeak(bits: bits, minimum: CSRDecoder.minimumRSABits) : nil
+            return bits < CSRDecoder.minimumRSABits
+                ? .csrKeyTooWeak(bits: bits, minimum: CSRDecoder.minimumRSABits) : nil
         case .AlgorithmIdentifier.idEcPublicKey:
             guard algorithm.count == 2, let curve = try? ASN1ObjectIdentifier(derEncoded: algorithm[1]) else {
                 return .csrUnsupportedKey("ECDSA without a named curve")

@@ -21,8 +21,10 @@ enum GoBase64 {
             quantum = quantum << 6 | UInt32(value)
             count += 1
             if count == 4 {
-                output.append(contentsOf: [UInt8(truncatingIfNeeded: quantum >> 16), UInt8(truncatingIfNeeded: quantum >> 8),
-                                           UInt8(truncatingIfNeeded: quantum)])
+                output.append(contentsOf: [
+                    UInt8(truncatingIfNeeded: quantum >> 16), UInt8(truncatingIfNeeded: quantum >> 8),
+                    UInt8(truncatingIfNeeded: quantum),
+                ])
                 quantum = 0
                 count = 0
             }
@@ -30,7 +32,10 @@ enum GoBase64 {
         switch (count, padding) {
         case (0, 0): return output
         case (2, 2): output.append(UInt8(truncatingIfNeeded: quantum >> 4))
-        case (3, 1): output.append(contentsOf: [UInt8(truncatingIfNeeded: quantum >> 10), UInt8(truncatingIfNeeded: quantum >> 2)])
+        case (3, 1):
+            output.append(contentsOf: [
+                UInt8(truncatingIfNeeded: quantum >> 10), UInt8(truncatingIfNeeded: quantum >> 2),
+            ])
         default: return nil  // StdEncoding requires padding; `xx=` and `x==` are incorrect padding
         }
         return output
@@ -49,6 +54,7 @@ enum GoBase64 {
 
     /// Whether `byte` can appear in a PEM body at all: the alphabet, `=`, and the whitespace Go skips.
     static func isBodyByte(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "=") || byte == 0x0A || byte == 0x0D || byte == 0x20 || byte == 0x09 || value(of: byte) != nil
+        byte == UInt8(ascii: "=") || byte == 0x0A || byte == 0x0D || byte == 0x20 || byte == 0x09
+            || value(of: byte) != nil
     }
 }

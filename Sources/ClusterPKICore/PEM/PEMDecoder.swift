@@ -103,7 +103,8 @@ struct PEMDecoder {
     }
 
     private func hasPrefix(_ prefix: ArraySlice<UInt8>, at offset: Int) -> Bool {
-        offset >= 0 && data.count - offset >= prefix.count && data[offset..<(offset + prefix.count)].elementsEqual(prefix)
+        offset >= 0 && data.count - offset >= prefix.count
+            && data[offset..<(offset + prefix.count)].elementsEqual(prefix)
     }
 
     private func find(_ needle: [UInt8], from start: Int) -> Int? {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ClusterPKICommands
 
 /// A name with a newline got into `kubeconfig list` and split its row (issue 13); cells are escaped now.

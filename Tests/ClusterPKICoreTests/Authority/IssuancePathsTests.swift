@@ -19,7 +19,8 @@ import X509
             // Each certificate file with its CA; read after renewal, so the renewed leaves are checked.
             var issued: [(file: URL, caFile: URL)] = []
             for profile in context.activeProfiles {
-                let caBase = profile.issuer.flatMap { context.policy.authority(named: $0)?.baseName } ?? profile.baseName
+                let caBase =
+                    profile.issuer.flatMap { context.policy.authority(named: $0)?.baseName } ?? profile.baseName
                 issued.append((context.directory.url(profile.baseName, "crt"), context.directory.url(caBase, "crt")))
             }
             try await Renewer(context: later, credentials: later.fileCredentials).renew(["all"])
@@ -32,8 +33,10 @@ import X509
                 IssuanceRequest(
                     commonName: "system:node:worker-1", organizations: ["system:nodes"],
                     subjectAltNames: SubjectAltNames(dnsNames: ["worker-1"], ipAddresses: [IPAddress("10.0.0.11")!]),
-                    keyUsage: KeyUsage([.digitalSignature, .keyEncipherment], keyIsRSA: nodeKey.isRSA, keyEnciphermentOnlyForRSA: true),
-                    extendedKeyUsages: [.clientAuth, .serverAuth], notBefore: later.notBefore, notAfter: later.now + TestSupport.day),
+                    keyUsage: KeyUsage(
+                        [.digitalSignature, .keyEncipherment], keyIsRSA: nodeKey.isRSA, keyEnciphermentOnlyForRSA: true),
+                    extendedKeyUsages: [.clientAuth, .serverAuth], notBefore: later.notBefore,
+                    notAfter: later.now + TestSupport.day),
                 publicKey: nodeKey.publicKey)
             let nodeFile = root.appendingPathComponent("node.crt")
             try PEMCertificates.encode([node]).write(to: nodeFile, atomically: true, encoding: .utf8)
@@ -41,7 +44,8 @@ import X509
 
             for (file, caFile) in issued {
                 let text = try TestSupport.openssl(["x509", "-in", file.path, "-noout", "-text"])
-                #expect(text.contains(algorithm.isRSA ? "rsaEncryption" : "id-ecPublicKey"), "\(file.lastPathComponent)")
+                #expect(
+                    text.contains(algorithm.isRSA ? "rsaEncryption" : "id-ecPublicKey"), "\(file.lastPathComponent)")
                 let verdict = try TestSupport.openssl([
                     "verify", "-x509_strict", "-attime", verifyTime, "-CAfile", caFile.path, file.path,
                 ])

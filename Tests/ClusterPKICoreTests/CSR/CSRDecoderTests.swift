@@ -36,8 +36,11 @@ import X509
         Vector(file: "p256-crlf.csr", verdict: .accepted, opensslVerifies: true),
         Vector(file: "p256-surrounded.csr", verdict: .accepted, opensslVerifies: true),
         Vector(file: "p256-tampered.csr", verdict: .rejected(.csrBadSignature), opensslVerifies: false),
-        Vector(file: "rsa1024.csr", verdict: .rejected(.csrKeyTooWeak(bits: 1024, minimum: 2048)), opensslVerifies: true),
-        Vector(file: "secp256k1.csr", verdict: .rejected(.csrUnsupportedKey("ECDSA on the curve 1.3.132.0.10")), opensslVerifies: true),
+        Vector(
+            file: "rsa1024.csr", verdict: .rejected(.csrKeyTooWeak(bits: 1024, minimum: 2048)), opensslVerifies: true),
+        Vector(
+            file: "secp256k1.csr", verdict: .rejected(.csrUnsupportedKey("ECDSA on the curve 1.3.132.0.10")),
+            opensslVerifies: true),
         Vector(file: "certificate.csr", verdict: .rejected(.csrWrongPEMType("CERTIFICATE")), opensslVerifies: false),
         Vector(file: "private-key.csr", verdict: .rejected(.csrWrongPEMType("PRIVATE KEY")), opensslVerifies: false),
         Vector(file: "p256-no-end.csr", verdict: .rejected(.csrNotPEM), opensslVerifies: false),
@@ -45,7 +48,8 @@ import X509
     ]
 
     static func fixture(_ name: String) -> URL {
-        TestSupport.repositoryRoot.appendingPathComponent("Tests/ClusterPKICoreTests/Fixtures/CSR").appendingPathComponent(name)
+        TestSupport.repositoryRoot.appendingPathComponent("Tests/ClusterPKICoreTests/Fixtures/CSR")
+            .appendingPathComponent(name)
     }
 
     @Test(arguments: vectors)

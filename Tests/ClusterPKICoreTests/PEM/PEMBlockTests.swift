@@ -15,7 +15,10 @@ import Testing
         ("trailing blanks on the marker lines", "-----BEGIN FOO----- \t\ndGVzdA==\n-----END FOO-----  \n"),
         ("spaces and tabs in the base64", "-----BEGIN FOO-----\n dG V\tzd A= =\n-----END FOO-----\n"),
         ("one character per line", "-----BEGIN FOO-----\nd\nG\nV\nz\nd\nA\n=\n=\n-----END FOO-----\n"),
-        ("text before and after", "subject=CN = x\nissuer=...\n-----BEGIN FOO-----\ndGVzdA==\n-----END FOO-----\ntrailer\n"),
+        (
+            "text before and after",
+            "subject=CN = x\nissuer=...\n-----BEGIN FOO-----\ndGVzdA==\n-----END FOO-----\ntrailer\n"
+        ),
         ("a rejected BEGIN first", "-----BEGIN BAR-----\n-----BEGIN FOO-----\ndGVzdA==\n-----END FOO-----\n"),
     ])
     func decodesWhatGoDecodes(_ label: String, _ text: String) throws {
@@ -45,7 +48,8 @@ import Testing
     }
 
     @Test func readsHeadersAndSeesEncryptedBlocks() throws {
-        let text = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,0123\n\ndGVzdA==\n-----END RSA PRIVATE KEY-----\n"
+        let text =
+            "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,0123\n\ndGVzdA==\n-----END RSA PRIVATE KEY-----\n"
         let block = try #require(PEMBlock.blocks(in: text).first)
         #expect(block.headers == ["Proc-Type": "4,ENCRYPTED", "DEK-Info": "AES-128-CBC,0123"])
         #expect(block.bytes == Self.test && block.isEncrypted)
@@ -75,7 +79,9 @@ import Testing
         let pem = PEMDocument(type: "DATA", derBytes: bytes).pemString
         #expect(PEMBlock.blocks(in: pem) == [PEMBlock(type: "DATA", bytes: bytes)])
         // Re-wrapped at 76 columns with CRLF, as Python's base64.encodebytes and Windows tools write it.
-        let body = Data(bytes).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+        let body = Data(bytes).base64EncodedString(options: [
+            .lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed,
+        ])
         let rewrapped = "-----BEGIN DATA-----\r\n\(body)\r\n-----END DATA-----\r\n"
         #expect(PEMBlock.blocks(in: rewrapped) == [PEMBlock(type: "DATA", bytes: bytes)])
     }
@@ -83,10 +89,17 @@ import Testing
     /// Go rescans the rest for an END line after every rejected BEGIN line (quadratic); these inputs of a
     /// megabyte would take minutes that way.
     @Test(arguments: [
-        ("many BEGIN lines, END with junk", String(repeating: "-----BEGIN A-----\n", count: 58_000) + "-----END A----- x"),
+        (
+            "many BEGIN lines, END with junk",
+            String(repeating: "-----BEGIN A-----\n", count: 58_000) + "-----END A----- x"
+        ),
         ("many BEGIN lines, one END", String(repeating: "-----BEGIN A-----\n", count: 58_000) + "-----END A-----\n"),
         ("many BEGIN lines, no END", String(repeating: "-----BEGIN A-----\n", count: 58_000)),
-        ("BEGIN, blanks, END", String(repeating: "-----BEGIN A-----\n", count: 29_000) + "-----END A-----" + String(repeating: " ", count: 500_000) + "x"),
+        (
+            "BEGIN, blanks, END",
+            String(repeating: "-----BEGIN A-----\n", count: 29_000) + "-----END A-----"
+                + String(repeating: " ", count: 500_000) + "x"
+        ),
     ])
     func adversarialInputTakesLinearTime(_ label: String, _ text: String) {
         let clock = ContinuousClock()

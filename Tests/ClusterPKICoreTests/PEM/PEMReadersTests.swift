@@ -11,7 +11,8 @@ import X509
         PEMBlock.blocks(in: pem).map { block in
             let body = Data(block.bytes).base64EncodedString(
                 options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
-            return "Comment: \(block.type)\r\n-----BEGIN \(block.type)-----\r\n\(body)\r\n-----END \(block.type)-----\r\n\r\n"
+            return
+                "Comment: \(block.type)\r\n-----BEGIN \(block.type)-----\r\n\(body)\r\n-----END \(block.type)-----\r\n\r\n"
         }.joined() + "trailing text\r\n"
     }
 
@@ -30,7 +31,9 @@ import X509
     }
 
     @Test func readsPublicKeyBundlesWrappedAt76Columns() throws {
-        let keys = [try PrivateKeyMaterial.generate(.rsa2048).publicKey, try PrivateKeyMaterial.generate(.ecdsaP256).publicKey]
+        let keys = [
+            try PrivateKeyMaterial.generate(.rsa2048).publicKey, try PrivateKeyMaterial.generate(.ecdsaP256).publicKey,
+        ]
         #expect(try PublicKeyBundle.parse(Self.rewrapped(try PublicKeyBundle.encode(keys)), path: "sa.pub") == keys)
     }
 
@@ -45,7 +48,8 @@ import X509
 
     @Test func anEncryptedKeySaysToDecryptIt() throws {
         // The body stands for ciphertext: it is no key until decrypted.
-        let pem = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nMIIBOgIBAAJBAK==\n-----END RSA PRIVATE KEY-----\n"
+        let pem =
+            "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nMIIBOgIBAAJBAK==\n-----END RSA PRIVATE KEY-----\n"
         let block = try #require(PEMBlock.blocks(in: pem).first)
         #expect(block.isEncrypted)
         let error = #expect(throws: PKIError.self) { try PrivateKeyMaterial(pemEncoded: pem, path: "enc.key") }

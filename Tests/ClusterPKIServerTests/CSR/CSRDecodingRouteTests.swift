@@ -9,7 +9,9 @@ import Testing
 /// 76-column CSR and an RSA-1024 CSR both got "PEM block type must be CERTIFICATE REQUEST").
 @Suite struct CSRDecodingRouteTests {
     static func fixture(_ name: String) throws -> String {
-        try String(contentsOf: TestSupport.repositoryRoot.appendingPathComponent("Tests/ClusterPKICoreTests/Fixtures/CSR/\(name)"), encoding: .utf8)
+        try String(
+            contentsOf: TestSupport.repositoryRoot.appendingPathComponent(
+                "Tests/ClusterPKICoreTests/Fixtures/CSR/\(name)"), encoding: .utf8)
     }
 
     static let cases: [(file: String, status: Int, message: String?)] = [

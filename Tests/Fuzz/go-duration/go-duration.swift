@@ -7,8 +7,9 @@ func fuzz(_ data: [UInt8]) {
         // The canonical form (written into policies and messages) must mean the same duration, to the nanosecond.
         if let duration = try? GoDuration(parsing: input) {
             let reparsed = try? GoDuration(parsing: duration.description).seconds
-            require(reparsed.map { abs($0 - seconds) <= 2e-9 + abs(seconds) * 1e-15 } == true,
-                    "\(goQuote(input)) prints as \(duration), which reads back as \(String(describing: reparsed))")
+            require(
+                reparsed.map { abs($0 - seconds) <= 2e-9 + abs(seconds) * 1e-15 } == true,
+                "\(goQuote(input)) prints as \(duration), which reads back as \(String(describing: reparsed))")
         }
     } catch {
         require(!error.reason.contains("\n"), "message not on one line: \(error.reason)")

@@ -7,6 +7,8 @@ func fuzz(_ data: [UInt8]) {
     let expected = DetachedJWS.sign(content: content, tokenID: id, tokenSecret: secret)
     require(DetachedJWS.isValid(expected, content: content, tokenID: id, tokenSecret: secret), "own signature refused")
     // Bytes, not String ==, which would equate canonically equivalent texts (U+212A KELVIN SIGN and "K").
-    require(DetachedJWS.isValid(signature, content: content, tokenID: id, tokenSecret: secret) == signature.utf8.elementsEqual(expected.utf8),
-            "signature \(goQuote(signature)) judged wrongly")
+    require(
+        DetachedJWS.isValid(signature, content: content, tokenID: id, tokenSecret: secret)
+            == signature.utf8.elementsEqual(expected.utf8),
+        "signature \(goQuote(signature)) judged wrongly")
 }

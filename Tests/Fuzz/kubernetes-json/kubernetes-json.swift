@@ -10,7 +10,9 @@ func fuzz(_ data: [UInt8]) {
     }
     if let secret = roundTrip(Secret.self, body, "Secret") { _ = try? secret.decodedData() }
     _ = roundTrip(UserKubeconfigObject.self, body, "UserKubeconfig")
-    if let upload = roundTrip(CertificateUploadObject.self, body, "CertificateUpload"), let key = upload.spec?.certificateKey {
+    if let upload = roundTrip(CertificateUploadObject.self, body, "CertificateUpload"),
+        let key = upload.spec?.certificateKey
+    {
         _ = try? CertificateKey(parsing: key)
     }
 }
