@@ -12,8 +12,6 @@ public enum SubjectNameValidator {
     /// RFC 1035, in its textual form.
     public static let maxDNSNameLength = 253
     public static let maxDNSLabelLength = 63
-    /// The common-name prefix of a node's identity (kubelet client certificates).
-    public static let nodePrefix = "system:node:"
 
     /// Checks a request's CN, organizations and DNS SANs.
     public static func validate(_ request: IssuanceRequest) throws(PKIError) {
@@ -27,7 +25,9 @@ public enum SubjectNameValidator {
         throws(PKIError)
     {
         try validateText(commonName, field: .commonName)
-        if commonName.hasPrefix(nodePrefix) { try validateNodeName(String(commonName.dropFirst(nodePrefix.count))) }
+        if commonName.hasPrefix(NodeIdentity.userPrefix) {
+            try validateNodeName(String(commonName.dropFirst(NodeIdentity.userPrefix.count)))
+        }
         for (index, organization) in organizations.enumerated() {
             try validateText(organization, field: .organization(index: index))
             if organizations[..<index].contains(organization) {
