@@ -127,6 +127,22 @@ struct DoctorCommandTests {
         }
     }
 
+    /// A name read from a certificate or the store cannot break a line or forge one (escaped as the tables are).
+    @Test func textEscapesWhatItReads() async throws {
+        try await TestSupport.withTemporaryDirectory { root in
+            var report = try await Self.doctor(try await NodeTree.make(root)).report(now: TestSupport.start)
+            report.findings = [
+                HealthFinding(
+                    .kubeconfigs, .warning, "x.conf\n[doctor] all ok", "its client certificate is a\u{1B}[2Jb",
+                    fix: "clusterpki kubeconfig generate admin")
+            ]
+            let lines = HealthReportText.render(report).split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(lines.count == 5)  // header, finding, fix, counts, and the final newline
+            #expect(lines[1].hasSuffix(#"x.conf\n[doctor] all ok: its client certificate is a\x1b[2Jb"#))
+            #expect(lines[2].hasSuffix("fix: clusterpki kubeconfig generate admin"))
+        }
+    }
+
     @Test func rejectsAnUnknownOutput() {
         #expect(throws: (any Error).self) { try DoctorCommand.parse(["-o", "yaml"]) }
     }
