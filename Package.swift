@@ -5,7 +5,8 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
-// Dependencies point one way: Commands → Server / Join / Lifecycle → Kubeconfig / SQLiteStore → Store → API → Core.
+// Dependencies point one way: Commands → Server / Join; Server → Health → Lifecycle → Kubeconfig / SQLiteStore → Store
+// → API → Core (Join uses Kubeconfig, API and Core only).
 // `ClusterPKITesting` is a dependency of test targets only.
 let package = Package(
     name: "clusterpki",
@@ -18,6 +19,7 @@ let package = Package(
         .library(name: "ClusterPKISQLiteStore", targets: ["ClusterPKISQLiteStore"]),
         .library(name: "ClusterPKIKubeconfig", targets: ["ClusterPKIKubeconfig"]),
         .library(name: "ClusterPKILifecycle", targets: ["ClusterPKILifecycle"]),
+        .library(name: "ClusterPKIHealth", targets: ["ClusterPKIHealth"]),
         .library(name: "ClusterPKIServer", targets: ["ClusterPKIServer"]),
         .library(name: "ClusterPKIJoin", targets: ["ClusterPKIJoin"]),
         .library(name: "ClusterPKICommands", targets: ["ClusterPKICommands"]),
@@ -42,6 +44,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         // Golden files for every command's --help (a flag cannot change by accident).
         .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", from: "1.19.7"),
+        // The status page (/ui/): swift-mustache over Plot because its templates read as the HTML they produce, it comes
+        // from the Hummingbird project we already serve with, has no dependencies, and escapes every {{value}} for HTML
+        // (< > & " ') by default, so nothing from a certificate or the store can inject markup. Templates are compiled-in
+        // strings, not resources, so an installed binary needs no files beside it.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         // etcd's v3 API is gRPC; EtcdAPI holds the code generated from etcd's protos (scripts/generate-etcd-grpc.sh).
         .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
@@ -108,11 +115,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // One health model of a node's PKI: findings with severity and the command that fixes each (doctor, /ui/, /metrics).
+        .target(
+            name: "ClusterPKIHealth",
+            dependencies: [
+                "ClusterPKICore", "ClusterPKIStore", "ClusterPKIKubeconfig", "ClusterPKILifecycle",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // `clusterpki serve`: the Kubernetes-shaped HTTPS endpoint (Hummingbird 2 + TLS).
         .target(
             name: "ClusterPKIServer",
             dependencies: [
                 "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKIKubeconfig", "ClusterPKILifecycle",
+                "ClusterPKIHealth",
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -162,7 +181,7 @@ let package = Package(
             name: "ClusterPKICommands",
             dependencies: [
                 "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIKubeconfig",
-                "ClusterPKILifecycle", "ClusterPKIServer", "ClusterPKIJoin",
+                "ClusterPKILifecycle", "ClusterPKIServer", "ClusterPKIJoin", "ClusterPKIHealth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -219,6 +238,14 @@ let package = Package(
             dependencies: [
                 "ClusterPKILifecycle", "ClusterPKIKubeconfig", "ClusterPKICore", "ClusterPKIStore", "ClusterPKISQLiteStore",
                 "ClusterPKITesting",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ClusterPKIHealthTests",
+            dependencies: [
+                "ClusterPKIHealth", "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIKubeconfig",
+                "ClusterPKILifecycle", "ClusterPKITesting",
             ],
             swiftSettings: swiftSettings
         ),

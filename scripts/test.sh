@@ -32,7 +32,7 @@ run_suite() {
 }
 
 # ---- 1. Debian packages (apt-get update only when something is missing)
-PKGS=(etcd-server etcd-client faketime libssl-dev libsqlite3-dev openssl sqlite3 python3 curl systemd)
+PKGS=(etcd-server etcd-client faketime libssl-dev libsqlite3-dev openssl sqlite3 python3 python3-venv curl systemd chromium)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -59,7 +59,18 @@ fi
 # ---- 3. end-to-end scripts, fixed order
 CLUSTERPKI="$(swift build --show-bin-path)/clusterpki"
 export CLUSTERPKI
-E2E="${E2E:-openssl-verify etcd-mtls etcd-ha-recipe crash-renew kubeconfig-kubectl tokens-concurrency upload-certs endpoint-kubectl join join-load rotate ca-rotation ca-rotation-crash systemd-units}"
+E2E="${E2E:-openssl-verify etcd-mtls etcd-ha-recipe crash-renew kubeconfig-kubectl tokens-concurrency upload-certs endpoint-kubectl join join-load rotate ca-rotation ca-rotation-crash systemd-units status-page}"
+
+# The status page is tested in Debian's chromium driven by Playwright for Python (PyPI), in a venv under .build/.
+if [[ " $E2E " == *" status-page "* ]]; then
+    VENV="$REPO/.build/e2e-venv"
+    if ! "$VENV/bin/python" -c 'import playwright' 2>/dev/null; then
+        echo "==== installing Playwright into $VENV"
+        rc=0
+        { python3 -m venv "$VENV" && "$VENV/bin/python" -m pip install -q playwright; } || rc=$?
+        suite_result "pip install playwright" "$rc" 0
+    fi
+fi
 for s in $E2E; do
     run_suite "e2e/$s" 1500 bash "$REPO/scripts/e2e/$s.sh" "$CLUSTERPKI"
 done

@@ -54,6 +54,7 @@ public enum ClusterPKIServer {
         let csrs = CSRController(environment: environment, issuer: CSRIssuer(environment: environment))
         let admin = AdminController(environment: environment)
         let issuedCredentials = IssuedCredentialsController(environment: environment)
+        let statusPage = StatusPageController(environment: environment)
 
         for (path, document) in [
             ("/version", Discovery.version), ("/api", Discovery.apiVersions), ("/apis", Discovery.apiGroupList),
@@ -81,6 +82,8 @@ public enum ClusterPKIServer {
         on(authenticated, .post, "/apis/clusterpki.io/v1alpha1/userkubeconfigs", admin.createUserKubeconfig)
         on(authenticated, .post, "/apis/clusterpki.io/v1alpha1/certificateuploads", admin.createUpload)
         on(authenticated, .post, "/apis/clusterpki.io/v1alpha1/issuedcredentials", issuedCredentials.create)
+        on(authenticated, .get, "/ui/", statusPage.page)
+        on(router, .get, "/ui/style.css", statusPage.style)
         return (router, routes)
     }
 

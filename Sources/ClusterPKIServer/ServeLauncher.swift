@@ -1,5 +1,6 @@
 import ClusterPKIAPI
 import ClusterPKICore
+import ClusterPKIHealth
 import ClusterPKIKubeconfig
 import ClusterPKILifecycle
 import ClusterPKIStore
@@ -24,12 +25,16 @@ public struct ServeLauncher: Sendable {
     public var rotateEvery: GoDuration?
     /// `--restart-hook` for the scheduled rotation.
     public var restartHook: String?
+    /// The `clusterpki rotate --report` file the health model of `/metrics` and `/ui/` reads.
+    public var rotateReport: URL
 
     public init(
         tree: TreeContext, listenHost: String, port: Int, storeDescription: String,
         openStore: @escaping @Sendable () throws -> any StateStore, advertiseURL: String?,
-        extraSANs: [String], logLevel: String, rotateEvery: GoDuration? = nil, restartHook: String? = nil
+        extraSANs: [String], logLevel: String, rotateEvery: GoDuration? = nil, restartHook: String? = nil,
+        rotateReport: URL = HealthCheck.defaultRotateReport
     ) {
+        self.rotateReport = rotateReport
         self.rotateEvery = rotateEvery
         self.restartHook = restartHook
         self.tree = tree
@@ -70,7 +75,8 @@ public struct ServeLauncher: Sendable {
         let serving = ServingCertificate(tree: tree, authorities: authorities, subjectAltNames: sans)
         let material = try await serving.ensure(now: Date(), logger: logger)
         let tls = try ServingTLS(material: material, authorities: authorities)
-        let environment = ServerEnvironment(store: store, tree: tree, authorities: authorities, advertiseURL: advertiseURL)
+        var environment = ServerEnvironment(store: store, tree: tree, authorities: authorities, advertiseURL: advertiseURL)
+        environment.health = .serving(tree: tree, storeDescription: storeDescription, rotateReport: rotateReport)
         let renewer = ServingCertificateRenewer(certificate: serving, tls: tls, metrics: environment.metrics, logger: logger)
         let reloader = ClusterCAReloader(authorities: authorities, serving: serving, tls: tls, logger: logger)
         var services: [any Service] = [renewer, reloader]

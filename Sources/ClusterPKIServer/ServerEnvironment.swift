@@ -22,6 +22,8 @@ public struct ServerEnvironment: Sendable {
     public var metrics: ServerMetrics
     public var now: @Sendable () -> Date
     public var startTime: Date
+    /// The store and rotate-report paths the health model of `/metrics` and `/ui/` reads.
+    public var health = ServerHealth()
 
     /// An environment whose CA never changes.
     public init(

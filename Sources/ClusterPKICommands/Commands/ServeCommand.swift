@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClusterPKICore
+import ClusterPKIHealth
 import ClusterPKIServer
 import Foundation
 
@@ -39,6 +40,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "With --rotate-every: a shell command run once after a scheduled rotation renewed anything.")
     var restartHook: String?
 
+    @Option(help: "The JSON report `clusterpki rotate --report` writes, shown on /ui/ and counted in /metrics.")
+    var rotateReport = HealthCheck.defaultRotateReport.path
+
     func validate() throws {
         do { _ = try options() } catch let problem as ServeOptions.Problem { throw ValidationError(problem.description) }
     }
@@ -58,7 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
             tree: try directories.context(flags), listenHost: options.listenHost, port: options.port,
             storeDescription: "sqlite:\(store.db)", openStore: { try store.open() }, advertiseURL: options.advertiseURL,
             extraSANs: options.extraSANs, logLevel: options.logLevel, rotateEvery: options.rotateEvery,
-            restartHook: options.restartHook
+            restartHook: options.restartHook, rotateReport: URL(fileURLWithPath: rotateReport)
         ).run()
     }
 }

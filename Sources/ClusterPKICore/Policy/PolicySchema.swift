@@ -65,5 +65,6 @@ indirect enum PolicySchema: Sendable {
             "kubeletServingApproval": .scalar, "signingDuration": .scalar, "maxWatchSeconds": .scalar,
         ]),
         "servingCertificate": .object(["validity": .scalar, "renewBefore": .scalar, "checkInterval": .scalar]),
+        "statusPage": .object(["localhostWithoutCertificate": .scalar]),
     ])
 }

@@ -12,6 +12,8 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
     public var certsDownload: CertsDownloadPolicy
     public var certificateSigningRequests: CSRPolicy
     public var servingCertificate: ServingCertificatePolicy
+    /// Who may see the read-only status page `/ui/`.
+    public var statusPage: StatusPagePolicy = StatusPagePolicy()
 
     /// kubeadm's bootstrap group, bound to the node-bootstrapper, auto-approval and kubeadm-certs roles.
     public static let defaultNodeTokenGroup = "system:bootstrappers:kubeadm:default-node-token"
@@ -41,6 +43,7 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
         certsDownload = try c.decodeIfPresent(CertsDownloadPolicy.self, forKey: .certsDownload) ?? d.certsDownload
         certificateSigningRequests = try c.decodeIfPresent(CSRPolicy.self, forKey: .certificateSigningRequests) ?? d.certificateSigningRequests
         servingCertificate = try c.decodeIfPresent(ServingCertificatePolicy.self, forKey: .servingCertificate) ?? d.servingCertificate
+        statusPage = try c.decodeIfPresent(StatusPagePolicy.self, forKey: .statusPage) ?? d.statusPage
         guard maxRequestBodyBytes >= 1024 else {
             throw PKIError.policy(field: "server.maxRequestBodyBytes", problem: "must be at least 1024")
         }

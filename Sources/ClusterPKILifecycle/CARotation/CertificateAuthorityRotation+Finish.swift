@@ -77,7 +77,7 @@ extension CertificateAuthorityRotation {
     /// The client certificate of a kubeconfig: embedded, or the file its `client-certificate` names (kubelet.conf
     /// after the kubelet's bootstrap points at `kubelet-client-current.pem`); nil when the file or the reference is
     /// missing.
-    static func clientCertificate(of credential: KubeconfigFileCredential) throws -> Certificate? {
+    public static func clientCertificate(of credential: KubeconfigFileCredential) throws -> Certificate? {
         guard let document = try KubeconfigDocument.load(credential.url) else { return nil }
         if let pem = try document.pem(.clientCertificateData) {
             return try PEMCertificates.parse(pem, path: credential.url.path + " (client-certificate-data)").first
