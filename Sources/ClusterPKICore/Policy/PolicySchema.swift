@@ -65,5 +65,9 @@ indirect enum PolicySchema: Sendable {
             "kubeletServingApproval": .scalar, "signingDuration": .scalar, "maxWatchSeconds": .scalar,
         ]),
         "servingCertificate": .object(["validity": .scalar, "renewBefore": .scalar, "checkInterval": .scalar]),
+        "connections": .object([
+            "maxConnections": .scalar, "handshakeTimeout": .scalar, "requestHeaderTimeout": .scalar, "requestBodyTimeout": .scalar,
+            "idleTimeout": .scalar, "maxWatchesPerIdentity": .scalar,
+        ]),
     ])
 }

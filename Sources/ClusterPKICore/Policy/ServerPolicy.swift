@@ -12,6 +12,8 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
     public var certsDownload: CertsDownloadPolicy
     public var certificateSigningRequests: CSRPolicy
     public var servingCertificate: ServingCertificatePolicy
+    /// Connection limits and timeouts (`server.connections`).
+    public var connections: ConnectionPolicy
 
     /// kubeadm's bootstrap group, bound to the node-bootstrapper, auto-approval and kubeadm-certs roles.
     public static let defaultNodeTokenGroup = "system:bootstrappers:kubeadm:default-node-token"
@@ -21,13 +23,15 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
         adminOrganizations: [String] = ["kubeadm:cluster-admins", "system:masters"],
         certsDownload: CertsDownloadPolicy = CertsDownloadPolicy(),
         certificateSigningRequests: CSRPolicy = CSRPolicy(),
-        servingCertificate: ServingCertificatePolicy = ServingCertificatePolicy()
+        servingCertificate: ServingCertificatePolicy = ServingCertificatePolicy(),
+        connections: ConnectionPolicy = ConnectionPolicy()
     ) {
         self.maxRequestBodyBytes = maxRequestBodyBytes
         self.adminOrganizations = adminOrganizations
         self.certsDownload = certsDownload
         self.certificateSigningRequests = certificateSigningRequests
         self.servingCertificate = servingCertificate
+        self.connections = connections
     }
 
     /// The behaviour when a policy has no `server:` section.
@@ -41,6 +45,7 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
         certsDownload = try c.decodeIfPresent(CertsDownloadPolicy.self, forKey: .certsDownload) ?? d.certsDownload
         certificateSigningRequests = try c.decodeIfPresent(CSRPolicy.self, forKey: .certificateSigningRequests) ?? d.certificateSigningRequests
         servingCertificate = try c.decodeIfPresent(ServingCertificatePolicy.self, forKey: .servingCertificate) ?? d.servingCertificate
+        connections = try c.decodeIfPresent(ConnectionPolicy.self, forKey: .connections) ?? d.connections
         guard maxRequestBodyBytes >= 1024 else {
             throw PKIError.policy(field: "server.maxRequestBodyBytes", problem: "must be at least 1024")
         }
