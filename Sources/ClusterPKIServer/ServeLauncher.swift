@@ -54,6 +54,13 @@ public struct ServeLauncher: Sendable {
         }
         var logger = Logger(label: "clusterpki.serve")
         logger.logLevel = level
+        let maxConnections = tree.policy.serverPolicy.connections.maxConnections
+        if let descriptors = DescriptorLimit.raise(toFit: maxConnections), descriptors.isShort(for: maxConnections) {
+            // Not fatal: when descriptors run out, NIO stops accepting for a second at a time until connections close.
+            logger.warning(
+                "open-file limit is below server.connections.maxConnections plus \(DescriptorLimit.reserve); raise ulimit -n (LimitNOFILE) or lower maxConnections",
+                metadata: ["nofile": "\(descriptors.soft)", "maxConnections": "\(maxConnections)"])
+        }
         let authorities = try ClusterCAWatcher(tree: tree)  // fails early, naming the file, when the CA or its key is missing
         let store = try openStore()
 
