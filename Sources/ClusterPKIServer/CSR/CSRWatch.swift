@@ -2,6 +2,7 @@ import ClusterPKIAPI
 import ClusterPKIStore
 import Foundation
 import Hummingbird
+import NIOConcurrencyHelpers
 import NIOCore
 import ServiceLifecycle
 
@@ -31,7 +32,10 @@ struct CSRWatch: Sendable {
             let deadline = ContinuousClock.now + .seconds(timeout)
             var seen: [String: Int64] = [:]
             var lastVersion: Int64 = -1
-            while channel?.isActive ?? true {
+            // The close future, not isActive: a context without a live connection (in-process tests) never closes.
+            let closed = NIOLockedValueBox(false)
+            channel?.closeFuture.whenComplete { _ in closed.withLockedValue { $0 = true } }
+            while !closed.withLockedValue({ $0 }) {
                 let version = try await store.certificateRequestsVersion()
                 if version != lastVersion {
                     lastVersion = version
@@ -50,7 +54,8 @@ struct CSRWatch: Sendable {
             }
             try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
+        // The API server's type for a watch: newline-separated JSON events, not one JSON document.
+        return Response(status: .ok, headers: [.contentType: "application/json;stream=watch"], body: body)
     }
 
     private static func items(_ store: any StateStore, _ nameFilter: String?) async throws -> [StoredCertificateRequest]

@@ -31,6 +31,10 @@ struct DescriptorLimit: Sendable, Equatable {
         return limits
     }
 
-    /// Whether `maxConnections` connections can run out of descriptors under this limit.
-    func isShort(for maxConnections: Int) -> Bool { soft < UInt64(max(maxConnections, 0)) + Self.reserve }
+    /// The connections that fit under the soft limit with ``reserve`` descriptors to spare, at most `maxConnections`
+    /// and at least 1.
+    func connectionBudget(for maxConnections: Int) -> Int {
+        let available = soft > Self.reserve ? soft - Self.reserve : 1
+        return Int(min(UInt64(max(maxConnections, 1)), max(available, 1)))
+    }
 }

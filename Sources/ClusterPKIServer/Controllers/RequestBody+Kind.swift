@@ -1,8 +1,8 @@
 import ClusterPKIAPI
 import Foundation
 
-/// A request body that names its kind and group version. Absent names are the route's (as the API server fills them
-/// from the URL); any other value is 400, so a body meant for another resource is not taken for this one.
+/// A request body that names its kind and group version. Absent (or null) names are the route's, as the API server
+/// fills them from the URL; any other value is 400, so a body meant for another resource is not taken for this one.
 protocol KubernetesObjectBody: Decodable {
     static var expectedKind: String { get }
     static var expectedAPIVersion: String { get }

@@ -19,13 +19,12 @@ import Testing
             #expect(await connection.wait(upTo: .seconds(5)) { connection.received.hasPrefix("HTTP/1.1 200") })
             let polls = { fixture.store.calls["certificateRequestsVersion", default: 0] }
             let before = polls()
-            try await Task.sleep(for: .seconds(1))
-            #expect(polls() - before >= 2, "the open watch does not poll")
+            #expect(await connection.wait(upTo: .seconds(10)) { polls() - before >= 2 }, "the open watch does not poll")
 
             await connection.close()
-            try await Task.sleep(for: .milliseconds(600))
+            try await Task.sleep(for: .seconds(1))  // a poll already under way may finish
             let afterClose = polls()
-            try await Task.sleep(for: .seconds(1.5))
+            try await Task.sleep(for: .seconds(2))
             #expect(polls() == afterClose, "a watch whose client left still polls the store")
         }
     }
