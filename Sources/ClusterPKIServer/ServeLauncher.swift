@@ -42,8 +42,6 @@ public struct ServeLauncher: Sendable {
         self.logLevel = Logger.Level(rawValue: logLevel) ?? .info
     }
 
-    public static let logLevels = Logger.Level.allCases.map(\.rawValue)
-
     /// Bootstraps swift-log (structured `key=value` metadata on stderr) and serves.
     public func run() async throws {
         let level = logLevel

@@ -41,6 +41,12 @@ public enum StoreError: Error, Equatable, Sendable {
     case storeKeyMismatch
     case insecureStoreKeyFile(path: String, mode: String)
 
+    // The etcd backend.
+    case unavailable(endpoints: [String], detail: String)
+    case etcd(detail: String)
+    case etcdRequestTooLarge(what: String, bytes: Int, limit: Int)
+    case invalidEtcdConfiguration(String)
+
     /// The message printed after `error: `.
     public var message: String {
         switch self {
@@ -102,6 +108,14 @@ public enum StoreError: Error, Equatable, Sendable {
             return "the store key does not belong to this state database; restore the matching key file (pki/clusterpki-state.key) or pass the matching --db"
         case .insecureStoreKeyFile(let path, let mode):
             return "the store key \(path) has mode \(mode), readable by others; run `chmod 600 \(path)` (and consider the tokens compromised)"
+        case .unavailable(let endpoints, let detail):
+            return "etcd is unavailable (tried \(endpoints.joined(separator: ", "))): \(detail); check that the etcd members run and have quorum (`etcdctl endpoint health`) and that the client certificate is signed by the etcd CA, then retry"
+        case .etcd(let detail):
+            return "etcd refused the request: \(detail); check the etcd members' logs, then retry"
+        case .etcdRequestTooLarge(let what, let bytes, let limit):
+            return "\(what) needs \(bytes) bytes in one etcd request, over etcd's limit of \(limit) (--max-request-bytes); store less in it, or raise the limit on every etcd member"
+        case .invalidEtcdConfiguration(let detail):
+            return "invalid etcd configuration: \(detail); pass endpoints as HOST:PORT and the etcd CA, client certificate and key files (kubeadm's etcd.external fields)"
         }
     }
 }

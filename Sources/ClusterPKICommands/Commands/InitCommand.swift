@@ -1,7 +1,5 @@
 import ArgumentParser
-import ClusterPKIAPI
 import ClusterPKICore
-import ClusterPKIKubeconfig
 import ClusterPKILifecycle
 import ClusterPKIStore
 import Foundation
@@ -29,26 +27,21 @@ struct InitCommand: AsyncParsableCommand {
     var certificateKey: String?
 
     func validate() throws {
-        if certificateKey != nil && !uploadCerts { throw ValidationError("--certificate-key is used only with --upload-certs") }
-        _ = try options()
+        do { _ = try options() } catch let conflict as InitWorkflow.FlagConflict { throw ValidationError(conflict.description) }
     }
 
     func options() throws -> InitWorkflow.Options {
-        InitWorkflow.Options(
-            token: try token.map { try BootstrapTokenString(parsing: $0) }, tokenTTL: try TokenRequest.parseTTL(tokenTtl),
-            uploadCerts: uploadCerts, certificateKey: try certificateKey.map { try CertificateKey(parsing: $0) })
+        try InitWorkflow.Options(token: token, tokenTTL: tokenTtl, uploadCerts: uploadCerts, certificateKey: certificateKey)
     }
 
     func run() async throws {
         let context = try cluster.context(directories)
-        let state = self.state
-        let workflow = InitWorkflow(context: context, options: try options(), actor: LedgerActor.current()) {
-            try state.openStore(kubernetesDir: context.settings.kubernetesDir)
-        }
+        let store = state.location(kubernetesDir: context.settings.kubernetesDir)
+        let workflow = InitWorkflow(context: context, options: try options(), actor: LedgerActor.current()) { try store.open() }
         let outcome = try await workflow.run { print($0) }
-        print(InitWorkflow.closingText(context.settings))
+        print(InitOutput.closingText(context.settings))
         if let token = outcome.token {
-            print(try InitWorkflow.joinText(context.settings, token: token, certificateKey: outcome.certificateKey))
+            print(try InitOutput.joinText(context.settings, token: token, certificateKey: outcome.certificateKey))
         }
     }
 }

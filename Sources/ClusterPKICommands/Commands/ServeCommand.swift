@@ -1,10 +1,6 @@
 import ArgumentParser
-import ClusterPKIAPI
 import ClusterPKICore
-import ClusterPKIKubeconfig
-import ClusterPKILifecycle
 import ClusterPKIServer
-import ClusterPKIStore
 import Foundation
 
 /// `clusterpki serve`: the Kubernetes-shaped HTTPS join endpoint.
@@ -44,33 +40,25 @@ struct ServeCommand: AsyncParsableCommand {
     var restartHook: String?
 
     func validate() throws {
-        guard ServeLauncher.logLevels.contains(logLevel) else {
-            throw ValidationError("--log-level must be one of \(ServeLauncher.logLevels.joined(separator: ", "))")
-        }
-        guard let (_, port) = try? ClusterSettings.splitHostPort(listen), port != nil else {
-            throw ValidationError("--listen \(listen) is not host:port, e.g. 127.0.0.1:9443")
-        }
-        if let advertiseUrl, !advertiseUrl.hasPrefix("https://") { throw ValidationError("--advertise-url must start with https://") }
-        if let rotateEvery {
-            guard let interval = try? GoDuration(parsing: rotateEvery, field: "--rotate-every"), interval.seconds >= 60 else {
-                throw ValidationError("--rotate-every \(rotateEvery) is not a duration of at least 1m; use e.g. 12h")
-            }
-        }
-        if restartHook != nil && rotateEvery == nil { throw ValidationError("--restart-hook needs --rotate-every") }
+        do { _ = try options() } catch let problem as ServeOptions.Problem { throw ValidationError(problem.description) }
+    }
+
+    func options() throws -> ServeOptions {
+        try ServeOptions(
+            logLevel: logLevel, listen: listen, advertiseURL: advertiseUrl, serverCertExtraSANs: serverCertExtraSans,
+            rotateEvery: rotateEvery, restartHook: restartHook)
     }
 
     func run() async throws {
-        let (host, port) = try ClusterSettings.splitHostPort(listen)
+        let options = try options()
         var flags = SettingsOverrides()
         flags.nodeName = nodeName
-        let tree = try directories.context(flags)
-        let state = self.state, kubernetesDir = URL(fileURLWithPath: directories.kubernetesDir)
-        let extras = (serverCertExtraSans ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let store = state.location(kubernetesDir: URL(fileURLWithPath: directories.kubernetesDir))
         try await ServeLauncher(
-            tree: tree, listenHost: host, port: port ?? 9443, storeDescription: "sqlite:\(state.db)",
-            openStore: { try state.openStore(kubernetesDir: kubernetesDir) },
-            advertiseURL: advertiseUrl, extraSANs: extras, logLevel: logLevel,
-            rotateEvery: try rotateEvery.map { try GoDuration(parsing: $0, field: "--rotate-every") }, restartHook: restartHook
+            tree: try directories.context(flags), listenHost: options.listenHost, port: options.port,
+            storeDescription: "sqlite:\(store.db)", openStore: { try store.open() }, advertiseURL: options.advertiseURL,
+            extraSANs: options.extraSANs, logLevel: options.logLevel, rotateEvery: options.rotateEvery,
+            restartHook: options.restartHook
         ).run()
     }
 }

@@ -36,6 +36,11 @@ public enum LedgerListing {
         return String(decoding: try encoder.encode(List(items: records)), as: UTF8.self) + "\n"
     }
 
+    /// `kubeconfig revoke`: one line per revoked credential.
+    static func revokedLine(_ record: IssuedCredential) -> String {
+        "[kubeconfig] Revoked credential \(record.serial) (CN=\(record.commonName), O=\(record.organizations.joined(separator: ",")))"
+    }
+
     static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")

@@ -156,20 +156,9 @@ public struct CertsPhase: Sendable {
         guard let ca, ca.issued(certificate) else {
             throw PKIError.existingCertificateInvalid(name: profile.name, reason: "it is not signed by the current \(profile.issuer!) certificate authority")
         }
-        let present = (try? certificate.extensions.subjectAlternativeNames) ?? SubjectAlternativeNames([])
-        var presentDNS: [String] = [], presentIPs: [[UInt8]] = []
-        for name in present {
-            switch name {
-            case .dnsName(let dns): presentDNS.append(dns)
-            case .ipAddress(let octets): presentIPs.append(Array(octets.bytes))
-            default: break
-            }
-        }
-        for dns in sans.dnsNames where !SubjectAltNames.covers(presentDNS, name: dns) {
-            throw PKIError.existingCertificateInvalid(name: profile.name, reason: "it is not valid for DNS name \(dns)")
-        }
-        for ip in sans.ipAddresses where !presentIPs.contains(ip.octets) {
-            throw PKIError.existingCertificateInvalid(name: profile.name, reason: "it is not valid for IP address \(ip)")
+        let present = (try? CertificateNames(of: certificate)) ?? CertificateNames()
+        if let missing = present.firstMissing(of: sans) {
+            throw PKIError.existingCertificateInvalid(name: profile.name, reason: "it is not valid for \(missing)")
         }
         return certificate
     }

@@ -100,18 +100,11 @@ public struct Renewer: Sendable {
     /// Copies CN, O, DNS and IP SANs and extended key usages; validity and key usage follow the policy.
     func request(copying certificate: Certificate, key: PrivateKeyMaterial, profile: CertificateProfile?) throws -> IssuanceRequest {
         let identity = certificate.subject.kubernetesIdentity
-        var dns: [String] = [], ips: [IPAddress] = []
-        for name in (try certificate.extensions.subjectAlternativeNames) ?? SubjectAlternativeNames([]) {
-            switch name {
-            case .dnsName(let value): dns.append(value)
-            case .ipAddress(let octets): if let ip = IPAddress(octets: Array(octets.bytes)) { ips.append(ip) }
-            default: break
-            }
-        }
+        let names = try CertificateNames(of: certificate)
         let usages = try certificate.extensions.extendedKeyUsage.map { Array($0) } ?? [.clientAuth]
         return IssuanceRequest(
             commonName: identity.commonName, organizations: identity.organizations,
-            subjectAltNames: SubjectAltNames(dnsNames: dns, ipAddresses: ips),
+            subjectAltNames: SubjectAltNames(dnsNames: names.dnsNames, ipAddresses: names.ipAddresses),
             keyUsage: KeyUsage([.digitalSignature, .keyEncipherment], keyIsRSA: key.isRSA,
                                keyEnciphermentOnlyForRSA: context.policy.keyEnciphermentOnlyForRSA),
             extendedKeyUsages: usages, notBefore: context.notBefore, notAfter: context.leafNotAfter(profile))

@@ -10,6 +10,15 @@ public enum CertificateDownloader {
     public static let progressLine =
         "[download-certs] Downloading the certificates in Secret \"kubeadm-certs\" in the \"kube-system\" Namespace"
 
+    /// `download-certs`: tells kubeadm's line to `output`, downloads, then one line per file written.
+    @discardableResult
+    public static func run(context: TreeContext, store: some UploadStore, key: CertificateKey, output: (String) -> Void) async throws -> [String] {
+        output(progressLine)
+        let paths = try await download(context: context, store: store, key: key)
+        for path in paths { output("[download-certs] Saved \(path)") }
+        return paths
+    }
+
     /// Writes the shared files and returns their paths; kubeadm's message when the upload expired.
     public static func download(context: TreeContext, store: some UploadStore, key: CertificateKey) async throws -> [String] {
         let upload: Upload

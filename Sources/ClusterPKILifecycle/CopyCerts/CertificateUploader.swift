@@ -22,6 +22,17 @@ public enum CertificateUploader {
         return Result(key: key, upload: upload)
     }
 
+    /// `upload-certs` and `init --upload-certs`: uploads, then tells kubeadm's lines and the key to `output`.
+    @discardableResult
+    public static func run(
+        context: TreeContext, store: some UploadStore, key: CertificateKey?, actor: String, output: (String) -> Void
+    ) async throws -> Result {
+        let uploaded = try await upload(context: context, store: store, key: key, actor: actor)
+        progressLines.forEach(output)
+        output(uploaded.key.description)
+        return uploaded
+    }
+
     /// kubeadm's lines before the key is printed.
     public static let progressLines = [
         "[upload-certs] Storing the certificates in Secret \"kubeadm-certs\" in the \"kube-system\" Namespace",

@@ -66,9 +66,7 @@ public struct InitWorkflow: Sendable {
             output("[upload-certs] Skipping phase. Please see --upload-certs")
             return outcome
         }
-        let uploaded = try await CertificateUploader.upload(context: context, store: store(), key: options.certificateKey, actor: actor)
-        CertificateUploader.progressLines.forEach(output)
-        output(uploaded.key.description)
+        let uploaded = try await CertificateUploader.run(context: context, store: store(), key: options.certificateKey, actor: actor, output: output)
         outcome.certificateKey = uploaded.key
         return outcome
     }

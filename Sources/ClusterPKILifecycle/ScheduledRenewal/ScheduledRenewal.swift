@@ -25,7 +25,7 @@ public struct ScheduledRenewal: Sendable {
 
     /// Every credential `rotate` considers: PKI leaves, renewable kubeconfigs and `clusterpki-server` if present.
     public var credentials: [any RenewableCredential] {
-        context.fileCredentials + context.kubeconfigCredentials + [context.servingCredential].compactMap { $0 }
+        context.renewableCredentials + [context.servingCredential].compactMap { $0 }
     }
 
     /// Runs once; certificate failures, audit failures and a failing hook end up in the report, never thrown.

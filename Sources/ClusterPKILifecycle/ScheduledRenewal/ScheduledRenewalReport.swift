@@ -70,6 +70,14 @@ public struct ScheduledRenewalReport: Sendable, Codable {
         return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
     }
 
+    /// `rotate --report`: writes the report to `url`, except in a dry run, which writes nothing and returns the JSON
+    /// (for stdout) instead; nil when the file was written.
+    public func save(to url: URL) throws -> String? {
+        if dryRun { return try json() }
+        try write(to: url)
+        return nil
+    }
+
     /// Writes the report atomically to `url`.
     public func write(to url: URL) throws {
         var transaction = FileTransaction()

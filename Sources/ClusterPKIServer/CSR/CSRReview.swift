@@ -41,26 +41,10 @@ public struct CSRReview: Sendable {
         csr: CertificateSigningRequest, signerName: String, usages: [String], requester: Identity, expirationSeconds: Int? = nil
     ) throws {
         let (commonName, organizations) = csr.subject.kubernetesIdentity
-        var dnsNames: [String] = []
-        var ips: [IPAddress] = []
-        var others: [String] = []
-        if let extensions = try csr.attributes.extensionRequest?.extensions,
-            let sans = try extensions.subjectAlternativeNames
-        {
-            for name in sans {
-                switch name {
-                case .dnsName(let dns): dnsNames.append(dns)
-                case .ipAddress(let octets):
-                    if let ip = IPAddress(octets: Array(octets.bytes)) { ips.append(ip) } else { others.append("IP:\(octets.bytes.count) bytes") }
-                case .rfc822Name(let email): others.append("email:\(email)")
-                case .uniformResourceIdentifier(let uri): others.append("URI:\(uri)")
-                default: others.append("\(name)")
-                }
-            }
-        }
+        let names = try CertificateNames(requestedBy: csr)
         self.init(
-            signerName: signerName, usages: usages, commonName: commonName, organizations: organizations, dnsNames: dnsNames,
-            ipAddresses: ips, otherNames: others, signatureIsValid: csr.publicKey.isValidSignature(csr.signature, for: csr),
+            signerName: signerName, usages: usages, commonName: commonName, organizations: organizations, dnsNames: names.dnsNames,
+            ipAddresses: names.ipAddresses, otherNames: names.otherNames, signatureIsValid: csr.publicKey.isValidSignature(csr.signature, for: csr),
             requester: requester, expirationSeconds: expirationSeconds)
     }
 

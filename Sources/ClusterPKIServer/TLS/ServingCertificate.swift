@@ -104,16 +104,8 @@ public struct ServingCertificate: Sendable {
 
     /// Whether `certificate` names every required DNS name and IP address.
     func covers(_ certificate: Certificate) -> Bool {
-        guard let sans = try? certificate.extensions.subjectAlternativeNames else { return subjectAltNames.isEmpty }
-        var dns = Set<String>()
-        var ips = Set<[UInt8]>()
-        for name in sans {
-            switch name {
-            case .dnsName(let value): dns.insert(value)
-            case .ipAddress(let octets): ips.insert(Array(octets.bytes))
-            default: break
-            }
-        }
-        return subjectAltNames.dnsNames.allSatisfy(dns.contains) && subjectAltNames.ipAddresses.allSatisfy { ips.contains($0.octets) }
+        guard let present = try? CertificateNames(of: certificate) else { return subjectAltNames.isEmpty }
+        return subjectAltNames.dnsNames.allSatisfy(present.dnsNames.contains)
+            && subjectAltNames.ipAddresses.allSatisfy(present.ipAddresses.contains)
     }
 }

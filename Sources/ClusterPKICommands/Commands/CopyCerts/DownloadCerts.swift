@@ -1,0 +1,23 @@
+import ArgumentParser
+import ClusterPKICore
+import ClusterPKILifecycle
+
+/// `download-certs`: the shared certificates of an upload into this node's certificate directory.
+struct DownloadCerts: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "download-certs",
+        abstract: "Decrypt the uploaded shared certificates into this node's certificate directory (all or nothing).")
+
+    @Option(help: "The certificate key printed by upload-certs.")
+    var certificateKey: String
+
+    @OptionGroup var directories: DirectoryOptions
+    @OptionGroup var state: StateOptions
+
+    func run() async throws {
+        let key = try CertificateKey(parsing: certificateKey)
+        let context = try directories.context()
+        let store = try state.openStore(kubernetesDir: context.settings.kubernetesDir)
+        try await CertificateDownloader.run(context: context, store: store, key: key) { print($0) }
+    }
+}

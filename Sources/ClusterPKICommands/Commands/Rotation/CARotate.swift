@@ -1,0 +1,38 @@
+import ArgumentParser
+import ClusterPKILifecycle
+import ClusterPKIStore
+
+/// `ca rotate <ca> --phase …`: one resumable phase of a CA rotation.
+struct CARotate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotate",
+        abstract:
+            "prepare: create the next CA, trusted with the current one; switch: the next CA signs and re-issues every leaf; finish: drop the previous CA."
+    )
+
+    @Argument(help: "ca, front-proxy-ca or etcd-ca.")
+    var authority: String
+
+    @Option(help: "prepare, switch or finish.")
+    var phase: String
+
+    @OptionGroup var directories: DirectoryOptions
+    @OptionGroup var state: StateOptions
+
+    func validate() throws {
+        guard CertificateAuthorityRotation.Phase(rawValue: phase) != nil else {
+            throw ValidationError("--phase must be prepare, switch or finish")
+        }
+    }
+
+    func run() async throws {
+        guard let phase = CertificateAuthorityRotation.Phase(rawValue: phase) else {
+            throw ValidationError("--phase must be prepare, switch or finish")
+        }
+        let context = try directories.context()
+        let store = try state.openStore(kubernetesDir: context.settings.kubernetesDir)
+        let rotation = try CertificateAuthorityRotation(
+            context: context, authority: authority, store: store, actor: LedgerActor.current())
+        for line in try await rotation.run(phase) { print(line) }
+    }
+}

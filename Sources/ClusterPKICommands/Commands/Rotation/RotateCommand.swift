@@ -1,0 +1,45 @@
+import ArgumentParser
+import ClusterPKILifecycle
+import ClusterPKIStore
+import Foundation
+
+/// `clusterpki rotate`: the scheduled renewal a timer runs on every control-plane node.
+struct RotateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotate",
+        abstract: "Renew every certificate whose remaining lifetime is below the policy's renewal window.",
+        discussion: """
+            Covers the PKI leaves, the client certificates of the renewable kubeconfig files and clusterpki-server. \
+            A certificate is due once less than `renewal.window` of its lifetime is left (policy; default 1/3, at most \
+            `renewal.maxWindow`, default 720h). Exits 0 when nothing failed, 1 with the list of failures otherwise. \
+            Running it again right away renews nothing.
+            """)
+
+    @OptionGroup var directories: DirectoryOptions
+    @OptionGroup var state: StateOptions
+
+    @Option(help: "Write a JSON report of what was renewed, not due, skipped and failed to this file.")
+    var report: String?
+
+    @Flag(help: "Print what would be renewed and write nothing.")
+    var dryRun = false
+
+    @Option(help: "A shell command run once (via /bin/sh -c) after anything was renewed, e.g. to restart static pods.")
+    var restartHook: String?
+
+    func run() async throws {
+        let context = try directories.context()
+        // A dry run creates nothing, not even the state database.
+        let store = try state.location(kubernetesDir: context.settings.kubernetesDir).open(creating: !dryRun)
+        let job = ScheduledRenewal(context: context, store: store, actor: LedgerActor.current(), dryRun: dryRun, restartHook: restartHook)
+        let result = try await job.run { print($0) }
+        if let report, let unwritten = try result.save(to: URL(fileURLWithPath: report)) {
+            print(ScheduledRenewalOutput.unwrittenReport(unwritten, path: report), terminator: "")
+        }
+        print(result.summary)
+        guard result.succeeded else {
+            ScheduledRenewalOutput.failureLines(result).forEach(Console.warn)
+            throw ExitCode.failure
+        }
+    }
+}
