@@ -56,21 +56,18 @@ if [[ "${SKIP_SWIFT_TEST:-0}" != 1 ]]; then
     run_suite "swift test" 1800 swift test
 fi
 
-# ---- 3. end-to-end scripts, fixed order
+# ---- 3. Python tools of the e2e suites (PyPI, pinned in scripts/requirements.txt) in .build/venv
+CLUSTERPKI_VENV="$REPO/.build/venv"
+export CLUSTERPKI_VENV
+rc=0
+{ [[ -x "$CLUSTERPKI_VENV/bin/pip" ]] || python3 -m venv "$CLUSTERPKI_VENV"; } &&
+    "$CLUSTERPKI_VENV/bin/pip" install -q --disable-pip-version-check -r "$REPO/scripts/requirements.txt" || rc=$?
+if [[ $rc -ne 0 ]]; then suite_result "pip install -r scripts/requirements.txt" "$rc" 0; fi
+
+# ---- 4. end-to-end scripts, fixed order
 CLUSTERPKI="$(swift build --show-bin-path)/clusterpki"
 export CLUSTERPKI
-E2E="${E2E:-openssl-verify etcd-mtls etcd-ha-recipe crash-renew kubeconfig-kubectl tokens-concurrency upload-certs endpoint-kubectl join join-load rotate ca-rotation ca-rotation-crash systemd-units status-page}"
-
-# The status page is tested in Debian's chromium driven by Playwright for Python (PyPI), in a venv under .build/.
-if [[ " $E2E " == *" status-page "* ]]; then
-    VENV="$REPO/.build/e2e-venv"
-    if ! "$VENV/bin/python" -c 'import playwright' 2>/dev/null; then
-        echo "==== installing Playwright into $VENV"
-        rc=0
-        { python3 -m venv "$VENV" && "$VENV/bin/python" -m pip install -q playwright; } || rc=$?
-        suite_result "pip install playwright" "$rc" 0
-    fi
-fi
+E2E="${E2E:-openssl-verify etcd-mtls etcd-ha-recipe crash-renew kubeconfig-kubectl tokens-concurrency upload-certs endpoint-kubectl join join-load connection-limits pkilint api-conformance rotate ca-rotation ca-rotation-crash systemd-units status-page}"
 for s in $E2E; do
     run_suite "e2e/$s" 1500 bash "$REPO/scripts/e2e/$s.sh" "$CLUSTERPKI"
 done

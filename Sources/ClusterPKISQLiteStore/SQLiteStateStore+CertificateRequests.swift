@@ -55,6 +55,18 @@ extension SQLiteStateStore {
         }
     }
 
+    public func certificateRequests(after: String?, limit: Int?) async throws -> [StoredCertificateRequest] {
+        // SQLite reads LIMIT -1 as no limit; the primary key's index gives the order and the start.
+        try await read { db in
+            var arguments: [any DatabaseValueConvertible] = after.map { [$0] } ?? []
+            arguments.append(limit ?? -1)
+            return try Row.fetchAll(
+                db, sql: "SELECT \(Self.requestColumns) FROM certificateRequest \(after == nil ? "" : "WHERE name > ?") ORDER BY name LIMIT ?",
+                arguments: StatementArguments(arguments)
+            ).map(Self.decodeRequest)
+        }
+    }
+
     public func certificateRequestsVersion() async throws -> Int64 {
         try await read { db in
             try Int64.fetchOne(db, sql: "SELECT coalesce(max(resourceVersion), 0) FROM certificateRequest") ?? 0

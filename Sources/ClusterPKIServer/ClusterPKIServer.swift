@@ -3,6 +3,7 @@ import ClusterPKICore
 import ClusterPKIStore
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import NIOConcurrencyHelpers
@@ -28,7 +29,6 @@ public enum ClusterPKIServer {
         environment: ServerEnvironment, readiness: @escaping @Sendable () -> Bool = { true }
     ) -> (router: Router<ServerContext>, routes: [RouteDescription]) {
         let router = Router(context: ServerContext.self)
-        router.add(middleware: EdgeMiddleware(metrics: environment.metrics, bodyLimit: environment.serverPolicy.maxRequestBodyBytes))
         let authenticator = Authenticator(
             authorities: environment.authorities, tokens: environment.store, ledger: environment.store,
             tokenPolicy: TokenAuthPolicy(environment.policy.tokenAuthentication), peer: environment.peer, metrics: environment.metrics,
@@ -37,14 +37,16 @@ public enum ClusterPKIServer {
             .add(middleware: AuthenticationMiddleware(authenticator: authenticator))
             .group(context: AuthenticatedContext.self)
 
+        // Routes are declared first and registered after the edge middleware, which needs the whole table (405s).
         var routes: [RouteDescription] = []
+        var registrations: [() -> Void] = []
         func on<Context: RequestContext>(
             _ group: some RouterMethods<Context>, _ method: HTTPRequest.Method, _ path: String,
             _ handler: @escaping @Sendable (Request, Context) async throws -> Response
         ) {
             routes.append(RouteDescription(method: method.rawValue, path: path))
             let hummingbirdPath = path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
-            group.on(RouterPath(hummingbirdPath), method: method, use: handler)
+            registrations.append { group.on(RouterPath(hummingbirdPath), method: method, use: handler) }
         }
         let clusterInfo = ClusterInfoPublisher(
             caPEM: { [authorities = environment.authorities] in authorities.current().bundlePEM }, server: environment.advertiseURL,
@@ -84,24 +86,39 @@ public enum ClusterPKIServer {
         on(authenticated, .post, "/apis/clusterpki.io/v1alpha1/issuedcredentials", issuedCredentials.create)
         on(authenticated, .get, "/ui/", statusPage.page)
         on(router, .get, "/ui/style.css", statusPage.style)
+        router.add(
+            middleware: EdgeMiddleware(
+                metrics: environment.metrics, bodyLimit: environment.serverPolicy.maxRequestBodyBytes, routes: RouteTable(routes)))
+        for register in registrations { register() }
         return (router, routes)
     }
 
-    /// The HTTPS application: the router behind TLS with optional client certificates, plus `services`
-    /// (the serving-certificate renewer) run and stopped with it.
+    /// The HTTPS application: the router behind TLS with optional client certificates and the connection limits of
+    /// `server.connections`, plus `services` (the serving-certificate renewer) run and stopped with it.
     public static func application(
         environment: ServerEnvironment, tls: ServingTLS, host: String, port: Int, services: [any Service] = [],
         logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let ready = NIOLockedValueBox(true)
         let (router, _) = Self.router(environment: environment, readiness: { ready.withLockedValue { $0 } })
+        let limits = environment.serverPolicy.connections
         return Application(
             router: router,
-            server: try .tls(.http1(), configuration: tls.channelConfiguration),
-            configuration: .init(address: .hostname(host, port: port), serverName: nil, backlog: 1024),
+            server: .guardedHTTPS(tls: tls.channelConfiguration, limits: limits),
+            configuration: serverConfiguration(host: host, port: port, limits: limits, logger: logger),
             services: [ShutdownFlag(ready: ready)] + services,
             onServerRunning: onServerRunning,
             logger: logger)
+    }
+
+    /// Where to listen, and at most `limits.maxConnections` connections at once: beyond that the server stops
+    /// accepting and new connections wait in the kernel's listen backlog until one closes.
+    static func serverConfiguration(
+        host: String, port: Int, limits: ServerPolicy.ConnectionPolicy, logger: Logger
+    ) -> ApplicationConfiguration {
+        ApplicationConfiguration(
+            address: .hostname(host, port: port), serverName: nil, backlog: 1024,
+            availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections, logger: logger))
     }
 }
 

@@ -57,6 +57,7 @@ public struct ServeLauncher: Sendable {
         }
         var logger = Logger(label: "clusterpki.serve")
         logger.logLevel = level
+        let tree = Self.fittingConnections(in: self.tree, logger: logger)
         let authorities = try ClusterCAWatcher(tree: tree)  // fails early, naming the file, when the CA or its key is missing
         let store = try openStore()
 
@@ -97,6 +98,25 @@ public struct ServeLauncher: Sendable {
             })
         try await app.runService()
         logger.info("clusterpki serve stopped")
+    }
+
+    /// `tree` with `server.connections.maxConnections` lowered, if need be, so that connections cannot use the last
+    /// ``DescriptorLimit/reserve`` descriptors: NIO's accept back-off does not stop a listening socket from waking
+    /// its event loop while accept fails with EMFILE (about 5,000 failed accepts a second, a quarter of a core, were
+    /// measured), whereas a server at its connection cap stops reading the socket and leaves clients in the backlog.
+    static func fittingConnections(in tree: TreeContext, logger: Logger) -> TreeContext {
+        var server = tree.policy.serverPolicy
+        let requested = server.connections.maxConnections
+        guard let descriptors = DescriptorLimit.raise(toFit: requested) else { return tree }
+        let budget = descriptors.connectionBudget(for: requested)
+        guard budget < requested else { return tree }
+        logger.warning(
+            "server.connections.maxConnections lowered to fit the open-file limit; raise ulimit -n (LimitNOFILE) to serve more connections at once",
+            metadata: ["nofile": "\(descriptors.soft)", "maxConnections": "\(requested)", "effective": "\(budget)"])
+        server.connections.maxConnections = budget
+        var fitted = tree
+        fitted.policy.server = server
+        return fitted
     }
 
     /// The scheduled rotation; a renewed `clusterpki-server` is swapped into TLS at once.

@@ -131,6 +131,10 @@ public final class CountingStore: StateStore {
         count("certificateRequests")
         return try await base.certificateRequests()
     }
+    public func certificateRequests(after: String?, limit: Int?) async throws -> [StoredCertificateRequest] {
+        count("certificateRequests(after:limit:)")
+        return try await base.certificateRequests(after: after, limit: limit)
+    }
     public func certificateRequestsVersion() async throws -> Int64 {
         count("certificateRequestsVersion")
         return try await base.certificateRequestsVersion()

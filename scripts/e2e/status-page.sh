@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # End to end: `clusterpki doctor` on a fresh tree, on the tree 400 days later (faketime) and mid-rotation; then the
 # status page /ui/ of `clusterpki serve` in a real headless Chromium (Debian's chromium driven by Playwright for
-# Python from the venv scripts/test.sh prepares in .build/e2e-venv): rows, timelines, the rotation phase, a certificate
+# Python from the venv scripts/test.sh prepares in .build/venv): rows, timelines, the rotation phase, a certificate
 # inside its renewal window marked, no secret, refused without an admin certificate; a screenshot under .build/.
 # Then the policy's localhost mode. Binary: $CLUSTERPKI or the debug build. Loopback only; servers stopped by PID.
 . "$(dirname "$0")/../lib.sh"
 BIN="${1:-$(clusterpki_bin)}"
 [ -x "$BIN" ] || { echo "no clusterpki binary at $BIN (build it, or set CLUSTERPKI)"; exit 2; }
-VENV="${CLUSTERPKI_E2E_VENV:-$REPO/.build/e2e-venv}"
+VENV="${CLUSTERPKI_VENV:-$REPO/.build/venv}"
 [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c 'import playwright' 2>/dev/null \
-    || { echo "no Playwright in $VENV (scripts/test.sh installs it: python3 -m venv $VENV && $VENV/bin/pip install playwright)"; exit 2; }
+    || { echo "no Playwright in $VENV (scripts/test.sh installs it from scripts/requirements.txt)"; exit 2; }
 command -v chromium >/dev/null || { echo "no chromium (apt-get install chromium)"; exit 2; }
 mktemp_dir WORK
 K="$WORK/kubernetes"

@@ -66,5 +66,9 @@ indirect enum PolicySchema: Sendable {
         ]),
         "servingCertificate": .object(["validity": .scalar, "renewBefore": .scalar, "checkInterval": .scalar]),
         "statusPage": .object(["localhostWithoutCertificate": .scalar]),
+        "connections": .object([
+            "maxConnections": .scalar, "handshakeTimeout": .scalar, "requestHeaderTimeout": .scalar, "requestBodyTimeout": .scalar,
+            "idleTimeout": .scalar, "maxWatchesPerIdentity": .scalar,
+        ]),
     ])
 }

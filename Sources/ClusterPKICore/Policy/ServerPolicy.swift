@@ -14,6 +14,8 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
     public var servingCertificate: ServingCertificatePolicy
     /// Who may see the read-only status page `/ui/`.
     public var statusPage: StatusPagePolicy = StatusPagePolicy()
+    /// Connection limits and timeouts (`server.connections`).
+    public var connections: ConnectionPolicy
 
     /// kubeadm's bootstrap group, bound to the node-bootstrapper, auto-approval and kubeadm-certs roles.
     public static let defaultNodeTokenGroup = "system:bootstrappers:kubeadm:default-node-token"
@@ -23,13 +25,15 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
         adminOrganizations: [String] = ["kubeadm:cluster-admins", "system:masters"],
         certsDownload: CertsDownloadPolicy = CertsDownloadPolicy(),
         certificateSigningRequests: CSRPolicy = CSRPolicy(),
-        servingCertificate: ServingCertificatePolicy = ServingCertificatePolicy()
+        servingCertificate: ServingCertificatePolicy = ServingCertificatePolicy(),
+        connections: ConnectionPolicy = ConnectionPolicy()
     ) {
         self.maxRequestBodyBytes = maxRequestBodyBytes
         self.adminOrganizations = adminOrganizations
         self.certsDownload = certsDownload
         self.certificateSigningRequests = certificateSigningRequests
         self.servingCertificate = servingCertificate
+        self.connections = connections
     }
 
     /// The behaviour when a policy has no `server:` section.
@@ -44,6 +48,7 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
         certificateSigningRequests = try c.decodeIfPresent(CSRPolicy.self, forKey: .certificateSigningRequests) ?? d.certificateSigningRequests
         servingCertificate = try c.decodeIfPresent(ServingCertificatePolicy.self, forKey: .servingCertificate) ?? d.servingCertificate
         statusPage = try c.decodeIfPresent(StatusPagePolicy.self, forKey: .statusPage) ?? d.statusPage
+        connections = try c.decodeIfPresent(ConnectionPolicy.self, forKey: .connections) ?? d.connections
         guard maxRequestBodyBytes >= 1024 else {
             throw PKIError.policy(field: "server.maxRequestBodyBytes", problem: "must be at least 1024")
         }

@@ -91,6 +91,14 @@ extension KubernetesStatus {
             details: Details(retryAfterSeconds: retryAfter))
     }
 
+    /// A user over `server.connections.maxWatchesPerIdentity` open watches.
+    public static func tooManyWatches(user: String, limit: Int) -> KubernetesStatus {
+        KubernetesStatus(
+            code: 429, reason: "TooManyRequests",
+            message: "user \"\(user)\" already has \(limit) open watches, the limit of the policy (server.connections.maxWatchesPerIdentity); close one and retry",
+            details: Details(retryAfterSeconds: 1))
+    }
+
     public static let pathNotFound = KubernetesStatus(
         code: 404, reason: "NotFound", message: "the server could not find the requested resource")
 

@@ -67,6 +67,9 @@ public protocol CertificateRequestStore: Sendable {
     func certificateRequest(named name: String) async throws -> StoredCertificateRequest?
     /// All requests, sorted by name.
     func certificateRequests() async throws -> [StoredCertificateRequest]
+    /// One page of the requests sorted by name: those named after `after` (all when nil), at most `limit` (all when
+    /// nil). A list with `limit`/`continue` reads these pages.
+    func certificateRequests(after: String?, limit: Int?) async throws -> [StoredCertificateRequest]
     /// The highest resource version so far (0 when there is none).
     func certificateRequestsVersion() async throws -> Int64
     /// Records (or replaces) the addresses of node `name`.
@@ -78,6 +81,12 @@ public protocol CertificateRequestStore: Sendable {
 }
 
 extension CertificateRequestStore {
+    /// A page cut from the whole list, for a backend without a paged query of its own.
+    public func certificateRequests(after: String?, limit: Int?) async throws -> [StoredCertificateRequest] {
+        let rest = try await certificateRequests().filter { after == nil || $0.name > after! }
+        return limit.map { Array(rest.prefix($0)) } ?? rest
+    }
+
     /// Inserts a request with nothing else.
     public func createCertificateRequest(name: String, requester: String, object: Data, now: Date) async throws -> StoredCertificateRequest {
         try await createCertificateRequest(name: name, requester: requester, object: object, now: now, recording: CertificateRequestRecords())

@@ -169,6 +169,7 @@ import X509
                 uri: "\(Self.csrs)?fieldSelector=metadata.name%3Dnode-csr-a&watch=true&timeoutSeconds=1", method: .get,
                 headers: headers(token: "abcdef.0123456789abcdef"))
             #expect(watch.status == .ok)
+            #expect(watch.headers[.contentType] == "application/json;stream=watch")
             let lines = watch.text.split(separator: "\n")
             #expect(lines.count == 1)
             let event = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
