@@ -5,7 +5,7 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
-// Dependencies point one way: Commands → Server / Join / Lifecycle → Kubeconfig / SQLiteStore → Store → API → Core.
+// Dependencies point one way: Commands → Server / Join / Lifecycle → Kubeconfig / SQLiteStore / EtcdStore → Store → API → Core.
 // `ClusterPKITesting` is a dependency of test targets only.
 let package = Package(
     name: "clusterpki",
@@ -161,8 +161,8 @@ let package = Package(
         .target(
             name: "ClusterPKICommands",
             dependencies: [
-                "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIKubeconfig",
-                "ClusterPKILifecycle", "ClusterPKIServer", "ClusterPKIJoin",
+                "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIEtcdStore",
+                "ClusterPKIKubeconfig", "ClusterPKILifecycle", "ClusterPKIServer", "ClusterPKIJoin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -176,8 +176,8 @@ let package = Package(
         .target(
             name: "ClusterPKITesting",
             dependencies: [
-                "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIKubeconfig",
-                "ClusterPKILifecycle", "ClusterPKIServer",
+                "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIEtcdStore",
+                "ClusterPKIKubeconfig", "ClusterPKILifecycle", "ClusterPKIServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -226,7 +226,7 @@ let package = Package(
             name: "ClusterPKIServerTests",
             dependencies: [
                 "ClusterPKIServer", "ClusterPKIJoin", "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIKubeconfig", "ClusterPKILifecycle",
-                "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKITesting",
+                "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIEtcdStore", "ClusterPKITesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -242,7 +242,8 @@ let package = Package(
         .testTarget(
             name: "ClusterPKICommandsTests",
             dependencies: [
-                "ClusterPKICommands", "ClusterPKITesting",
+                "ClusterPKICommands", "ClusterPKITesting", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIEtcdStore",
+                "ClusterPKICore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
             ],

@@ -22,6 +22,9 @@ public struct ServerEnvironment: Sendable {
     public var metrics: ServerMetrics
     public var now: @Sendable () -> Date
     public var startTime: Date
+    /// The state store's key file, sealed into uploads made through this server when the store is shared by several
+    /// nodes (etcd); nil leaves it out.
+    public var stateKeyFile: URL?
 
     /// An environment whose CA never changes.
     public init(
