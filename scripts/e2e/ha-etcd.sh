@@ -183,7 +183,7 @@ for i in 0 1 2; do check_eq "replica $((i + 1)) accepts the token created throug
 LIMITED="$("$BIN" token create --kubernetes-dir "$N1" --store "$STORE" --max-uses 5 --ttl 1h --description race)"
 mkdir -p "$T/race"
 RACE=()
-for n in $(seq 0 29); do (csr_list $((n % 3)) "$LIMITED" 127.0.0.9 >"$T/race/$n") & RACE+=($!); done
+for n in $(seq 0 29); do ({ csr_list $((n % 3)) "$LIMITED" 127.0.0.9; echo; } >"$T/race/$n") & RACE+=($!); done
 wait "${RACE[@]}"
 ok="$(cat "$T"/race/* | grep -c '^200$' || true)"; refused="$(cat "$T"/race/* | grep -cE '^(401|429)$' || true)"
 check_eq "--max-uses 5 token, 30 racing requests over three replicas: exactly 5 accepted" 5 "$ok"

@@ -10,9 +10,12 @@ import Testing
 /// Opening an etcd store from the commands: the key file of this node must be the store's, and an unreachable etcd
 /// fails within the deadline naming the endpoints tried.
 @Suite(.etcdServer) struct StateStoreLocationEtcdTests {
-    static func location(kubernetesDir: URL, prefix: String, endpoints: [String]? = nil) throws -> StateStoreLocation {
+    /// `deadline`: short where the test measures it, generous where a live member must answer on a loaded machine.
+    static func location(
+        kubernetesDir: URL, prefix: String, endpoints: [String]? = nil, deadline: Duration = .seconds(10)
+    ) throws -> StateStoreLocation {
         var location = StateStoreLocation(db: "", kubernetesDir: kubernetesDir)
-        location.etcd = try EtcdTestServer.required().configuration(endpoints: endpoints, prefix: prefix, deadline: .seconds(2))
+        location.etcd = try EtcdTestServer.required().configuration(endpoints: endpoints, prefix: prefix, deadline: deadline)
         return location
     }
 
@@ -51,7 +54,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let dead = ["127.0.0.1:\(try EtcdTestServer.freePort())", "127.0.0.1:\(try EtcdTestServer.freePort())"]
-        let location = try Self.location(kubernetesDir: directory.url, prefix: "/clusterpki-dead/", endpoints: dead)
+        let location = try Self.location(kubernetesDir: directory.url, prefix: "/clusterpki-dead/", endpoints: dead, deadline: .seconds(2))
         let start = ContinuousClock.now
         await #expect { try await location.openState() } throws: { error in
             guard case StoreError.unavailable(let endpoints, _) = error else { return false }

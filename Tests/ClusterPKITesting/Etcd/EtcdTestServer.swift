@@ -81,10 +81,12 @@ public final class EtcdTestServer: @unchecked Sendable {
     }
 
     private func waitUntilReady() async throws {
-        let client = try EtcdClient(configuration: configuration(prefix: "/clusterpki-probe/", deadline: .seconds(1)))
+        // A generous per-call deadline and overall bound: on a loaded 2-core machine, where every etcd suite starts its
+        // member at once, a 1 s TLS handshake + first RPC can time out attempt after attempt.
+        let client = try EtcdClient(configuration: configuration(prefix: "/clusterpki-probe/", deadline: .seconds(5)))
         defer { Task { await client.close() } }
         let clock = ContinuousClock()
-        let giveUp = clock.now.advanced(by: .seconds(30))
+        let giveUp = clock.now.advanced(by: .seconds(90))
         var lastError: (any Error)?
         while clock.now < giveUp {
             guard process.isRunning else {
@@ -98,7 +100,7 @@ public final class EtcdTestServer: @unchecked Sendable {
                 try await Task.sleep(for: .milliseconds(200))
             }
         }
-        throw TestFailure("etcd did not answer within 30 s: \(lastError.map { "\($0)" } ?? "-")")
+        throw TestFailure("etcd did not answer within 90 s: \(lastError.map { "\($0)" } ?? "-")")
     }
 
     /// Runs Debian's `etcdctl` (API v3, its default) against this member over mTLS and returns its standard output.
