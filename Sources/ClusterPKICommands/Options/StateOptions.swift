@@ -10,19 +10,11 @@ struct StateOptions: ParsableArguments {
     @Option(help: "The state database file (tokens, uploads, ledger, audit log).")
     var db = "/var/lib/clusterpki/state.db"
 
-    @Option(help: EtcdFlags.storeHelp)
-    var store: String?
-
-    @OptionGroup var etcd: EtcdFlags
-
-    func validate() throws {
-        _ = try selection()
-        _ = try etcd.deadline()
-    }
+    @OptionGroup var storeFlags: StoreFlags
 
     /// The backend `--store` (or `--db`) names.
     func selection() throws -> StoreSelection {
-        try StoreSelection(parsing: store, db: db)
+        try storeFlags.selection(db: db)
     }
 
     /// Where the SQLite store and its key are for the cluster in `kubernetesDir`.
@@ -32,7 +24,7 @@ struct StateOptions: ParsableArguments {
 
     /// Where the store and its key are for the cluster of `settings` (whose `--config` may name etcd's endpoints).
     func location(_ settings: ClusterSettings, policy: PKIPolicy? = nil) throws -> StateStoreLocation {
-        try etcd.location(selection(), settings: settings, policy: policy)
+        try storeFlags.etcd.location(selection(), settings: settings, policy: policy)
     }
 
     /// Whether `--store` chose etcd.

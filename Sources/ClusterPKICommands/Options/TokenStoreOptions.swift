@@ -18,19 +18,11 @@ struct TokenStoreOptions: ParsableArguments {
     @Option(help: "A policy file or name (kubeadm, hardened); sets the failed-authentication limits.")
     var policy: String?
 
-    @Option(help: EtcdFlags.storeHelp)
-    var store: String?
-
-    @OptionGroup var etcd: EtcdFlags
-
-    func validate() throws {
-        _ = try selection()
-        _ = try etcd.deadline()
-    }
+    @OptionGroup var storeFlags: StoreFlags
 
     /// The backend `--store` (or `--db`) names.
     func selection() throws -> StoreSelection {
-        try StoreSelection(parsing: store, db: db)
+        try storeFlags.selection(db: db)
     }
 
     var location: StateStoreLocation { StateStoreLocation(db: db, kubernetesDir: URL(fileURLWithPath: kubernetesDir)) }
@@ -44,6 +36,6 @@ struct TokenStoreOptions: ParsableArguments {
     /// under `<kubernetes-dir>/pki`.
     func openStore() async throws -> any StateStore {
         let settings = ClusterSettings(kubernetesDir: URL(fileURLWithPath: kubernetesDir))
-        return try await etcd.location(selection(), settings: settings, policy: nil).openState()
+        return try await storeFlags.etcd.location(selection(), settings: settings, policy: nil).openState()
     }
 }
