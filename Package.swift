@@ -5,8 +5,8 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
-// Dependencies point one way: Commands → Server / Join; Server → Health → Lifecycle → Kubeconfig / SQLiteStore → Store
-// → API → Core (Join uses Kubeconfig, API and Core only).
+// Dependencies point one way: Commands → Server / Join; Server → Health → Lifecycle → Kubeconfig / SQLiteStore /
+// EtcdStore → Store → API → Core (Join uses Kubeconfig, API and Core only).
 // `ClusterPKITesting` is a dependency of test targets only.
 let package = Package(
     name: "clusterpki",
@@ -188,8 +188,8 @@ let package = Package(
         .target(
             name: "ClusterPKICommands",
             dependencies: [
-                "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIKubeconfig",
-                "ClusterPKILifecycle", "ClusterPKIServer", "ClusterPKIJoin", "ClusterPKIHealth",
+                "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIEtcdStore",
+                "ClusterPKIKubeconfig", "ClusterPKILifecycle", "ClusterPKIServer", "ClusterPKIJoin", "ClusterPKIHealth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -203,8 +203,8 @@ let package = Package(
         .target(
             name: "ClusterPKITesting",
             dependencies: [
-                "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIKubeconfig",
-                "ClusterPKILifecycle", "ClusterPKIServer",
+                "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIEtcdStore",
+                "ClusterPKIKubeconfig", "ClusterPKILifecycle", "ClusterPKIServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -264,7 +264,7 @@ let package = Package(
             name: "ClusterPKIServerTests",
             dependencies: [
                 "ClusterPKIServer", "ClusterPKIJoin", "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIKubeconfig", "ClusterPKILifecycle",
-                "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKITesting",
+                "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIEtcdStore", "ClusterPKITesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -280,7 +280,8 @@ let package = Package(
         .testTarget(
             name: "ClusterPKICommandsTests",
             dependencies: [
-                "ClusterPKICommands", "ClusterPKITesting",
+                "ClusterPKICommands", "ClusterPKITesting", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIEtcdStore",
+                "ClusterPKICore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
             ],

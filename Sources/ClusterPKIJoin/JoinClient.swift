@@ -24,18 +24,28 @@ public struct JoinClient: Sendable {
             ? CertificateKey(parsing: request.certificateKey ?? "") : nil
         let context = try treeContext()
         let retry = Retry(deadline: Date() + request.timeout)
+        // Every request of this join starts with the server that answered last (several servers: failover).
+        let failover = ServerFailover()
 
         let cluster = try await Discovery(
-            server: request.server, tokenID: token.id, tokenSecret: token.secret, pins: pins, retry: retry
+            server: request.server, tokenID: token.id, tokenSecret: token.secret, pins: pins, retry: retry,
+            failover: failover
         )
         .run(progress: progress)
         let roots = try cluster.caCertificates.map { try NIOSSLCertificateBridge.certificate($0) }
-        let client = try APIClient.make(server: request.server, trust: .pinned(roots), bearerToken: request.token)
+        let client = try APIClient.make(
+            server: request.server, trust: .pinned(roots), bearerToken: request.token, failover: failover)
         defer { Task { await client.shutdown() } }
 
         if let certificateKey {
-            _ = try await CertsDownload(client: client, retry: retry).run(
+            let written = try await CertsDownload(client: client, retry: retry, stateKeyFile: request.stateKeyFile).run(
                 into: context, key: certificateKey, progress: progress)
+            // The state key comes only from a cluster whose nodes share an etcd store: this node needs its own
+            // client of that store (clusterpki-etcd-client) as well.
+            var context = context
+            if let stateKey = request.stateKeyFile, written.contains(stateKey.path) {
+                context.settings.stateStoreOnEtcd = true
+            }
             try await CertsPhase(context: context).generate(["all"], output: progress)
             let recorder = EndpointCredentialRecorder(client: client, retry: retry, progress: progress)
             try await KubeconfigPhase(context: context)

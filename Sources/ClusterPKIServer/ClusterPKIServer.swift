@@ -25,8 +25,11 @@ public enum ClusterPKIServer {
     /// Routes that need no identity (version, discovery, OpenAPI, health, metrics, namespaces, cluster-info) sit on the
     /// router itself; the others in a group behind ``AuthenticationMiddleware``, whose handlers get an
     /// ``AuthenticatedContext`` and decide authorization themselves.
+    /// `clusterInfo` is the publisher to serve cluster-info from (one of its own when nil); ``application(environment:tls:host:port:services:logger:onServerRunning:)``
+    /// passes the one its ``ClusterInfoRefresher`` keeps fresh.
     public static func router(
-        environment: ServerEnvironment, readiness: @escaping @Sendable () -> Bool = { true }
+        environment: ServerEnvironment, readiness: @escaping @Sendable () -> Bool = { true },
+        clusterInfo: ClusterInfoPublisher? = nil
     ) -> (router: Router<ServerContext>, routes: [RouteDescription]) {
         let router = Router(context: ServerContext.self)
         let authenticator = Authenticator(
@@ -48,9 +51,7 @@ public enum ClusterPKIServer {
             let hummingbirdPath = path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
             registrations.append { group.on(RouterPath(hummingbirdPath), method: method, use: handler) }
         }
-        let clusterInfo = ClusterInfoPublisher(
-            caPEM: { [authorities = environment.authorities] in authorities.current().bundlePEM }, server: environment.advertiseURL,
-            tokens: environment.store, created: environment.startTime)
+        let clusterInfo = clusterInfo ?? ClusterInfoPublisher(environment: environment)
         let core = CoreController(environment: environment, clusterInfo: clusterInfo, readiness: readiness)
         let secrets = SecretsController(environment: environment, clusterInfo: clusterInfo)
         let csrs = CSRController(environment: environment, issuer: CSRIssuer(environment: environment))
@@ -94,19 +95,26 @@ public enum ClusterPKIServer {
     }
 
     /// The HTTPS application: the router behind TLS with optional client certificates and the connection limits of
-    /// `server.connections`, plus `services` (the serving-certificate renewer) run and stopped with it.
+    /// `server.connections`, plus `services` (the serving-certificate renewer) run and stopped with it, the periodic
+    /// token sweep, and, on a store that several replicas share, the ``ClusterInfoRefresher``.
     public static func application(
         environment: ServerEnvironment, tls: ServingTLS, host: String, port: Int, services: [any Service] = [],
         logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let ready = NIOLockedValueBox(true)
-        let (router, _) = Self.router(environment: environment, readiness: { ready.withLockedValue { $0 } })
+        let clusterInfo = ClusterInfoPublisher(environment: environment)
+        let (router, _) = Self.router(
+            environment: environment, readiness: { ready.withLockedValue { $0 } }, clusterInfo: clusterInfo)
+        var housekeeping: [any Service] = [TokenSweepService(store: environment.store, logger: logger, now: environment.now)]
+        if let feed = environment.store as? any TokenChangeFeed {
+            housekeeping.append(ClusterInfoRefresher(feed: feed, publisher: clusterInfo, logger: logger))
+        }
         let limits = environment.serverPolicy.connections
         return Application(
             router: router,
             server: .guardedHTTPS(tls: tls.channelConfiguration, limits: limits),
             configuration: serverConfiguration(host: host, port: port, limits: limits, logger: logger),
-            services: [ShutdownFlag(ready: ready)] + services,
+            services: [ShutdownFlag(ready: ready)] + housekeeping + services,
             onServerRunning: onServerRunning,
             logger: logger)
     }

@@ -13,8 +13,12 @@ public struct ServeLauncher: Sendable {
     public var tree: TreeContext
     public var listenHost: String
     public var port: Int
-    /// Opens the state store (after the CA is loaded, so a missing CA is reported first).
-    public var openStore: @Sendable () throws -> any StateStore
+    /// Opens the state store (after the CA is loaded, so a missing CA is reported first). While it fails with
+    /// ``StoreError/unavailable(endpoints:detail:)`` (etcd down or without quorum) it is tried again every few
+    /// seconds; any other failure ends `serve`.
+    public var openStore: @Sendable () async throws -> any StateStore
+    /// The state key, sealed into uploads made through this server when the store is shared (etcd).
+    public var stateKeyFile: URL?
     /// How the store is named in the start-up log line, e.g. `sqlite:/var/lib/clusterpki/state.db`.
     public var storeDescription: String
     /// `nil` means `https://<listen address>:<port>` (the host address when listening on all addresses).
@@ -30,10 +34,11 @@ public struct ServeLauncher: Sendable {
 
     public init(
         tree: TreeContext, listenHost: String, port: Int, storeDescription: String,
-        openStore: @escaping @Sendable () throws -> any StateStore, advertiseURL: String?,
+        openStore: @escaping @Sendable () async throws -> any StateStore, advertiseURL: String?,
         extraSANs: [String], logLevel: String, rotateEvery: GoDuration? = nil, restartHook: String? = nil,
-        rotateReport: URL = HealthCheck.defaultRotateReport
+        stateKeyFile: URL? = nil, rotateReport: URL = HealthCheck.defaultRotateReport
     ) {
+        self.stateKeyFile = stateKeyFile
         self.rotateReport = rotateReport
         self.rotateEvery = rotateEvery
         self.restartHook = restartHook
@@ -59,7 +64,7 @@ public struct ServeLauncher: Sendable {
         logger.logLevel = level
         let tree = Self.fittingConnections(in: self.tree, logger: logger)
         let authorities = try ClusterCAWatcher(tree: tree)  // fails early, naming the file, when the CA or its key is missing
-        let store = try openStore()
+        let store = try await openStoreWaiting(logger: logger)
 
         let advertiseHost: String
         if let ip = IPAddress(listenHost), ip.octets.allSatisfy({ $0 == 0 }) {
@@ -78,6 +83,7 @@ public struct ServeLauncher: Sendable {
         let tls = try ServingTLS(material: material, authorities: authorities)
         var environment = ServerEnvironment(store: store, tree: tree, authorities: authorities, advertiseURL: advertiseURL)
         environment.health = .serving(tree: tree, storeDescription: storeDescription, rotateReport: rotateReport)
+        environment.stateKeyFile = stateKeyFile
         let renewer = ServingCertificateRenewer(certificate: serving, tls: tls, metrics: environment.metrics, logger: logger)
         let reloader = ClusterCAReloader(authorities: authorities, serving: serving, tls: tls, logger: logger)
         var services: [any Service] = [renewer, reloader]
@@ -117,6 +123,20 @@ public struct ServeLauncher: Sendable {
         var fitted = tree
         fitted.policy.server = server
         return fitted
+    }
+
+    /// The store, once it can be opened: a replica started while etcd has no quorum waits for it instead of exiting.
+    func openStoreWaiting(logger: Logger) async throws -> any StateStore {
+        while true {
+            do {
+                return try await openStore()
+            } catch let error as StoreError {
+                guard case .unavailable = error else { throw error }
+                logger.warning(
+                    "the state store is unavailable; retrying in 5s", metadata: ["store": "\(storeDescription)", "error": "\(error)"])
+                try await Task.sleep(for: .seconds(5))
+            }
+        }
     }
 
     /// The scheduled rotation; a renewed `clusterpki-server` is swapped into TLS at once.

@@ -24,6 +24,9 @@ public struct ServerEnvironment: Sendable {
     public var startTime: Date
     /// The store and rotate-report paths the health model of `/metrics` and `/ui/` reads.
     public var health = ServerHealth()
+    /// The state store's key file, sealed into uploads made through this server when the store is shared by several
+    /// nodes (etcd); nil leaves it out.
+    public var stateKeyFile: URL?
 
     /// An environment whose CA never changes.
     public init(

@@ -40,6 +40,10 @@ public enum StoreError: Error, Equatable, Sendable {
     case invalidStoreKey(path: String, detail: String)
     case storeKeyMismatch
     case insecureStoreKeyFile(path: String, mode: String)
+    /// The key file does not open the shared store `store` (etcd endpoints and prefix).
+    case stateKeyMismatch(keyFile: String, store: String)
+    /// The shared store `store` is in use but this node has no key file yet.
+    case stateKeyMissing(keyFile: String, store: String)
 
     // The etcd backend.
     case unavailable(endpoints: [String], detail: String)
@@ -108,6 +112,10 @@ public enum StoreError: Error, Equatable, Sendable {
             return "the store key does not belong to this state database; restore the matching key file (pki/clusterpki-state.key) or pass the matching --db"
         case .insecureStoreKeyFile(let path, let mode):
             return "the store key \(path) has mode \(mode), readable by others; run `chmod 600 \(path)` (and consider the tokens compromised)"
+        case .stateKeyMismatch(let keyFile, let store):
+            return "the state key \(keyFile) does not belong to the state store \(store) (its token secrets were sealed under another key); every control-plane node needs the cluster's key: get it with `clusterpki download-certs` or `clusterpki join --control-plane` after `clusterpki upload-certs` on a node that uses this store, or copy that node's \(keyFile)"
+        case .stateKeyMissing(let keyFile, let store):
+            return "the state store \(store) is already in use, but this node has no state key at \(keyFile); get the cluster's key with `clusterpki download-certs` or `clusterpki join --control-plane` after `clusterpki upload-certs` on a node that uses this store, or copy that node's \(keyFile)"
         case .unavailable(let endpoints, let detail):
             return "etcd is unavailable (tried \(endpoints.joined(separator: ", "))): \(detail); check that the etcd members run and have quorum (`etcdctl endpoint health`) and that the client certificate is signed by the etcd CA, then retry"
         case .etcd(let detail):

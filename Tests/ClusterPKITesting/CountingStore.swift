@@ -158,4 +158,19 @@ public final class CountingStore: StateStore {
         count("signingTokens")
         return try await base.signingTokens(now: now)
     }
+
+    // MARK: StateTransfer
+
+    public func exportState() async throws -> StateSnapshot {
+        count("exportState")
+        return try await base.exportState()
+    }
+    public func replaceState(with snapshot: StateSnapshot) async throws {
+        count("replaceState")
+        try await base.replaceState(with: snapshot)
+    }
+    public func stateCounts() async throws -> StateCounts {
+        count("stateCounts")
+        return try await base.stateCounts()
+    }
 }

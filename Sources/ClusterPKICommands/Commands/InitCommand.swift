@@ -35,9 +35,14 @@ struct InitCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let context = try cluster.context(directories)
-        let store = state.location(kubernetesDir: context.settings.kubernetesDir)
-        let workflow = InitWorkflow(context: context, options: try options(), actor: LedgerActor.current()) { try store.open() }
+        var overrides = cluster.overrides
+        overrides.stateStoreOnEtcd = state.usesEtcd  // clusterpki-etcd-client is issued with the certificates
+        let context = try directories.context(overrides)
+        let location = try state.location(context.settings, policy: context.policy)
+        let store = OpenedOnce(location)
+        let workflow = InitWorkflow(
+            context: context, options: try options(), actor: LedgerActor.current(), stateKey: location.sharedStateKey
+        ) { try await store.get() }
         let outcome = try await workflow.run { print($0) }
         print(InitOutput.closingText(context.settings))
         if let token = outcome.token {

@@ -12,8 +12,8 @@ struct JoinNode: AsyncParsableCommand {
         commandName: "join",
         abstract: "Join this node: token discovery, then (control plane) the shared certificates, then the kubelet's TLS bootstrap.")
 
-    @Argument(help: "The API server endpoint, host:port.")
-    var server: String
+    @Argument(help: "The API server endpoint, host:port; several (or a comma-separated list) are tried in turn.")
+    var server: [String]
 
     @Option(help: "The bootstrap token, <id>.<secret>.")
     var token: String
@@ -62,12 +62,13 @@ struct JoinNode: AsyncParsableCommand {
         overrides.nodeName = nodeName
         overrides.advertiseAddress = apiserverAdvertiseAddress
         var request = JoinRequest(
-            server: server, token: token, caCertHashes: discoveryTokenCaCertHash, kubernetesDir: URL(fileURLWithPath: kubernetesDir),
+            server: server.joined(separator: ","), token: token, caCertHashes: discoveryTokenCaCertHash, kubernetesDir: URL(fileURLWithPath: kubernetesDir),
             kubeletDir: URL(fileURLWithPath: kubeletDir), policy: policy, overrides: overrides)
         request.controlPlane = controlPlane
         request.certificateKey = certificateKey
         request.nodeIPs = nodeIp
         request.timeout = try GoDuration(parsing: timeout, field: "--timeout").seconds
+        request.stateKeyFile = StateStoreLocation(db: "", kubernetesDir: URL(fileURLWithPath: kubernetesDir)).keyURL
         try await JoinClient(request).run { print($0) }
     }
 }

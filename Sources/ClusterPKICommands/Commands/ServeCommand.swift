@@ -57,12 +57,14 @@ struct ServeCommand: AsyncParsableCommand {
         let options = try options()
         var flags = SettingsOverrides()
         flags.nodeName = nodeName
-        let store = state.location(kubernetesDir: URL(fileURLWithPath: directories.kubernetesDir))
+        let tree = try directories.context(flags)
+        let store = try state.location(tree.settings, policy: tree.policy)
         try await ServeLauncher(
-            tree: try directories.context(flags), listenHost: options.listenHost, port: options.port,
-            storeDescription: "sqlite:\(store.db)", openStore: { try store.open() }, advertiseURL: options.advertiseURL,
-            extraSANs: options.extraSANs, logLevel: options.logLevel, rotateEvery: options.rotateEvery,
-            restartHook: options.restartHook, rotateReport: URL(fileURLWithPath: rotateReport)
+            tree: tree, listenHost: options.listenHost, port: options.port,
+            storeDescription: store.storeDescription, openStore: { try await store.openState() },
+            advertiseURL: options.advertiseURL, extraSANs: options.extraSANs, logLevel: options.logLevel,
+            rotateEvery: options.rotateEvery, restartHook: options.restartHook, stateKeyFile: store.sharedStateKey,
+            rotateReport: URL(fileURLWithPath: rotateReport)
         ).run()
     }
 }

@@ -1,3 +1,4 @@
+import ClusterPKIEtcdStore
 import ClusterPKISQLiteStore
 import ClusterPKIStore
 import Foundation
@@ -7,6 +8,8 @@ import Foundation
 struct StateStoreLocation: Sendable {
     var db: String
     var kubernetesDir: URL
+    /// The etcd store `--store etcd://...` chose (see `StateStoreLocation+Etcd.swift`); nil means the SQLite file `db`.
+    var etcd: EtcdConfiguration? = nil
 
     /// The store key file, `<kubernetes-dir>/pki/clusterpki-state.key`.
     var keyURL: URL {

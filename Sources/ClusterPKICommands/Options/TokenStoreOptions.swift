@@ -18,6 +18,13 @@ struct TokenStoreOptions: ParsableArguments {
     @Option(help: "A policy file or name (kubeadm, hardened); sets the failed-authentication limits.")
     var policy: String?
 
+    @OptionGroup var storeFlags: StoreFlags
+
+    /// The backend `--store` (or `--db`) names.
+    func selection() throws -> StoreSelection {
+        try storeFlags.selection(db: db)
+    }
+
     var location: StateStoreLocation { StateStoreLocation(db: db, kubernetesDir: URL(fileURLWithPath: kubernetesDir)) }
 
     /// The brute-force limits of the selected policy.
@@ -25,8 +32,10 @@ struct TokenStoreOptions: ParsableArguments {
         TokenAuthPolicy(try PKIPolicy(contentsOf: PolicyLocator.locate(policy)).tokenAuthentication)
     }
 
-    /// Opens the store, creating the key file on first use.
-    func openStore() throws -> SQLiteStateStore {
-        try location.open()
+    /// Opens the store, creating the key file on first use; etcd's files default to those of a stacked member
+    /// under `<kubernetes-dir>/pki`.
+    func openStore() async throws -> any StateStore {
+        let settings = ClusterSettings(kubernetesDir: URL(fileURLWithPath: kubernetesDir))
+        return try await storeFlags.etcd.location(selection(), settings: settings, policy: nil).openState()
     }
 }

@@ -24,6 +24,8 @@ public struct ClusterSettings: Sendable, Hashable {
     public var etcdServerCertSANs: [String] = []
     public var etcdPeerCertSANs: [String] = []
     public var externalEtcd: ExternalEtcd?
+    /// The state store is etcd (`--store etcd://...`): the policy's `store: etcd` certificates are issued.
+    public var stateStoreOnEtcd = false
     public var encryptionAlgorithm: KeyAlgorithm?
     public var certificateValidity: GoDuration?
     public var caCertificateValidity: GoDuration?

@@ -37,7 +37,7 @@ indirect enum PolicySchema: Sendable {
     static let certificate: PolicySchema = .object([
         "name": .scalar, "baseName": .scalar, "issuer": .scalar, "commonName": .scalar,
         "organizations": .list(.scalar), "keyUsages": .list(.scalar), "extKeyUsages": .list(.scalar),
-        "subjectAltNames": .scalar, "etcd": .scalar, "validity": .scalar, "longName": .scalar,
+        "subjectAltNames": .scalar, "etcd": .scalar, "store": .scalar, "validity": .scalar, "longName": .scalar,
     ])
 
     static let root: PolicySchema = .object([

@@ -12,7 +12,8 @@ extension EtcdStateStore {
         let requestKey = keys.certificateRequest(name)
         var compare: [Etcdserverpb_Compare] = [.createRevision(requestKey, is: 0)]
         let value = CertificateRequestRecord(name: name, created: now, requester: requester, object: object)
-        var writes: [Etcdserverpb_RequestOp] = [.put(requestKey, try EtcdJSON.encode(value))]
+        let encoded = try EtcdJSON.encode(value)
+        var writes: [Etcdserverpb_RequestOp] = [.put(requestKey, encoded)]
         var events = records.auditEvents
         if let credential = records.credential {
             compare.append(.createRevision(keys.credential(credential.serial), is: 0))
@@ -32,9 +33,16 @@ extension EtcdStateStore {
         let txn = Etcdserverpb_TxnRequest(
             compare: compare, success: writes + (try auditOps(events)), failure: [.get(requestKey)])
         try checkSize(txn, what: "CSR \(name)")
-        let response = try await client.txn(txn)
+        let response = try await commit(txn)
         guard response.succeeded else {
-            if response.responses.first?.responseRange.kvs.isEmpty == false {
+            if let existing = response.responses.first?.responseRange.kvs.first {
+                // A request without audit events is not marked (see commit): the same bytes under the name mean an
+                // earlier delivery of this very write, which stored it.
+                if existing.value == encoded && events.isEmpty {
+                    return StoredCertificateRequest(
+                        name: name, resourceVersion: existing.modRevision, created: now, requester: requester,
+                        object: object)
+                }
                 throw StoreError.certificateRequestAlreadyExists(name: name)
             }
             throw StoreError.credentialAlreadyRecorded(serial: records.credential?.serial ?? "")
@@ -56,7 +64,7 @@ extension EtcdStateStore {
                 compare: [.modRevision(requestKey, is: kv.modRevision)],
                 success: [.put(requestKey, try EtcdJSON.encode(value))])
             try checkSize(txn, what: "CSR \(name)")
-            let response = try await client.txn(txn)
+            let response = try await commit(txn)
             if response.succeeded {
                 return StoredCertificateRequest(
                     name: name, resourceVersion: response.header.revision, created: value.created,
@@ -87,7 +95,7 @@ extension EtcdStateStore {
     /// Records (or replaces) the addresses of a node, with its audit event.
     public func recordNode(_ node: NodeRecord) async throws {
         let writes: [Etcdserverpb_RequestOp] = [.put(keys.node(node.name), try EtcdJSON.encode(NodeRecordValue(node)))]
-        _ = try await client.txn(.init(compare: [], success: writes + auditOps([nodeRecorded(node)])))
+        _ = try await commit(.init(compare: [], success: writes + auditOps([nodeRecorded(node)])))
     }
 
     public func node(named name: String) async throws -> NodeRecord? {

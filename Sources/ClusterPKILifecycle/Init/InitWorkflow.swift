@@ -35,13 +35,20 @@ public struct InitWorkflow: Sendable {
 
     public let context: TreeContext
     public let options: Options
-    public let store: @Sendable () throws -> any StateStore
+    public let store: @Sendable () async throws -> any StateStore
     public let actor: String
+    /// The state key, sealed into the upload when the store is shared by several nodes (etcd); see
+    /// ``CertificateUploader``.
+    public let stateKey: URL?
 
-    public init(context: TreeContext, options: Options, actor: String, store: @escaping @Sendable () throws -> any StateStore) {
+    public init(
+        context: TreeContext, options: Options, actor: String, stateKey: URL? = nil,
+        store: @escaping @Sendable () async throws -> any StateStore
+    ) {
         self.context = context
         self.options = options
         self.actor = actor
+        self.stateKey = stateKey
         self.store = store
     }
 
@@ -54,7 +61,7 @@ public struct InitWorkflow: Sendable {
         try await CertsPhase(context: context).generate(["all"], output: output)
         let (context, store, actor) = (self.context, self.store, self.actor)
         try await KubeconfigPhase(context: context).generate(
-            ["all"], recorder: { LedgerRecorder(ledger: try store(), actor: actor, now: context.now) }, output: output)
+            ["all"], recorder: { LedgerRecorder(ledger: try await store(), actor: actor, now: context.now) }, output: output)
 
         let request = TokenRequest(token: options.token, ttl: options.tokenTTL)
         try request.validate()
@@ -66,7 +73,8 @@ public struct InitWorkflow: Sendable {
             output("[upload-certs] Skipping phase. Please see --upload-certs")
             return outcome
         }
-        let uploaded = try await CertificateUploader.run(context: context, store: store(), key: options.certificateKey, actor: actor, output: output)
+        let uploaded = try await CertificateUploader.run(
+            context: context, store: store(), key: options.certificateKey, actor: actor, stateKey: stateKey, output: output)
         outcome.certificateKey = uploaded.key
         return outcome
     }

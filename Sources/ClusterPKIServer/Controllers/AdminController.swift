@@ -83,7 +83,9 @@ struct AdminController: Sendable {
         let now = environment.now()
         var tree = environment.tree
         tree.now = now
-        let upload = try await CertificateUploader.upload(context: tree, store: environment.store, key: key, actor: identity.username).upload
+        let upload = try await CertificateUploader.upload(
+            context: tree, store: environment.store, key: key, actor: identity.username, stateKey: environment.stateKeyFile
+        ).upload
         let blobs = upload.blobs
         var result = CertificateUploadObject()
         result.metadata = ObjectMeta(name: Upload.kubeadmCertsName, creationTimestamp: RFC3339.format(now))

@@ -99,6 +99,14 @@ extension KubernetesStatus {
             details: Details(retryAfterSeconds: 1))
     }
 
+    /// 503 with `Retry-After`: the state store cannot be reached now (etcd down or without quorum).
+    public static func serviceUnavailable(retryAfter: Int) -> KubernetesStatus {
+        KubernetesStatus(
+            code: 503, reason: "ServiceUnavailable",
+            message: "the state store is unavailable, please try again in \(retryAfter) seconds",
+            details: Details(retryAfterSeconds: retryAfter))
+    }
+
     public static let pathNotFound = KubernetesStatus(
         code: 404, reason: "NotFound", message: "the server could not find the requested resource")
 

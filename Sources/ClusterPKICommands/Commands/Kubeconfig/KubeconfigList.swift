@@ -19,7 +19,7 @@ struct KubeconfigList: AsyncParsableCommand {
 
     func run() async throws {
         let records =
-            try await ledger.openIfPresent(kubernetesDir: try directories.settings().kubernetesDir)?.credentials() ?? []
+            try await ledger.openIfPresent(try directories.settings())?.credentials() ?? []
         print(
             output == "json" ? try LedgerListing.json(records) : LedgerListing.text(records, now: Date()),
             terminator: "")

@@ -30,7 +30,7 @@ struct CARotate: AsyncParsableCommand {
             throw ValidationError("--phase must be prepare, switch or finish")
         }
         let context = try directories.context()
-        let store = try state.openStore(kubernetesDir: context.settings.kubernetesDir)
+        let store = try await state.openStore(context.settings, policy: context.policy)
         let rotation = try CertificateAuthorityRotation(
             context: context, authority: authority, store: store, actor: LedgerActor.current())
         for line in try await rotation.run(phase) { print(line) }

@@ -11,7 +11,7 @@ struct CAStatus: AsyncParsableCommand {
 
     func run() async throws {
         let context = try directories.context()
-        let store = try state.openIfPresent(kubernetesDir: context.settings.kubernetesDir)
+        let store = try await state.openIfPresent(context.settings, policy: context.policy)
         let entries = try await CertificateAuthorityRotation.status(context: context, store: store)
         RotationStatusOutput.authorities(entries).forEach { print($0) }
     }

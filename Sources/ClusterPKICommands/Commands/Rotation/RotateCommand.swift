@@ -30,7 +30,7 @@ struct RotateCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try directories.context()
         // A dry run creates nothing, not even the state database.
-        let store = try state.location(kubernetesDir: context.settings.kubernetesDir).open(creating: !dryRun)
+        let store = try await state.location(context.settings, policy: context.policy).openState(creating: !dryRun)
         let job = ScheduledRenewal(context: context, store: store, actor: LedgerActor.current(), dryRun: dryRun, restartHook: restartHook)
         let result = try await job.run { print($0) }
         if let report, let unwritten = try result.save(to: URL(fileURLWithPath: report)) {
