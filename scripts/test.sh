@@ -59,7 +59,7 @@ fi
 # ---- 3. end-to-end scripts, fixed order
 CLUSTERPKI="$(swift build --show-bin-path)/clusterpki"
 export CLUSTERPKI
-E2E="${E2E:-openssl-verify etcd-mtls etcd-ha-recipe crash-renew kubeconfig-kubectl tokens-concurrency upload-certs endpoint-kubectl join join-load rotate ca-rotation ca-rotation-crash systemd-units}"
+E2E="${E2E:-openssl-verify etcd-mtls etcd-ha-recipe crash-renew kubeconfig-kubectl tokens-concurrency upload-certs endpoint-kubectl join join-load rotate ca-rotation ca-rotation-crash systemd-units state-key endpoint csr-kubectl node-credential install}"
 for s in $E2E; do
     run_suite "e2e/$s" 1500 bash "$REPO/scripts/e2e/$s.sh" "$CLUSTERPKI"
 done

@@ -70,7 +70,7 @@ extension SQLiteStateStore {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        value.id, key.secretMAC(for: value.token), try key.seal(value.token), value.description,
+                        value.id, try key().secretMAC(for: value.token), try key().seal(value.token), value.description,
                         value.usages.map(\.rawValue).joined(separator: ","), value.groups.joined(separator: ","),
                         now.timeIntervalSince1970, value.expires?.timeIntervalSince1970, value.maxUses, value.usesLeft,
                     ])
@@ -132,7 +132,7 @@ extension SQLiteStateStore {
 
     func decodeToken(_ row: Row) throws -> BootstrapToken {
         let id: String = row["id"]
-        let token = try key.unseal(id: id, sealed: row["sealedSecret"])
+        let token = try key().unseal(id: id, sealed: row["sealedSecret"])
         return BootstrapToken(
             token: token, description: row["description"], usages: Self.splitList(row["usages"]).compactMap(TokenUsage.init(rawValue:)),
             groups: Self.splitList(row["groups"]), expires: (row["expiresAt"] as Double?).map(Date.init(timeIntervalSince1970:)),

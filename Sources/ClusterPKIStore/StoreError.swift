@@ -27,6 +27,7 @@ public enum StoreError: Error, Equatable, Sendable {
     case uploadNotFound(name: String)
     case certificateRequestAlreadyExists(name: String)
     case certificateRequestNotFound(name: String)
+    case certificateRequestConflict(name: String)
     case credentialAlreadyRecorded(serial: String)
     case credentialNotFound(serial: String)
     case noCredentialsForClient(name: String)
@@ -40,6 +41,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case invalidStoreKey(path: String, detail: String)
     case storeKeyMismatch
     case insecureStoreKeyFile(path: String, mode: String)
+    case storeKeyNotLoaded(path: String)
+    case databaseNeedsUpgrade(path: String)
 
     /// The message printed after `error: `.
     public var message: String {
@@ -80,6 +83,8 @@ public enum StoreError: Error, Equatable, Sendable {
             return "certificatesigningrequests.certificates.k8s.io \(goQuote(name)) already exists"
         case .certificateRequestNotFound(let name):
             return "certificatesigningrequests.certificates.k8s.io \(goQuote(name)) not found"
+        case .certificateRequestConflict(let name):
+            return "Operation cannot be fulfilled on certificatesigningrequests.certificates.k8s.io \(goQuote(name)): the object has been modified; please apply your changes to the latest version and try again"
         case .credentialAlreadyRecorded(let serial):
             return "a credential with serial \(serial) is already recorded; a serial number must never be reused, issue the certificate again"
         case .credentialNotFound(let serial):
@@ -102,6 +107,10 @@ public enum StoreError: Error, Equatable, Sendable {
             return "the store key does not belong to this state database; restore the matching key file (pki/clusterpki-state.key) or pass the matching --db"
         case .insecureStoreKeyFile(let path, let mode):
             return "the store key \(path) has mode \(mode), readable by others; run `chmod 600 \(path)` (and consider the tokens compromised)"
+        case .storeKeyNotLoaded(let path):
+            return "the state database \(path) was opened without its store key, which token secrets need; run the command with the key (see --kubernetes-dir)"
+        case .databaseNeedsUpgrade(let path):
+            return "the state database \(path) was written by an older clusterpki and a read-only command cannot upgrade it; run a command that writes (e.g. `clusterpki token sweep --db \(path)`) once, then retry"
         }
     }
 }

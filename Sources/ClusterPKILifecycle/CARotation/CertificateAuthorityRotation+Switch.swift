@@ -46,12 +46,18 @@ extension CertificateAuthorityRotation {
         let (store, context, actor) = (self.store, self.context, self.actor)
         let next = CertificateAuthority(name: profile.name, certificate: bundle[0], key: nil)
         var credentials = context.fileCredentials
-        if profile.name == "ca" { credentials += context.kubeconfigCredentials + [context.servingCredential].compactMap { $0 } }
+        if profile.name == "ca" {
+            credentials += context.kubeconfigCredentials + [context.servingCredential, context.kubeletCredential].compactMap { $0 }
+        }
         let renewer = Renewer.recordingInLedger(
             context: context, credentials: credentials.filter { $0.authorityName == profile.name }, ledger: store, actor: actor,
             refusal: { next.issued($0) ? "already signed by the next \(next.name)" : nil })
-        let report = try await renewer.renew(["all"], options: RenewalOptions(collectFailures: true))
-        lines += report.items.filter { $0.outcome == .renewed }.map { "[ca] \($0.name) re-issued by the next \(profile.name)" }
+        let report = try await renewer.renew(["all"], options: RenewalOptions(collectFailures: true, progress: progress))
+        lines += report.items.filter { $0.outcome == .renewed }.map { item in
+            item.name == KubeletConfigCredential.fileName
+                ? "[ca] this node's own kubelet client certificate (kubelet.conf) re-issued by the next \(profile.name) from the local CA key: this node needs no `clusterpki kubelet renew`"
+                : "[ca] \(item.name) re-issued by the next \(profile.name)"
+        }
         let failed = report.items.filter { $0.outcome == .failed }
         guard failed.isEmpty else { throw RotationError.switchIncomplete(failures: failed.map { "\($0.name): \($0.error ?? "")" }) }
         if profile.name == "ca" { lines += try updateKubeconfigs(bundle) }

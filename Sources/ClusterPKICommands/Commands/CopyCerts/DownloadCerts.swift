@@ -17,7 +17,7 @@ struct DownloadCerts: AsyncParsableCommand {
     func run() async throws {
         let key = try CertificateKey(parsing: certificateKey)
         let context = try directories.context()
-        let store = try state.openStore(kubernetesDir: context.settings.kubernetesDir)
+        let store = try state.location(directories).open()
         try await CertificateDownloader.run(context: context, store: store, key: key) { print($0) }
     }
 }

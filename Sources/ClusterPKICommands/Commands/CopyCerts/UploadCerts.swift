@@ -20,7 +20,7 @@ struct UploadCerts: AsyncParsableCommand {
     func run() async throws {
         let key = try certificateKey.map { try CertificateKey(parsing: $0) }
         let context = try directories.context()
-        let store = try state.openStore(kubernetesDir: context.settings.kubernetesDir)
+        let store = try state.location(directories).open()
         try await CertificateUploader.run(context: context, store: store, key: key, actor: LedgerActor.current()) {
             print($0)
         }

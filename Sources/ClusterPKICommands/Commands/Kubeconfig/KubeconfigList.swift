@@ -19,7 +19,7 @@ struct KubeconfigList: AsyncParsableCommand {
 
     func run() async throws {
         let records =
-            try await ledger.openIfPresent(kubernetesDir: try directories.settings().kubernetesDir)?.credentials() ?? []
+            try await ledger.location(directories).openReadOnly(withKey: false)?.credentials() ?? []
         print(
             output == "json" ? try LedgerListing.json(records) : LedgerListing.text(records, now: Date()),
             terminator: "")

@@ -41,7 +41,7 @@ struct KubeconfigUser: AsyncParsableCommand {
             clientName: clientName, organizations: UserCredentialRequest.organizations(fromFlags: org),
             validity: try validityPeriod.map { try GoDuration(parsing: $0, field: "--validity-period") },
             server: server, token: token, allowSuperuser: allowSuperuser)
-        let store = ledger.location(kubernetesDir: context.settings.kubernetesDir)
+        let store = ledger.location(directories)
         let result = try await UserCredentialIssuance.issue(request, context: context, actor: LedgerActor.current()) {
             try store.open()
         }

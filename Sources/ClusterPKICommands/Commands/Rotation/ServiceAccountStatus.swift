@@ -11,7 +11,7 @@ struct ServiceAccountStatus: AsyncParsableCommand {
 
     func run() async throws {
         let context = try directories.context()
-        let store = try state.openIfPresent(kubernetesDir: context.settings.kubernetesDir)
+        let store = try state.location(directories).openReadOnly(withKey: false)
         let status = try await ServiceAccountKeyRotation.status(context: context, store: store)
         RotationStatusOutput.serviceAccount(status).forEach { print($0) }
     }
