@@ -13,17 +13,33 @@ extension SQLiteStateStore {
         }
     }
 
-    /// All live tokens sorted by id; expired ones are deleted first.
+    /// All live tokens sorted by id; expired ones are deleted first (skipped, not deleted, on a read-only store).
     public func listTokens(now: Date) async throws -> [BootstrapToken] {
-        try await write { db in
+        if readOnly {
+            return try await read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT \(Self.tokenColumns) FROM bootstrapToken WHERE \(Self.liveCondition) ORDER BY id",
+                    arguments: [now.timeIntervalSince1970]
+                ).map(decodeToken)
+            }
+        }
+        return try await write { db in
             try expireTokens(db, now: now)
             return try Row.fetchAll(db, sql: "SELECT \(Self.tokenColumns) FROM bootstrapToken ORDER BY id").map(decodeToken)
         }
     }
 
-    /// One live token, or `nil` (an expired one is deleted).
+    /// One live token, or `nil` (an expired one is deleted; on a read-only store, only left out).
     public func token(id: String, now: Date) async throws -> BootstrapToken? {
-        try await write { db in
+        if readOnly {
+            return try await read { db in
+                try Row.fetchOne(
+                    db, sql: "SELECT \(Self.tokenColumns) FROM bootstrapToken WHERE id = ? AND \(Self.liveCondition)",
+                    arguments: [id, now.timeIntervalSince1970]
+                ).map(decodeToken)
+            }
+        }
+        return try await write { db in
             try expireTokens(db, now: now, id: id)
             return try Row.fetchOne(db, sql: "SELECT \(Self.tokenColumns) FROM bootstrapToken WHERE id = ?", arguments: [id])
                 .map(decodeToken)
@@ -53,6 +69,9 @@ extension SQLiteStateStore {
     }
 
     // MARK: Shared by tokens and uploads
+
+    /// A token that has not expired at the bound time (the `expiresAt` index, as the sweep uses).
+    static let liveCondition = "(expiresAt IS NULL OR expiresAt > ?)"
 
     static let tokenColumns = "id, sealedSecret, description, usages, groups, createdAt, expiresAt, maxUses, usesLeft"
 

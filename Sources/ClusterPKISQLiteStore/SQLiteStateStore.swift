@@ -16,6 +16,8 @@ public struct SQLiteStateStore: StateStore {
     let writer: GroupCommitWriter
     /// The store key; nil for a read-only store opened without it (ledger, rotation phases, audit: no token secrets).
     let storeKey: StoreKey?
+    /// Opened with ``init(readOnlyAt:storeKey:)``: reads skip the sweeps that delete expired rows as they go.
+    let readOnly: Bool
 
     /// Seconds a writer waits for another process's transaction before failing.
     public static let busyTimeout: TimeInterval = 10
@@ -25,6 +27,7 @@ public struct SQLiteStateStore: StateStore {
     public init(path: String, storeKey: StoreKey, keyPath: String? = nil) throws {
         self.path = path
         self.storeKey = storeKey
+        self.readOnly = false
         try DatabaseFile.prepare(path: path)
         let needsMigration = try Self.inspect(path: path)
         pool = try Self.openPool(path: path, readonly: false)
@@ -39,6 +42,7 @@ public struct SQLiteStateStore: StateStore {
     public init(readOnlyAt path: String, storeKey: StoreKey?) throws {
         self.path = path
         self.storeKey = storeKey
+        self.readOnly = true
         guard FileManager.default.fileExists(atPath: path) else {
             throw StoreError.cannotOpenDatabase(path: path, detail: "no such file")
         }

@@ -11,10 +11,19 @@ set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 require_cmd faketime openssl python3
 export TZ=UTC  # libfaketime reads its timestamps in local time
-# libfaketime preloaded directly (not the faketime wrapper, which forks: stopping its PID would orphan the server).
-FAKETIME_LIB="$(find /usr/lib -name 'libfaketimeMT.so.1' 2>/dev/null | head -1)"
-[[ -n "$FAKETIME_LIB" ]] || { fail "libfaketime is installed (faketime package)"; finish; exit 1; }
-faked() { env LD_PRELOAD="$FAKETIME_LIB" FAKETIME="@$LATER" "$@"; }
+# The faketime wrapper, not LD_PRELOAD by hand: a Swift binary preloaded with libfaketime without the wrapper's shared
+# memory (FAKETIME_SHARED) sees an empty argv and prints its top-level help. "@" starts the faked clock running.
+faked() { faketime -f "@$LATER" "$@"; }
+# spawn_faked VAR LOG cmd...: the wrapper forks and does not forward SIGTERM, so VAR is its child (the server itself),
+# remembered for cleanup like spawn's PIDs; the wrapper exits with it.
+spawn_faked() {
+    local __var="$1" __log="$2" __wrapper __child="" i; shift 2
+    spawn __wrapper "$__log" faketime -f "@$LATER" "$@"
+    for ((i = 0; i < 50; i++)); do __child="$(pgrep -P "$__wrapper" | head -1)" && [[ -n "$__child" ]] && break; sleep 0.1; done
+    [[ -n "$__child" ]] || { fail "faketime started $1" "$(cat "$__log")"; finish; exit 1; }
+    _PIDS+=("$__child")
+    printf -v "$__var" '%s' "$__child"
+}
 BIN="$(clusterpki_bin)"
 mktemp_dir W node-credential
 K="$W/cp1"
@@ -36,7 +45,7 @@ LATER="$(date -u -d "@$LATER_EPOCH" '+%Y-%m-%d %H:%M:%S')"
 stop_pid "$SERVER"
 
 # --- kubelet renew with an expired certificate, a year later (serve runs in the same future) ---------------------
-spawn SERVER "$W/serve-later.log" env LD_PRELOAD="$FAKETIME_LIB" FAKETIME="@$LATER" "$BIN" serve --kubernetes-dir "$K" --db "$DB" --node-name cp1
+spawn_faked SERVER "$W/serve-later.log" "$BIN" serve --kubernetes-dir "$K" --db "$DB" --node-name cp1
 check "serve (faked +1y) listens" wait_port 127.0.0.1 "$PORT" 60 "$SERVER"
 t0=$SECONDS
 rc=0; faked "$BIN" kubelet renew --kubernetes-dir "$W/worker-1/etc" --timeout 120s >"$W/renew.log" 2>&1 || rc=$?

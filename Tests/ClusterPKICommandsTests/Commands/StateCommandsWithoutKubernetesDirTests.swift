@@ -65,6 +65,22 @@ import Testing
         #expect(filesUnder(directory.url).isEmpty)
     }
 
+    /// A read-only open leaves expired tokens out instead of deleting them (a delete would fail on a read-only
+    /// connection: `token list` on an aged tree); the next read-write open sweeps them as before.
+    @Test func readOnlyStoreSkipsExpiredTokensWithoutDeleting() async throws {
+        let cluster = try await Cluster.make()
+        defer { cluster.directory.remove() }
+        let later = Date().addingTimeInterval(2 * 86_400)  // past init's 24h token
+        let location = StateStoreLocation(db: cluster.db, kubernetesDir: nil)
+        let readOnly = try #require(try location.openReadOnly(withKey: true))
+        #expect(try await readOnly.listTokens(now: Date()).count == 1)
+        let id = try #require(try await readOnly.listTokens(now: Date()).first?.token.id)
+        #expect(try await readOnly.listTokens(now: later).isEmpty)
+        #expect(try await readOnly.token(id: id, now: later) == nil)
+        #expect(try await readOnly.token(id: id, now: Date()) != nil)
+        #expect(try await cluster.tokens().count == 1)  // still there: nothing was deleted
+    }
+
     /// `kubeconfig list` needs no key at all.
     @Test func kubeconfigListNeedsNoKey() async throws {
         let cluster = try await Cluster.make()
