@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "ClusterPKIServer", targets: ["ClusterPKIServer"]),
         .library(name: "ClusterPKIJoin", targets: ["ClusterPKIJoin"]),
         .library(name: "ClusterPKICommands", targets: ["ClusterPKICommands"]),
+        .library(name: "ClusterPKIEtcdStore", targets: ["ClusterPKIEtcdStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
@@ -41,6 +42,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         // Golden files for every command's --help (a flag cannot change by accident).
         .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", from: "1.19.7"),
+        // etcd's v3 API is gRPC; EtcdAPI holds the code generated from etcd's protos (scripts/generate-etcd-grpc.sh).
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         // The system libcrypto, for RSA signing only (twice BoringSSL's rate; see Keys/OpenSSLRSASigningKey.swift).
@@ -135,6 +141,27 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Generated code only (scripts/generate-etcd-grpc.sh): etcd's KV, Lease, Watch and Maintenance clients.
+        .target(
+            name: "EtcdAPI",
+            dependencies: [
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            exclude: ["README.md"]
+        ),
+        .target(
+            name: "ClusterPKIEtcdStore",
+            dependencies: [
+                "ClusterPKIStore", "ClusterPKIAPI", "ClusterPKICore", "EtcdAPI",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Every command: parse flags, call one library function, print. The composition root (opens the store).
         .target(
             name: "ClusterPKICommands",
@@ -225,6 +252,14 @@ let package = Package(
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
             ],
             exclude: ["__Snapshots__"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ClusterPKIEtcdStoreTests",
+            dependencies: [
+                "ClusterPKIEtcdStore", "EtcdAPI", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIAPI", "ClusterPKICore",
+                "ClusterPKITesting",
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -21,6 +21,18 @@ public enum PKIError: Error, Equatable, Sendable {
     case config(path: String, problem: String)
     case unsupportedKey(path: String)
     case signing(String)
+    case csrNotPEM
+    case csrWrongPEMType(String)
+    case csrNotPKCS10(detail: String)
+    case csrBadSignature
+    case csrKeyTooWeak(bits: Int, minimum: Int)
+    case csrUnsupportedKey(String)
+    case emptyName(field: SubjectField)
+    case nameTooLong(field: SubjectField, value: String, length: Int, limit: Int)
+    case nameNotPrintable(field: SubjectField, value: String)
+    case duplicateName(field: SubjectField, value: String)
+    case invalidDNSName(field: SubjectField, value: String, reason: String)
+    case invalidNodeName(String, reason: String)
 
     public var message: String {
         switch self {
@@ -62,6 +74,10 @@ public enum PKIError: Error, Equatable, Sendable {
             return "the private key file \(path) is neither in RSA nor ECDSA format; replace it with an RSA or ECDSA key"
         case .signing(let detail):
             return "signing failed: \(detail)"
+        case .csrNotPEM, .csrWrongPEMType, .csrNotPKCS10, .csrBadSignature, .csrKeyTooWeak, .csrUnsupportedKey:
+            return csrMessage
+        case .emptyName, .nameTooLong, .nameNotPrintable, .duplicateName, .invalidDNSName, .invalidNodeName:
+            return nameMessage
         }
     }
 }

@@ -48,7 +48,7 @@ extension SQLiteStateStore {
 
             guard let parsed else {
                 // Never echo what was presented: a near-miss may be most of a real secret.
-                return try fail(.malformedToken(Self.redacted(presented)), reason: "malformed token")
+                return try fail(.malformedToken(BootstrapTokenString.redacted(presented)), reason: "malformed token")
             }
             try expireTokens(db, now: now, id: parsed.id)
             guard
@@ -88,37 +88,16 @@ extension SQLiteStateStore {
 
     /// Counts one failure for `scope`/`subject` in a fixed window; reaching the limit starts the back-off.
     private func recordFailure(scope: String, subject: String, policy: TokenAuthPolicy, now: Double, db: Database) throws {
-        var windowStart = now
-        var failures = 1
-        if let row = try Row.fetchOne(
+        let previous = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT windowStart, failures FROM authFailure WHERE scope = ? AND subject = ?"),
-            arguments: [scope, subject]),
-            now - (row["windowStart"] as Double) < policy.window
-        {
-            windowStart = row["windowStart"]
-            failures = (row["failures"] as Int) + 1
-        }
-        var blockedUntil: Double?
-        if failures >= policy.maxFailures {
-            // After the back-off the subject gets a fresh window, not an immediate second lock-out.
-            blockedUntil = now + policy.backoff
-            windowStart = now
-            failures = 0
-        }
-        let expiresAt = max(windowStart + policy.window, blockedUntil ?? 0)
+            arguments: [scope, subject]
+        ).map { AuthFailureCounter(windowStart: $0["windowStart"], failures: $0["failures"], blockedUntil: nil, expiresAt: 0) }
+        let counter = AuthFailureCounter.afterFailure(previous: previous, policy: policy, now: now)
         try db.run(
             sql: """
                 INSERT OR REPLACE INTO authFailure (scope, subject, windowStart, failures, blockedUntil, expiresAt)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [scope, subject, windowStart, failures, blockedUntil, expiresAt])
-    }
-
-    /// The presented text with anything after the first dot hidden.
-    static func redacted(_ presented: String) -> String {
-        guard let dot = presented.firstIndex(of: ".") else {
-            return presented.count > 6 ? "<redacted>" : presented
-        }
-        return "\(presented[..<dot]).<redacted>"
+            arguments: [scope, subject, counter.windowStart, counter.failures, counter.blockedUntil, counter.expiresAt])
     }
 }

@@ -100,13 +100,7 @@ extension SQLiteStateStore {
                 if request.token == nil && attempt < 5 { continue }
                 throw StoreError.tokenAlreadyExists(id: value.id)
             }
-            let detail = [
-                "usages=\(value.usages.map(\.rawValue).joined(separator: ","))",
-                "groups=\(value.groups.joined(separator: ","))",
-                "expires=\(value.expires.map(RFC3339.format) ?? "never")",
-                value.maxUses.map { "maxUses=\($0)" },
-            ].compactMap { $0 }.joined(separator: " ")
-            try appendAudit(AuditEvent(time: now, actor: actor, action: .tokenCreated, tokenID: value.id, detail: detail), db: db)
+            try appendAudit(.tokenCreated(value, actor: actor, now: now), db: db)
             return value
         }
     }

@@ -44,6 +44,12 @@ public enum StoreError: Error, Equatable, Sendable {
     case storeKeyNotLoaded(path: String)
     case databaseNeedsUpgrade(path: String)
 
+    // The etcd backend.
+    case unavailable(endpoints: [String], detail: String)
+    case etcd(detail: String)
+    case etcdRequestTooLarge(what: String, bytes: Int, limit: Int)
+    case invalidEtcdConfiguration(String)
+
     /// The message printed after `error: `.
     public var message: String {
         switch self {
@@ -111,6 +117,14 @@ public enum StoreError: Error, Equatable, Sendable {
             return "the state database \(path) was opened without its store key, which token secrets need; run the command with the key (see --kubernetes-dir)"
         case .databaseNeedsUpgrade(let path):
             return "the state database \(path) was written by an older clusterpki and a read-only command cannot upgrade it; run a command that writes (e.g. `clusterpki token sweep --db \(path)`) once, then retry"
+        case .unavailable(let endpoints, let detail):
+            return "etcd is unavailable (tried \(endpoints.joined(separator: ", "))): \(detail); check that the etcd members run and have quorum (`etcdctl endpoint health`) and that the client certificate is signed by the etcd CA, then retry"
+        case .etcd(let detail):
+            return "etcd refused the request: \(detail); check the etcd members' logs, then retry"
+        case .etcdRequestTooLarge(let what, let bytes, let limit):
+            return "\(what) needs \(bytes) bytes in one etcd request, over etcd's limit of \(limit) (--max-request-bytes); store less in it, or raise the limit on every etcd member"
+        case .invalidEtcdConfiguration(let detail):
+            return "invalid etcd configuration: \(detail); pass endpoints as HOST:PORT and the etcd CA, client certificate and key files (kubeadm's etcd.external fields)"
         }
     }
 }

@@ -1,8 +1,12 @@
+import ClusterPKICore
+
 /// Go's text/tabwriter as kubeadm configures it: min width 10, padding 3, spaces; the last cell is not padded.
 ///
-/// Widths count Unicode scalars, as Go counts runes.
+/// Widths count Unicode scalars, as Go counts runes. Every cell is escaped with `goEscape` first, so a value with a
+/// newline or a tab (a client name, an organization) cannot add a row or shift a column.
 enum TabWriter {
     static func render(_ rows: [[String]], minWidth: Int = 10, padding: Int = 3) -> String {
+        let rows = rows.map { $0.map(goEscape) }
         let columns = rows.map(\.count).max() ?? 0
         var widths = [Int](repeating: 0, count: columns)
         for row in rows {

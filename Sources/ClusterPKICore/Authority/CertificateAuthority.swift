@@ -21,8 +21,10 @@ public struct CertificateAuthority: Sendable {
     public var isExternal: Bool { key == nil }
 
     /// A self-signed CA as kubeadm makes it: KU critical, CA:TRUE critical, SKI, SAN DNS=CN.
+    /// The CN must pass ``SubjectNameValidator`` as a name and as a DNS name.
     public static func selfSigned(name: String, commonName: String, key: PrivateKeyMaterial, keyUsage: KeyUsage,
                                   notBefore: Date, notAfter: Date) throws -> CertificateAuthority {
+        try SubjectNameValidator.validate(commonName: commonName, dnsNames: [commonName])
         let subject = try DistinguishedName.kubernetes(commonName: commonName, organizations: [])
         let extensions = try Certificate.Extensions {
             Critical(keyUsage)
@@ -41,8 +43,10 @@ public struct CertificateAuthority: Sendable {
         }
     }
 
-    /// Signs a leaf for `publicKey`; NotAfter is capped at the CA's own NotAfter.
+    /// Signs a leaf for `publicKey`; NotAfter is capped at the CA's own NotAfter. Every leaf of every path (tree,
+    /// renewal, kubeconfigs, CSRs) passes here, so its names are checked here: ``SubjectNameValidator``.
     public func sign(_ request: IssuanceRequest, publicKey: Certificate.PublicKey) throws -> Certificate {
+        try SubjectNameValidator.validate(request)
         guard let key, let signingKey else { throw PKIError.missingCAKey(name: name, path: "\(name).key") }
         let notAfter = min(request.notAfter, certificate.notValidAfter)
         let authorityKeyID = (try? certificate.extensions.subjectKeyIdentifier)?.keyIdentifier

@@ -4,15 +4,12 @@ import X509
 
 /// Reading and writing `CERTIFICATE` PEM the way client-go does.
 public enum PEMCertificates {
-    /// Every `CERTIFICATE` block of `text`, first one first; other block types are skipped.
+    /// Every `CERTIFICATE` block of `text` without headers, first one first; other blocks are skipped (client-go's
+    /// `certutil.ParseCertsPEM`).
     public static func parse(_ text: String, path: String) throws -> [Certificate] {
-        let documents: [PEMDocument]
-        do { documents = try PEMDocument.parseMultiple(pemString: text) } catch {
-            throw PKIError.malformedPEM(path: path, detail: "\(error)")
-        }
         var certificates: [Certificate] = []
-        for document in documents where document.discriminator == "CERTIFICATE" {
-            do { certificates.append(try Certificate(derEncoded: document.derBytes)) } catch {
+        for block in PEMBlock.blocks(in: text) where block.type == "CERTIFICATE" && block.headers.isEmpty {
+            do { certificates.append(try Certificate(derEncoded: block.bytes)) } catch {
                 throw PKIError.malformedPEM(path: path, detail: "a CERTIFICATE block does not hold X.509 DER: \(error)")
             }
         }

@@ -112,31 +112,36 @@ public enum PrivateKeyMaterial: Sendable {
         return PEMDocument(type: "EC PRIVATE KEY", derBytes: serializer.serializedBytes).pemString + "\n"
     }
 
-    /// Reads the first private key block of a PEM file (PKCS#1, SEC1 or PKCS#8), as kubeadm does.
+    /// Reads the first private key block of a PEM file (PKCS#1, SEC1 or PKCS#8), skipping other blocks such as
+    /// `EC PARAMETERS`, as kubeadm's `keyutil.ParsePrivateKeyPEM` does.
     public init(pemEncoded text: String, path: String) throws {
-        let documents: [PEMDocument]
-        do { documents = try PEMDocument.parseMultiple(pemString: text) } catch {
-            throw PKIError.malformedPEM(path: path, detail: "\(error)")
-        }
-        for document in documents {
-            let pem = document.pemString
-            switch document.discriminator {
-            case "RSA PRIVATE KEY":
-                if let key = try? _RSA.Signing.PrivateKey(pemRepresentation: pem) { self = .rsa(key); return }
-            case "EC PRIVATE KEY", "PRIVATE KEY":
-                if let key = try? P256.Signing.PrivateKey(pemRepresentation: pem) { self = .p256(key); return }
-                if let key = try? P384.Signing.PrivateKey(pemRepresentation: pem) { self = .p384(key); return }
-                if document.discriminator == "PRIVATE KEY",
-                    let key = try? _RSA.Signing.PrivateKey(pemRepresentation: pem)
-                {
-                    self = .rsa(key)
-                    return
-                }
+        let blocks = PEMBlock.blocks(in: text)
+        var unsupported = false
+        for block in blocks {
+            switch block.type {
+            case "RSA PRIVATE KEY", "EC PRIVATE KEY", "PRIVATE KEY":
+                if let key = Self.key(der: block.bytes) { self = key; return }
+                // Well-formed DER we cannot use (Ed25519, P-521, RSA under 2048 bits) is a key of another kind;
+                // anything else is a damaged file.
+                unsupported = unsupported || (!block.isEncrypted && (try? DER.parse(block.bytes)) != nil)
             default:
                 continue
             }
         }
-        if documents.isEmpty { throw PKIError.malformedPEM(path: path, detail: "no PEM block found") }
-        throw PKIError.unsupportedKey(path: path)
+        if blocks.isEmpty { throw PKIError.malformedPEM(path: path, detail: "no PEM block found") }
+        if blocks.contains(where: { $0.isEncrypted || $0.type == "ENCRYPTED PRIVATE KEY" }) {
+            throw PKIError.malformedPEM(
+                path: path, detail: "the private key is encrypted; decrypt it first, e.g. `openssl pkey -in \(path) -out \(path)`")
+        }
+        if unsupported { throw PKIError.unsupportedKey(path: path) }
+        throw PKIError.malformedPEM(path: path, detail: "data does not contain a valid RSA or ECDSA private key")
+    }
+
+    /// PKCS#1 or PKCS#8 RSA, SEC1 or PKCS#8 P-256/P-384, whatever the block type says (as Go's parsers are tried).
+    private static func key(der: [UInt8]) -> PrivateKeyMaterial? {
+        if let key = try? P256.Signing.PrivateKey(derRepresentation: der) { return .p256(key) }
+        if let key = try? P384.Signing.PrivateKey(derRepresentation: der) { return .p384(key) }
+        if let key = try? _RSA.Signing.PrivateKey(derRepresentation: der) { return .rsa(key) }
+        return nil
     }
 }

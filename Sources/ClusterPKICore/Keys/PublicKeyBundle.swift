@@ -5,13 +5,18 @@ import X509
 
 /// A file of consecutive PKIX `PUBLIC KEY` PEM blocks, such as `sa.pub` during a service-account key rotation.
 public enum PublicKeyBundle {
-    /// The keys of `text`, in file order.
+    /// The keys of the `PUBLIC KEY` blocks of `text`, in file order; other blocks are skipped.
     public static func parse(_ text: String, path: String) throws -> [Certificate.PublicKey] {
-        do {
-            return try PEMDocument.parseMultiple(pemString: text).map { try Certificate.PublicKey(pemDocument: $0) }
-        } catch {
-            throw PKIError.malformedPEM(path: path, detail: "expected PUBLIC KEY blocks: \(error)")
+        var keys: [Certificate.PublicKey] = []
+        for block in PEMBlock.blocks(in: text) where block.type == "PUBLIC KEY" {
+            do { keys.append(try Certificate.PublicKey(derEncoded: block.bytes)) } catch {
+                throw PKIError.malformedPEM(path: path, detail: "a PUBLIC KEY block does not hold a PKIX public key: \(error)")
+            }
         }
+        guard !keys.isEmpty else {
+            throw PKIError.malformedPEM(path: path, detail: "data does not contain any valid RSA or ECDSA public keys")
+        }
+        return keys
     }
 
     /// The keys as consecutive newline-terminated `PUBLIC KEY` blocks.

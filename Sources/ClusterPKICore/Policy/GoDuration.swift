@@ -22,25 +22,42 @@ public struct GoDuration: Sendable, Hashable, Codable, CustomStringConvertible {
         try container.encode(description)
     }
 
-    /// Go's canonical form, e.g. `8760h0m0s`.
+    /// Go's canonical form (`time.Duration.String`), e.g. `8760h0m0s`, `1.5ms`; computed on whole nanoseconds
+    /// (clamped to Go's range), so that it always reads back as the same duration.
     public var description: String {
-        if seconds == 0 { return "0s" }
-        let magnitude = abs(seconds)
-        let text: String
-        if magnitude < 1 {
-            let nanos = Int((magnitude * 1e9).rounded())
-            text = nanos % 1_000_000 == 0 ? "\(nanos / 1_000_000)ms" : (nanos % 1000 == 0 ? "\(nanos / 1000)µs" : "\(nanos)ns")
+        let nanos = (abs(seconds) * 1e9).rounded()
+        var value = nanos >= 9.223372036854775807e18 ? UInt64(Int64.max) : UInt64(nanos)
+        var text = ""
+        if value < 1_000_000_000 {
+            let (unit, precision): (String, Int) =
+                value == 0 ? ("", 0) : value < 1_000 ? ("ns", 0) : value < 1_000_000 ? ("µs", 3) : ("ms", 6)
+            guard !unit.isEmpty else { return "0s" }
+            text = Self.fraction(&value, precision) + unit
+            text = String(value) + text
         } else {
-            let whole = Int(magnitude)
-            let fraction = magnitude - Double(whole)
-            let hours = whole / 3600, minutes = (whole % 3600) / 60
-            var secondsText = "\(whole % 60)"
-            if fraction > 1e-9 {
-                let digits = String(format: "%.9f", fraction).dropFirst(1)  // ".500000000"
-                secondsText += String(digits.reversed().drop(while: { $0 == "0" }).reversed())
+            text = Self.fraction(&value, 9) + "s"
+            text = String(value % 60) + text
+            value /= 60
+            if value > 0 {
+                text = String(value % 60) + "m" + text
+                value /= 60
+                if value > 0 { text = String(value) + "h" + text }
             }
-            text = hours > 0 ? "\(hours)h\(minutes)m\(secondsText)s" : (minutes > 0 ? "\(minutes)m\(secondsText)s" : "\(secondsText)s")
         }
         return seconds < 0 ? "-" + text : text
+    }
+
+    /// Go's `fmtFrac`: the last `precision` digits of `value` as `.ddd` without trailing zeros (nothing if all are
+    /// zero); `value` is divided by 10^precision.
+    private static func fraction(_ value: inout UInt64, _ precision: Int) -> String {
+        var digits = ""
+        var printing = false
+        for _ in 0..<precision {
+            let digit = value % 10
+            printing = printing || digit != 0
+            if printing { digits = String(digit) + digits }
+            value /= 10
+        }
+        return printing ? "." + digits : ""
     }
 }

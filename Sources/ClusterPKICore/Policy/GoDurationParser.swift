@@ -73,21 +73,3 @@ public struct GoDurationSyntaxError: Error, Equatable, Sendable {
 extension Character {
     fileprivate var isASCIIDigit: Bool { asciiValue.map { (48...57).contains($0) } ?? false }
 }
-
-/// Quotes like Go's `%q`, so messages match kubeadm's byte for byte.
-public func goQuote(_ value: String) -> String {
-    var out = "\""
-    for scalar in value.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20 || scalar.value == 0x7f:
-            out += String(format: "\\x%02x", scalar.value)
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
-}

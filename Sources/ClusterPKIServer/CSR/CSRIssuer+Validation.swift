@@ -17,10 +17,10 @@ extension CSRIssuer {
     static func validate(_ object: CertificateSigningRequestObject) throws -> ValidRequest {
         let name = try Self.name(for: object.metadata)
         func invalid(_ problem: String) -> KubernetesStatus { .invalid(.certificateSigningRequest(name), problem) }
-        guard let pemBytes = Data(base64Encoded: object.spec.request),
-            let pem = String(data: pemBytes, encoding: .utf8),
-            let csr = try? CertificateSigningRequest(pemEncoded: pem)
-        else { throw invalid("spec.request: Invalid value: PEM block type must be CERTIFICATE REQUEST") }
+        let csr: CertificateSigningRequest
+        do { csr = try CSRDecoder.decode(pem: Data(base64Encoded: object.spec.request) ?? Data()) } catch {
+            throw invalid("spec.request: Invalid value: \(error.message)")
+        }
         guard !object.spec.signerName.isEmpty else { throw invalid("spec.signerName: Required value") }
         let usages = object.spec.usages ?? []
         guard !usages.isEmpty else { throw invalid("spec.usages: Required value") }

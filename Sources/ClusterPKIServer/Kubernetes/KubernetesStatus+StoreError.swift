@@ -43,6 +43,9 @@ extension KubernetesStatus {
         case .notAStateDatabase, .newerSchema, .readOnlyDatabase, .cannotOpenDatabase, .database,
             .invalidStoreKey, .storeKeyMismatch, .insecureStoreKeyFile, .storeKeyNotLoaded, .databaseNeedsUpgrade:
             self = .internalError
+        // The etcd backend; `.unavailable` becomes 503 with Retry-After when `serve` is wired to etcd.
+        case .unavailable, .etcd, .etcdRequestTooLarge, .invalidEtcdConfiguration:
+            self = .internalError
         }
     }
 

@@ -38,6 +38,14 @@ import Testing
         (45, "45s"),
         (0, "0s"),
         (-300, "-5m0s"),
+        // Go's time.Duration.String for sub-second values and its extremes.
+        (0.0015, "1.5ms"),
+        (0.5, "500ms"),
+        (0.000_001_5, "1.5µs"),
+        (0.000_000_007, "7ns"),
+        (60.5, "1m0.5s"),
+        (9_223_372_036.854_775_807, "2562047h47m16.854775807s"),
+        (-9_223_372_036.854_775_807, "-2562047h47m16.854775807s"),
     ]
 
     @Test(arguments: described)
@@ -52,7 +60,8 @@ import Testing
     }
 
     /// Go prints sub-second parts (`1.5s`, `500ms`); rounding to whole seconds breaks the round trip.
-    @Test(arguments: ["1500ms", "500ms", "1m0.5s"])
+    /// The largest Go duration is found by the go-duration fuzz target: printed from a Double it overflowed Go's range.
+    @Test(arguments: ["1500ms", "500ms", "1m0.5s", "2562047h47m16.854775807s", "-2562047h47m16.854775807s", "1.000000001s"])
     func subSecondDescriptionRoundTrips(_ text: String) throws {
         let duration = try GoDuration(parsing: text)
         let reparsed = try GoDuration(parsing: duration.description)

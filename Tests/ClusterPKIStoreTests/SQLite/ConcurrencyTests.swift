@@ -22,23 +22,4 @@ import Testing
         #expect(Set(ids).count == 50)
         #expect(try rawCount(path, "SELECT count(*) FROM bootstrapToken") == 50)
     }
-
-    @Test func eightConsumersOfAThreeUseTokenGetExactlyThreeSuccesses() async throws {
-        let (store, directory) = try makeStore()
-        defer { directory.remove() }
-        let token = try await store.createToken(TokenRequest(maxUses: 3), actor: "t", now: referenceNow)
-        let results = await withTaskGroup(of: Bool.self) { group in
-            for index in 0..<8 {
-                group.addTask {
-                    guard let own = try? SQLiteStateStore(path: store.path, storeKey: testKey) else { return false }
-                    let identity = try? await own.authenticate(
-                        token.token.token, client: "node-\(index)", policy: .default, now: referenceNow)
-                    return identity != nil
-                }
-            }
-            return await group.reduce(into: [Bool]()) { $0.append($1) }
-        }
-        #expect(results.filter { $0 }.count == 3)
-        #expect(try rawCount(store.path, "SELECT usesLeft FROM bootstrapToken") == 0)
-    }
 }

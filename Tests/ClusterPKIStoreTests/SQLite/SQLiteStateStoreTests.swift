@@ -20,62 +20,6 @@ import Testing
         #expect(try rawCount(path, "SELECT count(*) FROM grdb_migrations") == Migrations.knownIdentifiers.count)
     }
 
-    @Test func createListAndDeleteWithKubeadmSemantics() async throws {
-        let (store, directory) = try makeStore()
-        defer { directory.remove() }
-        let token = try BootstrapTokenString(parsing: "abcdef.0123456789abcdef")
-        let created = try await store.createToken(
-            TokenRequest(token: token, description: "node joins"), actor: "alice", now: referenceNow)
-        #expect(created.expires.map(RFC3339.format) == "2026-01-02T00:00:00Z")
-        #expect(created.usages == [.authentication, .signing])
-        #expect(created.groups == ["system:bootstrappers:kubeadm:default-node-token"])
-
-        await #expect(throws: StoreError.tokenAlreadyExists(id: "abcdef")) {
-            try await store.createToken(TokenRequest(token: token), actor: "alice", now: referenceNow)
-        }
-        #expect(StoreError.tokenAlreadyExists(id: "abcdef").message == #"a token with id "abcdef" already exists"#)
-
-        let listed = try await store.listTokens(now: referenceNow)
-        #expect(listed == [created])
-        #expect(listed.first?.token.secret == "0123456789abcdef")
-
-        try await store.deleteToken(id: "abcdef", actor: "alice", now: referenceNow)
-        #expect(try await store.listTokens(now: referenceNow).isEmpty)
-        await #expect(throws: StoreError.tokenNotFound(id: "abcdef")) {
-            try await store.deleteToken(id: "abcdef", actor: "alice", now: referenceNow)
-        }
-    }
-
-    @Test func ttlExpiryFollowsTheInjectedClock() async throws {
-        let (store, directory) = try makeStore()
-        defer { directory.remove() }
-        let short = try await store.createToken(TokenRequest(ttl: 3600), actor: "t", now: referenceNow)
-        let forever = try await store.createToken(TokenRequest(ttl: 0), actor: "t", now: referenceNow)
-        #expect(forever.expires == nil)
-        #expect(try await store.token(id: short.id, now: referenceNow.addingTimeInterval(3599)) != nil)
-        #expect(try await store.token(id: short.id, now: referenceNow.addingTimeInterval(3600)) == nil)
-        // Expired on access means deleted, not hidden: the row is gone even for an earlier clock.
-        #expect(try rawCount(store.path, "SELECT count(*) FROM bootstrapToken WHERE id = '\(short.id)'") == 0)
-        let tenYears = referenceNow.addingTimeInterval(10 * 365 * 86_400)
-        #expect(try await store.listTokens(now: tenYears).map(\.id) == [forever.id])
-        // The expired id can be reused, as after kube-controller-manager's TokenCleaner.
-        _ = try await store.createToken(TokenRequest(token: short.token), actor: "t", now: tenYears)
-    }
-
-    @Test func sweepDeletesRowsAndAuditsThem() async throws {
-        let (store, directory) = try makeStore()
-        defer { directory.remove() }
-        for _ in 0..<10 { _ = try await store.createToken(TokenRequest(ttl: 60), actor: "t", now: referenceNow) }
-        let keep = try await store.createToken(TokenRequest(ttl: 7200), actor: "t", now: referenceNow)
-        #expect(try await store.sweepExpired(now: referenceNow.addingTimeInterval(59)) == 0)
-        #expect(try await store.sweepExpired(now: referenceNow.addingTimeInterval(61)) == 10)
-        #expect(try rawCount(store.path, "SELECT count(*) FROM bootstrapToken") == 1)
-        #expect(try await store.listTokens(now: referenceNow).map(\.id) == [keep.id])
-        let expired = try await store.auditEvents(limit: nil).filter { $0.action == .tokenExpired }
-        #expect(expired.count == 10)
-        #expect(expired.allSatisfy { $0.actor == "token-cleaner" })
-    }
-
     @Test func databaseDumpRevealsNoSecretAndNoKey() async throws {
         let (store, directory) = try makeStore()
         defer { directory.remove() }
@@ -182,12 +126,6 @@ import Testing
             #expect(failedPath == path)
             #expect(error.message.contains("is read-only"))
         }
-    }
-
-    @Test func refusesAStoreKeyFromAnotherDatabase() throws {
-        let (store, directory) = try makeStore()
-        defer { directory.remove() }
-        #expect(throws: StoreError.storeKeyMismatch) { try SQLiteStateStore(path: store.path, storeKey: .random()) }
     }
 
     @Test func storeKeyFileIsCreatedOnceWithMode0600() throws {

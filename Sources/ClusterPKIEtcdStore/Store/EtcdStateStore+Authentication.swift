@@ -1,0 +1,167 @@
+import ClusterPKIAPI
+import ClusterPKIStore
+import EtcdAPI
+import Foundation
+import SwiftProtobuf
+
+extension EtcdStateStore {
+    /// What one look at the token and the failure counters decides.
+    private enum Verdict {
+        /// Consume a use: `writes` (the token with one use less, if it has a limit, and the audit event).
+        case authenticate(writes: [Etcdserverpb_RequestOp], token: Data?, identity: TokenAuthentication)
+        case lockedOut(until: Double)
+        /// Refuse; `expired` is the token to delete first, as TokenCleaner would.
+        case refuse(StoreError, reason: String, expired: Mvccpb_KeyValue?)
+    }
+
+    /// Checks `presented` (`<id>.<secret>`), consumes one use, and returns the identity.
+    ///
+    /// The use is consumed by one transaction that holds only while the token and both failure counters have the
+    /// mod revisions the decision was made on, so across all replicas a token with N uses authenticates exactly N
+    /// times, a token deleted meanwhile authenticates no more, and a lock-out counted elsewhere applies at once.
+    /// The first attempt decides on the values this store saw last (``AuthenticationHints``): when they are still
+    /// current that is the only round trip; otherwise the transaction returns the current values and the decision is
+    /// made again. A refusal is only ever decided on values read afresh. Failures are counted per token id and per
+    /// `client`; at `policy.maxFailures` within `policy.window` both are refused for `policy.backoff` seconds.
+    public func authenticate(
+        _ presented: String, client: String, policy: TokenAuthPolicy, now: Date
+    ) async throws -> TokenAuthentication {
+        let parsed = try? BootstrapTokenString(parsing: presented)
+        let counterKeys =
+            [keys.authFailure(scope: "client", subject: client)]
+            + (parsed.map { [keys.authFailure(scope: "token", subject: $0.id)] } ?? [])
+        let watched = counterKeys + (parsed.map { [keys.token($0.id)] } ?? [])
+        var values = watched.map(hints.value)
+        var fresh = false
+        for _ in 0..<Self.maxAttempts {
+            let verdict = try judge(
+                parsed, presented, client: client, counters: Array(zip(counterKeys, values)),
+                token: parsed == nil ? nil : values.last ?? nil, now: now)
+            if case .authenticate(let writes, let token, let identity) = verdict {
+                let response = try await self.client.txn(
+                    .init(
+                        compare: zip(watched, values).map { .modRevision($0, is: $1?.modRevision ?? 0) },
+                        success: writes,
+                        failure: watched.map { .get($0) }))
+                if response.succeeded {
+                    if let token, var kv = values.last ?? nil, let tokenKey = watched.last {
+                        (kv.value, kv.modRevision, kv.version) = (token, response.header.revision, kv.version + 1)
+                        hints.remember(tokenKey, kv)
+                    }
+                    return identity
+                }
+                // Another replica used, changed or deleted the token, or counted a failure: decide again.
+                values = response.responses.map { $0.responseRange.kvs.first }
+            } else if !fresh {
+                values = try await read(watched)
+            } else if case .lockedOut(let until) = verdict {
+                try await appendAudit([
+                    AuditEvent(
+                        time: now, actor: client, action: .authenticationRefused, tokenID: parsed?.id,
+                        detail: "locked out")
+                ])
+                throw StoreError.tooManyAttempts(retryAfter: until - now.timeIntervalSince1970)
+            } else if case .refuse(let error, let reason, let expired) = verdict {
+                if let expired { _ = try await expire([expired], now: now) }
+                let event = AuditEvent(
+                    time: now, actor: client, action: .authenticationFailed, tokenID: parsed?.id, detail: reason)
+                try await recordFailure(
+                    Array(zip(counterKeys, values)), policy: policy, now: now.timeIntervalSince1970, event: event)
+                throw error
+            }
+            fresh = true
+            for (key, value) in zip(watched, values) { hints.remember(key, value) }
+        }
+        throw contention("authenticating with token \(parsed?.id ?? "?")")
+    }
+
+    /// The decision on one set of values: the lock-out first, then the token (kubeadm's order of checks).
+    private func judge(
+        _ parsed: BootstrapTokenString?, _ presented: String, client: String, counters: [(String, Mvccpb_KeyValue?)],
+        token kv: Mvccpb_KeyValue?, now: Date
+    ) throws -> Verdict {
+        let t = now.timeIntervalSince1970
+        let blocked = try counters.compactMap { key, kv in
+            try kv.map { try EtcdJSON.decode(AuthFailureCounter.self, from: $0.value, key: key).blockedUntil } ?? nil
+        }.filter { $0 > t }.max()
+        if let blocked { return .lockedOut(until: blocked) }
+        guard let parsed else {
+            // Never echo what was presented: a near-miss may be most of a real secret.
+            return .refuse(
+                .malformedToken(BootstrapTokenString.redacted(presented)), reason: "malformed token", expired: nil)
+        }
+        guard let kv else {
+            return .refuse(.tokenNotFound(id: parsed.id), reason: "unknown or expired token", expired: nil)
+        }
+        let record = try decodeRecord(kv)
+        if record.isExpired(at: now) {
+            return .refuse(.tokenNotFound(id: parsed.id), reason: "unknown or expired token", expired: kv)
+        }
+        guard key.isValidSecret(parsed, mac: record.secretMAC) else {
+            return .refuse(.tokenSecretMismatch(id: parsed.id), reason: "wrong secret", expired: nil)
+        }
+        guard record.usages.contains(.authentication) else {
+            return .refuse(.tokenNotForAuthentication(id: parsed.id), reason: "no authentication usage", expired: nil)
+        }
+        var writes: [Etcdserverpb_RequestOp] = []
+        var used: Data?
+        var usesLeft = record.usesLeft
+        if let left = usesLeft {
+            guard left > 0 else { return .refuse(.tokenExpired(id: parsed.id), reason: "no uses left", expired: nil) }
+            var consumed = record
+            consumed.usesLeft = left - 1
+            usesLeft = left - 1
+            used = try EtcdJSON.encode(consumed)
+            writes.append(.put(kv.keyString, used!, keepLease: true))
+        }
+        writes += try auditOps([
+            AuditEvent(
+                time: now, actor: client, action: .authenticated, tokenID: parsed.id,
+                detail: usesLeft.map { "usesLeft=\($0)" } ?? "")
+        ])
+        let token = BootstrapToken(
+            token: parsed, usages: [.authentication], groups: record.groups, expires: nil, created: now)
+        return .authenticate(
+            writes: writes, token: used, identity: TokenAuthentication(token: token, usesLeft: usesLeft))
+    }
+
+    /// Counts one failure on every counter and audits it in one transaction, compare-and-swapped against the
+    /// counters as read (then re-read) so that failures through different replicas all count.
+    private func recordFailure(
+        _ counters: [(String, Mvccpb_KeyValue?)], policy: TokenAuthPolicy, now: Double, event: AuditEvent
+    ) async throws {
+        let keys = counters.map(\.0)
+        var current = counters.map(\.1)
+        for attempt in 0..<Self.maxAttempts {
+            if attempt > 0 {
+                current = try await read(keys)
+            }
+            var compare: [Etcdserverpb_Compare] = []
+            var written: [Mvccpb_KeyValue] = []
+            for (key, kv) in zip(keys, current) {
+                let previous = try kv.map { try EtcdJSON.decode(AuthFailureCounter.self, from: $0.value, key: key) }
+                let counter = AuthFailureCounter.afterFailure(previous: previous, policy: policy, now: now)
+                compare.append(.modRevision(key, is: kv?.modRevision ?? 0))
+                let value = try EtcdJSON.encode(counter)
+                written.append(.with { ($0.key, $0.value) = (Data(key.utf8), value) })
+            }
+            let puts = written.map { Etcdserverpb_RequestOp.put($0.keyString, $0.value) }
+            let response = try await client.txn(.init(compare: compare, success: puts + auditOps([event])))
+            if response.succeeded {
+                for var kv in written {
+                    kv.modRevision = response.header.revision
+                    hints.remember(kv.keyString, kv)
+                }
+                return
+            }
+        }
+        throw contention("counting a failed authentication")
+    }
+
+    /// The current values of `keys` (absent: `nil`), read together at one revision.
+    private func read(_ keys: [String]) async throws -> [Mvccpb_KeyValue?] {
+        try await client.txn(.init(compare: [], success: keys.map { .get($0) })).responses.map {
+            $0.responseRange.kvs.first
+        }
+    }
+}
