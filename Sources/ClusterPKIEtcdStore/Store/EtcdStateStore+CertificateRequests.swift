@@ -95,17 +95,17 @@ extension EtcdStateStore {
         return try EtcdJSON.decode(NodeRecordValue.self, from: kv.value, key: kv.keyString).node
     }
 
-    private func nodeRecorded(_ node: NodeRecord) -> AuditEvent {
+    func nodeRecorded(_ node: NodeRecord) -> AuditEvent {
         AuditEvent(
             time: node.recorded, actor: node.recordedBy, action: .nodeRecorded,
             detail: "node=\(node.name) addresses=\(node.addresses.joined(separator: ","))")
     }
 
-    private func decodeRequest(_ kv: Mvccpb_KeyValue) throws -> CertificateRequestRecord {
+    func decodeRequest(_ kv: Mvccpb_KeyValue) throws -> CertificateRequestRecord {
         try EtcdJSON.decode(CertificateRequestRecord.self, from: kv.value, key: kv.keyString)
     }
 
-    private func stored(_ kv: Mvccpb_KeyValue) throws -> StoredCertificateRequest {
+    func stored(_ kv: Mvccpb_KeyValue) throws -> StoredCertificateRequest {
         let value = try decodeRequest(kv)
         return StoredCertificateRequest(
             name: value.name, resourceVersion: kv.modRevision, created: value.created, requester: value.requester,
