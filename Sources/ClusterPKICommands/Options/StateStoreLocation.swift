@@ -9,6 +9,9 @@ import Foundation
 /// it was created (a database from before that record: the default `/etc/kubernetes/pki` key, or one beside the
 /// database). A new database gets its key at ``keyURL``. An existing database never gets a new key: a missing or
 /// foreign key is a ``StateKeyError`` naming both paths and the flag that fixes it.
+///
+/// The commands use only ``open()``, ``openIfPresent()`` and ``openReadOnly(withKey:)``: another backend (a store
+/// URL such as `sqlite:` or `etcd://`) plugs in behind these three; the key record is the SQLite file's own.
 struct StateStoreLocation: Sendable {
     /// The database file (`--db`).
     var db: String
