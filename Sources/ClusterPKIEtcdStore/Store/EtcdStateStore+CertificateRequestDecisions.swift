@@ -15,18 +15,9 @@ extension EtcdStateStore {
         guard current.modRevision == resourceVersion else { throw StoreError.certificateRequestConflict(name: name) }
         var value = try decodeRequest(current)
         value.object = object
-        var compare: [Etcdserverpb_Compare] = [.modRevision(requestKey, is: resourceVersion)]
-        var writes: [Etcdserverpb_RequestOp] = [.put(requestKey, try EtcdJSON.encode(value))]
-        var events = records.auditEvents
-        if let credential = records.credential {
-            compare.append(.createRevision(keys.credential(credential.serial), is: 0))
-            writes.append(.put(keys.credential(credential.serial), try EtcdJSON.encode(credential)))
-            events.append(credentialRecorded(credential))
-        }
-        if let node = records.node {
-            writes.append(.put(keys.node(node.name), try EtcdJSON.encode(NodeRecordValue(node))))
-            events.append(nodeRecorded(node))
-        }
+        let (recordCompare, recordWrites, events) = try operations(recording: records)
+        let compare: [Etcdserverpb_Compare] = [.modRevision(requestKey, is: resourceVersion)] + recordCompare
+        let writes: [Etcdserverpb_RequestOp] = [.put(requestKey, try EtcdJSON.encode(value))] + recordWrites
         let txn = Etcdserverpb_TxnRequest(
             compare: compare, success: writes + (try auditOps(events)), failure: [.get(requestKey)])
         try checkSize(txn, what: "CSR \(name)")
