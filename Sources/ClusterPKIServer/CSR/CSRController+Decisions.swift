@@ -21,7 +21,10 @@ extension CSRController {
         let identity = context.identity
         try authorizeAdmin(identity, verb: "update", resource: "\(Self.resource)/approval", name: name)
         let body = try await RequestBody.read(request, limit: environment.serverPolicy.maxRequestBodyBytes)
-        let update = try RequestBody.decode(CertificateSigningRequestObject.self, from: body, what: "CertificateSigningRequest")
+        let update =
+            CSRApprovalProtobuf.isProtobuf(request.headers[.contentType])
+            ? try CSRApprovalProtobuf.decode(body)
+            : try RequestBody.decode(CertificateSigningRequestObject.self, from: body, what: "CertificateSigningRequest")
         let decided = try await issuer.decide(name: name, update: update, admin: identity, client: context.client)
         var metadata: Logger.Metadata = [
             "csr": "\(name)", "signer": "\(decided.object.spec.signerName)", "admin": "\(identity.username)", "client": "\(context.client)",
