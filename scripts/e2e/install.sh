@@ -32,7 +32,7 @@ if command -v systemd-analyze >/dev/null; then
 fi
 check "bash completion names the subcommands" grep -q "upload-certs" "$PREFIX/share/bash-completion/completions/clusterpki"
 check "zsh completion is a #compdef for clusterpki" grep -q "^#compdef clusterpki" "$PREFIX/share/zsh/site-functions/_clusterpki"
-check "fish completion completes clusterpki" grep -q "complete -c clusterpki" "$PREFIX/share/fish/vendor_completions.d/clusterpki.fish"
+check "fish completion completes clusterpki" grep -Eq "complete -c '?clusterpki'?( |$)" "$PREFIX/share/fish/vendor_completions.d/clusterpki.fish"
 
 # From /, with nothing but PREFIX: init, serve (its defaults for the directory, on a free port), join.
 cd /
