@@ -72,8 +72,13 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedPolicies"]
         ),
+        // Writes policies/*.yaml as Swift string literals (run at build time by the EmbedPolicies plugin), so the
+        // shipped policies work for a binary copied alone; files on disk still override them (PolicyLocator).
+        .executableTarget(name: "PolicyEmbedder", swiftSettings: swiftSettings),
+        .plugin(name: "EmbedPolicies", capability: .buildTool(), dependencies: ["PolicyEmbedder"]),
         // The wire: Kubernetes objects both ends encode and decode, route paths, signer names, cluster-info.
         .target(
             name: "ClusterPKIAPI",

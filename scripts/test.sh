@@ -67,7 +67,7 @@ if [[ $rc -ne 0 ]]; then suite_result "pip install -r scripts/requirements.txt" 
 # ---- 4. end-to-end scripts, fixed order
 CLUSTERPKI="$(swift build --show-bin-path)/clusterpki"
 export CLUSTERPKI
-E2E="${E2E:-openssl-verify etcd-mtls etcd-ha-recipe ha-etcd crash-renew kubeconfig-kubectl tokens-concurrency upload-certs endpoint-kubectl join join-load connection-limits pkilint api-conformance rotate ca-rotation ca-rotation-crash systemd-units status-page}"
+E2E="${E2E:-openssl-verify etcd-mtls etcd-ha-recipe ha-etcd crash-renew kubeconfig-kubectl tokens-concurrency upload-certs endpoint-kubectl join join-load connection-limits pkilint api-conformance rotate ca-rotation ca-rotation-crash systemd-units status-page state-key endpoint csr-kubectl node-credential install}"
 for s in $E2E; do
     run_suite "e2e/$s" 1500 bash "$REPO/scripts/e2e/$s.sh" "$CLUSTERPKI"
 done

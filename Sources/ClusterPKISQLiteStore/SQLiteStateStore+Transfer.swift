@@ -54,6 +54,7 @@ extension SQLiteStateStore {
 
     /// Empties every table and writes `snapshot`, in one transaction: a failure leaves the database as it was.
     public func replaceState(with snapshot: StateSnapshot) async throws {
+        let key = try key()
         let sealed = try snapshot.tokens.map { stored in
             (stored, key.secretMAC(for: stored.token.token), try key.seal(stored.token.token))
         }

@@ -82,6 +82,8 @@ public enum ClusterPKIServer {
         on(authenticated, .post, "/apis/certificates.k8s.io/v1/certificatesigningrequests", csrs.create)
         on(authenticated, .get, "/apis/certificates.k8s.io/v1/certificatesigningrequests", csrs.list)
         on(authenticated, .get, "/apis/certificates.k8s.io/v1/certificatesigningrequests/{name}", csrs.get)
+        on(authenticated, .delete, "/apis/certificates.k8s.io/v1/certificatesigningrequests/{name}", csrs.delete)
+        on(authenticated, .put, "/apis/certificates.k8s.io/v1/certificatesigningrequests/{name}/approval", csrs.approval)
         on(authenticated, .post, "/apis/clusterpki.io/v1alpha1/userkubeconfigs", admin.createUserKubeconfig)
         on(authenticated, .post, "/apis/clusterpki.io/v1alpha1/certificateuploads", admin.createUpload)
         on(authenticated, .post, "/apis/clusterpki.io/v1alpha1/issuedcredentials", issuedCredentials.create)

@@ -21,8 +21,10 @@ public struct ServeLauncher: Sendable {
     public var stateKeyFile: URL?
     /// How the store is named in the start-up log line, e.g. `sqlite:/var/lib/clusterpki/state.db`.
     public var storeDescription: String
-    /// `nil` means `https://<listen address>:<port>` (the host address when listening on all addresses).
+    /// `nil` means `https://<listen address>:<port>`; listening on all addresses needs one (``ServeAddresses``).
     public var advertiseURL: String?
+    /// The server of minted user kubeconfigs (``ServerEnvironment/apiServerURL``).
+    public var apiServerURL: String?
     public var extraSANs: [String]
     public var logLevel: Logger.Level
     /// Runs `clusterpki rotate`'s job on this schedule (`--rotate-every`); nil never does.
@@ -66,14 +68,9 @@ public struct ServeLauncher: Sendable {
         let authorities = try ClusterCAWatcher(tree: tree)  // fails early, naming the file, when the CA or its key is missing
         let store = try await openStoreWaiting(logger: logger)
 
-        let advertiseHost: String
-        if let ip = IPAddress(listenHost), ip.octets.allSatisfy({ $0 == 0 }) {
-            advertiseHost = (IPAddress.detectHostAddress() ?? IPAddress("127.0.0.1")!).description
-        } else {
-            advertiseHost = listenHost
-        }
-        let hostPart = IPAddress(advertiseHost).map { $0.isIPv6 ? "[\($0)]" : $0.description } ?? advertiseHost
-        let advertiseURL = self.advertiseURL ?? "https://\(hostPart):\(port)"
+        let advertiseURL = try self.advertiseURL ?? ServeAddresses.resolve(
+            listen: ServeEndpoint.bracketed(listenHost) + ":\(port)", advertiseURL: nil, recorded: nil, recordPath: ""
+        ).advertiseURL
         let advertisedHost = URL(string: advertiseURL)?.host
         let sans = ServingCertificate.subjectAltNames(
             listenHost: listenHost, nodeName: tree.settings.nodeName, advertiseHost: advertisedHost, extras: extraSANs)
@@ -84,6 +81,7 @@ public struct ServeLauncher: Sendable {
         var environment = ServerEnvironment(store: store, tree: tree, authorities: authorities, advertiseURL: advertiseURL)
         environment.health = .serving(tree: tree, storeDescription: storeDescription, rotateReport: rotateReport)
         environment.stateKeyFile = stateKeyFile
+        environment.apiServerURL = apiServerURL
         let renewer = ServingCertificateRenewer(certificate: serving, tls: tls, metrics: environment.metrics, logger: logger)
         let reloader = ClusterCAReloader(authorities: authorities, serving: serving, tls: tls, logger: logger)
         var services: [any Service] = [renewer, reloader]

@@ -18,6 +18,9 @@ public struct ServerEnvironment: Sendable {
     public var caPEM: Data { authorities.current().bundlePEM }
     /// The `server:` of the cluster-info kubeconfig, e.g. `https://10.0.0.10:9443`.
     public var advertiseURL: String
+    /// The server of user kubeconfigs minted here when the request names none: the API server URL `init` recorded
+    /// (``ServeEndpoint``); nil falls back to the tree's settings.
+    public var apiServerURL: String?
     public var peer: any ConnectionPeer
     public var metrics: ServerMetrics
     public var now: @Sendable () -> Date

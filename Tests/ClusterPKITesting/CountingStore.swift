@@ -123,6 +123,16 @@ public final class CountingStore: StateStore {
         count("updateCertificateRequest")
         return try await base.updateCertificateRequest(name: name, object: object)
     }
+    public func updateCertificateRequest(
+        name: String, object: Data, ifResourceVersion resourceVersion: Int64, recording records: CertificateRequestRecords
+    ) async throws -> StoredCertificateRequest {
+        count("updateCertificateRequest")
+        return try await base.updateCertificateRequest(name: name, object: object, ifResourceVersion: resourceVersion, recording: records)
+    }
+    public func deleteCertificateRequest(name: String, recording records: CertificateRequestRecords) async throws -> StoredCertificateRequest {
+        count("deleteCertificateRequest")
+        return try await base.deleteCertificateRequest(name: name, recording: records)
+    }
     public func certificateRequest(named name: String) async throws -> StoredCertificateRequest? {
         count("certificateRequest")
         return try await base.certificateRequest(named: name)

@@ -48,6 +48,9 @@ struct JoinNode: AsyncParsableCommand {
     @Option(help: "A policy file or name (kubeadm, hardened).")
     var policy: String?
 
+    @Flag(help: "No progress counter (it is shown only when standard error is a terminal).")
+    var quiet = false
+
     func validate() throws {
         if controlPlane && certificateKey == nil { throw ValidationError("--control-plane needs --certificate-key (printed by `clusterpki upload-certs`)") }
         if !controlPlane && certificateKey != nil { throw ValidationError("--certificate-key is only used with --control-plane") }
@@ -68,7 +71,9 @@ struct JoinNode: AsyncParsableCommand {
         request.certificateKey = certificateKey
         request.nodeIPs = nodeIp
         request.timeout = try GoDuration(parsing: timeout, field: "--timeout").seconds
-        request.stateKeyFile = StateStoreLocation(db: "", kubernetesDir: URL(fileURLWithPath: kubernetesDir)).keyURL
-        try await JoinClient(request).run { print($0) }
+        request.stateKeyFile = StateStoreLocation.keyURL(in: URL(fileURLWithPath: kubernetesDir))
+        let display = ProgressDisplay(quiet: quiet)
+        defer { display.clear() }
+        try await JoinClient(request).run(progress: { display.line($0) }, steps: display.sink)
     }
 }

@@ -17,8 +17,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var directories: DirectoryOptions
 
-    @Option(help: "The address to listen on, host:port.")
-    var listen = "127.0.0.1:9443"
+    @Option(
+        help: "The address to listen on, host:port (default: what `clusterpki init` recorded in <kubernetes-dir>/clusterpki-serve.yaml, else 127.0.0.1:9443).")
+    var listen: String?
 
     @OptionGroup var state: StateOptions
 
@@ -28,7 +29,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Extra SANs for the serving certificate, comma-separated IPs and DNS names.")
     var serverCertExtraSans: String?
 
-    @Option(help: "The URL joining nodes use, written into cluster-info (default: https://<listen address>).")
+    @Option(
+        help: "The URL joining nodes use, written into cluster-info (default: what `clusterpki init` recorded, else https://<listen address>).")
     var advertiseUrl: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
@@ -49,7 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func options() throws -> ServeOptions {
         try ServeOptions(
-            logLevel: logLevel, listen: listen, advertiseURL: advertiseUrl, serverCertExtraSANs: serverCertExtraSans,
+            logLevel: logLevel, listen: listen ?? ServeEndpoint.defaultListen, advertiseURL: advertiseUrl, serverCertExtraSANs: serverCertExtraSans,
             rotateEvery: rotateEvery, restartHook: restartHook)
     }
 
@@ -58,13 +60,19 @@ struct ServeCommand: AsyncParsableCommand {
         var flags = SettingsOverrides()
         flags.nodeName = nodeName
         let tree = try directories.context(flags)
-        let store = try state.location(tree.settings, policy: tree.policy)
-        try await ServeLauncher(
-            tree: tree, listenHost: options.listenHost, port: options.port,
+        let kubernetesDir = tree.settings.kubernetesDir
+        let addresses = try ServeAddresses.resolve(
+            listen: listen, advertiseURL: advertiseUrl, recorded: try ServeEndpoint.load(kubernetesDir: kubernetesDir),
+            recordPath: kubernetesDir.appendingPathComponent(ServeEndpoint.fileName).path)
+        Console.line(ServeOutput.startLine(addresses))
+        let store = try state.location(directories, tree.settings, policy: tree.policy)
+        var launcher = ServeLauncher(
+            tree: tree, listenHost: addresses.listenHost, port: addresses.port,
             storeDescription: store.storeDescription, openStore: { try await store.openState() },
-            advertiseURL: options.advertiseURL, extraSANs: options.extraSANs, logLevel: options.logLevel,
+            advertiseURL: addresses.advertiseURL, extraSANs: options.extraSANs, logLevel: options.logLevel,
             rotateEvery: options.rotateEvery, restartHook: options.restartHook, stateKeyFile: store.sharedStateKey,
-            rotateReport: URL(fileURLWithPath: rotateReport)
-        ).run()
+            rotateReport: URL(fileURLWithPath: rotateReport))
+        launcher.apiServerURL = addresses.apiServerURL
+        try await launcher.run()
     }
 }

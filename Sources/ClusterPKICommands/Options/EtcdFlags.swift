@@ -64,14 +64,16 @@ struct EtcdFlags: ParsableArguments {
     }
 
     /// Where the store `selection` names is, for the cluster of `settings` (the key file is in its kubernetes dir).
-    func location(_ selection: StoreSelection, settings: ClusterSettings, policy: PKIPolicy?) throws
-        -> StateStoreLocation
-    {
+    /// `givenKubernetesDir` is `--kubernetes-dir` when it was given: a SQLite database without it finds its key through
+    /// its own record (``StateStoreLocation``); etcd's key is always the cluster directory's.
+    func location(
+        _ selection: StoreSelection, givenKubernetesDir: URL? = nil, settings: ClusterSettings, policy: PKIPolicy?
+    ) throws -> StateStoreLocation {
         switch selection {
         case .sqlite(let path):
-            return StateStoreLocation(db: path, kubernetesDir: settings.kubernetesDir)
+            return StateStoreLocation(db: path, kubernetesDir: givenKubernetesDir)
         case .etcd(let endpoints):
-            var location = StateStoreLocation(db: "", kubernetesDir: settings.kubernetesDir)
+            var location = StateStoreLocation(db: "", kubernetesDir: givenKubernetesDir ?? settings.kubernetesDir)
             location.etcd = try etcdConfiguration(endpoints: endpoints, settings: settings, policy: policy)
             return location
         }

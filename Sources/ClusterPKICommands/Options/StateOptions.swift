@@ -4,11 +4,11 @@ import ClusterPKISQLiteStore
 import ClusterPKIStore
 import Foundation
 
-/// The state store: a SQLite file (`--db`) or etcd (`--store etcd://...`); its key is always
-/// `<kubernetes-dir>/pki/clusterpki-state.key`, whichever command opens it.
+/// The state store: a SQLite file (`--db`, whose key is found through the database or is `--kubernetes-dir`'s) or
+/// etcd (`--store etcd://...`, the key of the cluster's directory); ``StateStoreLocation`` opens either.
 struct StateOptions: ParsableArguments {
     @Option(help: "The state database file (tokens, uploads, ledger, audit log).")
-    var db = "/var/lib/clusterpki/state.db"
+    var db = StateStoreLocation.defaultDB
 
     @OptionGroup var storeFlags: StoreFlags
 
@@ -17,26 +17,25 @@ struct StateOptions: ParsableArguments {
         try storeFlags.selection(db: db)
     }
 
-    /// Where the SQLite store and its key are for the cluster in `kubernetesDir`.
-    func location(kubernetesDir: URL) -> StateStoreLocation {
+    /// Where the SQLite store is; `kubernetesDir` is `--kubernetes-dir` when it was given.
+    func location(kubernetesDir: URL?) -> StateStoreLocation {
         StateStoreLocation(db: db, kubernetesDir: kubernetesDir)
     }
 
-    /// Where the store and its key are for the cluster of `settings` (whose `--config` may name etcd's endpoints).
-    func location(_ settings: ClusterSettings, policy: PKIPolicy? = nil) throws -> StateStoreLocation {
-        try storeFlags.etcd.location(selection(), settings: settings, policy: policy)
+    /// Where the chosen store and its key are for the cluster of `settings` (whose `--config` may name etcd's
+    /// endpoints), with `directories`' `--kubernetes-dir` if it was given.
+    func location(_ directories: DirectoryOptions, _ settings: ClusterSettings, policy: PKIPolicy? = nil) throws
+        -> StateStoreLocation
+    {
+        try storeFlags.etcd.location(
+            selection(), givenKubernetesDir: directories.givenKubernetesDir, settings: settings, policy: policy)
+    }
+
+    /// ``location(_:_:policy:)`` for the settings `directories` read (no `--config` endpoints).
+    func location(_ directories: DirectoryOptions) throws -> StateStoreLocation {
+        try location(directories, directories.settings())
     }
 
     /// Whether `--store` chose etcd.
     var usesEtcd: Bool { (try? selection().isEtcd) ?? false }
-
-    /// Opens (and on first use creates) the store and its key.
-    func openStore(_ settings: ClusterSettings, policy: PKIPolicy? = nil) async throws -> any StateStore {
-        try await location(settings, policy: policy).openState()
-    }
-
-    /// The store if it exists: a missing ledger has revoked nothing, and is not created.
-    func openIfPresent(_ settings: ClusterSettings, policy: PKIPolicy? = nil) async throws -> (any StateStore)? {
-        try await location(settings, policy: policy).openState(creating: false)
-    }
 }

@@ -16,6 +16,16 @@ extension StateStoreLocation {
         return try await openEtcd(etcd)
     }
 
+    /// For read-only commands: SQLite opened read-only (nil without a database; `withKey: false` loads no key); etcd
+    /// with this node's existing key, never creating one (etcd itself has no read-only session to open).
+    func openReadOnlyState(withKey: Bool) async throws -> (any StateStore)? {
+        guard let etcd else { return try openReadOnly(withKey: withKey) }
+        guard try StoreKey.load(at: keyURL) != nil else {
+            throw StoreError.stateKeyMissing(keyFile: keyURL.path, store: storeDescription)
+        }
+        return try await openEtcd(etcd)
+    }
+
     /// The store as log lines and messages name it: `sqlite:PATH` or `etcd://HOST:PORT,... (prefix P)`.
     var storeDescription: String {
         guard let etcd else { return "sqlite:\(db)" }

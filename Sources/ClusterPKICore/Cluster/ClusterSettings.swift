@@ -29,6 +29,10 @@ public struct ClusterSettings: Sendable, Hashable {
     public var encryptionAlgorithm: KeyAlgorithm?
     public var certificateValidity: GoDuration?
     public var caCertificateValidity: GoDuration?
+    /// `listen` of a `clusterpki.io/v1alpha1` ServeConfiguration in `--config` (``ServeEndpoint``).
+    public var serveListen: String?
+    /// `advertiseURL` of a `clusterpki.io/v1alpha1` ServeConfiguration in `--config`.
+    public var serveAdvertiseURL: String?
 
     /// kubeadm's defaults: `/etc/kubernetes`, node name = host name, advertise address = a host address.
     public init(kubernetesDir: URL = URL(fileURLWithPath: "/etc/kubernetes"), certificatesDir: URL? = nil) {

@@ -71,7 +71,7 @@ extension TreeContext {
         policy: String?, kubernetesDir: URL, configFile: URL? = nil, overrides: SettingsOverrides = SettingsOverrides(),
         warn: (String) -> Void = { _ in }
     ) throws -> TreeContext {
-        let policy = try PKIPolicy(contentsOf: PolicyLocator.locate(policy))
+        let policy = try PKIPolicy(locating: policy)
         let settings = try ClusterSettings.layered(kubernetesDir: kubernetesDir, configFile: configFile, overrides: overrides, warn: warn)
         return TreeContext(policy: policy, settings: settings)
     }

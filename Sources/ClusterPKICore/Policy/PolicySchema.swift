@@ -62,7 +62,8 @@ indirect enum PolicySchema: Sendable {
         "certsDownload": .object(["groups": .list(.scalar), "maxFetchesPerUpload": .scalar]),
         "certificateSigningRequests": .object([
             "creatorGroups": .list(.scalar), "nodeClientApprovalGroups": .list(.scalar), "selfNodeClientApproval": .scalar,
-            "kubeletServingApproval": .scalar, "signingDuration": .scalar, "maxWatchSeconds": .scalar,
+            "kubeletServingApproval": .scalar, "unrecordedServingNames": .scalar, "signingDuration": .scalar,
+            "maxWatchSeconds": .scalar,
         ]),
         "servingCertificate": .object(["validity": .scalar, "renewBefore": .scalar, "checkInterval": .scalar]),
         "statusPage": .object(["localhostWithoutCertificate": .scalar]),

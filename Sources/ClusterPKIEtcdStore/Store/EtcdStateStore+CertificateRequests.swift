@@ -10,20 +10,11 @@ extension EtcdStateStore {
         name: String, requester: String, object: Data, now: Date, recording records: CertificateRequestRecords
     ) async throws -> StoredCertificateRequest {
         let requestKey = keys.certificateRequest(name)
-        var compare: [Etcdserverpb_Compare] = [.createRevision(requestKey, is: 0)]
         let value = CertificateRequestRecord(name: name, created: now, requester: requester, object: object)
         let encoded = try EtcdJSON.encode(value)
-        var writes: [Etcdserverpb_RequestOp] = [.put(requestKey, encoded)]
-        var events = records.auditEvents
-        if let credential = records.credential {
-            compare.append(.createRevision(keys.credential(credential.serial), is: 0))
-            writes.append(.put(keys.credential(credential.serial), try EtcdJSON.encode(credential)))
-            events.append(credentialRecorded(credential))
-        }
-        if let node = records.node {
-            writes.append(.put(keys.node(node.name), try EtcdJSON.encode(NodeRecordValue(node))))
-            events.append(nodeRecorded(node))
-        }
+        let (recordCompare, recordWrites, events) = try operations(recording: records)
+        let compare: [Etcdserverpb_Compare] = [.createRevision(requestKey, is: 0)] + recordCompare
+        let writes: [Etcdserverpb_RequestOp] = [.put(requestKey, encoded)] + recordWrites
         guard writes.count + events.count <= EtcdClient.maxTxnOps else {
             throw StoreError.etcd(
                 detail:
@@ -103,17 +94,37 @@ extension EtcdStateStore {
         return try EtcdJSON.decode(NodeRecordValue.self, from: kv.value, key: kv.keyString).node
     }
 
+    /// What a CSR write carries besides the request: the ledger row (create-if-absent on its serial), the node
+    /// record, and the audit events (the caller's, then one per record).
+    func operations(
+        recording records: CertificateRequestRecords
+    ) throws -> (compare: [Etcdserverpb_Compare], writes: [Etcdserverpb_RequestOp], events: [AuditEvent]) {
+        var compare: [Etcdserverpb_Compare] = []
+        var writes: [Etcdserverpb_RequestOp] = []
+        var events = records.auditEvents
+        if let credential = records.credential {
+            compare.append(.createRevision(keys.credential(credential.serial), is: 0))
+            writes.append(.put(keys.credential(credential.serial), try EtcdJSON.encode(credential)))
+            events.append(credentialRecorded(credential))
+        }
+        if let node = records.node {
+            writes.append(.put(keys.node(node.name), try EtcdJSON.encode(NodeRecordValue(node))))
+            events.append(nodeRecorded(node))
+        }
+        return (compare, writes, events)
+    }
+
     private func nodeRecorded(_ node: NodeRecord) -> AuditEvent {
         AuditEvent(
             time: node.recorded, actor: node.recordedBy, action: .nodeRecorded,
             detail: "node=\(node.name) addresses=\(node.addresses.joined(separator: ","))")
     }
 
-    private func decodeRequest(_ kv: Mvccpb_KeyValue) throws -> CertificateRequestRecord {
+    func decodeRequest(_ kv: Mvccpb_KeyValue) throws -> CertificateRequestRecord {
         try EtcdJSON.decode(CertificateRequestRecord.self, from: kv.value, key: kv.keyString)
     }
 
-    private func stored(_ kv: Mvccpb_KeyValue) throws -> StoredCertificateRequest {
+    func stored(_ kv: Mvccpb_KeyValue) throws -> StoredCertificateRequest {
         let value = try decodeRequest(kv)
         return StoredCertificateRequest(
             name: value.name, resourceVersion: kv.modRevision, created: value.created, requester: value.requester,

@@ -18,6 +18,10 @@ public struct InitWorkflow: Sendable {
         public var uploadCerts: Bool
         /// The key for the upload (random when nil).
         public var certificateKey: CertificateKey?
+        /// `--serve-listen`: where `clusterpki serve` will listen (nil: `--config`'s, else its default).
+        public var serveListen: String?
+        /// `--serve-advertise-url`: what `clusterpki serve` will advertise (nil: `--config`'s, else derived).
+        public var serveAdvertiseURL: String?
 
         public init(token: BootstrapTokenString? = nil, tokenTTL: TimeInterval = 86400, uploadCerts: Bool = false, certificateKey: CertificateKey? = nil) {
             self.token = token
@@ -31,6 +35,8 @@ public struct InitWorkflow: Sendable {
     public struct Outcome: Sendable {
         public var token: String?
         public var certificateKey: CertificateKey?
+        /// Where `clusterpki serve` will listen and what it advertises, as recorded.
+        public var serveEndpoint: ServeEndpoint?
     }
 
     public let context: TreeContext
@@ -62,6 +68,13 @@ public struct InitWorkflow: Sendable {
         let (context, store, actor) = (self.context, self.store, self.actor)
         try await KubeconfigPhase(context: context).generate(
             ["all"], recorder: { LedgerRecorder(ledger: try await store(), actor: actor, now: context.now) }, output: output)
+
+        let endpoint = try ServeEndpoint.choose(
+            listen: options.serveListen, advertiseURL: options.serveAdvertiseURL, settings: context.settings)
+        try endpoint.write(kubernetesDir: context.settings.kubernetesDir)
+        output(
+            "[serve] clusterpki serve will listen on \(endpoint.listen) and advertise \(endpoint.advertiseURL) (recorded in \(context.settings.kubernetesDir.appendingPathComponent(ServeEndpoint.fileName).path))")
+        outcome.serveEndpoint = endpoint
 
         let request = TokenRequest(token: options.token, ttl: options.tokenTTL)
         try request.validate()

@@ -52,6 +52,9 @@ struct CSRController: Sendable {
             metadata["serial"] = "\(certificate.serialHex)"
             environment.metrics.csrSigned(signer: signer)
             context.logger.info("csr approved and signed", metadata: metadata)
+        } else if issued.decision.isPending {
+            metadata["reason"] = "\(issued.decision.reason)"
+            context.logger.notice("csr pending for an admin", metadata: metadata)
         } else {
             metadata["reason"] = "\(issued.decision.reason)"
             environment.metrics.csrDenied(signer: signer, reason: issued.decision.reason)

@@ -38,7 +38,8 @@ struct AdminController: Sendable {
             validity = parsed
         }
         let credential = UserCredentialRequest(
-            clientName: username, organizations: object.spec?.groups ?? [], validity: validity, server: object.spec?.server,
+            clientName: username, organizations: object.spec?.groups ?? [], validity: validity,
+            server: object.spec?.server ?? environment.apiServerURL,
             allowSuperuser: identity.isCertificate(inAny: [Self.superuserGroup]))
         let now = environment.now()
         var tree = environment.tree

@@ -30,13 +30,19 @@ extension KubernetesStatus {
             self = .notFound(object ?? .secret(name))
         case .certificateRequestNotFound(let name):
             self = .notFound(object ?? .certificateSigningRequest(name))
+        case .certificateRequestConflict(let name):
+            let object = object ?? .certificateSigningRequest(name)
+            self = KubernetesStatus(
+                code: 409, reason: "Conflict", message: error.message,
+                details: Details(name: object.name, group: object.group.isEmpty ? nil : object.group, kind: object.resource))
         case .credentialNotFound, .noCredentialsForClient:
             self = object.map(Self.notFound) ?? .badRequest(error.message)
         case .credentialAlreadyRecorded:
             // A reported certificate already in the ledger is a conflict; one the server signed itself, its fault.
             self = object.map(Self.alreadyExists) ?? .internalError
         case .notAStateDatabase, .newerSchema, .readOnlyDatabase, .cannotOpenDatabase, .database,
-            .invalidStoreKey, .storeKeyMismatch, .insecureStoreKeyFile, .stateKeyMismatch, .stateKeyMissing:
+            .invalidStoreKey, .storeKeyMismatch, .insecureStoreKeyFile, .stateKeyMismatch, .stateKeyMissing,
+            .storeKeyNotLoaded, .databaseNeedsUpgrade:
             self = .internalError
         // etcd unreachable or without quorum: the client may retry (through this replica or another one).
         case .unavailable:

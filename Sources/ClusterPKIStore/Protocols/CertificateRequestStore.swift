@@ -63,6 +63,15 @@ public protocol CertificateRequestStore: Sendable {
     ) async throws -> StoredCertificateRequest
     /// Replaces the object of an existing request and gives it a new resource version.
     func updateCertificateRequest(name: String, object: Data) async throws -> StoredCertificateRequest
+    /// Replaces the object of request `name` if it is still at `resourceVersion`, with `records` (an admin's approval:
+    /// its audit event and ledger row), all or nothing; fails with ``StoreError/certificateRequestNotFound(name:)``,
+    /// or ``StoreError/certificateRequestConflict(name:)`` when another write came first.
+    func updateCertificateRequest(
+        name: String, object: Data, ifResourceVersion resourceVersion: Int64, recording records: CertificateRequestRecords
+    ) async throws -> StoredCertificateRequest
+    /// Deletes request `name` with `records` (its audit event), all or nothing, and returns what it was; fails with
+    /// ``StoreError/certificateRequestNotFound(name:)``.
+    func deleteCertificateRequest(name: String, recording records: CertificateRequestRecords) async throws -> StoredCertificateRequest
     /// One request, or `nil`.
     func certificateRequest(named name: String) async throws -> StoredCertificateRequest?
     /// All requests, sorted by name.

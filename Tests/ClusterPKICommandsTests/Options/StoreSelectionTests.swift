@@ -29,7 +29,7 @@ import Testing
         let options = try StateOptions.parse(["--db", "/srv/state.db"])
         #expect(try options.selection() == .sqlite(path: "/srv/state.db"))
         let chosen = try StateOptions.parse(["--store", "sqlite:/other.db"])
-        #expect(try chosen.location(ClusterSettings(kubernetesDir: URL(fileURLWithPath: "/k"))).db == "/other.db")
+        #expect(try chosen.location(try DirectoryOptions.parse([]), ClusterSettings(kubernetesDir: URL(fileURLWithPath: "/k"))).db == "/other.db")
         #expect(throws: (any Error).self) { try StateOptions.parse(["--store", "mysql:x"]) }
         #expect(throws: (any Error).self) { try StateOptions.parse(["--timeout", "0s"]) }
     }
@@ -38,7 +38,7 @@ import Testing
         var settings = ClusterSettings(kubernetesDir: URL(fileURLWithPath: "/etc/kubernetes"))
         settings.advertiseAddress = "10.0.0.10"
         let options = try StateOptions.parse(["--store", "etcd://", "--timeout", "3s"])
-        let etcd = try #require(try options.location(settings, policy: TestSupport.policy("kubeadm")).etcd)
+        let etcd = try #require(try options.location(try DirectoryOptions.parse([]), settings, policy: TestSupport.policy("kubeadm")).etcd)
         #expect(etcd.endpoints == ["10.0.0.10:2379"])
         #expect(etcd.caFile == "/etc/kubernetes/pki/etcd/ca.crt")
         #expect(etcd.certFile == "/etc/kubernetes/pki/clusterpki-etcd-client.crt")
@@ -49,7 +49,7 @@ import Testing
             "--store", "etcd://127.0.0.1:2379,127.0.0.2:2379", "--etcd-prefix", "/pki/", "--ca-file", "/e/ca.crt",
             "--cert-file", "/e/c.crt", "--key-file", "/e/c.key",
         ])
-        let chosen = try #require(try explicit.location(settings).etcd)
+        let chosen = try #require(try explicit.location(try DirectoryOptions.parse([]), settings).etcd)
         #expect(chosen.endpoints == ["127.0.0.1:2379", "127.0.0.2:2379"])
         #expect([chosen.caFile, chosen.certFile, chosen.keyFile] == ["/e/ca.crt", "/e/c.crt", "/e/c.key"])
         #expect(chosen.prefix == "/pki/")
@@ -73,12 +73,12 @@ import Testing
             """.utf8
         ).write(to: config)
         let settings = try ClusterSettings.layered(kubernetesDir: directory.url, configFile: config)
-        let fromConfig = try #require(try StateOptions.parse(["--store", "etcd://"]).location(settings).etcd)
+        let fromConfig = try #require(try StateOptions.parse(["--store", "etcd://"]).location(try DirectoryOptions.parse([]), settings).etcd)
         #expect(fromConfig.endpoints == ["https://10.0.0.21:2379", "https://10.0.0.22:2379"])
         #expect([fromConfig.caFile, fromConfig.certFile, fromConfig.keyFile] == ["/etc/etcd/ca.crt", "/etc/etcd/client.crt", "/etc/etcd/client.key"])
         let overridden = try #require(
             try StateOptions.parse(["--store", "etcd://10.9.9.9:2379", "--cert-file", "/mine.crt", "--key-file", "/mine.key"])
-                .location(settings).etcd)
+                .location(try DirectoryOptions.parse([]), settings).etcd)
         #expect(overridden.endpoints == ["10.9.9.9:2379"])
         #expect([overridden.caFile, overridden.certFile, overridden.keyFile] == ["/etc/etcd/ca.crt", "/mine.crt", "/mine.key"])
     }

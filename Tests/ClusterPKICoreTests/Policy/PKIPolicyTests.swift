@@ -205,7 +205,7 @@ struct ExpectedProfile: Sendable, CustomTestStringConvertible {
 
     @Test func locatorReturnsAnExistingPath() throws {
         let path = TestSupport.policyURL("hardened").path
-        #expect(try PolicyLocator.locate(path).path == path)
+        #expect(try PolicyLocator.locate(path) == .file(URL(fileURLWithPath: path)))
     }
 
     @Test(arguments: ["/nonexistent/policy.yaml", "no-such-policy-name"])

@@ -113,9 +113,14 @@ import X509
         }
     }
 
-    /// ★ Serving CSRs: only the node's own names as recorded at its join.
+    /// ★ Serving CSRs: only the node's own names as recorded at its join (with a policy that denies the others; the
+    /// default leaves them pending, see CSRApprovalRouteTests).
     @Test func kubeletServingOnlyForRecordedNames() async throws {
-        let cluster = try TestCluster()
+        var policy = try TestSupport.policy("kubeadm")
+        var server = policy.serverPolicy
+        server.certificateSigningRequests.unrecordedServingNames = .deny
+        policy.server = server
+        let cluster = try TestCluster(policy: policy)
         _ = try await cluster.token()
         try await cluster.application().test(.router) { client in
             let join = try await client.execute(

@@ -54,6 +54,17 @@ private struct WholeListStore: CertificateRequestStore {
     func updateCertificateRequest(name: String, object: Data) async throws -> StoredCertificateRequest {
         try await base.updateCertificateRequest(name: name, object: object)
     }
+    func updateCertificateRequest(
+        name: String, object: Data, ifResourceVersion resourceVersion: Int64, recording records: CertificateRequestRecords
+    ) async throws -> StoredCertificateRequest {
+        try await base.updateCertificateRequest(
+            name: name, object: object, ifResourceVersion: resourceVersion, recording: records)
+    }
+    func deleteCertificateRequest(name: String, recording records: CertificateRequestRecords) async throws
+        -> StoredCertificateRequest
+    {
+        try await base.deleteCertificateRequest(name: name, recording: records)
+    }
     func certificateRequest(named name: String) async throws -> StoredCertificateRequest? {
         try await base.certificateRequest(named: name)
     }

@@ -17,7 +17,7 @@ struct DownloadCerts: AsyncParsableCommand {
     func run() async throws {
         let key = try CertificateKey(parsing: certificateKey)
         let context = try directories.context()
-        let location = try state.location(context.settings, policy: context.policy)
+        let location = try state.location(directories, context.settings, policy: context.policy)
         let store = try await location.openForDownload()
         try await CertificateDownloader.run(context: context, store: store, key: key, stateKey: location.sharedStateKey) {
             print($0)

@@ -20,7 +20,7 @@ struct UploadCerts: AsyncParsableCommand {
     func run() async throws {
         let key = try certificateKey.map { try CertificateKey(parsing: $0) }
         let context = try directories.context()
-        let location = try state.location(context.settings, policy: context.policy)
+        let location = try state.location(directories, context.settings, policy: context.policy)
         let store = try await location.openState()
         try await CertificateUploader.run(
             context: context, store: store, key: key, actor: LedgerActor.current(), stateKey: location.sharedStateKey

@@ -18,7 +18,7 @@ struct KubeconfigGenerate: AsyncParsableCommand {
 
     func run() async throws {
         let context = try cluster.context(directories)
-        let store = try state.location(context.settings, policy: context.policy)
+        let store = try state.location(directories, context.settings, policy: context.policy)
         let actor = LedgerActor.current()
         // The ledger opens only once something is to be minted (a re-run that writes nothing creates no database).
         try await KubeconfigPhase(context: context).generate(

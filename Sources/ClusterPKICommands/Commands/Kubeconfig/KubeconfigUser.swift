@@ -41,7 +41,7 @@ struct KubeconfigUser: AsyncParsableCommand {
             clientName: clientName, organizations: UserCredentialRequest.organizations(fromFlags: org),
             validity: try validityPeriod.map { try GoDuration(parsing: $0, field: "--validity-period") },
             server: server, token: token, allowSuperuser: allowSuperuser)
-        let store = try ledger.location(context.settings, policy: context.policy)
+        let store = try ledger.location(directories, context.settings, policy: context.policy)
         let result = try await UserCredentialIssuance.issue(request, context: context, actor: LedgerActor.current()) {
             try await store.openState()
         }

@@ -26,7 +26,7 @@ struct ServiceAccountRotate: AsyncParsableCommand {
             throw ValidationError("--phase must be prepare or finish")
         }
         let context = try directories.context()
-        let store = try await state.openStore(context.settings, policy: context.policy)
+        let store = try await state.location(directories, context.settings, policy: context.policy).openState()
         let rotation = ServiceAccountKeyRotation(context: context, store: store, actor: LedgerActor.current())
         for line in try await rotation.run(phase) { print(line) }
     }

@@ -12,7 +12,7 @@ struct StoreStatus: AsyncParsableCommand {
 
     func run() async throws {
         let context = try directories.context()
-        let location = try state.location(context.settings, policy: context.policy)
+        let location = try state.location(directories, context.settings, policy: context.policy)
         let health = await location.endpointHealth()
         StoreOutput.backend(location.storeDescription, endpoints: health).forEach { print($0) }
         // Counting needs the store (and its key); an unreachable etcd fails here, naming the endpoints it tried.
