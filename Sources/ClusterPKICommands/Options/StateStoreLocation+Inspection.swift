@@ -6,7 +6,8 @@ import Foundation
 extension StateStoreLocation {
     /// The store for a read-only look (`doctor`): never creates the database or its key; what went wrong becomes a
     /// ``StateStoreAccess`` the health model reports.
-    func inspect() -> StateStoreAccess {
+    func inspect() async -> StateStoreAccess {
+        if etcd != nil { return await inspectEtcd() }
         guard FileManager.default.fileExists(atPath: db) else { return .absent(database: db) }
         do {
             guard let key = try StoreKey.load(at: keyURL) else { return .keyMissing(database: db, key: keyURL.path) }
@@ -15,6 +16,23 @@ extension StateStoreLocation {
             return .unusable(database: db, key: keyURL.path, error: error)
         } catch {
             return .unusable(database: db, key: keyURL.path, error: .cannotOpenDatabase(path: db, detail: "\(error)"))
+        }
+    }
+
+    /// etcd: opened with this node's existing key (never created); an unreachable store or a missing or foreign key
+    /// is what the health model reports.
+    private func inspectEtcd() async -> StateStoreAccess {
+        do {
+            guard let store = try await openReadOnlyState(withKey: true) else {
+                return .absent(database: storeDescription)
+            }
+            return .opened(store, database: storeDescription, key: keyURL.path)
+        } catch StoreError.stateKeyMissing {
+            return .keyMissing(database: storeDescription, key: keyURL.path)
+        } catch let error as StoreError {
+            return .unusable(database: storeDescription, key: keyURL.path, error: error)
+        } catch {
+            return .unusable(database: storeDescription, key: keyURL.path, error: .etcd(detail: "\(error)"))
         }
     }
 }

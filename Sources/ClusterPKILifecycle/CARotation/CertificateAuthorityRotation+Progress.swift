@@ -67,10 +67,13 @@ extension CertificateAuthorityRotation {
             progress.stage = .prepared
         } else if bundle.count > 1, signing == first.publicKey, next == nil || next == first {
             progress.stage = .switched
-            progress.staleCertificates = try leavesNotSignedBy(
-                CertificateAuthority(name: profile.name, certificate: first, key: nil))
+            let current = CertificateAuthority(name: profile.name, certificate: first, key: nil)
+            progress.staleCertificates = try leavesNotSignedBy(current)
             if profile.name == "ca", let since = recorded.flatMap(Self.switchedSince) {
-                progress.staleNodes = try await nodeCredentialsIssuedBefore(since + Self.signerLag)
+                // As finish counts them: this node's kubelet.conf and what switch re-issued from the local key.
+                let renewedHere =
+                    [localKubeletSerial(signedBy: current)].compactMap { $0 } + (recorded.map(Self.switchRenewedSerials) ?? [])
+                progress.staleNodes = try await nodeCredentialsIssuedBefore(since + Self.signerLag, renewedHere: renewedHere)
             }
         }
         return progress

@@ -35,22 +35,30 @@ import Testing
     @Test func switchedRotationWaitsForWhatStillChainsToThePreviousCA() async throws {
         try await TestSupport.withTemporaryDirectory { root in
             let tree = try await NodeTree.make(root)
+            // A worker whose only client certificate in the ledger predates the switch.
+            let serial = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+            try await tree.store.recordCredential(
+                try IssuedCredential(
+                    serial: serial, commonName: "system:node:worker-1", organizations: ["system:nodes"],
+                    notAfter: tree.context.now + 365 * 86400, created: tree.context.now - 60, actor: "test"))
             let rotation = try CertificateAuthorityRotation(
                 context: tree.context, authority: "ca", store: tree.store, actor: "test")
             _ = try await rotation.run(.prepare)
             _ = try await rotation.run(.switch)
             let report = await tree.health()
             let finding = try #require(report.finding(.rotation, "ca"))
-            // kubelet.conf is not re-issued by switch (the kubelet renews it through clusterpki serve).
             #expect(finding.severity == .warning)
-            #expect(finding.message.contains("finish waits for kubelet.conf (still signed by the previous ca)"))
-            // And for the node whose only client certificate in the ledger (kubelet.conf's, from init) predates the switch.
+            // This node's kubelet.conf was re-issued by switch from the local CA key: only the worker waits.
+            #expect(!finding.message.contains("kubelet.conf"))
             let waits = try #require(report.rotations.first { $0.subject == "ca" }?.waitsFor)
-            #expect(waits.count == 2)
-            #expect(waits.first == "kubelet.conf (still signed by the previous ca)")
-            #expect(waits.last?.hasPrefix("node system:node:cp-1 (client certificates ") == true)
+            #expect(waits.count == 1)
+            #expect(waits.first?.hasPrefix("node system:node:worker-1 (client certificates ") == true)
             // The same refusal finish gives.
-            await #expect(throws: RotationError.finishRefused(name: "ca", leaves: ["kubelet.conf"])) {
+            await #expect(
+                throws: RotationError.finishWaitsForNodes(nodes: [
+                    .init(commonName: "system:node:worker-1", serials: [try IssuedCredential.normalizeSerial(serial)])
+                ])
+            ) {
                 try await rotation.run(.finish)
             }
         }

@@ -43,7 +43,10 @@ struct DoctorCommand: AsyncParsableCommand {
     func report(now: Date = Date()) async throws -> HealthReport {
         var context = try directories.context()
         context.now = now
-        let access = state.location(kubernetesDir: context.settings.kubernetesDir).inspect()
+        // SQLite: the key of the tree being checked; etcd: the store every control-plane node shares.
+        let chosen = try state.location(directories, context.settings, policy: context.policy)
+        let access = await (chosen.etcd == nil ? state.location(kubernetesDir: context.settings.kubernetesDir) : chosen)
+            .inspect()
         return await HealthCheck(
             context: context, state: access, rotateReport: URL(fileURLWithPath: rotateReport),
             commands: directories.fixCommands(db: state.db),
