@@ -31,7 +31,7 @@ public enum ClusterPKIServer {
         router.add(middleware: EdgeMiddleware(metrics: environment.metrics, bodyLimit: environment.serverPolicy.maxRequestBodyBytes))
         let authenticator = Authenticator(
             authorities: environment.authorities, tokens: environment.store, ledger: environment.store,
-            tokenPolicy: TokenAuthPolicy(environment.policy.tokenAuthentication), peer: environment.peer, metrics: environment.metrics,
+            throttle: environment.authThrottle, peer: environment.peer, metrics: environment.metrics,
             now: environment.now)
         let authenticated = router.group()
             .add(middleware: AuthenticationMiddleware(authenticator: authenticator))
@@ -49,7 +49,8 @@ public enum ClusterPKIServer {
         let clusterInfo = ClusterInfoPublisher(
             caPEM: { [authorities = environment.authorities] in authorities.current().bundlePEM }, server: environment.advertiseURL,
             tokens: environment.store, created: environment.startTime)
-        let core = CoreController(environment: environment, clusterInfo: clusterInfo, readiness: readiness)
+        let core = CoreController(
+            environment: environment, clusterInfo: clusterInfo, readiness: readiness, writes: WriteReadiness(store: environment.store))
         let secrets = SecretsController(environment: environment, clusterInfo: clusterInfo)
         let csrs = CSRController(environment: environment, issuer: CSRIssuer(environment: environment))
         let admin = AdminController(environment: environment)

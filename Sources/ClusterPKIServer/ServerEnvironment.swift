@@ -22,6 +22,8 @@ public struct ServerEnvironment: Sendable {
     public var metrics: ServerMetrics
     public var now: @Sendable () -> Date
     public var startTime: Date
+    /// Bootstrap-token brute-force defence and failure tallies, shared by every request of this server.
+    public var authThrottle: AuthThrottle
 
     /// An environment whose CA never changes.
     public init(
@@ -47,6 +49,7 @@ public struct ServerEnvironment: Sendable {
         self.metrics = metrics
         self.now = now
         self.startTime = now()
+        self.authThrottle = AuthThrottle(policy: TokenAuthPolicy(tree.policy.tokenAuthentication))
     }
 
     public var policy: PKIPolicy { tree.policy }
