@@ -73,7 +73,7 @@ public struct ServeLauncher: Sendable {
         let environment = ServerEnvironment(store: store, tree: tree, authorities: authorities, advertiseURL: advertiseURL)
         let renewer = ServingCertificateRenewer(certificate: serving, tls: tls, metrics: environment.metrics, logger: logger)
         let reloader = ClusterCAReloader(authorities: authorities, serving: serving, tls: tls, logger: logger)
-        var services: [any Service] = [renewer, reloader]
+        var services: [any Service] = [renewer, reloader, AuditMaintenance(environment: environment, logger: logger)]
         if let rotateEvery {
             services.append(rotationService(every: rotateEvery, store: store, serving: serving, tls: tls, logger: logger))
         }

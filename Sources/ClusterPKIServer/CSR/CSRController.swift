@@ -36,14 +36,14 @@ struct CSRController: Sendable {
 
         let signer = issued.object.spec.signerName
         var metadata: Logger.Metadata = [
-            "csr": "\(issued.object.metadata.name ?? "")", "signer": "\(signer)", "requester": "\(identity.username)", "client": "\(context.client)",
+            "csr": .untrusted(issued.object.metadata.name ?? ""), "signer": "\(signer)", "requester": .untrusted(identity.username), "client": .untrusted(context.client),
         ]
         if let certificate = issued.certificate {
             metadata["serial"] = "\(certificate.serialHex)"
             environment.metrics.csrSigned(signer: signer)
             context.logger.info("csr approved and signed", metadata: metadata)
         } else {
-            metadata["reason"] = "\(issued.decision.reason)"
+            metadata["reason"] = .untrusted(issued.decision.reason)
             environment.metrics.csrDenied(signer: signer, reason: issued.decision.reason)
             context.logger.notice("csr denied", metadata: metadata)
         }

@@ -35,7 +35,7 @@ extension KubernetesStatus {
         case .credentialAlreadyRecorded:
             // A reported certificate already in the ledger is a conflict; one the server signed itself, its fault.
             self = object.map(Self.alreadyExists) ?? .internalError
-        case .notAStateDatabase, .newerSchema, .readOnlyDatabase, .cannotOpenDatabase, .database,
+        case .notAStateDatabase, .newerSchema, .readOnlyDatabase, .cannotOpenDatabase, .database, .noSpace,
             .invalidStoreKey, .storeKeyMismatch, .insecureStoreKeyFile:
             self = .internalError
         // The etcd backend; `.unavailable` becomes 503 with Retry-After when `serve` is wired to etcd.

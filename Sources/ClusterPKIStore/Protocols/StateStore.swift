@@ -7,5 +7,6 @@ import ClusterPKICore
 /// Backends implement this one protocol with the same semantics: `SQLiteStateStore` for one node, the etcd store for
 /// several. Consumers take the narrowest protocol they need (`TokenStore`, `CredentialLedger`, ...).
 public protocol StateStore:
-    TokenStore, UploadStore, AuditLog, CredentialLedger, RotationPhaseStore, CertificateRequestStore, SigningTokenSource
+    TokenStore, UploadStore, AuditLog, CredentialLedger, RotationPhaseStore, CertificateRequestStore, SigningTokenSource,
+    StoreWriteProbe
 {}
