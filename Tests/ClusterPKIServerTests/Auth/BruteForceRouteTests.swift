@@ -23,7 +23,7 @@ import Testing
         _ = try await cluster.token("abcdef.0123456789abcdef")
         let environment = cluster.environment()
         try await cluster.application(environment).test(.router) { client in
-            var codes: [UInt: Int] = [:]
+            var codes: [Int: Int] = [:]
             for attempt in 0..<3000 {
                 // One address, thousands of wrong secrets for the published id.
                 let wrong = String(format: "abcdef.%016x", attempt + 1)
@@ -53,7 +53,7 @@ import Testing
         let cluster = try TestCluster()
         _ = try await cluster.token("abcdef.0123456789abcdef")
         try await cluster.application().test(.router) { client in
-            var codes: [UInt: Int] = [:]
+            var codes: [Int: Int] = [:]
             for index in 0..<400 {
                 // A botnet: every address guesses twice, so no address reaches its own back-off.
                 for guess in 0..<2 {
@@ -88,8 +88,8 @@ import Testing
         let maintenance = AuditMaintenance(
             store: environment.store, throttle: environment.authThrottle, retention: .default, interval: .seconds(60),
             logger: Logger(label: "test"), now: environment.now)
-        var failed = 0
-        try await cluster.application(environment).test(.router) { client in
+        let failed = try await cluster.application(environment).test(.router) { client in
+            var failed = 0
             for batch in 0..<10 {
                 try await withThrowingTaskGroup(of: Int.self) { group in
                     for lane in 0..<4 {
@@ -109,6 +109,7 @@ import Testing
                 }
                 await maintenance.tick()
             }
+            return failed
         }
         #expect(failed == 100_000)
         let events = try await cluster.store.auditEvents(limit: nil)
