@@ -40,6 +40,9 @@ extension AdminController {
             try SubjectNameValidator.validate(commonName: username, organizations: groups)
         } catch {
             if case .emptyName(.organization) = error { return }
+            // The object is named by the user name: escaped, so that the message stays one line.
+            var reference = reference
+            reference.name = goEscape(reference.name)
             throw KubernetesStatus.invalidName(error, object: reference) { field in
                 if case .organization(let index)? = field { return "spec.groups[\(index)]" }
                 return "spec.username"
