@@ -5,7 +5,8 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
-// Dependencies point one way: Commands → Server / Join / Lifecycle → Kubeconfig / SQLiteStore → Store → API → Core.
+// Dependencies point one way: Commands → Server / Join; Server → Health → Lifecycle → Kubeconfig / SQLiteStore /
+// EtcdStore → Store → API → Core (Join uses Kubeconfig, API and Core only).
 // `ClusterPKITesting` is a dependency of test targets only.
 let package = Package(
     name: "clusterpki",
@@ -18,6 +19,7 @@ let package = Package(
         .library(name: "ClusterPKISQLiteStore", targets: ["ClusterPKISQLiteStore"]),
         .library(name: "ClusterPKIKubeconfig", targets: ["ClusterPKIKubeconfig"]),
         .library(name: "ClusterPKILifecycle", targets: ["ClusterPKILifecycle"]),
+        .library(name: "ClusterPKIHealth", targets: ["ClusterPKIHealth"]),
         .library(name: "ClusterPKIServer", targets: ["ClusterPKIServer"]),
         .library(name: "ClusterPKIJoin", targets: ["ClusterPKIJoin"]),
         .library(name: "ClusterPKICommands", targets: ["ClusterPKICommands"]),
@@ -34,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // HTTP/1 ↔ HTTP types codec, where clusterpki serve reads a request's HTTP version (already in Hummingbird's graph).
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
@@ -42,6 +46,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         // Golden files for every command's --help (a flag cannot change by accident).
         .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", from: "1.19.7"),
+        // The status page (/ui/): swift-mustache over Plot because its templates read as the HTML they produce, it comes
+        // from the Hummingbird project we already serve with, has no dependencies, and escapes every {{value}} for HTML
+        // (< > & " ') by default, so nothing from a certificate or the store can inject markup. Templates are compiled-in
+        // strings, not resources, so an installed binary needs no files beside it.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         // etcd's v3 API is gRPC; EtcdAPI holds the code generated from etcd's protos (scripts/generate-etcd-grpc.sh).
         .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
@@ -63,8 +72,13 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedPolicies"]
         ),
+        // Writes policies/*.yaml as Swift string literals (run at build time by the EmbedPolicies plugin), so the
+        // shipped policies work for a binary copied alone; files on disk still override them (PolicyLocator).
+        .executableTarget(name: "PolicyEmbedder", swiftSettings: swiftSettings),
+        .plugin(name: "EmbedPolicies", capability: .buildTool(), dependencies: ["PolicyEmbedder"]),
         // The wire: Kubernetes objects both ends encode and decode, route paths, signer names, cluster-info.
         .target(
             name: "ClusterPKIAPI",
@@ -108,15 +122,33 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // One health model of a node's PKI: findings with severity and the command that fixes each (doctor, /ui/, /metrics).
+        .target(
+            name: "ClusterPKIHealth",
+            dependencies: [
+                "ClusterPKICore", "ClusterPKIStore", "ClusterPKIKubeconfig", "ClusterPKILifecycle",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // `clusterpki serve`: the Kubernetes-shaped HTTPS endpoint (Hummingbird 2 + TLS).
         .target(
             name: "ClusterPKIServer",
             dependencies: [
                 "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKIKubeconfig", "ClusterPKILifecycle",
+                "ClusterPKIHealth",
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -161,8 +193,8 @@ let package = Package(
         .target(
             name: "ClusterPKICommands",
             dependencies: [
-                "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIKubeconfig",
-                "ClusterPKILifecycle", "ClusterPKIServer", "ClusterPKIJoin",
+                "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIEtcdStore",
+                "ClusterPKIKubeconfig", "ClusterPKILifecycle", "ClusterPKIServer", "ClusterPKIJoin", "ClusterPKIHealth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -176,8 +208,8 @@ let package = Package(
         .target(
             name: "ClusterPKITesting",
             dependencies: [
-                "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIKubeconfig",
-                "ClusterPKILifecycle", "ClusterPKIServer",
+                "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIEtcdStore",
+                "ClusterPKIKubeconfig", "ClusterPKILifecycle", "ClusterPKIServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -186,6 +218,9 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/ClusterPKITesting",
@@ -223,10 +258,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ClusterPKIHealthTests",
+            dependencies: [
+                "ClusterPKIHealth", "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIKubeconfig",
+                "ClusterPKILifecycle", "ClusterPKITesting",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ClusterPKIServerTests",
             dependencies: [
                 "ClusterPKIServer", "ClusterPKIJoin", "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIKubeconfig", "ClusterPKILifecycle",
-                "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKITesting",
+                "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIEtcdStore", "ClusterPKITesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -242,7 +285,8 @@ let package = Package(
         .testTarget(
             name: "ClusterPKICommandsTests",
             dependencies: [
-                "ClusterPKICommands", "ClusterPKITesting",
+                "ClusterPKICommands", "ClusterPKITesting", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIEtcdStore",
+                "ClusterPKICore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
             ],

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks.  scripts/bench.sh [tree|tokens|endpoint|keygen]   (default: tree; keygen = only tree's parallel check)
+# Benchmarks.  scripts/bench.sh [tree|tokens|endpoint|keygen|ha]   (default: tree; keygen = only tree's parallel check)
 #   CLUSTERPKI_RELEASE=/path/to/clusterpki skips the release build (tree, keygen, endpoint)
 #
 # tree: wall time of `clusterpki certs generate all` (release build, fresh dir each run) against
@@ -43,6 +43,14 @@
 #       (in-process, one at a time): p50/p99, then one sweep of all 100,000 once expired.
 #       Targets: p99 < 1 ms, sweep < 1 s. TOKENS_BUILD=debug runs the debug test build instead (figures flagged).
 #       CLUSTERPKI_BENCH_COUNT=N changes the token count.
+#
+# ha: the same release `clusterpki serve` on the SQLite store and on an etcd store (ETCD_MEMBERS=3 members on
+#       127.0.0.1-3 by default, 1 for a single member; mTLS with clusterpki-etcd-client), in one run, same machine:
+#       (a) joins/s: scripts/load/joiners.py, HA_JOINERS=200 concurrent protocol-level joiners (discovery, CSR,
+#           polling), HA_ROUNDS=3 interleaved rounds, median; (b) token check: one keep-alive client sends
+#           HA_CHECKS=2000 sequential GETs of a missing CSR with a bootstrap token (authentication, which consumes a
+#           use in one compare-and-swap, plus one read), p50/p99 of the request latency (an upper bound of the
+#           check itself). Targets (issue 12): etcd within 2x of SQLite's join rate; token check p99 < 5 ms.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -412,11 +420,132 @@ PY
     done < <(grep '^CHECK' <<<"$report")
 }
 
+bench_ha() {
+    require_cmd etcd etcdctl python3 curl
+    python3 -c 'import cryptography' 2>/dev/null || { fail "python3 cryptography is installed"; return 0; }
+    local bin; bin="$(release_bin)"
+    check "release binary: $bin" test -x "$bin"
+    mktemp_dir W clusterpki-bench-ha
+    local members="${ETCD_MEMBERS:-3}" joiners="${HA_JOINERS:-200}" rounds="${HA_ROUNDS:-3}" checks="${HA_CHECKS:-2000}"
+    local hosts=(127.0.0.1 127.0.0.2 127.0.0.3) names=(m0 m1 m2) cport pport i
+    cport="$(free_port 127.0.0.1)"; pport="$(free_port 127.0.0.1)"
+    info "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); etcd: $members member(s), client port $cport"
+    local store="etcd://" cluster="" sans=""
+    for ((i = 0; i < members; i++)); do
+        store+="${hosts[$i]}:$cport,"; cluster+="${names[$i]}=https://${hosts[$i]}:$pport,"; sans+="\"${hosts[$i]}\", "
+    done
+    store="${store%,}" cluster="${cluster%,}"
+    # One tree for both stores: etcd's member certificates cover every member address.
+    local K="$W/k"
+    mkdir -p "$K"
+    cat >"$W/kubeadm.yaml" <<YAML
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+encryptionAlgorithm: ECDSA-P256
+etcd:
+  local:
+    serverCertSANs: [${sans%, }]
+    peerCertSANs: [${sans%, }]
+YAML
+    check "certs generate all --store etcd:// (with clusterpki-etcd-client)" "$bin" certs generate all --kubernetes-dir "$K" \
+        --config "$W/kubeadm.yaml" --node-name bench --apiserver-advertise-address 127.0.0.1 --store "$store"
+    local pids=() pid
+    for ((i = 0; i < members; i++)); do
+        spawn pid "$W/etcd-$i.log" etcd --name "${names[$i]}" --data-dir "$W/etcd-$i" \
+            --listen-client-urls "https://${hosts[$i]}:$cport" --advertise-client-urls "https://${hosts[$i]}:$cport" \
+            --listen-peer-urls "https://${hosts[$i]}:$pport" --initial-advertise-peer-urls "https://${hosts[$i]}:$pport" \
+            --initial-cluster "$cluster" --initial-cluster-state new \
+            --cert-file "$K/pki/etcd/server.crt" --key-file "$K/pki/etcd/server.key" --trusted-ca-file "$K/pki/etcd/ca.crt" \
+            --client-cert-auth=true --peer-cert-file "$K/pki/etcd/peer.crt" --peer-key-file "$K/pki/etcd/peer.key" \
+            --peer-trusted-ca-file "$K/pki/etcd/ca.crt" --peer-client-cert-auth=true --logger zap --log-outputs stderr
+        pids+=("$pid")
+    done
+    local healthy=0 out
+    for _ in $(seq 1 60); do
+        out="$(etcdctl --endpoints "$(sed 's|\([^,]*\)|https://\1|g' <<<"${store#etcd://}")" --cacert "$K/pki/etcd/ca.crt" --cert "$K/pki/clusterpki-etcd-client.crt" \
+            --key "$K/pki/clusterpki-etcd-client.key" endpoint health 2>&1)" && { healthy=1; break; }
+        sleep 0.5
+    done
+    check_eq "etcd healthy" 1 "$healthy"
+    local token hash
+    token="$("$bin" token generate)"
+    hash="$("$bin" certs ca-hash --kubernetes-dir "$K")"
+    # One serve per backend, both up for the whole run; the same token in both stores.
+    local backend port ports=() serves=()
+    for backend in sqlite etcd; do
+        local opts=(--db "$W/state.db"); [[ $backend == etcd ]] && opts=(--store "$store")
+        check "$backend: kubeconfig generate + token create" bash -c '"$1" kubeconfig generate all --kubernetes-dir "$2" "${@:5}" >/dev/null &&
+            "$1" token create "$3" --ttl 2h --kubernetes-dir "$2" "${@:5}" >/dev/null' _ "$bin" "$K" "$token" "$backend" "${opts[@]}"
+        port="$(free_port 127.0.0.1)"
+        spawn pid "$W/serve-$backend.log" "$bin" serve --kubernetes-dir "$K" "${opts[@]}" --listen "127.0.0.1:$port" \
+            --node-name bench --log-level warning
+        wait_port 127.0.0.1 "$port" 90 "$pid" || { fail "$backend serve listens" "$(tail -n 20 "$W/serve-$backend.log")"; return 0; }
+        ports+=("$port"); serves+=("$pid")
+    done
+    local r
+    for ((r = 1; r <= rounds; r++)); do
+        for i in 0 1; do
+            backend=$([[ $i == 0 ]] && echo sqlite || echo etcd)
+            python3 "$REPO/scripts/load/joiners.py" --server "127.0.0.1:${ports[$i]}" --token "$token" --ca-hash "$hash" \
+                --count "$joiners" --out "$W/certs-$backend-$r" --prefix "$backend-$r" --timeout 300 \
+                >"$W/joins-$backend-$r.json" 2>"$W/joins-$backend-$r.err" || true
+            info "round $r $backend: $(cat "$W/joins-$backend-$r.json")"
+        done
+    done
+    for i in 0 1; do
+        backend=$([[ $i == 0 ]] && echo sqlite || echo etcd)
+        python3 - "127.0.0.1" "${ports[$i]}" "$K/pki/ca.crt" "$token" "$checks" >"$W/check-$backend.txt" <<'PY' || true
+import http.client, ssl, sys, time
+host, port, ca, token, n = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
+conn = http.client.HTTPSConnection(host, port, context=ssl.create_default_context(cafile=ca), timeout=30)
+headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+samples = []
+for i in range(n + 50):
+    t0 = time.perf_counter()
+    conn.request("GET", "/apis/certificates.k8s.io/v1/certificatesigningrequests/bench-missing", headers=headers)
+    resp = conn.getresponse(); resp.read()
+    if resp.status != 404:
+        raise SystemExit(f"unexpected HTTP {resp.status}")
+    if i >= 50:  # warm-up
+        samples.append(time.perf_counter() - t0)
+samples.sort()
+print(f"{samples[len(samples) // 2] * 1000:.3f} {samples[len(samples) * 99 // 100] * 1000:.3f}")
+PY
+        info "$backend token check (request latency) p50/p99 ms: $(cat "$W/check-$backend.txt")"
+    done
+    local report
+    report="$(python3 - "$W" "$rounds" <<'PY'
+import json, statistics, sys
+w, rounds = sys.argv[1], int(sys.argv[2])
+rate = {}
+for b in ("sqlite", "etcd"):
+    runs = [json.load(open(f"{w}/joins-{b}-{r}.json")) for r in range(1, rounds + 1)]
+    errors = sum(x["errors"] for x in runs)
+    rate[b] = statistics.median(x["joins_per_s"] for x in runs)
+    print(f"{b}: joins/s median {rate[b]:.1f} over {rounds} rounds {[x['joins_per_s'] for x in runs]}, errors {errors}")
+    print(f"CHECK {b}-join-errors {errors} 0.5")
+check = {b: [float(v) for v in open(f"{w}/check-{b}.txt").read().split()] for b in ("sqlite", "etcd")}
+for b in ("sqlite", "etcd"):
+    print(f"{b}: token check (authenticated request) p50 {check[b][0]:.3f} ms, p99 {check[b][1]:.3f} ms")
+print(f"etcd/sqlite join rate: {rate['etcd'] / rate['sqlite']:.2f} (target >= 0.5)")
+print(f"CHECK sqlite-to-etcd-join-ratio {rate['sqlite'] / rate['etcd']:.3f} 2")
+print(f"CHECK etcd-token-check-p99-ms {check['etcd'][1]:.3f} 5")
+PY
+)" || { fail "parse the ha benchmark output" "$report"; return 0; }
+    echo; grep -v '^CHECK' <<<"$report"
+    local _k what value limit
+    while read -r _k what value limit; do
+        check "ha $what: $value < $limit" python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)' "$value" "$limit"
+    done < <(grep '^CHECK' <<<"$report")
+    for pid in "${serves[@]}" "${pids[@]}"; do stop_pid "$pid"; done
+}
+
 case "${1:-tree}" in
     tree) bench_tree ;;
     endpoint) bench_endpoint ;;
     keygen) mktemp_dir W clusterpki-bench; b="$(release_bin)"; check "release binary built: $b" test -x "$b"; tree_parallel_check "$b" "$W" ;;
     tokens) bench_tokens ;;
-    *) echo "usage: scripts/bench.sh [tree|tokens|endpoint|keygen]" >&2; _FINISHED=1; exit 2 ;;
+    ha) bench_ha ;;
+    *) echo "usage: scripts/bench.sh [tree|tokens|endpoint|keygen|ha]" >&2; _FINISHED=1; exit 2 ;;
 esac
 finish

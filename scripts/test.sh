@@ -32,7 +32,7 @@ run_suite() {
 }
 
 # ---- 1. Debian packages (apt-get update only when something is missing)
-PKGS=(etcd-server etcd-client faketime libssl-dev libsqlite3-dev openssl sqlite3 python3 curl systemd)
+PKGS=(etcd-server etcd-client faketime libssl-dev libsqlite3-dev openssl sqlite3 python3 python3-venv curl systemd chromium)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -56,10 +56,18 @@ if [[ "${SKIP_SWIFT_TEST:-0}" != 1 ]]; then
     run_suite "swift test" 1800 swift test
 fi
 
-# ---- 3. end-to-end scripts, fixed order
+# ---- 3. Python tools of the e2e suites (PyPI, pinned in scripts/requirements.txt) in .build/venv
+CLUSTERPKI_VENV="$REPO/.build/venv"
+export CLUSTERPKI_VENV
+rc=0
+{ [[ -x "$CLUSTERPKI_VENV/bin/pip" ]] || python3 -m venv "$CLUSTERPKI_VENV"; } &&
+    "$CLUSTERPKI_VENV/bin/pip" install -q --disable-pip-version-check -r "$REPO/scripts/requirements.txt" || rc=$?
+if [[ $rc -ne 0 ]]; then suite_result "pip install -r scripts/requirements.txt" "$rc" 0; fi
+
+# ---- 4. end-to-end scripts, fixed order
 CLUSTERPKI="$(swift build --show-bin-path)/clusterpki"
 export CLUSTERPKI
-E2E="${E2E:-openssl-verify etcd-mtls etcd-ha-recipe crash-renew kubeconfig-kubectl tokens-concurrency upload-certs endpoint-kubectl join join-load rotate ca-rotation ca-rotation-crash systemd-units}"
+E2E="${E2E:-openssl-verify etcd-mtls etcd-ha-recipe ha-etcd crash-renew kubeconfig-kubectl tokens-concurrency upload-certs endpoint-kubectl join join-load connection-limits pkilint api-conformance rotate ca-rotation ca-rotation-crash systemd-units status-page state-key endpoint csr-kubectl node-credential install}"
 for s in $E2E; do
     run_suite "e2e/$s" 1500 bash "$REPO/scripts/e2e/$s.sh" "$CLUSTERPKI"
 done

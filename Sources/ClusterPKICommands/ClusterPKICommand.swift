@@ -9,6 +9,8 @@ public struct ClusterPKICommand: AsyncParsableCommand {
             InitCommand.self, CertsCommand.self, KubeconfigCommand.self, TokenCommand.self, UploadCerts.self, DownloadCerts.self,
             JoinNode.self, ServeCommand.self, RotateCommand.self, ServiceAccountCommand.self, CACommand.self, KubeletCommand.self,
             AuditCommand.self,
+            DoctorCommand.self,
+            StoreCommand.self,
         ])
 
     public init() {}

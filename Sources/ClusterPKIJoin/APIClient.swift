@@ -6,10 +6,15 @@ import NIOHTTP1
 import NIOSSL
 
 /// A small Kubernetes-API client over HTTPS, either unverified (discovery's first fetch) or pinned to a CA bundle.
+///
+/// It may know several servers (`S1,S2,S3`, as behind a load balancer): a request goes to the one that answered last
+/// and moves on to the next when a server does not answer (refused, timeout, TLS failure) or answers 5xx. The trust
+/// is the same for every server, so the pins guard each of them.
 struct APIClient: Sendable {
-    let baseURL: String
+    let baseURLs: [String]
     let client: HTTPClient
     let bearerToken: String?
+    let failover: ServerFailover
 
     enum Trust { case insecure, pinned([NIOSSLCertificate]) }
 
@@ -19,8 +24,11 @@ struct APIClient: Sendable {
         var keyPEM: String
     }
 
-    static func make(server: String, trust: Trust, bearerToken: String?, identity: Identity? = nil) throws -> APIClient
-    {
+    /// `server` is `host:port` (an `https://` prefix is accepted), or several of them separated by commas.
+    static func make(
+        server: String, trust: Trust, bearerToken: String?, identity: Identity? = nil,
+        failover: ServerFailover = ServerFailover()
+    ) throws -> APIClient {
         var tls = TLSConfiguration.makeClientConfiguration()
         if let identity {
             tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(identity.certificatePEM.utf8)).map {
@@ -38,8 +46,14 @@ struct APIClient: Sendable {
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
         configuration.timeout = .init(connect: .seconds(5), read: .seconds(30))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let base = server.hasPrefix("https://") ? server : "https://" + server
-        return APIClient(baseURL: base, client: client, bearerToken: bearerToken)
+        let bases = servers(server).map { $0.hasPrefix("https://") ? $0 : "https://" + $0 }
+        return APIClient(baseURLs: bases, client: client, bearerToken: bearerToken, failover: failover)
+    }
+
+    /// The servers of a comma-separated list, in order, without blanks.
+    static func servers(_ list: String) -> [String] {
+        let servers = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return servers.isEmpty ? [list] : servers
     }
 
     func shutdown() async { try? await client.shutdown() }
@@ -47,10 +61,40 @@ struct APIClient: Sendable {
     struct Response: Sendable {
         var status: Int
         var body: Data
+        /// The base URL of the server that answered.
+        var server: String = ""
     }
 
+    /// Sends to the servers in turn until one answers below 500; the last answer (or failure) when none does.
     func send(_ method: HTTPMethod, _ path: String, json: Data? = nil) async throws -> Response {
-        var request = HTTPClientRequest(url: baseURL + path)
+        var failures: [(server: String, error: any Error)] = []
+        var lastAnswer: Response?
+        for index in failover.order(baseURLs.count) {
+            do {
+                let response = try await send(method, path, json: json, to: baseURLs[index])
+                if response.status >= 500 {
+                    lastAnswer = response
+                    continue
+                }
+                failover.answered(index)
+                return response
+            } catch {
+                failures.append((baseURLs[index], error))
+            }
+        }
+        if let lastAnswer { return lastAnswer }
+        if failures.count == 1 { throw failures[0].error }
+        throw Unreachable(failures: failures.map { "\($0.server): \($0.error)" })
+    }
+
+    /// No server answered; a retry may still succeed (the step's timeout names every server and why).
+    struct Unreachable: Error, CustomStringConvertible {
+        let failures: [String]
+        var description: String { "no server answered (\(failures.joined(separator: "; ")))" }
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, json: Data?, to base: String) async throws -> Response {
+        var request = HTTPClientRequest(url: base + path)
         request.method = method
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "clusterpki-join")
@@ -61,7 +105,7 @@ struct APIClient: Sendable {
         }
         let response = try await client.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 8 << 20)
-        return Response(status: Int(response.status.code), body: Data(body.readableBytesView))
+        return Response(status: Int(response.status.code), body: Data(body.readableBytesView), server: base)
     }
 
     /// Sends `object` as JSON, as the API server's clients encode it.

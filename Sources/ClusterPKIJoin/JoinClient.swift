@@ -14,7 +14,11 @@ public struct JoinClient: Sendable {
 
     public init(_ request: JoinRequest) { self.request = request }
 
-    public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) async throws {
+    /// Runs the join; `progress` gets kubeadm's phase lines, `steps` the step under way (`[join] 2/4 …`) for a
+    /// terminal's progress counter.
+    public func run(
+        progress: @escaping @Sendable (String) -> Void = { _ in }, steps: @escaping WorkProgress.Sink = WorkProgress.ignore
+    ) async throws {
         guard let token = try? BootstrapTokenString(parsing: request.token) else {
             throw JoinError.invalidToken(request.token)
         }
@@ -24,18 +28,33 @@ public struct JoinClient: Sendable {
             ? CertificateKey(parsing: request.certificateKey ?? "") : nil
         let context = try treeContext()
         let retry = Retry(deadline: Date() + request.timeout)
+        // Every request of this join starts with the server that answered last (several servers: failover).
+        let failover = ServerFailover()
+        let total = certificateKey == nil ? 2 : 4
+        func step(_ done: Int, _ item: String) { steps(WorkProgress(phase: "join", done: done, total: total, item: item)) }
 
+        step(0, "discovery: reading and verifying cluster-info")
         let cluster = try await Discovery(
-            server: request.server, tokenID: token.id, tokenSecret: token.secret, pins: pins, retry: retry
+            server: request.server, tokenID: token.id, tokenSecret: token.secret, pins: pins, retry: retry,
+            failover: failover
         )
         .run(progress: progress)
         let roots = try cluster.caCertificates.map { try NIOSSLCertificateBridge.certificate($0) }
-        let client = try APIClient.make(server: request.server, trust: .pinned(roots), bearerToken: request.token)
+        let client = try APIClient.make(
+            server: request.server, trust: .pinned(roots), bearerToken: request.token, failover: failover)
         defer { Task { await client.shutdown() } }
 
         if let certificateKey {
-            _ = try await CertsDownload(client: client, retry: retry).run(
+            step(1, "downloading the shared control-plane certificates")
+            let written = try await CertsDownload(client: client, retry: retry, stateKeyFile: request.stateKeyFile).run(
                 into: context, key: certificateKey, progress: progress)
+            // The state key comes only from a cluster whose nodes share an etcd store: this node needs its own
+            // client of that store (clusterpki-etcd-client) as well.
+            var context = context
+            if let stateKey = request.stateKeyFile, written.contains(stateKey.path) {
+                context.settings.stateStoreOnEtcd = true
+            }
+            step(2, "generating this node's certificates and kubeconfigs")
             try await CertsPhase(context: context).generate(["all"], output: progress)
             let recorder = EndpointCredentialRecorder(client: client, retry: retry, progress: progress)
             try await KubeconfigPhase(context: context)
@@ -43,9 +62,11 @@ public struct JoinClient: Sendable {
         }
 
         let nodeName = context.settings.nodeName
+        step(total - 1, "kubelet TLS bootstrap: waiting for the client certificate")
         let issued = try await TLSBootstrap(client: client, nodeName: nodeName, nodeIPs: request.nodeIPs, retry: retry)
             .run(progress: progress)
         try writeKubeletCredentials(issued, cluster: cluster, nodeName: nodeName)
+        step(total, "done")
         progress("[kubelet-start] The kubelet client certificate was issued and kubelet.conf written")
         progress("")
         progress("This node has joined the cluster:")

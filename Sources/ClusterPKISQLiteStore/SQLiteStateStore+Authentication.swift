@@ -57,7 +57,7 @@ extension SQLiteStateStore {
                     db.cachedStatement(sql: "SELECT secretMAC, usages, groups, usesLeft FROM bootstrapToken WHERE id = ?"),
                     arguments: [parsed.id])
             else { return try fail(.tokenNotFound(id: parsed.id), reason: "unknown or expired token") }
-            guard key.isValidSecret(parsed, mac: row["secretMAC"]) else {
+            guard try key().isValidSecret(parsed, mac: row["secretMAC"]) else {
                 return try fail(.tokenSecretMismatch(id: parsed.id), reason: "wrong secret")
             }
             let usages = Self.splitList(row["usages"])

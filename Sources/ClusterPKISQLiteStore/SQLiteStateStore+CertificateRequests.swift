@@ -42,6 +42,41 @@ extension SQLiteStateStore {
         }
     }
 
+    public func updateCertificateRequest(
+        name: String, object: Data, ifResourceVersion resourceVersion: Int64, recording records: CertificateRequestRecords
+    ) async throws -> StoredCertificateRequest {
+        let organizations = try records.credential.map(Self.organizationsJSON)
+        return try await write { db in
+            let version = try Self.nextRequestVersion(db)
+            try db.run(
+                sql: "UPDATE certificateRequest SET object = ?, resourceVersion = ? WHERE name = ? AND resourceVersion = ?",
+                arguments: [object, version, name, resourceVersion])
+            guard db.changesCount == 1,
+                let row = try Row.fetchOne(db, sql: "SELECT \(Self.requestColumns) FROM certificateRequest WHERE name = ?", arguments: [name])
+            else {
+                let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM certificateRequest WHERE name = ?", arguments: [name]) ?? false
+                throw exists ? StoreError.certificateRequestConflict(name: name) : StoreError.certificateRequestNotFound(name: name)
+            }
+            for event in records.auditEvents { try appendAudit(event, db: db) }
+            if let credential = records.credential, let organizations {
+                try insertCredential(credential, organizations: organizations, db: db)
+            }
+            if let node = records.node { try insertNode(node, db: db) }
+            return Self.decodeRequest(row)
+        }
+    }
+
+    public func deleteCertificateRequest(name: String, recording records: CertificateRequestRecords) async throws -> StoredCertificateRequest {
+        try await write { db in
+            guard
+                let row = try Row.fetchOne(db, sql: "SELECT \(Self.requestColumns) FROM certificateRequest WHERE name = ?", arguments: [name])
+            else { throw StoreError.certificateRequestNotFound(name: name) }
+            try db.run(sql: "DELETE FROM certificateRequest WHERE name = ?", arguments: [name])
+            for event in records.auditEvents { try appendAudit(event, db: db) }
+            return Self.decodeRequest(row)
+        }
+    }
+
     public func certificateRequest(named name: String) async throws -> StoredCertificateRequest? {
         try await read { db in
             try Row.fetchOne(db, sql: "SELECT \(Self.requestColumns) FROM certificateRequest WHERE name = ?", arguments: [name])
@@ -52,6 +87,18 @@ extension SQLiteStateStore {
     public func certificateRequests() async throws -> [StoredCertificateRequest] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT \(Self.requestColumns) FROM certificateRequest ORDER BY name").map(Self.decodeRequest)
+        }
+    }
+
+    public func certificateRequests(after: String?, limit: Int?) async throws -> [StoredCertificateRequest] {
+        // SQLite reads LIMIT -1 as no limit; the primary key's index gives the order and the start.
+        try await read { db in
+            var arguments: [any DatabaseValueConvertible] = after.map { [$0] } ?? []
+            arguments.append(limit ?? -1)
+            return try Row.fetchAll(
+                db, sql: "SELECT \(Self.requestColumns) FROM certificateRequest \(after == nil ? "" : "WHERE name > ?") ORDER BY name LIMIT ?",
+                arguments: StatementArguments(arguments)
+            ).map(Self.decodeRequest)
         }
     }
 

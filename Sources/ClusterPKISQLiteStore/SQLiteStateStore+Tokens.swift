@@ -13,17 +13,33 @@ extension SQLiteStateStore {
         }
     }
 
-    /// All live tokens sorted by id; expired ones are deleted first.
+    /// All live tokens sorted by id; expired ones are deleted first (skipped, not deleted, on a read-only store).
     public func listTokens(now: Date) async throws -> [BootstrapToken] {
-        try await write { db in
+        if readOnly {
+            return try await read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT \(Self.tokenColumns) FROM bootstrapToken WHERE \(Self.liveCondition) ORDER BY id",
+                    arguments: [now.timeIntervalSince1970]
+                ).map(decodeToken)
+            }
+        }
+        return try await write { db in
             try expireTokens(db, now: now)
             return try Row.fetchAll(db, sql: "SELECT \(Self.tokenColumns) FROM bootstrapToken ORDER BY id").map(decodeToken)
         }
     }
 
-    /// One live token, or `nil` (an expired one is deleted).
+    /// One live token, or `nil` (an expired one is deleted; on a read-only store, only left out).
     public func token(id: String, now: Date) async throws -> BootstrapToken? {
-        try await write { db in
+        if readOnly {
+            return try await read { db in
+                try Row.fetchOne(
+                    db, sql: "SELECT \(Self.tokenColumns) FROM bootstrapToken WHERE id = ? AND \(Self.liveCondition)",
+                    arguments: [id, now.timeIntervalSince1970]
+                ).map(decodeToken)
+            }
+        }
+        return try await write { db in
             try expireTokens(db, now: now, id: id)
             return try Row.fetchOne(db, sql: "SELECT \(Self.tokenColumns) FROM bootstrapToken WHERE id = ?", arguments: [id])
                 .map(decodeToken)
@@ -54,6 +70,9 @@ extension SQLiteStateStore {
 
     // MARK: Shared by tokens and uploads
 
+    /// A token that has not expired at the bound time (the `expiresAt` index, as the sweep uses).
+    static let liveCondition = "(expiresAt IS NULL OR expiresAt > ?)"
+
     static let tokenColumns = "id, sealedSecret, description, usages, groups, createdAt, expiresAt, maxUses, usesLeft"
 
     /// Inserts a validated request inside the caller's transaction, generating a token if none was given.
@@ -70,7 +89,7 @@ extension SQLiteStateStore {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        value.id, key.secretMAC(for: value.token), try key.seal(value.token), value.description,
+                        value.id, try key().secretMAC(for: value.token), try key().seal(value.token), value.description,
                         value.usages.map(\.rawValue).joined(separator: ","), value.groups.joined(separator: ","),
                         now.timeIntervalSince1970, value.expires?.timeIntervalSince1970, value.maxUses, value.usesLeft,
                     ])
@@ -126,7 +145,7 @@ extension SQLiteStateStore {
 
     func decodeToken(_ row: Row) throws -> BootstrapToken {
         let id: String = row["id"]
-        let token = try key.unseal(id: id, sealed: row["sealedSecret"])
+        let token = try key().unseal(id: id, sealed: row["sealedSecret"])
         return BootstrapToken(
             token: token, description: row["description"], usages: Self.splitList(row["usages"]).compactMap(TokenUsage.init(rawValue:)),
             groups: Self.splitList(row["groups"]), expires: (row["expiresAt"] as Double?).map(Date.init(timeIntervalSince1970:)),

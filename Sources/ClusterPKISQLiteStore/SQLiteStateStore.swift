@@ -14,39 +14,80 @@ public struct SQLiteStateStore: StateStore {
     public let path: String
     let pool: DatabasePool
     let writer: GroupCommitWriter
-    let key: StoreKey
+    /// The store key; nil for a read-only store opened without it (ledger, rotation phases, audit: no token secrets).
+    let storeKey: StoreKey?
+    /// Opened with ``init(readOnlyAt:storeKey:)``: reads skip the sweeps that delete expired rows as they go.
+    let readOnly: Bool
 
     /// Seconds a writer waits for another process's transaction before failing.
     public static let busyTimeout: TimeInterval = 10
 
-    /// Opens (creating if needed, file 0600 and directory 0700) and migrates the database at `path`.
-    public init(path: String, storeKey: StoreKey) throws {
+    /// Opens (creating if needed, file 0600 and directory 0700) and migrates the database at `path`. A new database
+    /// records `storeKey`'s check value and `keyPath` (where the key file is, see ``StoreKeyRecord``).
+    public init(path: String, storeKey: StoreKey, keyPath: String? = nil) throws {
         self.path = path
-        self.key = storeKey
+        self.storeKey = storeKey
+        self.readOnly = false
         try DatabaseFile.prepare(path: path)
         let needsMigration = try Self.inspect(path: path)
-
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(Self.busyTimeout)
-        configuration.label = "clusterpki-state"
-        configuration.maximumReaderCount = 2
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-        } catch {
-            throw Self.mapError(error, path: path)
-        }
+        pool = try Self.openPool(path: path, readonly: false)
         writer = GroupCommitWriter(pool: pool)
         if needsMigration { try migrate() }
-        try checkStoreKey()
+        try checkStoreKey(storeKey, recordingPath: keyPath)
     }
 
-    /// Reads the schema through a read-only connection and decides whether migrations are needed.
-    private static func inspect(path: String) throws -> Bool {
+    /// Opens the existing database at `path` read-only: nothing is created or migrated, and the key (when given) is
+    /// compared with the stored one but never recorded. Without a key, the token operations fail with
+    /// ``StoreError/storeKeyNotLoaded(path:)``; everything else reads as usual.
+    public init(readOnlyAt path: String, storeKey: StoreKey?) throws {
+        self.path = path
+        self.storeKey = storeKey
+        self.readOnly = true
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError.cannotOpenDatabase(path: path, detail: "no such file")
+        }
+        try DatabaseFile.checkHeader(path: path)
+        if try Self.inspect(path: path) { throw StoreError.databaseNeedsUpgrade(path: path) }
+        pool = try Self.openPool(path: path, readonly: true)
+        writer = GroupCommitWriter(pool: pool)
+        if let storeKey {
+            let stored = try database { try pool.read { try Data.fetchOne($0, sql: "SELECT value FROM storeMeta WHERE key = 'storeKeyCheck'") } }
+            guard stored == storeKey.checkValue else { throw StoreError.storeKeyMismatch }
+        }
+    }
+
+    /// The key, for the operations on token secrets.
+    func key() throws -> StoreKey {
+        guard let storeKey else { throw StoreError.storeKeyNotLoaded(path: path) }
+        return storeKey
+    }
+
+    /// The store's connection pool (WAL), read-only or not.
+    private static func openPool(path: String, readonly: Bool) throws -> DatabasePool {
+        var configuration = Configuration()
+        configuration.readonly = readonly
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.label = readonly ? "clusterpki-state-readonly" : "clusterpki-state"
+        configuration.maximumReaderCount = 2
+        do {
+            return try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw mapError(error, path: path)
+        }
+    }
+
+    /// One read-only connection, for looking at a file before (or without) opening the store.
+    static func readOnlyProbe(path: String) throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(busyTimeout)
+        return try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    /// Reads the schema through a read-only connection and decides whether migrations are needed.
+    static func inspect(path: String) throws -> Bool {
         do {
-            let probe = try DatabaseQueue(path: path, configuration: configuration)
+            let probe = try readOnlyProbe(path: path)
             defer { try? probe.close() }
             return try probe.read { db in
                 let tables = try String.fetchAll(
@@ -90,14 +131,21 @@ public struct SQLiteStateStore: StateStore {
         }
     }
 
-    /// Stores the key check value on first use and compares it afterwards.
-    private func checkStoreKey() throws {
+    /// Stores the key check value (and where the key file is) on first use and compares it afterwards.
+    private func checkStoreKey(_ key: StoreKey, recordingPath keyPath: String?) throws {
         let expected = key.checkValue
         let stored: Data? = try database {
             try pool.write { db in
                 try db.execute(
                     sql: "INSERT OR IGNORE INTO storeMeta (key, value) VALUES ('storeKeyCheck', ?)", arguments: [expected])
-                return try Data.fetchOne(db, sql: "SELECT value FROM storeMeta WHERE key = 'storeKeyCheck'")
+                let stored = try Data.fetchOne(db, sql: "SELECT value FROM storeMeta WHERE key = 'storeKeyCheck'")
+                // The path is recorded only beside the check value of this key: a database created before paths were
+                // recorded learns where its (matching) key is on its next write-open.
+                if stored == expected, let keyPath {
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO storeMeta (key, value) VALUES ('storeKeyPath', ?)", arguments: [Data(keyPath.utf8)])
+                }
+                return stored
             }
         }
         guard stored == expected else { throw StoreError.storeKeyMismatch }
@@ -124,7 +172,7 @@ public struct SQLiteStateStore: StateStore {
         }
     }
 
-    private func database<T>(_ body: () throws -> T) throws -> T {
+    func database<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch { throw Self.mapError(error, path: path) }
     }
 

@@ -3,6 +3,7 @@ import ClusterPKICore
 import ClusterPKIStore
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import NIOConcurrencyHelpers
@@ -24,11 +25,13 @@ public enum ClusterPKIServer {
     /// Routes that need no identity (version, discovery, OpenAPI, health, metrics, namespaces, cluster-info) sit on the
     /// router itself; the others in a group behind ``AuthenticationMiddleware``, whose handlers get an
     /// ``AuthenticatedContext`` and decide authorization themselves.
+    /// `clusterInfo` is the publisher to serve cluster-info from (one of its own when nil); ``application(environment:tls:host:port:services:logger:onServerRunning:)``
+    /// passes the one its ``ClusterInfoRefresher`` keeps fresh.
     public static func router(
-        environment: ServerEnvironment, readiness: @escaping @Sendable () -> Bool = { true }
+        environment: ServerEnvironment, readiness: @escaping @Sendable () -> Bool = { true },
+        clusterInfo: ClusterInfoPublisher? = nil
     ) -> (router: Router<ServerContext>, routes: [RouteDescription]) {
         let router = Router(context: ServerContext.self)
-        router.add(middleware: EdgeMiddleware(metrics: environment.metrics, bodyLimit: environment.serverPolicy.maxRequestBodyBytes))
         let authenticator = Authenticator(
             authorities: environment.authorities, tokens: environment.store, ledger: environment.store,
             throttle: environment.authThrottle, peer: environment.peer, metrics: environment.metrics,
@@ -37,24 +40,25 @@ public enum ClusterPKIServer {
             .add(middleware: AuthenticationMiddleware(authenticator: authenticator))
             .group(context: AuthenticatedContext.self)
 
+        // Routes are declared first and registered after the edge middleware, which needs the whole table (405s).
         var routes: [RouteDescription] = []
+        var registrations: [() -> Void] = []
         func on<Context: RequestContext>(
             _ group: some RouterMethods<Context>, _ method: HTTPRequest.Method, _ path: String,
             _ handler: @escaping @Sendable (Request, Context) async throws -> Response
         ) {
             routes.append(RouteDescription(method: method.rawValue, path: path))
             let hummingbirdPath = path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
-            group.on(RouterPath(hummingbirdPath), method: method, use: handler)
+            registrations.append { group.on(RouterPath(hummingbirdPath), method: method, use: handler) }
         }
-        let clusterInfo = ClusterInfoPublisher(
-            caPEM: { [authorities = environment.authorities] in authorities.current().bundlePEM }, server: environment.advertiseURL,
-            tokens: environment.store, created: environment.startTime)
+        let clusterInfo = clusterInfo ?? ClusterInfoPublisher(environment: environment)
         let core = CoreController(
             environment: environment, clusterInfo: clusterInfo, readiness: readiness, writes: WriteReadiness(store: environment.store))
         let secrets = SecretsController(environment: environment, clusterInfo: clusterInfo)
         let csrs = CSRController(environment: environment, issuer: CSRIssuer(environment: environment))
         let admin = AdminController(environment: environment)
         let issuedCredentials = IssuedCredentialsController(environment: environment)
+        let statusPage = StatusPageController(environment: environment)
 
         for (path, document) in [
             ("/version", Discovery.version), ("/api", Discovery.apiVersions), ("/apis", Discovery.apiGroupList),
@@ -79,27 +83,53 @@ public enum ClusterPKIServer {
         on(authenticated, .post, "/apis/certificates.k8s.io/v1/certificatesigningrequests", csrs.create)
         on(authenticated, .get, "/apis/certificates.k8s.io/v1/certificatesigningrequests", csrs.list)
         on(authenticated, .get, "/apis/certificates.k8s.io/v1/certificatesigningrequests/{name}", csrs.get)
+        on(authenticated, .delete, "/apis/certificates.k8s.io/v1/certificatesigningrequests/{name}", csrs.delete)
+        on(authenticated, .put, "/apis/certificates.k8s.io/v1/certificatesigningrequests/{name}/approval", csrs.approval)
         on(authenticated, .post, "/apis/clusterpki.io/v1alpha1/userkubeconfigs", admin.createUserKubeconfig)
         on(authenticated, .post, "/apis/clusterpki.io/v1alpha1/certificateuploads", admin.createUpload)
         on(authenticated, .post, "/apis/clusterpki.io/v1alpha1/issuedcredentials", issuedCredentials.create)
+        on(authenticated, .get, "/ui/", statusPage.page)
+        on(router, .get, "/ui/style.css", statusPage.style)
+        router.add(
+            middleware: EdgeMiddleware(
+                metrics: environment.metrics, bodyLimit: environment.serverPolicy.maxRequestBodyBytes, routes: RouteTable(routes)))
+        for register in registrations { register() }
         return (router, routes)
     }
 
-    /// The HTTPS application: the router behind TLS with optional client certificates, plus `services`
-    /// (the serving-certificate renewer) run and stopped with it.
+    /// The HTTPS application: the router behind TLS with optional client certificates and the connection limits of
+    /// `server.connections`, plus `services` (the serving-certificate renewer) run and stopped with it, the periodic
+    /// token sweep, and, on a store that several replicas share, the ``ClusterInfoRefresher``.
     public static func application(
         environment: ServerEnvironment, tls: ServingTLS, host: String, port: Int, services: [any Service] = [],
         logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let ready = NIOLockedValueBox(true)
-        let (router, _) = Self.router(environment: environment, readiness: { ready.withLockedValue { $0 } })
+        let clusterInfo = ClusterInfoPublisher(environment: environment)
+        let (router, _) = Self.router(
+            environment: environment, readiness: { ready.withLockedValue { $0 } }, clusterInfo: clusterInfo)
+        var housekeeping: [any Service] = [TokenSweepService(store: environment.store, logger: logger, now: environment.now)]
+        if let feed = environment.store as? any TokenChangeFeed {
+            housekeeping.append(ClusterInfoRefresher(feed: feed, publisher: clusterInfo, logger: logger))
+        }
+        let limits = environment.serverPolicy.connections
         return Application(
             router: router,
-            server: try .tls(.http1(), configuration: tls.channelConfiguration),
-            configuration: .init(address: .hostname(host, port: port), serverName: nil, backlog: 1024),
-            services: [ShutdownFlag(ready: ready)] + services,
+            server: .guardedHTTPS(tls: tls.channelConfiguration, limits: limits),
+            configuration: serverConfiguration(host: host, port: port, limits: limits, logger: logger),
+            services: [ShutdownFlag(ready: ready)] + housekeeping + services,
             onServerRunning: onServerRunning,
             logger: logger)
+    }
+
+    /// Where to listen, and at most `limits.maxConnections` connections at once: beyond that the server stops
+    /// accepting and new connections wait in the kernel's listen backlog until one closes.
+    static func serverConfiguration(
+        host: String, port: Int, limits: ServerPolicy.ConnectionPolicy, logger: Logger
+    ) -> ApplicationConfiguration {
+        ApplicationConfiguration(
+            address: .hostname(host, port: port), serverName: nil, backlog: 1024,
+            availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections, logger: logger))
     }
 }
 

@@ -18,12 +18,20 @@ public struct ServerEnvironment: Sendable {
     public var caPEM: Data { authorities.current().bundlePEM }
     /// The `server:` of the cluster-info kubeconfig, e.g. `https://10.0.0.10:9443`.
     public var advertiseURL: String
+    /// The server of user kubeconfigs minted here when the request names none: the API server URL `init` recorded
+    /// (``ServeEndpoint``); nil falls back to the tree's settings.
+    public var apiServerURL: String?
     public var peer: any ConnectionPeer
     public var metrics: ServerMetrics
     public var now: @Sendable () -> Date
     public var startTime: Date
     /// Bootstrap-token brute-force defence and failure tallies, shared by every request of this server.
     public var authThrottle: AuthThrottle
+    /// The store and rotate-report paths the health model of `/metrics` and `/ui/` reads.
+    public var health = ServerHealth()
+    /// The state store's key file, sealed into uploads made through this server when the store is shared by several
+    /// nodes (etcd); nil leaves it out.
+    public var stateKeyFile: URL?
 
     /// An environment whose CA never changes.
     public init(

@@ -27,6 +27,7 @@ public enum StoreError: Error, Equatable, Sendable {
     case uploadNotFound(name: String)
     case certificateRequestAlreadyExists(name: String)
     case certificateRequestNotFound(name: String)
+    case certificateRequestConflict(name: String)
     case credentialAlreadyRecorded(serial: String)
     case credentialNotFound(serial: String)
     case noCredentialsForClient(name: String)
@@ -42,6 +43,12 @@ public enum StoreError: Error, Equatable, Sendable {
     case invalidStoreKey(path: String, detail: String)
     case storeKeyMismatch
     case insecureStoreKeyFile(path: String, mode: String)
+    /// The key file does not open the shared store `store` (etcd endpoints and prefix).
+    case stateKeyMismatch(keyFile: String, store: String)
+    /// The shared store `store` is in use but this node has no key file yet.
+    case stateKeyMissing(keyFile: String, store: String)
+    case storeKeyNotLoaded(path: String)
+    case databaseNeedsUpgrade(path: String)
 
     // The etcd backend.
     case unavailable(endpoints: [String], detail: String)
@@ -88,6 +95,8 @@ public enum StoreError: Error, Equatable, Sendable {
             return "certificatesigningrequests.certificates.k8s.io \(goQuote(name)) already exists"
         case .certificateRequestNotFound(let name):
             return "certificatesigningrequests.certificates.k8s.io \(goQuote(name)) not found"
+        case .certificateRequestConflict(let name):
+            return "Operation cannot be fulfilled on certificatesigningrequests.certificates.k8s.io \(goQuote(name)): the object has been modified; please apply your changes to the latest version and try again"
         case .credentialAlreadyRecorded(let serial):
             return "a credential with serial \(serial) is already recorded; a serial number must never be reused, issue the certificate again"
         case .credentialNotFound(let serial):
@@ -112,6 +121,14 @@ public enum StoreError: Error, Equatable, Sendable {
             return "the store key does not belong to this state database; restore the matching key file (pki/clusterpki-state.key) or pass the matching --db"
         case .insecureStoreKeyFile(let path, let mode):
             return "the store key \(path) has mode \(mode), readable by others; run `chmod 600 \(path)` (and consider the tokens compromised)"
+        case .stateKeyMismatch(let keyFile, let store):
+            return "the state key \(keyFile) does not belong to the state store \(store) (its token secrets were sealed under another key); every control-plane node needs the cluster's key: get it with `clusterpki download-certs` or `clusterpki join --control-plane` after `clusterpki upload-certs` on a node that uses this store, or copy that node's \(keyFile)"
+        case .stateKeyMissing(let keyFile, let store):
+            return "the state store \(store) is already in use, but this node has no state key at \(keyFile); get the cluster's key with `clusterpki download-certs` or `clusterpki join --control-plane` after `clusterpki upload-certs` on a node that uses this store, or copy that node's \(keyFile)"
+        case .storeKeyNotLoaded(let path):
+            return "the state database \(path) was opened without its store key, which token secrets need; run the command with the key (see --kubernetes-dir)"
+        case .databaseNeedsUpgrade(let path):
+            return "the state database \(path) was written by an older clusterpki and a read-only command cannot upgrade it; run a command that writes (e.g. `clusterpki token sweep --db \(path)`) once, then retry"
         case .unavailable(let endpoints, let detail):
             return "etcd is unavailable (tried \(endpoints.joined(separator: ", "))): \(detail); check that the etcd members run and have quorum (`etcdctl endpoint health`) and that the client certificate is signed by the etcd CA, then retry"
         case .etcd(let detail):

@@ -18,6 +18,8 @@ struct LiveJoinEndpoint {
     let cluster: TestCluster
     let certificateKey: CertificateKey
     let port: Int
+    /// With `failingReplica`: a second server of the same cluster that answers every request with 503.
+    var failingPort: Int?
 
     var server: String { "127.0.0.1:\(port)" }
     /// The `--discovery-token-ca-cert-hash` of the cluster CA.
@@ -47,14 +49,15 @@ struct LiveJoinEndpoint {
     /// Runs `body` against a fresh endpoint whose server side follows `policy` (default: kubeadm's); `intercept`
     /// answers instead of the server where it returns a response.
     static func run(
-        policy: PKIPolicy? = nil, intercept: (@Sendable (Request) -> Response?)? = nil,
-        _ body: (LiveJoinEndpoint) async throws -> Void
+        policy: PKIPolicy? = nil, intercept: (@Sendable (Request) -> Response?)? = nil, failingReplica: Bool = false,
+        stateKey: URL? = nil, _ body: (LiveJoinEndpoint) async throws -> Void
     ) async throws {
         let cluster = try TestCluster(policy: policy)
         try await CertsPhase(context: cluster.tree).generate(["all"])
         _ = try await cluster.token(Self.token)
+        // `stateKey`: the upload carries a state key, as on a cluster whose nodes share an etcd store.
         let upload = try await CertificateUploader.upload(
-            context: cluster.tree, store: cluster.store, key: nil, actor: "test")
+            context: cluster.tree, store: cluster.store, key: nil, actor: "test", stateKey: stateKey)
         let logger = Logger(label: "join-test")
         let serving = ServingCertificate(
             tree: cluster.tree, authority: cluster.authority,
@@ -65,7 +68,15 @@ struct LiveJoinEndpoint {
             authorities: ClusterCAWatcher(fixed: cluster.authority, bundlePEM: cluster.caPEM))
         let environment = cluster.environment(peer: TLSConnectionPeer())
         func serve(_ port: Int) async throws {
-            try await body(LiveJoinEndpoint(cluster: cluster, certificateKey: upload.key, port: port))
+            guard failingReplica else {
+                return try await body(LiveJoinEndpoint(cluster: cluster, certificateKey: upload.key, port: port))
+            }
+            try await withLiveServer(
+                environment: environment, tls: tls, logger: logger, intercept: { _ in Response(status: .serviceUnavailable) }
+            ) { failing in
+                try await body(
+                    LiveJoinEndpoint(cluster: cluster, certificateKey: upload.key, port: port, failingPort: failing))
+            }
         }
         if let intercept {
             try await withLiveServer(environment: environment, tls: tls, logger: logger, intercept: intercept, serve)

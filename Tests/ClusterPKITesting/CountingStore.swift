@@ -135,6 +135,16 @@ public final class CountingStore: StateStore {
         count("updateCertificateRequest")
         return try await base.updateCertificateRequest(name: name, object: object)
     }
+    public func updateCertificateRequest(
+        name: String, object: Data, ifResourceVersion resourceVersion: Int64, recording records: CertificateRequestRecords
+    ) async throws -> StoredCertificateRequest {
+        count("updateCertificateRequest")
+        return try await base.updateCertificateRequest(name: name, object: object, ifResourceVersion: resourceVersion, recording: records)
+    }
+    public func deleteCertificateRequest(name: String, recording records: CertificateRequestRecords) async throws -> StoredCertificateRequest {
+        count("deleteCertificateRequest")
+        return try await base.deleteCertificateRequest(name: name, recording: records)
+    }
     public func certificateRequest(named name: String) async throws -> StoredCertificateRequest? {
         count("certificateRequest")
         return try await base.certificateRequest(named: name)
@@ -142,6 +152,10 @@ public final class CountingStore: StateStore {
     public func certificateRequests() async throws -> [StoredCertificateRequest] {
         count("certificateRequests")
         return try await base.certificateRequests()
+    }
+    public func certificateRequests(after: String?, limit: Int?) async throws -> [StoredCertificateRequest] {
+        count("certificateRequests(after:limit:)")
+        return try await base.certificateRequests(after: after, limit: limit)
     }
     public func certificateRequestsVersion() async throws -> Int64 {
         count("certificateRequestsVersion")
@@ -165,5 +179,20 @@ public final class CountingStore: StateStore {
     public func signingTokens(now: Date) async throws -> [BootstrapTokenString] {
         count("signingTokens")
         return try await base.signingTokens(now: now)
+    }
+
+    // MARK: StateTransfer
+
+    public func exportState() async throws -> StateSnapshot {
+        count("exportState")
+        return try await base.exportState()
+    }
+    public func replaceState(with snapshot: StateSnapshot) async throws {
+        count("replaceState")
+        try await base.replaceState(with: snapshot)
+    }
+    public func stateCounts() async throws -> StateCounts {
+        count("stateCounts")
+        return try await base.stateCounts()
     }
 }

@@ -192,10 +192,11 @@ after_phase ca switched
 check "ca switched: serve presents a certificate from the new CA (reloaded without restart)" bash -c \
     "openssl s_client -connect 127.0.0.1:$PORT </dev/null 2>/dev/null | openssl x509 >'$W/served.crt' && openssl verify -CAfile '$PKI/ca.next.crt' '$W/served.crt'"
 renew_cp1() { "$BIN" kubelet renew --kubernetes-dir "$K" --server "$URL" --timeout 30s >"$W/renew-cp1.log" 2>&1; }
-rc=0; rotate ca finish || rc=$?
-if [[ $rc -ne 0 ]] && grep -q "kubelet.conf" "$W/rotate-ca-finish.log"; then pass "ca switched: finish refuses while cp1's kubelet.conf holds an old-CA certificate"
-else fail "ca switched: finish refuses while cp1's kubelet.conf holds an old-CA certificate" "$(cat "$W/rotate-ca-finish.log")"; fi
-check "ca switched: cp1's kubelet.conf (embedded certificate) renews through serve" renew_cp1
+# cp1 holds ca.key: switch re-issued its own kubelet.conf from the local CA (no serve needed for it; the line saying
+# so is checked by e2e/node-credential.sh, as the run here may have been killed before it printed).
+check "ca switched: cp1's kubelet.conf was re-issued by the new CA at switch" \
+    bash -c "openssl verify -CAfile '$PKI/ca.next.crt' <(sed -n 's/^ *client-certificate-data: //p' '$K/kubelet.conf' | base64 -d)"
+check "ca switched: cp1's kubelet renew through serve has nothing left to do" renew_cp1
 rc=0; rotate ca finish || rc=$?
 if [[ $rc -ne 0 ]] && grep -q "system:node:worker-1" "$W/rotate-ca-finish.log" && grep -q "clusterpki kubelet renew" "$W/rotate-ca-finish.log"; then
     pass "ca switched: finish refuses while worker-1 holds only an old certificate, naming it and saying how to proceed"

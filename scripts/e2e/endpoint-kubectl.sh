@@ -124,6 +124,13 @@ check "a system:masters CSR is Denied (PrivilegedOrganization) without a certifi
 make_csr other-signer "/CN=jane" kubernetes.io/kube-apiserver-client "$WORK/other.yaml"
 kc --token "$TOKEN" create -f "$WORK/other.yaml" >/dev/null 2>>"$WORK/kubectl.err"
 check "a CSR for another signer is Denied" bash -c "[ \"\$(KUBECONFIG=$WORK/empty.conf kubectl --cache-dir $(mktemp -d -p "$WORK") --server $URL --certificate-authority $PKI/ca.crt --token $TOKEN get csr other-signer -o jsonpath='{.status.conditions[0].reason}' </dev/null)\" = SignerNotAllowed ]"
+# kubectl --chunk-size pages the CSR list with limit/continue: three one-item pages, every CSR once, in name order.
+admin get csr --chunk-size=1 -o name -v=6 >"$WORK/chunked.txt" 2>"$WORK/chunked.err"
+check_eq "kubectl get csr --chunk-size=1 lists the three CSRs once each" \
+    "$(printf 'certificatesigningrequest.certificates.k8s.io/%s\n' masters node-csr-worker-1 other-signer)" "$(cat "$WORK/chunked.txt")"
+check_eq "kubectl get csr --chunk-size=1 reads three pages (limit=1, then continue)" 3 \
+    "$(grep -c 'certificatesigningrequests?.*limit=1.* 200 OK' "$WORK/chunked.err")"
+check "kubectl follows the continue token" grep -q 'certificatesigningrequests?continue=.*limit=1' "$WORK/chunked.err"
 
 # 6. kubeadm-certs: 404 with the re-upload hint, then an admin upload, then a token download.
 no_upload() { grep -q "might have expired" <<<"$(kc --token "$TOKEN" -n kube-system get secret kubeadm-certs 2>&1)"; }

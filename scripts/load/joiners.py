@@ -2,6 +2,8 @@
 """N concurrent joiners against `clusterpki serve`, each doing exactly what `clusterpki join` does for a worker.
 
     joiners.py --server 127.0.0.1:PORT --token ID.SECRET --ca-hash sha256:HEX --count 200 --out DIR [--prefix load]
+    joiners.py --server 127.0.0.1:P,127.0.0.2:P,127.0.0.3:P ...   (several replicas: joiner i starts at server i mod n
+                                                                  and moves to the next one when a server fails)
 
 Per joiner (one thread each, all released at once by a barrier):
   1. GET /api/v1/namespaces/kube-public/configmaps/cluster-info over TLS WITHOUT verification (discovery's first fetch);
@@ -43,6 +45,10 @@ class Retryable(Exception):
     pass
 
 
+class NotYet(Retryable):
+    """The server answered, the certificate is just not issued yet: ask again, the same server."""
+
+
 def request(conn_factory, state, method, path, body=None, headers=None):
     """One request over a kept-alive connection; reconnects once if the server closed it."""
     for attempt in range(2):
@@ -63,7 +69,38 @@ def request(conn_factory, state, method, path, body=None, headers=None):
     raise AssertionError("unreachable")
 
 
-def with_retry(deadline, what, fn):
+class Servers:
+    """The replicas one joiner talks to: the current one, and the next one after a failure (as behind a load balancer)."""
+
+    def __init__(self, servers, start):
+        self.servers = servers
+        self.index = start % len(servers)
+        self.states = []
+
+    @property
+    def host(self):
+        return self.servers[self.index][0]
+
+    @property
+    def port(self):
+        return self.servers[self.index][1]
+
+    def state(self):
+        st = {}
+        self.states.append(st)
+        return st
+
+    def fail_over(self):
+        if len(self.servers) == 1:
+            return
+        self.index = (self.index + 1) % len(self.servers)
+        for st in self.states:
+            if st.get("conn") is not None:
+                st["conn"].close()
+                st["conn"] = None
+
+
+def with_retry(deadline, what, fn, servers=None):
     delay = 0.05
     last = None
     while True:
@@ -71,13 +108,15 @@ def with_retry(deadline, what, fn):
             return fn()
         except (Retryable, OSError, http.client.HTTPException) as e:
             last = e
+            if servers is not None and not isinstance(e, NotYet):
+                servers.fail_over()
         if time.monotonic() + delay > deadline:
             raise JoinFailure(f"{what}: timed out; last error: {last!r}")
         time.sleep(delay)
         delay = min(delay * 2, 1.0)
 
 
-def join(i, args, host, port, token_id, secret, out_dir, stats):
+def join(i, args, servers, token_id, secret, out_dir, stats):
     deadline = time.monotonic() + args.timeout
     node = f"{args.prefix}-{i}"
     t0 = time.monotonic()
@@ -85,15 +124,15 @@ def join(i, args, host, port, token_id, secret, out_dir, stats):
     insecure_ctx = ssl.create_default_context()
     insecure_ctx.check_hostname = False
     insecure_ctx.verify_mode = ssl.CERT_NONE
-    st1 = {}
-    mk1 = lambda: http.client.HTTPSConnection(host, port, context=insecure_ctx, timeout=30)
+    st1 = servers.state()
+    mk1 = lambda: http.client.HTTPSConnection(servers.host, servers.port, context=insecure_ctx, timeout=30)
 
     def first_fetch():
         status, body = request(mk1, st1, "GET", CLUSTER_INFO, headers={"Accept": "application/json"})
         if status != 200:
             raise Retryable(f"cluster-info HTTP {status}")
         return json.loads(body)["data"]
-    data = with_retry(deadline, "discovery", first_fetch)
+    data = with_retry(deadline, "discovery", first_fetch, servers)
     if st1.get("conn"):
         st1["conn"].close()
     kubeconfig = data.get("kubeconfig", "")
@@ -122,15 +161,15 @@ def join(i, args, host, port, token_id, secret, out_dir, stats):
         raise JoinFailure(f"CA pin mismatch: presented {sorted(pins)}")
     # 4. second fetch over verified TLS; the same connection then carries the CSR traffic
     verified_ctx = ssl.create_default_context(cadata=ca_pem.decode())
-    st2 = {}
-    mk2 = lambda: http.client.HTTPSConnection(host, port, context=verified_ctx, timeout=30)
+    st2 = servers.state()
+    mk2 = lambda: http.client.HTTPSConnection(servers.host, servers.port, context=verified_ctx, timeout=30)
 
     def second_fetch():
         status, body = request(mk2, st2, "GET", CLUSTER_INFO, headers={"Accept": "application/json"})
         if status != 200:
             raise Retryable(f"cluster-info (verified) HTTP {status}")
         return json.loads(body)["data"].get("kubeconfig", "")
-    if with_retry(deadline, "discovery over verified TLS", second_fetch) != kubeconfig:
+    if with_retry(deadline, "discovery over verified TLS", second_fetch, servers) != kubeconfig:
         raise JoinFailure("kubeconfig changed between the insecure and the verified fetch")
     t_disc = time.monotonic()
     # 5. key and CSR
@@ -158,7 +197,7 @@ def join(i, args, host, port, token_id, secret, out_dir, stats):
         if status in (401, 403, 400, 422):
             raise JoinFailure(f"POST CSR HTTP {status}: {resp[:300]!r}")
         raise Retryable(f"POST CSR HTTP {status}")
-    with_retry(deadline, "posting the CSR", post)
+    with_retry(deadline, "posting the CSR", post, servers)
 
     # 7. wait for the certificate
     def get_cert():
@@ -173,9 +212,9 @@ def join(i, args, host, port, token_id, secret, out_dir, stats):
                 raise JoinFailure(f"CSR {c.get('type')}: {c.get('reason')}: {c.get('message')}")
         cert = status_obj.get("certificate")
         if not cert:
-            raise Retryable("certificate not issued yet")
+            raise NotYet("certificate not issued yet")
         return base64.b64decode(cert)
-    cert_pem = with_retry(deadline, "waiting for the certificate", get_cert)
+    cert_pem = with_retry(deadline, "waiting for the certificate", get_cert, servers)
     if st2.get("conn"):
         st2["conn"].close()
     cert = x509.load_pem_x509_certificates(cert_pem)[0]
@@ -199,8 +238,7 @@ def main():
     ap.add_argument("--prefix", default="load")
     ap.add_argument("--timeout", type=float, default=120)
     args = ap.parse_args()
-    host, port = args.server.rsplit(":", 1)
-    port = int(port)
+    replicas = [(h, int(p)) for h, p in (s.strip().rsplit(":", 1) for s in args.server.split(",") if s.strip())]
     token_id, secret = args.token.split(".")
     os.makedirs(args.out, exist_ok=True)
     stats = {"lock": threading.Lock(), "lat": [], "disc": [], "errors": []}
@@ -209,7 +247,7 @@ def main():
     def worker(i):
         try:
             barrier.wait(timeout=60)
-            join(i, args, host, port, token_id, secret, args.out, stats)
+            join(i, args, Servers(replicas, i), token_id, secret, args.out, stats)
         except Exception as e:  # noqa: BLE001 - every failure is counted and shown
             with stats["lock"]:
                 stats["errors"].append(f"joiner {i}: {e!r}" + ("" if isinstance(e, JoinFailure) else "\n" + traceback.format_exc(limit=3)))

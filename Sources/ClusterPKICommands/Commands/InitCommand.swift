@@ -26,18 +26,32 @@ struct InitCommand: AsyncParsableCommand {
     @Option(help: "The key for --upload-certs (64 hex characters; default: a new one).")
     var certificateKey: String?
 
+    @Option(help: "Where `clusterpki serve` will listen, host:port (default: --config's ServeConfiguration, else 127.0.0.1:9443).")
+    var serveListen: String?
+
+    @Option(
+        help: "The URL `clusterpki serve` will advertise to joining nodes (default: --config's, else https://<serve-listen>, or the advertise address when listening on all addresses).")
+    var serveAdvertiseUrl: String?
+
     func validate() throws {
         do { _ = try options() } catch let conflict as InitWorkflow.FlagConflict { throw ValidationError(conflict.description) }
     }
 
     func options() throws -> InitWorkflow.Options {
-        try InitWorkflow.Options(token: token, tokenTTL: tokenTtl, uploadCerts: uploadCerts, certificateKey: certificateKey)
+        try InitWorkflow.Options(
+            token: token, tokenTTL: tokenTtl, uploadCerts: uploadCerts, certificateKey: certificateKey, serveListen: serveListen,
+            serveAdvertiseURL: serveAdvertiseUrl)
     }
 
     func run() async throws {
-        let context = try cluster.context(directories)
-        let store = state.location(kubernetesDir: context.settings.kubernetesDir)
-        let workflow = InitWorkflow(context: context, options: try options(), actor: LedgerActor.current()) { try store.open() }
+        var overrides = cluster.overrides
+        overrides.stateStoreOnEtcd = state.usesEtcd  // clusterpki-etcd-client is issued with the certificates
+        let context = try directories.context(overrides)
+        let location = try state.location(directories, context.settings, policy: context.policy)
+        let store = OpenedOnce(location)
+        let workflow = InitWorkflow(
+            context: context, options: try options(), actor: LedgerActor.current(), stateKey: location.sharedStateKey
+        ) { try await store.get() }
         let outcome = try await workflow.run { print($0) }
         print(InitOutput.closingText(context.settings))
         if let token = outcome.token {

@@ -12,8 +12,8 @@ struct JoinNode: AsyncParsableCommand {
         commandName: "join",
         abstract: "Join this node: token discovery, then (control plane) the shared certificates, then the kubelet's TLS bootstrap.")
 
-    @Argument(help: "The API server endpoint, host:port.")
-    var server: String
+    @Argument(help: "The API server endpoint, host:port; several (or a comma-separated list) are tried in turn.")
+    var server: [String]
 
     @Option(help: "The bootstrap token, <id>.<secret>.")
     var token: String
@@ -48,6 +48,9 @@ struct JoinNode: AsyncParsableCommand {
     @Option(help: "A policy file or name (kubeadm, hardened).")
     var policy: String?
 
+    @Flag(help: "No progress counter (it is shown only when standard error is a terminal).")
+    var quiet = false
+
     func validate() throws {
         if controlPlane && certificateKey == nil { throw ValidationError("--control-plane needs --certificate-key (printed by `clusterpki upload-certs`)") }
         if !controlPlane && certificateKey != nil { throw ValidationError("--certificate-key is only used with --control-plane") }
@@ -62,12 +65,15 @@ struct JoinNode: AsyncParsableCommand {
         overrides.nodeName = nodeName
         overrides.advertiseAddress = apiserverAdvertiseAddress
         var request = JoinRequest(
-            server: server, token: token, caCertHashes: discoveryTokenCaCertHash, kubernetesDir: URL(fileURLWithPath: kubernetesDir),
+            server: server.joined(separator: ","), token: token, caCertHashes: discoveryTokenCaCertHash, kubernetesDir: URL(fileURLWithPath: kubernetesDir),
             kubeletDir: URL(fileURLWithPath: kubeletDir), policy: policy, overrides: overrides)
         request.controlPlane = controlPlane
         request.certificateKey = certificateKey
         request.nodeIPs = nodeIp
         request.timeout = try GoDuration(parsing: timeout, field: "--timeout").seconds
-        try await JoinClient(request).run { print($0) }
+        request.stateKeyFile = StateStoreLocation.keyURL(in: URL(fileURLWithPath: kubernetesDir))
+        let display = ProgressDisplay(quiet: quiet)
+        defer { display.clear() }
+        try await JoinClient(request).run(progress: { display.line($0) }, steps: display.sink)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClusterPKICore
+import ClusterPKIHealth
 import ClusterPKIServer
 import Foundation
 
@@ -16,8 +17,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var directories: DirectoryOptions
 
-    @Option(help: "The address to listen on, host:port.")
-    var listen = "127.0.0.1:9443"
+    @Option(
+        help: "The address to listen on, host:port (default: what `clusterpki init` recorded in <kubernetes-dir>/clusterpki-serve.yaml, else 127.0.0.1:9443).")
+    var listen: String?
 
     @OptionGroup var state: StateOptions
 
@@ -27,7 +29,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Extra SANs for the serving certificate, comma-separated IPs and DNS names.")
     var serverCertExtraSans: String?
 
-    @Option(help: "The URL joining nodes use, written into cluster-info (default: https://<listen address>).")
+    @Option(
+        help: "The URL joining nodes use, written into cluster-info (default: what `clusterpki init` recorded, else https://<listen address>).")
     var advertiseUrl: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
@@ -39,13 +42,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "With --rotate-every: a shell command run once after a scheduled rotation renewed anything.")
     var restartHook: String?
 
+    @Option(help: "The JSON report `clusterpki rotate --report` writes, shown on /ui/ and counted in /metrics.")
+    var rotateReport = HealthCheck.defaultRotateReport.path
+
     func validate() throws {
         do { _ = try options() } catch let problem as ServeOptions.Problem { throw ValidationError(problem.description) }
     }
 
     func options() throws -> ServeOptions {
         try ServeOptions(
-            logLevel: logLevel, listen: listen, advertiseURL: advertiseUrl, serverCertExtraSANs: serverCertExtraSans,
+            logLevel: logLevel, listen: listen ?? ServeEndpoint.defaultListen, advertiseURL: advertiseUrl, serverCertExtraSANs: serverCertExtraSans,
             rotateEvery: rotateEvery, restartHook: restartHook)
     }
 
@@ -53,12 +59,20 @@ struct ServeCommand: AsyncParsableCommand {
         let options = try options()
         var flags = SettingsOverrides()
         flags.nodeName = nodeName
-        let store = state.location(kubernetesDir: URL(fileURLWithPath: directories.kubernetesDir))
-        try await ServeLauncher(
-            tree: try directories.context(flags), listenHost: options.listenHost, port: options.port,
-            storeDescription: "sqlite:\(store.db)", openStore: { try store.open() }, advertiseURL: options.advertiseURL,
-            extraSANs: options.extraSANs, logLevel: options.logLevel, rotateEvery: options.rotateEvery,
-            restartHook: options.restartHook
-        ).run()
+        let tree = try directories.context(flags)
+        let kubernetesDir = tree.settings.kubernetesDir
+        let addresses = try ServeAddresses.resolve(
+            listen: listen, advertiseURL: advertiseUrl, recorded: try ServeEndpoint.load(kubernetesDir: kubernetesDir),
+            recordPath: kubernetesDir.appendingPathComponent(ServeEndpoint.fileName).path)
+        Console.line(ServeOutput.startLine(addresses))
+        let store = try state.location(directories, tree.settings, policy: tree.policy)
+        var launcher = ServeLauncher(
+            tree: tree, listenHost: addresses.listenHost, port: addresses.port,
+            storeDescription: store.storeDescription, openStore: { try await store.openState() },
+            advertiseURL: addresses.advertiseURL, extraSANs: options.extraSANs, logLevel: options.logLevel,
+            rotateEvery: options.rotateEvery, restartHook: options.restartHook, stateKeyFile: store.sharedStateKey,
+            rotateReport: URL(fileURLWithPath: rotateReport))
+        launcher.apiServerURL = addresses.apiServerURL
+        try await launcher.run()
     }
 }

@@ -4,8 +4,18 @@ import Foundation
 
 /// Where the cluster's files live, which kubeadm config and which policy apply.
 struct DirectoryOptions: ParsableArguments {
-    @Option(help: "The Kubernetes configuration directory (kubeconfig files; certificates in DIR/pki).")
-    var kubernetesDir = "/etc/kubernetes"
+    @Option(
+        name: .customLong("kubernetes-dir"),
+        help: ArgumentHelp(
+            "The Kubernetes configuration directory (kubeconfig files; certificates in DIR/pki). (default: /etc/kubernetes)",
+            valueName: "kubernetes-dir"))
+    var kubernetesDirFlag: String?
+
+    /// `--kubernetes-dir`, or `/etc/kubernetes`.
+    var kubernetesDir: String { kubernetesDirFlag ?? StateStoreLocation.defaultKubernetesDir.path }
+
+    /// `--kubernetes-dir` when it was given: then the state key is its pki/clusterpki-state.key (``StateStoreLocation``).
+    var givenKubernetesDir: URL? { kubernetesDirFlag.map { URL(fileURLWithPath: $0) } }
 
     @Option(help: "The certificate directory (default: <kubernetes-dir>/pki, or certificatesDir from --config).")
     var certDir: String?

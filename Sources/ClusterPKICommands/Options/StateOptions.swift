@@ -1,24 +1,41 @@
 import ArgumentParser
+import ClusterPKICore
 import ClusterPKISQLiteStore
+import ClusterPKIStore
 import Foundation
 
-/// The state database; its key is always `<kubernetes-dir>/pki/clusterpki-state.key`, whichever command opens it.
+/// The state store: a SQLite file (`--db`, whose key is found through the database or is `--kubernetes-dir`'s) or
+/// etcd (`--store etcd://...`, the key of the cluster's directory); ``StateStoreLocation`` opens either.
 struct StateOptions: ParsableArguments {
     @Option(help: "The state database file (tokens, uploads, ledger, audit log).")
-    var db = "/var/lib/clusterpki/state.db"
+    var db = StateStoreLocation.defaultDB
 
-    /// Where the store and its key are for the cluster in `kubernetesDir`.
-    func location(kubernetesDir: URL) -> StateStoreLocation {
+    @OptionGroup var storeFlags: StoreFlags
+
+    /// The backend `--store` (or `--db`) names.
+    func selection() throws -> StoreSelection {
+        try storeFlags.selection(db: db)
+    }
+
+    /// Where the SQLite store is; `kubernetesDir` is `--kubernetes-dir` when it was given.
+    func location(kubernetesDir: URL?) -> StateStoreLocation {
         StateStoreLocation(db: db, kubernetesDir: kubernetesDir)
     }
 
-    /// Opens (and on first use creates) the database and its key.
-    func openStore(kubernetesDir: URL) throws -> SQLiteStateStore {
-        try location(kubernetesDir: kubernetesDir).open()
+    /// Where the chosen store and its key are for the cluster of `settings` (whose `--config` may name etcd's
+    /// endpoints), with `directories`' `--kubernetes-dir` if it was given.
+    func location(_ directories: DirectoryOptions, _ settings: ClusterSettings, policy: PKIPolicy? = nil) throws
+        -> StateStoreLocation
+    {
+        try storeFlags.etcd.location(
+            selection(), givenKubernetesDir: directories.givenKubernetesDir, settings: settings, policy: policy)
     }
 
-    /// The store if its database exists: a missing ledger has revoked nothing, and is not created.
-    func openIfPresent(kubernetesDir: URL) throws -> SQLiteStateStore? {
-        try location(kubernetesDir: kubernetesDir).openIfPresent()
+    /// ``location(_:_:policy:)`` for the settings `directories` read (no `--config` endpoints).
+    func location(_ directories: DirectoryOptions) throws -> StateStoreLocation {
+        try location(directories, directories.settings())
     }
+
+    /// Whether `--store` chose etcd.
+    var usesEtcd: Bool { (try? selection().isEtcd) ?? false }
 }

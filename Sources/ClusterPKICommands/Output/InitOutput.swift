@@ -16,7 +16,7 @@ enum InitOutput {
                 You can now join any number of control-plane nodes by running the following on each as root:
 
                   \(controlPlane[0])
-                  (kubeadm equivalent: \(controlPlane[1]))
+                  \(kubeadmLine(controlPlane))
 
                 Please note that the certificate-key gives access to cluster sensitive data, keep it secret!
                 As a safeguard, uploaded-certs will be deleted in two hours; if necessary, you can use
@@ -29,9 +29,18 @@ enum InitOutput {
             Then you can join any number of worker nodes by running the following on each as root:
 
               \(worker[0])
-              (kubeadm equivalent: \(worker[1]))
+              \(kubeadmLine(worker))
             """
         return text
+    }
+
+    /// kubeadm's line: "equivalent" when it goes to the same endpoint, else said to go to the API server.
+    static func kubeadmLine(_ lines: [String]) -> String {
+        let clusterpki = lines[0].dropFirst("clusterpki join ".count)
+        let kubeadm = lines[1].dropFirst("kubeadm join ".count)
+        return clusterpki == kubeadm
+            ? "(kubeadm equivalent: \(lines[1]))"
+            : "(with kubeadm, through the API server once it runs: \(lines[1]))"
     }
 
     /// Where the files are, how to use admin.conf, and how to check and renew.

@@ -24,9 +24,15 @@ public struct ClusterSettings: Sendable, Hashable {
     public var etcdServerCertSANs: [String] = []
     public var etcdPeerCertSANs: [String] = []
     public var externalEtcd: ExternalEtcd?
+    /// The state store is etcd (`--store etcd://...`): the policy's `store: etcd` certificates are issued.
+    public var stateStoreOnEtcd = false
     public var encryptionAlgorithm: KeyAlgorithm?
     public var certificateValidity: GoDuration?
     public var caCertificateValidity: GoDuration?
+    /// `listen` of a `clusterpki.io/v1alpha1` ServeConfiguration in `--config` (``ServeEndpoint``).
+    public var serveListen: String?
+    /// `advertiseURL` of a `clusterpki.io/v1alpha1` ServeConfiguration in `--config`.
+    public var serveAdvertiseURL: String?
 
     /// kubeadm's defaults: `/etc/kubernetes`, node name = host name, advertise address = a host address.
     public init(kubernetesDir: URL = URL(fileURLWithPath: "/etc/kubernetes"), certificatesDir: URL? = nil) {

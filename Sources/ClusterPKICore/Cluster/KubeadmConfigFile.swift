@@ -19,6 +19,10 @@ public struct KubeadmConfigFile: Sendable {
     public private(set) var certificateValidity: GoDuration?
     public private(set) var caCertificateValidity: GoDuration?
     public private(set) var certificateKey: String?
+    /// From a `clusterpki.io/v1alpha1` ServeConfiguration document: where `clusterpki serve` listens.
+    public private(set) var serveListen: String?
+    /// From a `clusterpki.io/v1alpha1` ServeConfiguration document: the URL `clusterpki serve` advertises.
+    public private(set) var serveAdvertiseURL: String?
     /// Fields present in the file that clusterpki does not use (reported in one warning line).
     public private(set) var ignoredFields: [String] = []
 
@@ -68,6 +72,8 @@ public struct KubeadmConfigFile: Sendable {
         if let encryptionAlgorithm { settings.encryptionAlgorithm = encryptionAlgorithm }
         if let certificateValidity { settings.certificateValidity = certificateValidity }
         if let caCertificateValidity { settings.caCertificateValidity = caCertificateValidity }
+        if let serveListen { settings.serveListen = serveListen }
+        if let serveAdvertiseURL { settings.serveAdvertiseURL = serveAdvertiseURL }
     }
 
     /// The single warning line for ignored fields, if any.
@@ -85,6 +91,9 @@ public struct KubeadmConfigFile: Sendable {
         mutating func read(_ map: [String: Any]) throws {
             let apiVersion = map["apiVersion"] as? String ?? ""
             let kind = map["kind"] as? String ?? ""
+            if apiVersion == ServeEndpoint.apiVersion && kind == ServeEndpoint.kind {
+                return try readServe(map)
+            }
             guard apiVersion.hasPrefix("kubeadm.k8s.io/") else {
                 result.ignoredFields.append("\(kind.isEmpty ? "document" : kind) (\(apiVersion.isEmpty ? "no apiVersion" : apiVersion))")
                 return
@@ -100,6 +109,15 @@ public struct KubeadmConfigFile: Sendable {
                 return
             }
             sawKubeadmDocument = true
+        }
+
+        /// clusterpki's own document: where `clusterpki serve` listens and what it advertises.
+        mutating func readServe(_ map: [String: Any]) throws {
+            let path = self.path
+            try walk(map, prefix: "", used: [
+                "listen": { r, v in r.serveListen = try Parser.string(path, v, "listen") },
+                "advertiseURL": { r, v in r.serveAdvertiseURL = try Parser.string(path, v, "advertiseURL") },
+            ])
         }
 
         mutating func readInit(_ map: [String: Any]) throws {

@@ -16,6 +16,8 @@ public struct SettingsOverrides: Sendable, Hashable {
     public var encryptionAlgorithm: String?
     /// The cluster uses an external etcd (no etcd CA or etcd certificates).
     public var externalEtcd = false
+    /// The state store is etcd (`--store etcd://...`).
+    public var stateStoreOnEtcd = false
 
     public init() {}
 
@@ -41,6 +43,7 @@ public struct SettingsOverrides: Sendable, Hashable {
         if let dnsDomain { settings.dnsDomain = dnsDomain }
         if let encryptionAlgorithm { settings.encryptionAlgorithm = try KeyAlgorithm(parsing: encryptionAlgorithm) }
         if externalEtcd && settings.externalEtcd == nil { settings.externalEtcd = ExternalEtcd() }
+        if stateStoreOnEtcd { settings.stateStoreOnEtcd = true }
     }
 }
 
@@ -68,7 +71,7 @@ extension TreeContext {
         policy: String?, kubernetesDir: URL, configFile: URL? = nil, overrides: SettingsOverrides = SettingsOverrides(),
         warn: (String) -> Void = { _ in }
     ) throws -> TreeContext {
-        let policy = try PKIPolicy(contentsOf: PolicyLocator.locate(policy))
+        let policy = try PKIPolicy(locating: policy)
         let settings = try ClusterSettings.layered(kubernetesDir: kubernetesDir, configFile: configFile, overrides: overrides, warn: warn)
         return TreeContext(policy: policy, settings: settings)
     }

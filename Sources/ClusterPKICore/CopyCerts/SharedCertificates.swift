@@ -16,8 +16,14 @@ public struct SharedCertificates: Sendable {
     }
 
     public let context: TreeContext
+    /// The state store's key file: sealed into the upload when the cluster shares its store (etcd), written here by a
+    /// download that carries it; nil leaves it out of both.
+    public let stateKey: URL?
 
-    public init(context: TreeContext) { self.context = context }
+    public init(context: TreeContext, stateKey: URL? = nil) {
+        self.context = context
+        self.stateKey = stateKey
+    }
 
     /// The files to transfer for this node's configuration.
     public var files: [File] {
@@ -68,6 +74,7 @@ public struct SharedCertificates: Sendable {
             }
             values[file.dataKey] = try SealedValue.seal(data, key: key)
         }
+        if let stateKey { values[Self.stateKeyDataKey] = try sealStateKey(at: stateKey, with: key) }
         return values
     }
 
@@ -83,6 +90,10 @@ public struct SharedCertificates: Sendable {
             plain.append((file, try SealedValue.open(values[file.dataKey]!, key: key, name: file.dataKey), 0))
         }
         plain = try plain.map { ($0.0, $0.1, try Self.mode(for: $0.1, name: $0.0.dataKey)) }
+        if let stateKey, let sealed = values[Self.stateKeyDataKey], !sealed.isEmpty {
+            let file = File(dataKey: Self.stateKeyDataKey, url: stateKey)
+            plain.append((file, try openStateKey(sealed, with: key, into: stateKey), 0o600))
+        }
         for file in files {
             guard let value = values[file.dataKey] else {
                 throw PKIError.config(path: "kubeadm-certs", problem: "the Secret does not include the required certificate or key - name: \(file.dataKey), path: \(file.url.path); upload the certificates again with `clusterpki upload-certs`")

@@ -132,7 +132,13 @@ public struct CertsPhase: Sendable {
         let known = context.policy.generatableNames
         for name in names where !known.contains(name) { throw PKIError.unknownCertificateName(name, known: ["all"] + known) }
         for name in names where !active.contains(where: { $0.name == name }) && name != context.policy.serviceAccount.name {
-            throw PKIError.existingCertificateInvalid(name: name, reason: "it is not used with external etcd (etcd.external is set)")
+            let onlyForEtcdStore = context.settings.usesLocalEtcd
+                && context.policy.orderedProfiles.contains { $0.name == name && $0.requiresEtcdStore }
+            throw PKIError.existingCertificateInvalid(
+                name: name,
+                reason: onlyForEtcdStore
+                    ? "it is only used when the state store is etcd; add --store etcd://HOST:PORT"
+                    : "it is not used with external etcd (etcd.external is set)")
         }
         return all.filter {
             switch $0 {

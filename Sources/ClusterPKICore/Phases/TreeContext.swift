@@ -26,9 +26,14 @@ public struct TreeContext: Sendable {
         now + (settings.certificateValidity ?? profile?.validity ?? policy.validity.certificate).seconds
     }
 
-    /// Profiles that apply to this cluster (etcd ones only with local etcd).
+    /// Profiles that apply to this cluster (etcd ones only with local etcd; `store: etcd` ones when the state store
+    /// is etcd, or while their certificate exists, so that renewal keeps covering them).
     public var activeProfiles: [CertificateProfile] {
-        policy.orderedProfiles.filter { !$0.requiresLocalEtcd || settings.usesLocalEtcd }
+        policy.orderedProfiles.filter { profile in
+            guard !profile.requiresLocalEtcd || settings.usesLocalEtcd else { return false }
+            guard profile.requiresEtcdStore else { return true }
+            return settings.stateStoreOnEtcd || directory.exists(profile.baseName, "crt")
+        }
     }
 
     /// The SANs a leaf must carry, with warnings for skipped entries.

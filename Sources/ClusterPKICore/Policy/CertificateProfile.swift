@@ -34,11 +34,15 @@ public struct CertificateProfile: Sendable, Codable, Hashable {
     public var subjectAltNames: SANSource?
     /// `local` if the certificate exists only with stacked (local) etcd.
     public var etcd: String?
+    /// `etcd` if the certificate exists only when the state store is etcd (issued then, and renewed while its file
+    /// exists).
+    public var store: String? = nil
     public var validity: GoDuration?
     public var longName: String
 
     public var isCertificateAuthority: Bool { issuer == nil }
     public var requiresLocalEtcd: Bool { etcd == "local" }
+    public var requiresEtcdStore: Bool { store == "etcd" }
 
     public func commonName(nodeName: String) -> String {
         commonName.replacingOccurrences(of: "${nodeName}", with: nodeName)

@@ -99,6 +99,12 @@ extension PKIPolicy {
         if let etcd = profile.etcd, etcd != "local" {
             throw PKIError.policy(field: field + ".etcd", problem: "only `local` is allowed")
         }
+        if let store = profile.store, store != "etcd" {
+            throw PKIError.policy(field: field + ".store", problem: "only `etcd` is allowed")
+        }
+        if profile.requiresEtcdStore && profile.isCertificateAuthority {
+            throw PKIError.policy(field: field + ".store", problem: "a CA cannot depend on the state store; remove store")
+        }
         if let validity = profile.validity, validity.seconds <= 0 {
             throw PKIError.policy(field: field + ".validity", problem: "must be positive")
         }

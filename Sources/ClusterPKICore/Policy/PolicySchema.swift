@@ -37,7 +37,7 @@ indirect enum PolicySchema: Sendable {
     static let certificate: PolicySchema = .object([
         "name": .scalar, "baseName": .scalar, "issuer": .scalar, "commonName": .scalar,
         "organizations": .list(.scalar), "keyUsages": .list(.scalar), "extKeyUsages": .list(.scalar),
-        "subjectAltNames": .scalar, "etcd": .scalar, "validity": .scalar, "longName": .scalar,
+        "subjectAltNames": .scalar, "etcd": .scalar, "store": .scalar, "validity": .scalar, "longName": .scalar,
     ])
 
     static let root: PolicySchema = .object([
@@ -63,8 +63,14 @@ indirect enum PolicySchema: Sendable {
         "certsDownload": .object(["groups": .list(.scalar), "maxFetchesPerUpload": .scalar]),
         "certificateSigningRequests": .object([
             "creatorGroups": .list(.scalar), "nodeClientApprovalGroups": .list(.scalar), "selfNodeClientApproval": .scalar,
-            "kubeletServingApproval": .scalar, "signingDuration": .scalar, "maxWatchSeconds": .scalar,
+            "kubeletServingApproval": .scalar, "unrecordedServingNames": .scalar, "signingDuration": .scalar,
+            "maxWatchSeconds": .scalar,
         ]),
         "servingCertificate": .object(["validity": .scalar, "renewBefore": .scalar, "checkInterval": .scalar]),
+        "statusPage": .object(["localhostWithoutCertificate": .scalar]),
+        "connections": .object([
+            "maxConnections": .scalar, "handshakeTimeout": .scalar, "requestHeaderTimeout": .scalar, "requestBodyTimeout": .scalar,
+            "idleTimeout": .scalar, "maxWatchesPerIdentity": .scalar,
+        ]),
     ])
 }

@@ -12,6 +12,10 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
     public var certsDownload: CertsDownloadPolicy
     public var certificateSigningRequests: CSRPolicy
     public var servingCertificate: ServingCertificatePolicy
+    /// Who may see the read-only status page `/ui/`.
+    public var statusPage: StatusPagePolicy = StatusPagePolicy()
+    /// Connection limits and timeouts (`server.connections`).
+    public var connections: ConnectionPolicy
 
     /// kubeadm's bootstrap group, bound to the node-bootstrapper, auto-approval and kubeadm-certs roles.
     public static let defaultNodeTokenGroup = "system:bootstrappers:kubeadm:default-node-token"
@@ -21,13 +25,15 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
         adminOrganizations: [String] = ["kubeadm:cluster-admins", "system:masters"],
         certsDownload: CertsDownloadPolicy = CertsDownloadPolicy(),
         certificateSigningRequests: CSRPolicy = CSRPolicy(),
-        servingCertificate: ServingCertificatePolicy = ServingCertificatePolicy()
+        servingCertificate: ServingCertificatePolicy = ServingCertificatePolicy(),
+        connections: ConnectionPolicy = ConnectionPolicy()
     ) {
         self.maxRequestBodyBytes = maxRequestBodyBytes
         self.adminOrganizations = adminOrganizations
         self.certsDownload = certsDownload
         self.certificateSigningRequests = certificateSigningRequests
         self.servingCertificate = servingCertificate
+        self.connections = connections
     }
 
     /// The behaviour when a policy has no `server:` section.
@@ -41,6 +47,8 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
         certsDownload = try c.decodeIfPresent(CertsDownloadPolicy.self, forKey: .certsDownload) ?? d.certsDownload
         certificateSigningRequests = try c.decodeIfPresent(CSRPolicy.self, forKey: .certificateSigningRequests) ?? d.certificateSigningRequests
         servingCertificate = try c.decodeIfPresent(ServingCertificatePolicy.self, forKey: .servingCertificate) ?? d.servingCertificate
+        statusPage = try c.decodeIfPresent(StatusPagePolicy.self, forKey: .statusPage) ?? d.statusPage
+        connections = try c.decodeIfPresent(ConnectionPolicy.self, forKey: .connections) ?? d.connections
         guard maxRequestBodyBytes >= 1024 else {
             throw PKIError.policy(field: "server.maxRequestBodyBytes", problem: "must be at least 1024")
         }
@@ -79,6 +87,10 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
         public var selfNodeClientApproval: Bool
         /// Approve `kubernetes.io/kubelet-serving` CSRs whose names all belong to the requesting node.
         public var kubeletServingApproval: Bool
+        /// A kubelet-serving CSR naming an address or name not recorded for the node at its join (or from a node with no
+        /// join record): left pending for an admin (`kubectl certificate approve|deny`), as kubeadm leaves every serving
+        /// CSR, or denied at once.
+        public var unrecordedServingNames: UnrecordedServingNames
         /// kube-controller-manager's `--cluster-signing-duration`: the longest certificate signed for a CSR.
         public var signingDuration: GoDuration
         /// The longest a `watch=true` request stays open.
@@ -88,12 +100,14 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
             creatorGroups: [String] = [ServerPolicy.defaultNodeTokenGroup],
             nodeClientApprovalGroups: [String] = [ServerPolicy.defaultNodeTokenGroup],
             selfNodeClientApproval: Bool = true, kubeletServingApproval: Bool = true,
+            unrecordedServingNames: UnrecordedServingNames = .pending,
             signingDuration: GoDuration = GoDuration(seconds: 8760 * 3600), maxWatchSeconds: Int = 1800
         ) {
             self.creatorGroups = creatorGroups
             self.nodeClientApprovalGroups = nodeClientApprovalGroups
             self.selfNodeClientApproval = selfNodeClientApproval
             self.kubeletServingApproval = kubeletServingApproval
+            self.unrecordedServingNames = unrecordedServingNames
             self.signingDuration = signingDuration
             self.maxWatchSeconds = maxWatchSeconds
         }
@@ -105,6 +119,8 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
             nodeClientApprovalGroups = try c.decodeIfPresent([String].self, forKey: .nodeClientApprovalGroups) ?? d.nodeClientApprovalGroups
             selfNodeClientApproval = try c.decodeIfPresent(Bool.self, forKey: .selfNodeClientApproval) ?? d.selfNodeClientApproval
             kubeletServingApproval = try c.decodeIfPresent(Bool.self, forKey: .kubeletServingApproval) ?? d.kubeletServingApproval
+            unrecordedServingNames =
+                try c.decodeIfPresent(UnrecordedServingNames.self, forKey: .unrecordedServingNames) ?? d.unrecordedServingNames
             signingDuration = try c.decodeIfPresent(GoDuration.self, forKey: .signingDuration) ?? d.signingDuration
             maxWatchSeconds = try c.decodeIfPresent(Int.self, forKey: .maxWatchSeconds) ?? d.maxWatchSeconds
             guard signingDuration.seconds >= 600 else {
@@ -114,6 +130,14 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
                 throw PKIError.policy(field: "server.certificateSigningRequests.maxWatchSeconds", problem: "must be positive")
             }
         }
+    }
+
+    /// What happens to a kubelet-serving CSR whose names were not recorded for its node.
+    public enum UnrecordedServingNames: String, Sendable, Codable, Hashable {
+        /// No condition: an admin approves or denies it (kubeadm's behaviour for every serving CSR).
+        case pending
+        /// A Denied condition at once (reason SANNotOwnedByNode or UnknownNode).
+        case deny
     }
 
     /// The server's own certificate, `clusterpki-server.{crt,key}` in the pki dir.

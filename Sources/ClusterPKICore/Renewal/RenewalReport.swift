@@ -11,12 +11,18 @@ public struct RenewalOptions: Sendable {
     public var dryRun: Bool
     /// Record a credential that cannot be renewed as `failed` and go on, instead of stopping at the first error.
     public var collectFailures: Bool
+    /// Where the count of renewed certificates goes while new keys are signed and written.
+    public var progress: WorkProgress.Sink
 
-    public init(expiringWithin: GoDuration? = nil, dueBy: RenewalPolicy? = nil, dryRun: Bool = false, collectFailures: Bool = false) {
+    public init(
+        expiringWithin: GoDuration? = nil, dueBy: RenewalPolicy? = nil, dryRun: Bool = false, collectFailures: Bool = false,
+        progress: @escaping WorkProgress.Sink = WorkProgress.ignore
+    ) {
         self.expiringWithin = expiringWithin
         self.dueBy = dueBy
         self.dryRun = dryRun
         self.collectFailures = collectFailures
+        self.progress = progress
     }
 }
 

@@ -83,8 +83,10 @@ public struct Renewer: Sendable {
                     report.record(.failed, credential.name, "[renew] \(credential.name) failed: \(error)", error: "\(error)")
                 }
             }
+            if !due.isEmpty { options.progress(WorkProgress(phase: "renew", done: 0, total: due.count, item: "generating \(due.count) new keys")) }
             let keys = try await PrivateKeyMaterial.generateConcurrently(due.map { _ in context.keyAlgorithm })
-            for ((credential, certificate, authority), key) in zip(due, keys) {
+            for (index, ((credential, certificate, authority), key)) in zip(due, keys).enumerated() {
+                options.progress(WorkProgress(phase: "renew", done: index, total: due.count, item: credential.name))
                 do {
                     let renewed = try authority.sign(request(copying: certificate, key: key, profile: credential.validityProfile), publicKey: key.publicKey)
                     try await issued(credential, renewed)
@@ -103,6 +105,7 @@ public struct Renewer: Sendable {
                     report.record(.failed, credential.name, "[renew] \(credential.name) failed: \(error)", old: certificate, error: "\(error)")
                 }
             }
+            if !due.isEmpty { options.progress(WorkProgress(phase: "renew", done: due.count, total: due.count, item: "done")) }
             if all && report.count(.renewed) > 0 {
                 report.lines.append("\nDone renewing certificates. You must restart the kube-apiserver, kube-controller-manager, kube-scheduler and etcd, so that they can use the new certificates.")
             }

@@ -37,9 +37,11 @@ public struct CertificateNames: Sendable, Hashable {
 
     /// The first required DNS name these names do not cover (wildcards as Go's VerifyHostname), else the first
     /// required IP address they do not hold; nil when every one is covered.
-    public func firstMissing(of required: SubjectAltNames) -> String? {
-        if let dns = required.dnsNames.first(where: { !SubjectAltNames.covers(dnsNames, name: $0) }) { return "DNS name \(dns)" }
-        if let ip = required.ipAddresses.first(where: { !ipAddresses.contains($0) }) { return "IP address \(ip)" }
-        return nil
+    public func firstMissing(of required: SubjectAltNames) -> String? { missing(of: required).first }
+
+    /// Every required name these names do not cover, DNS names first: `DNS name x`, `IP address y`.
+    public func missing(of required: SubjectAltNames) -> [String] {
+        required.dnsNames.filter { !SubjectAltNames.covers(dnsNames, name: $0) }.map { "DNS name \($0)" }
+            + required.ipAddresses.filter { !ipAddresses.contains($0) }.map { "IP address \($0)" }
     }
 }

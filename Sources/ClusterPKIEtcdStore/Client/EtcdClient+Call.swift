@@ -31,6 +31,10 @@ extension EtcdClient {
                 throw StoreError.etcd(detail: "\(members[index].endpoint): \(error)")
             }
         }
+        // Members the deadline left no time for are named too: the message lists every endpoint of the call.
+        for offset in failures.count..<members.count {
+            failures.append((members[(first + offset) % members.count].endpoint, "not tried: the deadline was used up"))
+        }
         throw unavailable(failures)
     }
 

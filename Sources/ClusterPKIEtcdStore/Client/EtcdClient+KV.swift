@@ -33,9 +33,12 @@ extension EtcdClient {
     /// Runs `success` if every compare holds, else `failure`, atomically; `succeeded` tells which.
     public func txn(_ request: Etcdserverpb_TxnRequest) async throws -> Etcdserverpb_TxnResponse {
         try checkTxn(request)
-        return try await call { client, options in
+        let send: @Sendable (GRPCClient<Transport>, CallOptions) async throws -> Etcdserverpb_TxnResponse = {
+            client, options in
             try await Etcdserverpb_KV.Client(wrapping: client).txn(request, options: options)
         }
+        if deliversTransactionsTwice { _ = try await call(send) }
+        return try await call(send)
     }
 
     /// The key, or `nil`.

@@ -23,11 +23,19 @@ public final class EtcdClient: Sendable {
     /// The index of the member that answered last: the first one asked next time.
     let preferred = Mutex(0)
     private let connections: Task<Void, Never>
+    /// Tests only: every transaction is sent twice and the second answer returned, as when a member applied a write
+    /// but its answer was lost and the client sent it again to the next member.
+    let deliversTransactionsTwice: Bool
 
     /// Builds the connections (nothing is dialled before the first call); fails on an invalid configuration.
-    public init(configuration: EtcdConfiguration) throws {
+    public convenience init(configuration: EtcdConfiguration) throws {
+        try self.init(configuration: configuration, deliveringTransactionsTwice: false)
+    }
+
+    init(configuration: EtcdConfiguration, deliveringTransactionsTwice: Bool) throws {
         try configuration.validate()
         self.configuration = configuration
+        self.deliversTransactionsTwice = deliveringTransactionsTwice
         let security = Self.transportSecurity(configuration)
         members = try configuration.endpoints.map { text in
             let endpoint = try EtcdEndpoint(parsing: text)

@@ -67,6 +67,16 @@ extension Etcdserverpb_RequestOp {
         .with { $0.requestDeleteRange = .with { $0.key = Data(key.utf8) } }
     }
 
+    /// Deletes every key under `prefix`.
+    public static func deleteRange(prefix: String) -> Self {
+        .with {
+            $0.requestDeleteRange = .with { delete in
+                delete.key = Data(prefix.utf8)
+                delete.rangeEnd = EtcdKeys.rangeEnd(ofPrefix: delete.key)
+            }
+        }
+    }
+
     /// Reads `key`.
     public static func get(_ key: String) -> Self {
         .with { $0.requestRange = .init(key: key) }

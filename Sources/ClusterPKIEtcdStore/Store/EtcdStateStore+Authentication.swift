@@ -38,7 +38,7 @@ extension EtcdStateStore {
                 parsed, presented, client: client, counters: Array(zip(counterKeys, values)),
                 token: parsed == nil ? nil : values.last ?? nil, now: now)
             if case .authenticate(let writes, let token, let identity) = verdict {
-                let response = try await self.client.txn(
+                let response = try await self.commit(
                     .init(
                         compare: zip(watched, values).map { .modRevision($0, is: $1?.modRevision ?? 0) },
                         success: writes,
@@ -147,7 +147,7 @@ extension EtcdStateStore {
                 written.append(.with { ($0.key, $0.value) = (Data(key.utf8), value) })
             }
             let puts = written.map { Etcdserverpb_RequestOp.put($0.keyString, $0.value) }
-            let response = try await client.txn(.init(compare: compare, success: puts + auditOps([event])))
+            let response = try await commit(.init(compare: compare, success: puts + auditOps([event])))
             if response.succeeded {
                 for var kv in written {
                     kv.modRevision = response.header.revision

@@ -10,19 +10,11 @@ extension EtcdStateStore {
         name: String, requester: String, object: Data, now: Date, recording records: CertificateRequestRecords
     ) async throws -> StoredCertificateRequest {
         let requestKey = keys.certificateRequest(name)
-        var compare: [Etcdserverpb_Compare] = [.createRevision(requestKey, is: 0)]
         let value = CertificateRequestRecord(name: name, created: now, requester: requester, object: object)
-        var writes: [Etcdserverpb_RequestOp] = [.put(requestKey, try EtcdJSON.encode(value))]
-        var events = records.auditEvents
-        if let credential = records.credential {
-            compare.append(.createRevision(keys.credential(credential.serial), is: 0))
-            writes.append(.put(keys.credential(credential.serial), try EtcdJSON.encode(credential)))
-            events.append(credentialRecorded(credential))
-        }
-        if let node = records.node {
-            writes.append(.put(keys.node(node.name), try EtcdJSON.encode(NodeRecordValue(node))))
-            events.append(nodeRecorded(node))
-        }
+        let encoded = try EtcdJSON.encode(value)
+        let (recordCompare, recordWrites, events) = try operations(recording: records)
+        let compare: [Etcdserverpb_Compare] = [.createRevision(requestKey, is: 0)] + recordCompare
+        let writes: [Etcdserverpb_RequestOp] = [.put(requestKey, encoded)] + recordWrites
         guard writes.count + events.count <= EtcdClient.maxTxnOps else {
             throw StoreError.etcd(
                 detail:
@@ -32,9 +24,16 @@ extension EtcdStateStore {
         let txn = Etcdserverpb_TxnRequest(
             compare: compare, success: writes + (try auditOps(events)), failure: [.get(requestKey)])
         try checkSize(txn, what: "CSR \(name)")
-        let response = try await client.txn(txn)
+        let response = try await commit(txn)
         guard response.succeeded else {
-            if response.responses.first?.responseRange.kvs.isEmpty == false {
+            if let existing = response.responses.first?.responseRange.kvs.first {
+                // A request without audit events is not marked (see commit): the same bytes under the name mean an
+                // earlier delivery of this very write, which stored it.
+                if existing.value == encoded && events.isEmpty {
+                    return StoredCertificateRequest(
+                        name: name, resourceVersion: existing.modRevision, created: now, requester: requester,
+                        object: object)
+                }
                 throw StoreError.certificateRequestAlreadyExists(name: name)
             }
             throw StoreError.credentialAlreadyRecorded(serial: records.credential?.serial ?? "")
@@ -56,7 +55,7 @@ extension EtcdStateStore {
                 compare: [.modRevision(requestKey, is: kv.modRevision)],
                 success: [.put(requestKey, try EtcdJSON.encode(value))])
             try checkSize(txn, what: "CSR \(name)")
-            let response = try await client.txn(txn)
+            let response = try await commit(txn)
             if response.succeeded {
                 return StoredCertificateRequest(
                     name: name, resourceVersion: response.header.revision, created: value.created,
@@ -87,12 +86,32 @@ extension EtcdStateStore {
     /// Records (or replaces) the addresses of a node, with its audit event.
     public func recordNode(_ node: NodeRecord) async throws {
         let writes: [Etcdserverpb_RequestOp] = [.put(keys.node(node.name), try EtcdJSON.encode(NodeRecordValue(node)))]
-        _ = try await client.txn(.init(compare: [], success: writes + auditOps([nodeRecorded(node)])))
+        _ = try await commit(.init(compare: [], success: writes + auditOps([nodeRecorded(node)])))
     }
 
     public func node(named name: String) async throws -> NodeRecord? {
         guard let kv = try await client.get(keys.node(name)) else { return nil }
         return try EtcdJSON.decode(NodeRecordValue.self, from: kv.value, key: kv.keyString).node
+    }
+
+    /// What a CSR write carries besides the request: the ledger row (create-if-absent on its serial), the node
+    /// record, and the audit events (the caller's, then one per record).
+    func operations(
+        recording records: CertificateRequestRecords
+    ) throws -> (compare: [Etcdserverpb_Compare], writes: [Etcdserverpb_RequestOp], events: [AuditEvent]) {
+        var compare: [Etcdserverpb_Compare] = []
+        var writes: [Etcdserverpb_RequestOp] = []
+        var events = records.auditEvents
+        if let credential = records.credential {
+            compare.append(.createRevision(keys.credential(credential.serial), is: 0))
+            writes.append(.put(keys.credential(credential.serial), try EtcdJSON.encode(credential)))
+            events.append(credentialRecorded(credential))
+        }
+        if let node = records.node {
+            writes.append(.put(keys.node(node.name), try EtcdJSON.encode(NodeRecordValue(node))))
+            events.append(nodeRecorded(node))
+        }
+        return (compare, writes, events)
     }
 
     private func nodeRecorded(_ node: NodeRecord) -> AuditEvent {
@@ -101,11 +120,11 @@ extension EtcdStateStore {
             detail: "node=\(node.name) addresses=\(node.addresses.joined(separator: ","))")
     }
 
-    private func decodeRequest(_ kv: Mvccpb_KeyValue) throws -> CertificateRequestRecord {
+    func decodeRequest(_ kv: Mvccpb_KeyValue) throws -> CertificateRequestRecord {
         try EtcdJSON.decode(CertificateRequestRecord.self, from: kv.value, key: kv.keyString)
     }
 
-    private func stored(_ kv: Mvccpb_KeyValue) throws -> StoredCertificateRequest {
+    func stored(_ kv: Mvccpb_KeyValue) throws -> StoredCertificateRequest {
         let value = try decodeRequest(kv)
         return StoredCertificateRequest(
             name: value.name, resourceVersion: kv.modRevision, created: value.created, requester: value.requester,

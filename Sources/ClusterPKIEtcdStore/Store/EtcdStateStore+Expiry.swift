@@ -34,7 +34,7 @@ extension EtcdStateStore {
             deletes += deleteOps(id: id, record)
             events.append(.tokenExpired(id: id, expired: record.expires ?? now, now: now))
         }
-        return try await client.txn(.init(compare: compare, success: deletes + auditOps(events))).succeeded
+        return try await commit(.init(compare: compare, success: deletes + auditOps(events))).succeeded
     }
 
     /// Deletes failure counters whose window and lock-out are over.
@@ -46,13 +46,13 @@ extension EtcdStateStore {
         for start in stride(from: 0, to: stale.count, by: EtcdClient.maxTxnOps) {
             let batch = Array(stale[start..<min(start + EtcdClient.maxTxnOps, stale.count)])
             // Guarded per key: a counter that just counted a new failure stays.
-            let unchanged = try await client.txn(
+            let unchanged = try await commit(
                 .init(
                     compare: batch.map { .modRevision($0.keyString, is: $0.modRevision) },
                     success: batch.map { .delete($0.keyString) }))
             guard !unchanged.succeeded else { continue }
             for kv in batch {
-                _ = try await client.txn(
+                _ = try await commit(
                     .init(compare: [.modRevision(kv.keyString, is: kv.modRevision)], success: [.delete(kv.keyString)]))
             }
         }

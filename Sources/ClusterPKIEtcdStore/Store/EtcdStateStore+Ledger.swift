@@ -6,7 +6,7 @@ extension EtcdStateStore {
     /// Records a minted credential; a serial is taken once, by a create-if-absent transaction.
     public func recordCredential(_ credential: IssuedCredential) async throws {
         let credentialKey = keys.credential(credential.serial)
-        let response = try await client.txn(
+        let response = try await commit(
             .init(compare: [.createRevision(credentialKey, is: 0)], success: try credentialOps(credential)))
         guard response.succeeded else { throw StoreError.credentialAlreadyRecorded(serial: credential.serial) }
     }
@@ -43,7 +43,7 @@ extension EtcdStateStore {
             credential.revoked = now
             credential.revokedBy = actor
             let event = AuditEvent(time: now, actor: actor, action: .credentialRevoked, detail: "serial=\(normalized)")
-            let response = try await client.txn(
+            let response = try await commit(
                 .init(
                     compare: [.modRevision(credentialKey, is: kv.modRevision)],
                     success: [.put(credentialKey, try EtcdJSON.encode(credential))] + auditOps([event])))
@@ -74,7 +74,7 @@ extension EtcdStateStore {
                 let event = AuditEvent(
                     time: now, actor: actor, action: .credentialRevoked,
                     detail: "cn=\(clientName) count=\(pending.count)")
-                let response = try await client.txn(
+                let response = try await commit(
                     .init(
                         compare: rows.map { .modRevision($0.kv.keyString, is: $0.kv.modRevision) },
                         success: puts + (isLast ? try auditOps([event]) : [])))

@@ -13,7 +13,7 @@ extension EtcdStateStore {
         let event = AuditEvent(
             time: phase.updatedAt, actor: phase.actor, action: .rotationPhase,
             detail: "\(phase.subject) \(phase.phase) \(phase.detail)")
-        _ = try await client.txn(
+        _ = try await commit(
             .init(
                 compare: [],
                 success: [.put(keys.rotation(phase.subject), try EtcdJSON.encode(phase))] + auditOps([event])))

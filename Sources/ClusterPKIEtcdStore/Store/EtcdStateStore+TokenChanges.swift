@@ -1,7 +1,7 @@
 import ClusterPKIStore
 import Foundation
 
-extension EtcdStateStore {
+extension EtcdStateStore: TokenChangeFeed {
     /// Tokens created and deleted through any replica, so that `serve` can re-sign cluster-info at once.
     ///
     /// Watches the token prefix from now on until the consumer stops iterating. Updates (a use consumed) are not

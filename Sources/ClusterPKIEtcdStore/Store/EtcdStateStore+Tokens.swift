@@ -12,7 +12,7 @@ extension EtcdStateStore {
             let token = request.makeToken(request.token ?? .generate(), now: now)
             if lease == 0, let expires = token.expires { lease = try await grantLease(until: expires, now: now) }
             let tokenKey = keys.token(token.id)
-            let response = try await client.txn(
+            let response = try await commit(
                 .init(
                     compare: [.createRevision(tokenKey, is: 0)],
                     success: [.put(tokenKey, try record(of: token), lease: lease)]
@@ -68,7 +68,7 @@ extension EtcdStateStore {
         for _ in 0..<Self.maxAttempts {
             guard let kv = try await client.get(tokenKey) else { throw StoreError.tokenNotFound(id: id) }
             let record = try decodeRecord(kv)
-            let response = try await client.txn(
+            let response = try await commit(
                 .init(
                     compare: [.modRevision(tokenKey, is: kv.modRevision)],
                     success: deleteOps(id: id, record)

@@ -48,7 +48,7 @@ extension EtcdStateStore {
             ]
             let txn = Etcdserverpb_TxnRequest(compare: compare, success: writes + (try auditOps(events)))
             try checkSize(txn, what: "the upload \(name)")
-            if try await client.txn(txn).succeeded {
+            if try await commit(txn).succeeded {
                 if let previous { await releaseLease(previous.lease) }
                 return Upload(name: name, blobs: blobs, proxyTokenID: proxy.id, created: now, expires: proxy.expires)
             }
@@ -78,7 +78,7 @@ extension EtcdStateStore {
             let upload = try decodeUpload(kv)
             let event = AuditEvent(
                 time: now, actor: actor, action: .uploadDeleted, tokenID: upload.tokenID, detail: name)
-            let response = try await client.txn(
+            let response = try await commit(
                 .init(
                     compare: [.modRevision(uploadKey, is: kv.modRevision)],
                     success: [.delete(uploadKey), .delete(keys.token(upload.tokenID))] + auditOps([event])))
@@ -100,7 +100,7 @@ extension EtcdStateStore {
             let event = AuditEvent(
                 time: now, actor: actor, action: .uploadFetched, tokenID: tokenID,
                 detail: "\(name) fetch=\(upload.fetches)")
-            let response = try await client.txn(
+            let response = try await commit(
                 .init(
                     compare: [.modRevision(uploadKey, is: kv.modRevision)],
                     success: [.put(uploadKey, try EtcdJSON.encode(upload), keepLease: true)] + auditOps([event])))

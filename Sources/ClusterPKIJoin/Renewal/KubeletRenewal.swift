@@ -82,6 +82,11 @@ public struct KubeletRenewal: Sendable {
             )
             return Outcome(trustUpdated: trustUpdated, renewed: false, certificatePath: node.certificatePath)
         }
+        // An expired or foreign certificate cannot authenticate a CSR: say so now instead of retrying until --timeout.
+        let kubernetesDir = request.kubernetesDir.path
+        if let rejection = ClientCertificateRejection.check(current, bundle: bundle, now: now) {
+            throw JoinError.clientCertificateRejected(path: node.certificatePath, cause: rejection, kubernetesDir: kubernetesDir)
+        }
         guard let nodeName = node.nodeName else {
             throw JoinError.kubeletConfigUnusable(
                 path: configURL.path,
@@ -96,8 +101,15 @@ public struct KubeletRenewal: Sendable {
             identity: APIClient.Identity(
                 certificatePEM: try PEMCertificates.encode([current]), keyPEM: try node.key.pemString()))
         let issued: TLSBootstrap.Result
+        var renewal = retry
+        let certificatePath = node.certificatePath
+        renewal.fatal = { error in
+            ClientCertificateRejection.fromTLSError(error).map {
+                JoinError.clientCertificateRejected(path: certificatePath, cause: $0, kubernetesDir: kubernetesDir)
+            }
+        }
         do {
-            issued = try await TLSBootstrap(client: client, nodeName: nodeName, nodeIPs: [], retry: retry).run(
+            issued = try await TLSBootstrap(client: client, nodeName: nodeName, nodeIPs: [], retry: renewal).run(
                 progress: progress)
         } catch {
             await client.shutdown()

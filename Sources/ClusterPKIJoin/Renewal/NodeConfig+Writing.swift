@@ -25,43 +25,16 @@ extension NodeConfig {
 
     /// The new pair where the old one was: one combined PEM file (the kubelet's), two files, or embedded data.
     func writeCredential(certificatePEM: String, key: PrivateKeyMaterial, kubernetesDir: URL) throws {
-        let keyPEM = try key.pemString()
-        guard let certificateFile, let keyFile else {
-            let current = try KubeconfigDocument(
-                text: String(decoding: FileManager.default.contents(atPath: url.path) ?? Data(), as: UTF8.self),
-                path: url.path)
-            try Self.replace(
-                url,
-                with: try current.replacing([
-                    .clientCertificateData: Data(certificatePEM.utf8).base64EncodedString(),
-                    .clientKeyData: Data(keyPEM.utf8).base64EncodedString(),
-                ]))
-            return
-        }
-        let certificateURL = URL(fileURLWithPath: certificateFile)
-        let keyURL = URL(fileURLWithPath: keyFile)
-        if certificateURL.standardizedFileURL == keyURL.standardizedFileURL {
-            try Self.replace(certificateURL, with: certificatePEM + keyPEM, mode: 0o600)
-        } else if certificateURL.deletingLastPathComponent().standardizedFileURL
-            == keyURL.deletingLastPathComponent().standardizedFileURL
-        {
-            var transaction = FileTransaction()  // both or neither
-            transaction.write(keyPEM, to: keyURL.lastPathComponent, mode: 0o600)
-            transaction.write(certificatePEM, to: certificateURL.lastPathComponent, mode: 0o644)
-            try transaction.commit(in: certificateURL.deletingLastPathComponent())
-        } else {
-            throw JoinError.kubeletConfigUnusable(
-                path: url.path,
-                detail:
-                    "its client certificate and key are in different directories, which cannot be replaced together; put them in one file"
-            )
+        let pair = KubeconfigClientPair(url: url, certificateFile: certificateFile, keyFile: keyFile)
+        do {
+            try pair.write(certificatePEM: certificatePEM, keyPEM: try key.pemString())
+        } catch KubeconfigError.cannotEditInPlace(_, _, let reason) {
+            throw JoinError.kubeletConfigUnusable(path: url.path, detail: reason)
         }
     }
 
     /// Replaces one file atomically, keeping its mode (0600 for a new file).
     static func replace(_ url: URL, with text: String, mode: UInt32? = nil) throws {
-        var transaction = FileTransaction()
-        transaction.write(text, to: url.lastPathComponent, mode: mode ?? FileMode.of(url) ?? 0o600)
-        try transaction.commit(in: url.deletingLastPathComponent())
+        try KubeconfigClientPair.replace(url, with: text, mode: mode)
     }
 }

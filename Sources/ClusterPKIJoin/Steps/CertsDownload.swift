@@ -6,6 +6,8 @@ import Foundation
 struct CertsDownload: Sendable {
     let client: APIClient
     let retry: Retry
+    /// Where a state key carried by the upload is written.
+    var stateKeyFile: URL?
 
     func run(into context: TreeContext, key: CertificateKey, progress: @Sendable (String) -> Void) async throws
         -> [String]
@@ -30,6 +32,6 @@ struct CertsDownload: Sendable {
             }
             return .done(values)
         }
-        return try await SharedCertificates(context: context).open(values, with: key)
+        return try await SharedCertificates(context: context, stateKey: stateKeyFile).open(values, with: key)
     }
 }

@@ -6,6 +6,8 @@ struct Retry: Sendable {
     var deadline: Date
     var interval: Duration = .seconds(1)
     var maxInterval: Duration = .seconds(5)
+    /// Turns an error that retrying cannot cure (a TLS rejection of the node's certificate) into one thrown at once.
+    var fatal: @Sendable (any Error) -> JoinError? = { _ in nil }
 
     enum Outcome<T: Sendable>: Sendable {
         case done(T)
@@ -28,6 +30,7 @@ struct Retry: Sendable {
             } catch let error as JoinError {
                 throw error
             } catch {
+                if let fatal = fatal(error) { throw fatal }
                 last = "\(error)"
             }
             guard Date() + wait.timeInterval < deadline else {

@@ -20,7 +20,7 @@ public struct KubeconfigPhase: Sendable {
     /// Each new client certificate is recorded (the ledger) before its file is written, so none escapes revocation;
     /// the recorder is made only once all checks passed and something is to be minted.
     @discardableResult
-    public func generate(_ names: [String], recorder: (@Sendable () throws -> any CredentialRecording)? = nil,
+    public func generate(_ names: [String], recorder: (@Sendable () async throws -> any CredentialRecording)? = nil,
                          output: @Sendable (String) -> Void = { _ in }) async throws -> [String] {
         let specs = try resolve(names)
         let caProfile = try context.clusterCAProfile
@@ -47,7 +47,7 @@ public struct KubeconfigPhase: Sendable {
                 throw KubeconfigError.externalCA(keyPath: context.directory.url(caProfile.baseName, "key").path, files: missing.map(\.file))
             }
             let keys = try await PrivateKeyMaterial.generateConcurrently(missing.map { _ in context.keyAlgorithm })
-            let recorder = missing.isEmpty ? nil : try recorder?()
+            let recorder = missing.isEmpty ? nil : try await recorder?()
             var transaction = FileTransaction()
             var written: [String] = []
             for (spec, key) in zip(missing, keys) {

@@ -22,8 +22,10 @@ extension CertificateAuthorityRotation {
             guard bundle.count > 1 else { return (current, false) }  // finished before a crash or a re-run
             let stale = try leavesNotSignedBy(current)
             guard stale.isEmpty else { throw RotationError.finishRefused(name: profile.name, leaves: stale) }
-            if profile.name == "ca", let since = try await store.rotationPhase(profile.name).flatMap(Self.switchedSince) {
-                let nodes = try await nodeCredentialsIssuedBefore(since + Self.signerLag)
+            let phase = try await store.rotationPhase(profile.name)
+            if profile.name == "ca", let since = phase.flatMap(Self.switchedSince) {
+                let renewedHere = [localKubeletSerial(signedBy: current)].compactMap { $0 } + (phase.map(Self.switchRenewedSerials) ?? [])
+                let nodes = try await nodeCredentialsIssuedBefore(since + Self.signerLag, renewedHere: renewedHere)
                 guard nodes.isEmpty else { throw RotationError.finishWaitsForNodes(nodes: nodes) }
             }
             var transaction = FileTransaction()
@@ -63,21 +65,31 @@ extension CertificateAuthorityRotation {
 
     /// Node client certificates (`system:node:*`) in the ledger, live and unrevoked, for nodes with none issued after
     /// `date`: signed by the previous CA, they stop working when finish drops it.
-    func nodeCredentialsIssuedBefore(_ date: Date) async throws -> [RotationError.NodeCredential] {
+    ///
+    /// `renewedHere` are serials the new CA is known to have signed (this node's kubelet.conf certificate, re-issued
+    /// from the local CA key at switch): their node is renewed whatever the ledger's dates say.
+    func nodeCredentialsIssuedBefore(_ date: Date, renewedHere: [String] = []) async throws -> [RotationError.NodeCredential] {
         let now = context.now
+        let renewed = Set(renewedHere.map { (try? IssuedCredential.normalizeSerial($0)) ?? $0 })
         let live = try await store.credentials().filter {
             !$0.isRevoked && $0.notAfter > now && NodeIdentity.nodeName(commonName: $0.commonName, organizations: $0.organizations) != nil
         }
         return Dictionary(grouping: live, by: \.commonName).sorted { $0.key < $1.key }.compactMap { name, credentials in
-            guard !credentials.contains(where: { $0.created > date }) else { return nil }
+            guard !credentials.contains(where: { $0.created > date || renewed.contains($0.serial) }) else { return nil }
             return RotationError.NodeCredential(commonName: name, serials: credentials.map(\.serial))
         }
+    }
+
+    /// The serial of this node's kubelet.conf client certificate if `authority` signed it.
+    func localKubeletSerial(signedBy authority: CertificateAuthority) -> String? {
+        guard let certificate = try? context.kubeletCredential?.currentCertificate(), authority.issued(certificate) else { return nil }
+        return certificate.serialHex
     }
 
     /// The client certificate of a kubeconfig: embedded, or the file its `client-certificate` names (kubelet.conf
     /// after the kubelet's bootstrap points at `kubelet-client-current.pem`); nil when the file or the reference is
     /// missing.
-    static func clientCertificate(of credential: KubeconfigFileCredential) throws -> Certificate? {
+    public static func clientCertificate(of credential: KubeconfigFileCredential) throws -> Certificate? {
         guard let document = try KubeconfigDocument.load(credential.url) else { return nil }
         if let pem = try document.pem(.clientCertificateData) {
             return try PEMCertificates.parse(pem, path: credential.url.path + " (client-certificate-data)").first

@@ -18,6 +18,8 @@ public struct CertificateAuthorityRotation: Sendable {
     public var profile: CertificateProfile
     public var store: any RotationPhaseStore & CredentialLedger
     public var actor: String
+    /// Where the count of re-issued certificates goes during `switch` (a terminal's progress counter).
+    public var progress: WorkProgress.Sink = WorkProgress.ignore
 
     public init(context: TreeContext, authority name: String, store: any RotationPhaseStore & CredentialLedger, actor: String) throws {
         guard Self.rotatable.contains(name), let profile = context.activeAuthorities.first(where: { $0.name == name }) else {

@@ -14,9 +14,13 @@ public enum CertificateUploader {
     }
 
     /// Seals with `key` (a new one when nil) and replaces the stored upload; the key is returned, not stored.
-    public static func upload(context: TreeContext, store: some UploadStore, key: CertificateKey?, actor: String) async throws -> Result {
+    /// `stateKey`, the state store's key file, goes with the certificates when the store is shared (etcd), so that a
+    /// joining control-plane node can use the same store.
+    public static func upload(
+        context: TreeContext, store: some UploadStore, key: CertificateKey?, actor: String, stateKey: URL? = nil
+    ) async throws -> Result {
         let key = key ?? CertificateKey.generate()
-        let values = try SharedCertificates(context: context).seal(with: key)
+        let values = try SharedCertificates(context: context, stateKey: stateKey).seal(with: key)
         let upload = try await store.storeUpload(
             name: Upload.kubeadmCertsName, blobs: values, ttl: Upload.defaultTTL, actor: actor, now: context.now)
         return Result(key: key, upload: upload)
@@ -25,9 +29,10 @@ public enum CertificateUploader {
     /// `upload-certs` and `init --upload-certs`: uploads, then tells kubeadm's lines and the key to `output`.
     @discardableResult
     public static func run(
-        context: TreeContext, store: some UploadStore, key: CertificateKey?, actor: String, output: (String) -> Void
+        context: TreeContext, store: some UploadStore, key: CertificateKey?, actor: String, stateKey: URL? = nil,
+        output: (String) -> Void
     ) async throws -> Result {
-        let uploaded = try await upload(context: context, store: store, key: key, actor: actor)
+        let uploaded = try await upload(context: context, store: store, key: key, actor: actor, stateKey: stateKey)
         progressLines.forEach(output)
         output(uploaded.key.description)
         return uploaded

@@ -18,6 +18,10 @@ public struct InitWorkflow: Sendable {
         public var uploadCerts: Bool
         /// The key for the upload (random when nil).
         public var certificateKey: CertificateKey?
+        /// `--serve-listen`: where `clusterpki serve` will listen (nil: `--config`'s, else its default).
+        public var serveListen: String?
+        /// `--serve-advertise-url`: what `clusterpki serve` will advertise (nil: `--config`'s, else derived).
+        public var serveAdvertiseURL: String?
 
         public init(token: BootstrapTokenString? = nil, tokenTTL: TimeInterval = 86400, uploadCerts: Bool = false, certificateKey: CertificateKey? = nil) {
             self.token = token
@@ -31,17 +35,26 @@ public struct InitWorkflow: Sendable {
     public struct Outcome: Sendable {
         public var token: String?
         public var certificateKey: CertificateKey?
+        /// Where `clusterpki serve` will listen and what it advertises, as recorded.
+        public var serveEndpoint: ServeEndpoint?
     }
 
     public let context: TreeContext
     public let options: Options
-    public let store: @Sendable () throws -> any StateStore
+    public let store: @Sendable () async throws -> any StateStore
     public let actor: String
+    /// The state key, sealed into the upload when the store is shared by several nodes (etcd); see
+    /// ``CertificateUploader``.
+    public let stateKey: URL?
 
-    public init(context: TreeContext, options: Options, actor: String, store: @escaping @Sendable () throws -> any StateStore) {
+    public init(
+        context: TreeContext, options: Options, actor: String, stateKey: URL? = nil,
+        store: @escaping @Sendable () async throws -> any StateStore
+    ) {
         self.context = context
         self.options = options
         self.actor = actor
+        self.stateKey = stateKey
         self.store = store
     }
 
@@ -54,7 +67,14 @@ public struct InitWorkflow: Sendable {
         try await CertsPhase(context: context).generate(["all"], output: output)
         let (context, store, actor) = (self.context, self.store, self.actor)
         try await KubeconfigPhase(context: context).generate(
-            ["all"], recorder: { LedgerRecorder(ledger: try store(), actor: actor, now: context.now) }, output: output)
+            ["all"], recorder: { LedgerRecorder(ledger: try await store(), actor: actor, now: context.now) }, output: output)
+
+        let endpoint = try ServeEndpoint.choose(
+            listen: options.serveListen, advertiseURL: options.serveAdvertiseURL, settings: context.settings)
+        try endpoint.write(kubernetesDir: context.settings.kubernetesDir)
+        output(
+            "[serve] clusterpki serve will listen on \(endpoint.listen) and advertise \(endpoint.advertiseURL) (recorded in \(context.settings.kubernetesDir.appendingPathComponent(ServeEndpoint.fileName).path))")
+        outcome.serveEndpoint = endpoint
 
         let request = TokenRequest(token: options.token, ttl: options.tokenTTL)
         try request.validate()
@@ -66,7 +86,8 @@ public struct InitWorkflow: Sendable {
             output("[upload-certs] Skipping phase. Please see --upload-certs")
             return outcome
         }
-        let uploaded = try await CertificateUploader.run(context: context, store: store(), key: options.certificateKey, actor: actor, output: output)
+        let uploaded = try await CertificateUploader.run(
+            context: context, store: store(), key: options.certificateKey, actor: actor, stateKey: stateKey, output: output)
         outcome.certificateKey = uploaded.key
         return outcome
     }

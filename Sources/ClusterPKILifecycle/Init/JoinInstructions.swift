@@ -6,8 +6,10 @@ import Foundation
 
 /// The join commands `token create --print-join-command` and `init` print (spec 4.6).
 public enum JoinInstructions {
-    /// `clusterpki join …` and the equivalent `kubeadm join …`: the server of admin.conf's current cluster and one
-    /// `--discovery-token-ca-cert-hash` per certificate in its CA data.
+    /// `clusterpki join …` and `kubeadm join …`, each with one `--discovery-token-ca-cert-hash` per certificate in
+    /// admin.conf's CA data. `clusterpki join` goes to what `clusterpki serve` advertises (as `init` recorded it in
+    /// ``ServeEndpoint``), `kubeadm join` to the API server (admin.conf's server); a tree without a record uses
+    /// admin.conf's server for both, as before.
     public static func lines(kubernetesDir: URL, token: String, certificateKey: String?) throws -> [String] {
         let path = kubernetesDir.appendingPathComponent("admin.conf").path
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -20,9 +22,10 @@ public enum JoinInstructions {
             let caData = cluster.certificateAuthorityData.flatMap({ Data(base64Encoded: $0) })
         else { throw KubeconfigError.notAKubeconfig(path: path, detail: "its current context has no cluster with certificate-authority-data") }
         let hashes = try PEMCertificates.parse(String(decoding: caData, as: UTF8.self), path: path).map { try DiscoveryHash(of: $0) }
-        let endpoint = cluster.server.hasPrefix("https://") ? String(cluster.server.dropFirst("https://".count)) : cluster.server
-        var flags = "\(endpoint) --token \(token)" + hashes.map { " --discovery-token-ca-cert-hash \($0)" }.joined()
+        let apiServer = cluster.server.hasPrefix("https://") ? String(cluster.server.dropFirst("https://".count)) : cluster.server
+        let serve = try ServeEndpoint.load(kubernetesDir: kubernetesDir)?.joinEndpoint ?? apiServer
+        var flags = " --token \(token)" + hashes.map { " --discovery-token-ca-cert-hash \($0)" }.joined()
         if let certificateKey { flags += " --control-plane --certificate-key \(certificateKey)" }
-        return ["clusterpki join \(flags)", "kubeadm join \(flags)"]
+        return ["clusterpki join \(serve)\(flags)", "kubeadm join \(apiServer)\(flags)"]
     }
 }

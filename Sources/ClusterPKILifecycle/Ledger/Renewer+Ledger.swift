@@ -21,8 +21,8 @@ extension Renewer {
                 return try await ledger?.renewalRefusal(certificate)
             },
             issued: { credential, certificate in
-                // Kubeconfig client certificates are credentials: their new serials join the ledger.
-                guard credential is KubeconfigFileCredential else { return }
+                // Kubeconfig client certificates (kubelet.conf's too) are credentials: their new serials join the ledger.
+                guard credential is KubeconfigFileCredential || credential is KubeletConfigCredential else { return }
                 try await recorder?.record(certificate)
             },
             abandoned: { credential, certificate in

@@ -13,12 +13,12 @@ public enum UserCredentialIssuance {
     /// `context.now`) in the ledger `openLedger` returns.
     public static func issue(
         _ request: UserCredentialRequest, context: TreeContext, actor: String,
-        openLedger: () throws -> any CredentialLedger
+        openLedger: () async throws -> any CredentialLedger
     ) async throws -> UserKubeconfig {
         let minter = UserCredentialMinter(context: context)
         _ = try minter.validate(request)
         if request.token != nil { return try await minter.mintToken(request) }
-        let recorder = LedgerRecorder(ledger: try openLedger(), actor: actor, now: context.now)
+        let recorder = LedgerRecorder(ledger: try await openLedger(), actor: actor, now: context.now)
         return try await minter.mint(request, recorder: recorder)
     }
 }

@@ -14,6 +14,8 @@ public struct ScheduledRenewal: Sendable {
     public var actor: String
     public var dryRun: Bool
     public var restartHook: String?
+    /// Where the count of renewed certificates goes (a terminal's progress counter).
+    public var progress: WorkProgress.Sink = WorkProgress.ignore
 
     public init(context: TreeContext, store: (any StateStore)?, actor: String, dryRun: Bool = false, restartHook: String? = nil) {
         self.context = context
@@ -23,16 +25,17 @@ public struct ScheduledRenewal: Sendable {
         self.restartHook = restartHook
     }
 
-    /// Every credential `rotate` considers: PKI leaves, renewable kubeconfigs and `clusterpki-server` if present.
+    /// Every credential `rotate` considers: PKI leaves, renewable kubeconfigs, `clusterpki-server` if present, and on a
+    /// node holding `ca.key` its own kubelet.conf client certificate (``TreeContext/kubeletCredential``).
     public var credentials: [any RenewableCredential] {
-        context.renewableCredentials + [context.servingCredential].compactMap { $0 }
+        context.renewableCredentials + [context.servingCredential, context.kubeletCredential].compactMap { $0 }
     }
 
     /// Runs once; certificate failures, audit failures and a failing hook end up in the report, never thrown.
     public func run(output: @Sendable (String) -> Void = { _ in }) async throws -> ScheduledRenewalReport {
         let (context, store) = (self.context, self.store)
         let renewer = Renewer.recordingInLedger(context: context, credentials: credentials, ledger: store, actor: actor)
-        let options = RenewalOptions(dueBy: context.policy.renewalPolicy, dryRun: dryRun, collectFailures: true)
+        let options = RenewalOptions(dueBy: context.policy.renewalPolicy, dryRun: dryRun, collectFailures: true, progress: progress)
         let renewal = try await renewer.renew(["all"], options: options, output: output)
         var report = ScheduledRenewalReport(time: context.now, policy: context.policy, dryRun: dryRun, renewal: renewal)
         if !dryRun, let store {

@@ -1,5 +1,6 @@
 import ClusterPKIAPI
 import Hummingbird
+import NIOCore
 
 /// The context of a route that needs an identity: ``AuthenticationMiddleware`` has resolved it, so a handler cannot
 /// forget to (or do it twice). Authorization stays with each handler.
@@ -9,6 +10,8 @@ public struct AuthenticatedContext: ChildRequestContext {
     public let identity: Identity
     /// The client's IP address as text, or `unknown`.
     public let client: String
+    /// The connection (a watch ends when it closes); `nil` only when a context is made without one.
+    public let channel: (any Channel)?
 
     public init(context: ServerContext) throws {
         // Only a route registered without the middleware gets here without a requester: a wiring bug, not the client's.
@@ -16,5 +19,6 @@ public struct AuthenticatedContext: ChildRequestContext {
         self.coreContext = context.coreContext
         self.identity = requester.identity
         self.client = requester.client
+        self.channel = context.channel
     }
 }

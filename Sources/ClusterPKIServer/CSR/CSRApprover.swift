@@ -4,7 +4,8 @@ import ClusterPKIStore
 import Foundation
 
 /// kube-controller-manager's `csrapproving` (spec 8.2) with kubeadm's RBAC expressed in the policy, plus safe
-/// approval of kubelet serving certificates. Anything it does not approve is denied, never left pending.
+/// approval of kubelet serving certificates. Anything it does not approve is denied, except a serving CSR naming what
+/// was not recorded for its node, which the policy may leave pending for an admin (``decideAdminApproval(_:message:)``).
 public struct CSRApprover: Sendable {
     public var policy: ServerPolicy
 
@@ -96,7 +97,25 @@ public struct CSRApprover: Sendable {
                 reason: "RequesterMismatch",
                 message: "the CSR subject must be CN=system:node:\(nodeName), O=system:nodes, got CN=\(review.commonName), O=\(review.organizations)")
         }
-        guard Self.servingUsageSets.contains(Set(review.usages)), review.usages.count == Set(review.usages).count else {
+        if let problem = Self.servingShapeProblem(review) { return problem }
+        guard let node else {
+            return unrecorded(reason: "UnknownNode", "node \"\(nodeName)\" has no join record; it must join through clusterpki first")
+        }
+        for dns in review.dnsNames where dns.lowercased() != nodeName.lowercased() {
+            return unrecorded(reason: "SANNotOwnedByNode", "DNS name \"\(dns)\" does not belong to node \"\(nodeName)\"")
+        }
+        let owned = Set(node.addresses.compactMap(IPAddress.init))
+        for ip in review.ipAddresses where !owned.contains(ip) {
+            return unrecorded(
+                reason: "SANNotOwnedByNode",
+                "IP address \(ip) was not recorded for node \"\(nodeName)\" at its join (recorded: \(node.addresses.joined(separator: ", ")))")
+        }
+        return approve(.kubeletServing, review, message: "Auto approving kubelet serving certificate: every name belongs to node \"\(nodeName)\".")
+    }
+
+    /// Usages and SAN kinds of a kubelet serving CSR, whoever approves it.
+    private static func servingShapeProblem(_ review: CSRReview) -> CSRDecision? {
+        guard servingUsageSets.contains(Set(review.usages)), review.usages.count == Set(review.usages).count else {
             return .deny(
                 reason: "InvalidUsages",
                 message: "usages must be [digital signature, server auth] or [digital signature, key encipherment, server auth], got \(review.usages)")
@@ -107,19 +126,46 @@ public struct CSRApprover: Sendable {
         guard !review.dnsNames.isEmpty || !review.ipAddresses.isEmpty else {
             return .deny(reason: "SANsNotAllowed", message: "a kubelet serving certificate must name at least one DNS name or IP address")
         }
-        guard let node else {
-            return .deny(reason: "UnknownNode", message: "node \"\(nodeName)\" has no join record; it must join through clusterpki first")
+        return nil
+    }
+
+    /// A serving CSR naming what was not recorded for its node: pending for an admin, or denied, as the policy says.
+    private func unrecorded(reason: String, _ message: String) -> CSRDecision {
+        switch policy.certificateSigningRequests.unrecordedServingNames {
+        case .deny: return .deny(reason: reason, message: message)
+        case .pending: return .pending(reason: reason, message: message + "; an admin may approve it (kubectl certificate approve)")
         }
-        for dns in review.dnsNames where dns.lowercased() != nodeName.lowercased() {
-            return .deny(reason: "SANNotOwnedByNode", message: "DNS name \"\(dns)\" does not belong to node \"\(nodeName)\"")
+    }
+
+    /// An admin's approval of a pending CSR (`kubectl certificate approve`): the admin vouches for the requester and
+    /// the names, so only what the signer itself requires is checked (kube-controller-manager's `csrsigning`): a
+    /// valid self-signature, no privileged organization, and the subject, usages and SAN kinds of a kubelet client
+    /// or serving certificate. A refusal is a ``CSRDecision/deny(reason:message:)`` the caller reports, not stores.
+    public func decideAdminApproval(_ review: CSRReview, message: String) -> CSRDecision {
+        guard review.signatureIsValid else {
+            return .deny(reason: "InvalidSignature", message: "the CSR's signature does not verify with its own public key")
         }
-        let owned = Set(node.addresses.compactMap(IPAddress.init))
-        for ip in review.ipAddresses where !owned.contains(ip) {
-            return .deny(
-                reason: "SANNotOwnedByNode",
-                message: "IP address \(ip) was not recorded for node \"\(nodeName)\" at its join (recorded: \(node.addresses.joined(separator: ", ")))")
+        if let privileged = review.organizations.first(where: Self.privilegedGroups.contains) {
+            return .deny(reason: "PrivilegedOrganization", message: "O=\(privileged) is never issued for a CSR")
         }
-        return approve(.kubeletServing, review, message: "Auto approving kubelet serving certificate: every name belongs to node \"\(nodeName)\".")
+        guard NodeIdentity.nodeName(fromUserName: review.commonName) != nil, review.organizations == [NodeIdentity.group] else {
+            return .deny(reason: "InvalidSubject", message: "the subject must be CN=system:node:<nodeName>, O=system:nodes")
+        }
+        switch review.signerName {
+        case CertificateSigningRequestObject.kubeletServingSigner:
+            if let problem = Self.servingShapeProblem(review) { return problem }
+            return approve(.kubeletServing, review, message: message)
+        case CertificateSigningRequestObject.kubeletClientSigner:
+            guard !review.hasSANs else {
+                return .deny(reason: "SANsNotAllowed", message: "a kubelet client certificate must not have DNS, IP, email or URI SANs")
+            }
+            guard Self.clientUsageSets.contains(Set(review.usages)), review.usages.count == Set(review.usages).count else {
+                return .deny(reason: "InvalidUsages", message: "usages must be [digital signature, client auth] or [digital signature, key encipherment, client auth], got \(review.usages)")
+            }
+            return approve(.kubeletClient, review, message: message)
+        default:
+            return .deny(reason: "SignerNotAllowed", message: "clusterpki signs only \(CertificateSigningRequestObject.kubeletClientSigner) and \(CertificateSigningRequestObject.kubeletServingSigner)")
+        }
     }
 
     private func approve(_ profile: SigningPlan.Profile, _ review: CSRReview, message: String) -> CSRDecision {

@@ -12,6 +12,16 @@ import X509
 struct CSRController: Sendable {
     let environment: ServerEnvironment
     let issuer: CSRIssuer
+    let watcher: CSRWatch
+
+    init(environment: ServerEnvironment, issuer: CSRIssuer) {
+        self.environment = environment
+        self.issuer = issuer
+        let policy = environment.serverPolicy
+        self.watcher = CSRWatch(
+            store: environment.store, maxSeconds: policy.certificateSigningRequests.maxWatchSeconds,
+            limiter: WatchLimiter(limit: policy.connections.maxWatchesPerIdentity))
+    }
 
     static let resource = "certificatesigningrequests"
     static let group = APIPaths.certificatesGroup
@@ -42,6 +52,9 @@ struct CSRController: Sendable {
             metadata["serial"] = "\(certificate.serialHex)"
             environment.metrics.csrSigned(signer: signer)
             context.logger.info("csr approved and signed", metadata: metadata)
+        } else if issued.decision.isPending {
+            metadata["reason"] = "\(issued.decision.reason)"
+            context.logger.notice("csr pending for an admin", metadata: metadata)
         } else {
             metadata["reason"] = .untrusted(issued.decision.reason)
             environment.metrics.csrDenied(signer: signer, reason: issued.decision.reason)
@@ -63,64 +76,33 @@ struct CSRController: Sendable {
     func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let identity = context.identity
         let query = request.uri.queryParameters
-        let watch = ["true", "1"].contains(query.get("watch")?.lowercased() ?? "")
+        let watch = try QueryValue.bool(query.get("watch"), name: "watch")
+        let timeout = try QueryValue.nonNegativeInt(query.get("timeoutSeconds"), name: "timeoutSeconds")
         try authorize(identity, verb: watch ? "watch" : "list")
         var nameFilter: String?
         if let selector = query.get("fieldSelector"), !selector.isEmpty {
             nameFilter = try Self.nameSelector(selector)
         }
         if watch {
-            return try watchResponse(query: query, nameFilter: nameFilter, logger: context.logger)
+            return try watcher.response(
+                timeoutSeconds: timeout, resourceVersion: query.get("resourceVersion"), nameFilter: nameFilter, user: identity.username,
+                channel: context.channel)
         }
+        let paging = try ListPaging(query: query)
         let version = try await store.certificateRequestsVersion()
         let items: [StoredCertificateRequest]
         if let nameFilter {
             items = try await store.certificateRequest(named: nameFilter).map { [$0] } ?? []
         } else {
-            items = try await store.certificateRequests()
+            // One more than the page, to know whether another page follows.
+            items = try await store.certificateRequests(after: paging.after, limit: paging.limit.map { min($0, Int.max - 1) + 1 })
         }
+        let page = paging.page(items, resourceVersion: String(version), name: \.name)
         let list = KubernetesList(
             kind: "CertificateSigningRequestList", apiVersion: "certificates.k8s.io/v1",
-            metadata: ListMeta(resourceVersion: String(version)), items: try items.map(Self.object))
+            metadata: ListMeta(resourceVersion: paging.resourceVersion ?? String(version), continue: page.continue),
+            items: try page.items.map(Self.object))
         return try KubernetesJSON.response(list)
-    }
-
-    /// A watch stream of `{"type":…,"object":…}` lines: first the current objects (newer than `resourceVersion`),
-    /// then changes, until `timeoutSeconds` (capped by policy) or shutdown.
-    private func watchResponse(query: Parameters, nameFilter: String?, logger: Logger) throws -> Response {
-        let maxSeconds = environment.serverPolicy.certificateSigningRequests.maxWatchSeconds
-        let requested = query.get("timeoutSeconds").flatMap(Int.init) ?? maxSeconds
-        let timeout = TimeInterval(max(1, min(requested, maxSeconds)))
-        let since = query.get("resourceVersion").flatMap(Int64.init) ?? 0
-        let store = self.store
-        let body = ResponseBody { writer in
-            let deadline = ContinuousClock.now + .seconds(timeout)
-            var seen: [String: Int64] = [:]
-            var lastVersion: Int64 = -1
-            while true {
-                let version = try await store.certificateRequestsVersion()
-                if version != lastVersion {
-                    lastVersion = version
-                    let items: [StoredCertificateRequest]
-                    if let nameFilter {
-                        items = try await store.certificateRequest(named: nameFilter).map { [$0] } ?? []
-                    } else {
-                        items = try await store.certificateRequests()
-                    }
-                    for item in items where item.resourceVersion > (seen[item.name] ?? since) {
-                        let event = WatchEvent(type: seen[item.name] == nil ? "ADDED" : "MODIFIED", object: try Self.object(item))
-                        var line = try KubernetesJSON.encode(event)
-                        line.append(UInt8(ascii: "\n"))
-                        try await writer.write(ByteBuffer(bytes: line))
-                        seen[item.name] = item.resourceVersion
-                    }
-                }
-                if ContinuousClock.now >= deadline || Task.isCancelled || Task.isShuttingDownGracefully { break }
-                try? await Task.sleep(for: .milliseconds(250))
-            }
-            try await writer.finish(nil)
-        }
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
     }
 
     static func object(_ stored: StoredCertificateRequest) throws -> CertificateSigningRequestObject {

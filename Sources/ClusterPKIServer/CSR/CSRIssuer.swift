@@ -46,6 +46,8 @@ public struct CSRIssuer: Sendable {
         public var decision: CSRDecision
         /// The signed certificate when approved.
         public var certificate: Certificate?
+        /// False when an admin's decision repeated the one the CSR already had (nothing was stored).
+        public var changed: Bool = true
     }
 
     /// Decides `request` from `requester` (who connected from `client`) and stores it; an invalid object is a 422
@@ -104,7 +106,7 @@ public struct CSRIssuer: Sendable {
         return object
     }
 
-    /// The `Approved` (with the certificate) or `Denied` condition.
+    /// The `Approved` (with the certificate) or `Denied` condition; none while pending.
     static func status(
         _ decision: CSRDecision, certificate: Certificate?, now: Date
     ) throws -> CertificateSigningRequestObject.Status {
@@ -126,6 +128,8 @@ public struct CSRIssuer: Sendable {
                         lastTransitionTime: stamp)
                 ],
                 certificate: nil)
+        case .pending:
+            return .init(conditions: nil, certificate: nil)
         }
     }
 }

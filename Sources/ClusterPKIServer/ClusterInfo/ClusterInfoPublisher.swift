@@ -8,8 +8,9 @@ import NIOConcurrencyHelpers
 /// BootstrapSigner would keep it (spec 5.2).
 ///
 /// The encoded ConfigMap is cached for `maxAge` seconds, so anonymous discovery traffic costs one store read per
-/// second rather than one per request; a token created or deleted through this server invalidates it at once, and
-/// so does a change of `ca.crt` (a CA rotation): the kubeconfig is rendered from the bundle and re-signed for every token.
+/// second rather than one per request; a token created or deleted through this server invalidates it at once (through
+/// another replica of a shared store: see ``ClusterInfoRefresher``), and so does a change of `ca.crt` (a CA rotation):
+/// the kubeconfig is rendered from the bundle and re-signed for every token.
 public final class ClusterInfoPublisher: Sendable {
     private let caPEM: @Sendable () -> Data
     private let server: String
@@ -32,6 +33,13 @@ public final class ClusterInfoPublisher: Sendable {
         self.maxAge = maxAge
         self.created = created
         self.uid = Self.uid(caPEM())
+    }
+
+    /// The publisher of `environment`: its CA bundle as the files hold it now, its advertised URL, its store's tokens.
+    public convenience init(environment: ServerEnvironment, maxAge: TimeInterval = 1) {
+        self.init(
+            caPEM: { [authorities = environment.authorities] in authorities.current().bundlePEM },
+            server: environment.advertiseURL, tokens: environment.store, created: environment.startTime, maxAge: maxAge)
     }
 
     /// The cluster-info kubeconfig for the current `ca.crt`.

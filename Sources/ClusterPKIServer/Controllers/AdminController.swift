@@ -39,7 +39,8 @@ struct AdminController: Sendable {
         }
         try Self.validateNames(username: username, groups: object.spec?.groups ?? [], reference: reference)
         let credential = UserCredentialRequest(
-            clientName: username, organizations: object.spec?.groups ?? [], validity: validity, server: object.spec?.server,
+            clientName: username, organizations: object.spec?.groups ?? [], validity: validity,
+            server: object.spec?.server ?? environment.apiServerURL,
             allowSuperuser: identity.isCertificate(inAny: [Self.superuserGroup]))
         let now = environment.now()
         var tree = environment.tree
@@ -87,7 +88,9 @@ struct AdminController: Sendable {
         let now = environment.now()
         var tree = environment.tree
         tree.now = now
-        let upload = try await CertificateUploader.upload(context: tree, store: environment.store, key: key, actor: identity.username).upload
+        let upload = try await CertificateUploader.upload(
+            context: tree, store: environment.store, key: key, actor: identity.username, stateKey: environment.stateKeyFile
+        ).upload
         let blobs = upload.blobs
         var result = CertificateUploadObject()
         result.metadata = ObjectMeta(name: Upload.kubeadmCertsName, creationTimestamp: RFC3339.format(now))

@@ -54,7 +54,7 @@ struct CoreController: Sendable {
     }
 
     func metrics(_ request: Request, context: ServerContext) async throws -> Response {
-        ExpiryCollector(tree: environment.tree, metrics: environment.metrics).collect()
+        HealthCollector(metrics: environment.metrics).collect(await environment.healthReport(readingStore: false))
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: environment.metrics.render())))

@@ -7,11 +7,13 @@ import Logging
 
 /// The outermost middleware: every failure becomes a Kubernetes `Status` (a ``StoreError`` through the one mapping,
 /// ``KubernetesStatus/init(_:object:)``), and every response is counted by route template and code and logged
-/// (method, path without query, code, user-visible reason; never headers or bodies).
+/// (method, path without query, code, user-visible reason; never headers or bodies). A method the path does not
+/// serve is 405 MethodNotAllowed with `Allow`, not the router's 404.
 struct EdgeMiddleware: RouterMiddleware {
     typealias Context = ServerContext
     let metrics: ServerMetrics
     let bodyLimit: Int
+    let routes: RouteTable
 
     func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -30,9 +32,12 @@ struct EdgeMiddleware: RouterMiddleware {
             failure = status
             response = try status.response(from: request, context: context)
         } catch let error as any HTTPResponseError {
-            let status = KubernetesStatus.from(httpError: error.status, limit: bodyLimit)
+            let allowed = error.status == .notFound ? routes.allowedMethods(for: request.uri.path) : []
+            let status = allowed.isEmpty
+                ? KubernetesStatus.from(httpError: error.status, limit: bodyLimit) : .methodNotAllowed(request.method.rawValue)
             failure = status
             response = try status.response(from: request, context: context)
+            if !allowed.isEmpty { response.headers[.allow] = allowed.joined(separator: ", ") }
         } catch {
             context.logger.error("request failed", metadata: ["path": .untrusted(request.uri.path), "error": "\(error)"])
             failure = .internalError

@@ -18,7 +18,7 @@ enum RequestBody {
     }
 
     /// Decodes JSON into `T`, as a 400 with the decoder's complaint when it does not fit.
-    static func decode<T: Decodable>(_ type: T.Type, from data: Data, what: String) throws -> T {
+    static func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data, what: String) throws -> T {
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch let error as DecodingError {

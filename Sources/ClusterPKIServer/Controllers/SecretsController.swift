@@ -30,6 +30,7 @@ struct SecretsController: Sendable {
         let identity = context.identity
         let namespace = try context.parameters.require("namespace")
         try requireAdmin(identity, verb: "list", namespace: namespace)
+        let paging = try ListPaging(query: request.uri.queryParameters)
         var items: [Secret] = []
         if namespace == Self.namespace {
             let now = environment.now()
@@ -37,8 +38,11 @@ struct SecretsController: Sendable {
             if let upload = try? await store.upload(named: Self.certsName, now: now) { items.append(Self.secret(for: upload)) }
             items.sort { ($0.metadata.name ?? "") < ($1.metadata.name ?? "") }
         }
+        // Tokens and the upload are few and read whole: the page is cut here, not in the store.
+        let page = paging.page(items, resourceVersion: "1", name: { $0.metadata.name ?? "" })
         return try KubernetesJSON.response(
-            KubernetesList(kind: "SecretList", apiVersion: "v1", metadata: ListMeta(resourceVersion: "1"), items: items))
+            KubernetesList(
+                kind: "SecretList", apiVersion: "v1", metadata: ListMeta(resourceVersion: "1", continue: page.continue), items: page.items))
     }
 
     func get(_ request: Request, context: AuthenticatedContext) async throws -> Response {

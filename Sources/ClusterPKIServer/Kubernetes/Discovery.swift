@@ -11,7 +11,7 @@ enum Discovery {
 
     static let coreV1 = #"{"kind":"APIResourceList","apiVersion":"v1","groupVersion":"v1","resources":[{"name":"configmaps","singularName":"configmap","namespaced":true,"kind":"ConfigMap","verbs":["get"],"shortNames":["cm"]},{"name":"namespaces","singularName":"namespace","namespaced":false,"kind":"Namespace","verbs":["get"],"shortNames":["ns"]},{"name":"secrets","singularName":"secret","namespaced":true,"kind":"Secret","verbs":["create","delete","get","list"]}]}"#
 
-    static let certificatesV1 = #"{"kind":"APIResourceList","apiVersion":"v1","groupVersion":"certificates.k8s.io/v1","resources":[{"name":"certificatesigningrequests","singularName":"certificatesigningrequest","namespaced":false,"kind":"CertificateSigningRequest","verbs":["create","get","list","watch"],"shortNames":["csr"]}]}"#
+    static let certificatesV1 = #"{"kind":"APIResourceList","apiVersion":"v1","groupVersion":"certificates.k8s.io/v1","resources":[{"name":"certificatesigningrequests","singularName":"certificatesigningrequest","namespaced":false,"kind":"CertificateSigningRequest","verbs":["create","delete","get","list","watch"],"shortNames":["csr"]},{"name":"certificatesigningrequests/approval","singularName":"","namespaced":false,"kind":"CertificateSigningRequest","verbs":["update"]}]}"#
 
     static let clusterPKIV1Alpha1 = #"{"kind":"APIResourceList","apiVersion":"v1","groupVersion":"clusterpki.io/v1alpha1","resources":[{"name":"userkubeconfigs","singularName":"userkubeconfig","namespaced":false,"kind":"UserKubeconfig","verbs":["create"]},{"name":"certificateuploads","singularName":"certificateupload","namespaced":false,"kind":"CertificateUpload","verbs":["create"]},{"name":"issuedcredentials","singularName":"issuedcredential","namespaced":false,"kind":"IssuedCredential","verbs":["create"]}]}"#
 
@@ -35,7 +35,11 @@ enum Discovery {
             ("/namespaces/{name}", "Namespace"),
         ])
     static let openAPICertificatesV1 = openAPIGroupVersion(
-        group: "certificates.k8s.io", version: "v1", kinds: [("/certificatesigningrequests/{name}", "CertificateSigningRequest")])
+        group: "certificates.k8s.io", version: "v1",
+        kinds: [
+            ("/certificatesigningrequests/{name}", "CertificateSigningRequest"),
+            ("/certificatesigningrequests/{name}/approval", "CertificateSigningRequest"),
+        ])
     static let openAPIClusterPKIV1Alpha1 = openAPIGroupVersion(
         group: "clusterpki.io", version: "v1alpha1",
         kinds: [

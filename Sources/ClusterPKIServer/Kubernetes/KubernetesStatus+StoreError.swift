@@ -30,19 +30,30 @@ extension KubernetesStatus {
             self = .notFound(object ?? .secret(name))
         case .certificateRequestNotFound(let name):
             self = .notFound(object ?? .certificateSigningRequest(name))
+        case .certificateRequestConflict(let name):
+            let object = object ?? .certificateSigningRequest(name)
+            self = KubernetesStatus(
+                code: 409, reason: "Conflict", message: error.message,
+                details: Details(name: object.name, group: object.group.isEmpty ? nil : object.group, kind: object.resource))
         case .credentialNotFound, .noCredentialsForClient:
             self = object.map(Self.notFound) ?? .badRequest(error.message)
         case .credentialAlreadyRecorded:
             // A reported certificate already in the ledger is a conflict; one the server signed itself, its fault.
             self = object.map(Self.alreadyExists) ?? .internalError
         case .notAStateDatabase, .newerSchema, .readOnlyDatabase, .cannotOpenDatabase, .database, .noSpace,
-            .invalidStoreKey, .storeKeyMismatch, .insecureStoreKeyFile:
+            .invalidStoreKey, .storeKeyMismatch, .insecureStoreKeyFile, .stateKeyMismatch, .stateKeyMissing,
+            .storeKeyNotLoaded, .databaseNeedsUpgrade:
             self = .internalError
-        // The etcd backend; `.unavailable` becomes 503 with Retry-After when `serve` is wired to etcd.
-        case .unavailable, .etcd, .etcdRequestTooLarge, .invalidEtcdConfiguration:
+        // etcd unreachable or without quorum: the client may retry (through this replica or another one).
+        case .unavailable:
+            self = .serviceUnavailable(retryAfter: Self.storeRetryAfter)
+        case .etcd, .etcdRequestTooLarge, .invalidEtcdConfiguration:
             self = .internalError
         }
     }
+
+    /// Seconds a client is told to wait when the store is unavailable (about one etcd leader election).
+    static let storeRetryAfter = 5
 
     /// Runs a store operation on `object`: a ``StoreError`` it throws becomes the `Status` that names `object`. A
     /// server-side failure escapes as it is, so that ``EdgeMiddleware`` logs its cause.

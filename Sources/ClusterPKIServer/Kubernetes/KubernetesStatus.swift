@@ -91,6 +91,22 @@ extension KubernetesStatus {
             details: Details(retryAfterSeconds: retryAfter))
     }
 
+    /// A user over `server.connections.maxWatchesPerIdentity` open watches.
+    public static func tooManyWatches(user: String, limit: Int) -> KubernetesStatus {
+        KubernetesStatus(
+            code: 429, reason: "TooManyRequests",
+            message: "user \"\(user)\" already has \(limit) open watches, the limit of the policy (server.connections.maxWatchesPerIdentity); close one and retry",
+            details: Details(retryAfterSeconds: 1))
+    }
+
+    /// 503 with `Retry-After`: the state store cannot be reached now (etcd down or without quorum).
+    public static func serviceUnavailable(retryAfter: Int) -> KubernetesStatus {
+        KubernetesStatus(
+            code: 503, reason: "ServiceUnavailable",
+            message: "the state store is unavailable, please try again in \(retryAfter) seconds",
+            details: Details(retryAfterSeconds: retryAfter))
+    }
+
     public static let pathNotFound = KubernetesStatus(
         code: 404, reason: "NotFound", message: "the server could not find the requested resource")
 

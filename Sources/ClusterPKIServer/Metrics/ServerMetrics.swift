@@ -60,6 +60,14 @@ public final class ServerMetrics: Sendable {
         ).set(to: notAfter.timeIntervalSince1970)
     }
 
+    /// `clusterpki_health_findings{severity}`: what `clusterpki doctor` would report now.
+    func healthFindings(severity: String, count: Int) {
+        registry.makeGauge(
+            name: "clusterpki_health_findings", labels: [("severity", severity)],
+            help: "Findings of the health model (clusterpki doctor) by severity: ok, info, warning, error, critical."
+        ).set(to: Double(count))
+    }
+
     func servingCertificateRenewal() {
         registry.makeCounter(name: "clusterpki_serving_certificate_renewals_total", help: "Serving certificate reissues.").increment()
     }

@@ -19,6 +19,8 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         case uploadFetched = "upload.fetch"
         case certificateRequestApproved = "csr.approve"
         case certificateRequestDenied = "csr.deny"
+        case certificateRequestPending = "csr.pending"
+        case certificateRequestDeleted = "csr.delete"
         case nodeRecorded = "node.record"
         case certificateRenewed = "certificate.renew"
         case rotationFailed = "rotate.failed"

@@ -63,10 +63,22 @@ public protocol CertificateRequestStore: Sendable {
     ) async throws -> StoredCertificateRequest
     /// Replaces the object of an existing request and gives it a new resource version.
     func updateCertificateRequest(name: String, object: Data) async throws -> StoredCertificateRequest
+    /// Replaces the object of request `name` if it is still at `resourceVersion`, with `records` (an admin's approval:
+    /// its audit event and ledger row), all or nothing; fails with ``StoreError/certificateRequestNotFound(name:)``,
+    /// or ``StoreError/certificateRequestConflict(name:)`` when another write came first.
+    func updateCertificateRequest(
+        name: String, object: Data, ifResourceVersion resourceVersion: Int64, recording records: CertificateRequestRecords
+    ) async throws -> StoredCertificateRequest
+    /// Deletes request `name` with `records` (its audit event), all or nothing, and returns what it was; fails with
+    /// ``StoreError/certificateRequestNotFound(name:)``.
+    func deleteCertificateRequest(name: String, recording records: CertificateRequestRecords) async throws -> StoredCertificateRequest
     /// One request, or `nil`.
     func certificateRequest(named name: String) async throws -> StoredCertificateRequest?
     /// All requests, sorted by name.
     func certificateRequests() async throws -> [StoredCertificateRequest]
+    /// One page of the requests sorted by name: those named after `after` (all when nil), at most `limit` (all when
+    /// nil). A list with `limit`/`continue` reads these pages.
+    func certificateRequests(after: String?, limit: Int?) async throws -> [StoredCertificateRequest]
     /// The highest resource version so far (0 when there is none).
     func certificateRequestsVersion() async throws -> Int64
     /// Records (or replaces) the addresses of node `name`.
@@ -78,6 +90,12 @@ public protocol CertificateRequestStore: Sendable {
 }
 
 extension CertificateRequestStore {
+    /// A page cut from the whole list, for a backend without a paged query of its own.
+    public func certificateRequests(after: String?, limit: Int?) async throws -> [StoredCertificateRequest] {
+        let rest = try await certificateRequests().filter { after == nil || $0.name > after! }
+        return limit.map { Array(rest.prefix($0)) } ?? rest
+    }
+
     /// Inserts a request with nothing else.
     public func createCertificateRequest(name: String, requester: String, object: Data, now: Date) async throws -> StoredCertificateRequest {
         try await createCertificateRequest(name: name, requester: requester, object: object, now: now, recording: CertificateRequestRecords())

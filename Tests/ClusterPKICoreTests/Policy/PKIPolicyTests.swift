@@ -29,6 +29,11 @@ struct ExpectedProfile: Sendable, CustomTestStringConvertible {
         .init(name: "etcd-healthcheck-client", baseName: "etcd/healthcheck-client", issuer: "etcd-ca", commonName: "kube-etcd-healthcheck-client", organizations: [], extKeyUsages: [.clientAuth], sans: .none, localEtcdOnly: true),
         .init(name: "apiserver-etcd-client", baseName: "apiserver-etcd-client", issuer: "etcd-ca", commonName: "kube-apiserver-etcd-client", organizations: [], extKeyUsages: [.clientAuth], sans: .none, localEtcdOnly: true),
     ]
+
+    /// clusterpki's own leaves beyond kubeadm's tree: its client of a stacked etcd that holds the state store.
+    static let clusterPKIAdditions: [ExpectedProfile] = [
+        .init(name: "clusterpki-etcd-client", baseName: "clusterpki-etcd-client", issuer: "etcd-ca", commonName: "clusterpki-etcd-client", organizations: [], extKeyUsages: [.clientAuth], sans: .none, localEtcdOnly: true),
+    ]
 }
 
 @Suite struct PKIPolicyTests {
@@ -40,14 +45,16 @@ struct ExpectedProfile: Sendable, CustomTestStringConvertible {
         #expect(policy.name == name)
         #expect(policy.apiVersion == "clusterpki.io/v1alpha1")
         #expect(policy.kind == "Policy")
-        #expect(Set(policy.orderedProfiles.map(\.name)) == Set(ExpectedProfile.kubeadmTree.map(\.name)))
+        #expect(
+            Set(policy.orderedProfiles.map(\.name))
+                == Set((ExpectedProfile.kubeadmTree + ExpectedProfile.clusterPKIAdditions).map(\.name)))
         #expect(policy.serviceAccount.name == "sa")
         #expect(policy.serviceAccount.baseName == "sa")
         #expect(policy.validity.certificateAuthority.seconds == 87600 * TestSupport.hour)
         #expect(policy.validity.backdate.seconds == 5 * 60)
     }
 
-    @Test(arguments: ExpectedProfile.kubeadmTree)
+    @Test(arguments: ExpectedProfile.kubeadmTree + ExpectedProfile.clusterPKIAdditions)
     func kubeadmPolicyMatchesSpecTree(_ expected: ExpectedProfile) throws {
         let policy = try TestSupport.policy("kubeadm")
         let profile = try #require(policy.orderedProfiles.first { $0.name == expected.name })
@@ -88,7 +95,7 @@ struct ExpectedProfile: Sendable, CustomTestStringConvertible {
         #expect((kubeletClient.organizations ?? []).isEmpty)
     }
 
-    @Test(arguments: ExpectedProfile.kubeadmTree)
+    @Test(arguments: ExpectedProfile.kubeadmTree + ExpectedProfile.clusterPKIAdditions)
     func hardenedPolicyKeepsKubeadmTreeShape(_ expected: ExpectedProfile) throws {
         let profile = try #require(try TestSupport.policy("hardened").orderedProfiles.first { $0.name == expected.name })
         #expect(profile.baseName == expected.baseName)
@@ -103,7 +110,7 @@ struct ExpectedProfile: Sendable, CustomTestStringConvertible {
         #expect(policy.generatableNames == [
             "ca", "apiserver", "apiserver-kubelet-client",
             "front-proxy-ca", "front-proxy-client",
-            "etcd-ca", "etcd-server", "etcd-peer", "etcd-healthcheck-client", "apiserver-etcd-client",
+            "etcd-ca", "etcd-server", "etcd-peer", "etcd-healthcheck-client", "apiserver-etcd-client", "clusterpki-etcd-client",
             "sa",
         ])
     }
@@ -198,7 +205,7 @@ struct ExpectedProfile: Sendable, CustomTestStringConvertible {
 
     @Test func locatorReturnsAnExistingPath() throws {
         let path = TestSupport.policyURL("hardened").path
-        #expect(try PolicyLocator.locate(path).path == path)
+        #expect(try PolicyLocator.locate(path) == .file(URL(fileURLWithPath: path)))
     }
 
     @Test(arguments: ["/nonexistent/policy.yaml", "no-such-policy-name"])

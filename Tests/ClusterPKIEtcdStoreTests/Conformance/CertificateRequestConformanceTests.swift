@@ -112,6 +112,23 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func pagesFollowNameOrderFromTheStartName(_ backend: Backend) async throws {
+        try await StoreFixture.with(backend) { fixture in
+            let store = fixture.store
+            for name in ["csr-c", "csr-a", "csr-e", "csr-b", "csr-d"] {
+                _ = try await store.createCertificateRequest(
+                    name: name, requester: "r", object: Data("{}".utf8), now: referenceNow)
+            }
+            #expect(try await store.certificateRequests(after: nil, limit: 2).map(\.name) == ["csr-a", "csr-b"])
+            #expect(try await store.certificateRequests(after: "csr-b", limit: 2).map(\.name) == ["csr-c", "csr-d"])
+            #expect(try await store.certificateRequests(after: "csr-d", limit: 2).map(\.name) == ["csr-e"])
+            #expect(try await store.certificateRequests(after: "csr-e", limit: 2).isEmpty)
+            #expect(try await store.certificateRequests(after: "csr-bb", limit: nil).map(\.name) == ["csr-c", "csr-d", "csr-e"])
+            #expect(try await store.certificateRequests(after: nil, limit: nil) == (try await store.certificateRequests()))
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func nodeRecordsAreReplacedAndAudited(_ backend: Backend) async throws {
         try await StoreFixture.with(backend) { fixture in
             let store = fixture.store

@@ -54,7 +54,8 @@ import Testing
             let kv = try #require(try await client.get(fixture.prefix + "tokens/\(token.id)"))
             #expect(kv.lease != 0)
             let (ttl, keys) = try await client.leaseTimeToLive(kv.lease)
-            #expect((1...2).contains(ttl))
+            // A 2 s lease (not the default hour, not none); 0 when the TTL query came late on a loaded machine.
+            #expect((0...2).contains(ttl))
             #expect(keys == [fixture.prefix + "tokens/\(token.id)"])
             // etcd deletes the key when the lease expires (its checker runs about every 500 ms).
             let clock = ContinuousClock()

@@ -107,10 +107,13 @@ import X509
     @Test func finishRefusesWhileALeafChainsOnlyToTheOldCAThenDropsIt() async throws {
         let (cluster, store, rotation) = try await TestCluster.rotatingCA(kubeconfigs: ["all"])
         let directory = cluster.context.directory
+        let staleKubeletConf = try cluster.read("kubelet.conf")  // its client certificate signed by the old CA
         _ = try await rotation.run(.prepare)
         let next = try #require(try directory.readCertificates("ca.next")?.first)
         _ = try await rotation.run(.switch)
-        // kubelet.conf's client certificate is not renewed by clusterpki (the kubelet renews it): finish must wait for it.
+        // A client certificate that still chains only to the old CA (here kubelet.conf as it was before the switch, which
+        // re-issued it): finish must wait for it.
+        try staleKubeletConf.write(to: cluster.url("kubelet.conf"), atomically: true, encoding: .utf8)
         await #expect(throws: RotationError.finishRefused(name: "ca", leaves: ["kubelet.conf"])) { try await rotation.run(.finish) }
         #expect(try directory.readCertificates("ca")?.count == 2)
         try FileManager.default.removeItem(at: cluster.url("kubelet.conf"))
@@ -194,11 +197,19 @@ import X509
             user: KubeConfig.AuthInfo(clientCertificate: pemURL.path, clientKey: pemURL.path))
         try config.yaml().write(to: cluster.url("kubelet.conf"), atomically: true, encoding: .utf8)
 
+        let oldAuthority = try #require(try directory.loadAuthority(caProfile))
         _ = try await rotation.run(.prepare)
-        _ = try await rotation.run(.switch)
+        let switched = try await rotation.run(.switch)
+        // On this node (it holds ca.key) switch re-issued the PEM kubelet.conf names, and said so.
+        let nextAuthority = try #require(try directory.loadAuthority(caProfile))
+        let reissued = try #require(try PEMCertificates.parse(try String(contentsOf: pemURL, encoding: .utf8), path: pemURL.path).first)
+        #expect(nextAuthority.issued(reissued))
+        #expect(switched.contains { $0.contains("kubelet.conf") && $0.contains("needs no `clusterpki kubelet renew`") })
+        // A node credential of the old CA (as another node's would be) makes finish wait.
+        try writeNodeCredential(signedBy: oldAuthority)
         await #expect(throws: RotationError.finishRefused(name: "ca", leaves: ["kubelet.conf"])) { try await rotation.run(.finish) }
         #expect(RotationError.finishRefused(name: "ca", leaves: ["kubelet.conf"]).description.contains("clusterpki kubelet renew"))
-        try writeNodeCredential(signedBy: try #require(try directory.loadAuthority(caProfile)))  // the next CA signs now
+        try writeNodeCredential(signedBy: nextAuthority)  // the next CA signs now
         _ = try await rotation.run(.finish)
         #expect(try directory.readCertificates("ca")?.count == 1)
     }
@@ -236,6 +247,37 @@ import X509
         let explicit = try CertificateAuthorityRotation(context: cluster.context, authority: "etcd-ca", store: try cluster.ledger(), actor: "root")
         _ = try await explicit.run(.prepare)
         #expect(try cluster.context.directory.readKey("etcd/ca.next")?.algorithm == .ecdsaP256)
+    }
+}
+
+extension CertificateAuthorityRotationTests {
+    /// One control-plane node, no `clusterpki serve`: switch re-issues the node's own kubelet.conf from the local CA key
+    /// (recorded in the ledger), so finish does not wait for a `kubelet renew` that nothing could serve.
+    @Test func aSingleControlPlaneNodeFinishesWithoutServe() async throws {
+        let cluster = try TestCluster.empty()
+        try await cluster.makeCertificates(["all"])
+        let store = try cluster.ledger()
+        let start = Date()
+        var context = cluster.context
+        context.now = start
+        try await KubeconfigPhase(context: context).generate(
+            ["all"], recorder: { LedgerRecorder(ledger: store, actor: "init", now: start - 60) })
+        let before = try #require(try KubeconfigDocument.load(cluster.url("kubelet.conf"))).clientCertificate()
+        #expect(try await store.credentials().contains { $0.serial == before.serialHex && $0.commonName == "system:node:node-1" })
+        let rotation = try CertificateAuthorityRotation(context: context, authority: "ca", store: store, actor: "root")
+        _ = try await rotation.run(.prepare)
+        let next = try #require(try context.directory.readCertificates("ca.next")?.first)
+
+        let lines = try await rotation.run(.switch)
+        let after = try #require(try KubeconfigDocument.load(cluster.url("kubelet.conf"))).clientCertificate()
+        #expect(CertificateAuthority(name: "ca", certificate: next, key: nil).issued(after))
+        #expect(after.subject.kubernetesIdentity.commonName == "system:node:node-1")
+        #expect(lines.contains { $0.contains("this node's own kubelet client certificate (kubelet.conf) re-issued") })
+        #expect(try await store.credentials().contains { $0.serial == after.serialHex })
+
+        let finished = try await rotation.run(.finish)
+        #expect(try context.directory.readCertificates("ca") == [next])
+        #expect(finished.contains { $0.contains("phase finish done") })
     }
 }
 

@@ -75,7 +75,8 @@ import X509
         let job = ScheduledRenewal(context: cluster.context(at: Self.now), store: store, actor: "timer")
         let report = try await job.run()
 
-        let expected = Set(Self.leaves + Self.kubeconfigs + ["clusterpki-server"]).subtracting(["apiserver"])
+        // kubelet.conf too: on a node holding ca.key, rotate re-issues the node's own kubelet credential (issue 14).
+        let expected = Set(Self.leaves + Self.kubeconfigs + ["clusterpki-server", "kubelet.conf"]).subtracting(["apiserver"])
         #expect(Set(report.renewed.map(\.name)) == expected)
         #expect(report.notDue.map(\.name) == ["apiserver"])
         #expect(report.failed.isEmpty && report.skipped.isEmpty && report.succeeded)
@@ -113,7 +114,7 @@ import X509
         let report = try await ScheduledRenewal(
             context: cluster.context(at: Self.now), store: store, actor: "t", dryRun: true, restartHook: "touch \(marker.path)"
         ).run()
-        #expect(report.wouldRenew.count == Self.leaves.count + Self.kubeconfigs.count)  // 7 leaves + 4 + server − apiserver
+        #expect(report.wouldRenew.count == Self.leaves.count + Self.kubeconfigs.count + 1)  // 7 leaves + 4 + server + kubelet.conf − apiserver
         #expect(report.renewed.isEmpty && report.hook == nil && report.succeeded)
         #expect(try Self.files(cluster) == before)
         #expect(try await store.auditEvents(limit: nil).isEmpty)
@@ -128,7 +129,7 @@ import X509
             context: cluster.context(at: Self.now), store: nil, actor: "t",
             restartHook: "echo \"$CLUSTERPKI_RENEWED\" >> \(log.path); echo boom >&2; exit 3"
         ).run()
-        #expect(report.renewed.count == 11)
+        #expect(report.renewed.count == 12)  // 11 + kubelet.conf
         #expect(try String(contentsOf: log, encoding: .utf8).split(separator: "\n").count == 1)
         #expect(report.hook?.exitStatus == 3)
         #expect(report.hook?.output.contains("boom") == true)
@@ -141,9 +142,52 @@ import X509
         try "not a certificate\n".write(to: cluster.context.directory.url("etcd/peer", "crt"), atomically: true, encoding: .utf8)
         let report = try await ScheduledRenewal(context: cluster.context(at: Self.now), store: nil, actor: "t").run()
         #expect(report.failed.map(\.name) == ["etcd-peer"])
-        #expect(report.renewed.count == 10)
+        #expect(report.renewed.count == 11)  // 10 + kubelet.conf
         #expect(!report.succeeded)
         #expect(report.failures.first?.hasPrefix("etcd-peer: ") == true)
+    }
+
+    /// kubelet.conf pointing at the kubelet's PEM (as after `clusterpki join --control-plane`): rotate writes that file
+    /// as join does, one combined PEM, and leaves kubelet.conf as it is.
+    @Test func rotateReissuesTheKubeletPEMThatKubeletConfNames() async throws {
+        let cluster = try await Self.agedCluster()
+        let created = cluster.context(at: Self.now - 400 * Self.day)
+        let pemURL = cluster.root.appendingPathComponent("kubelet/pki/kubelet-client-current.pem")
+        try FileManager.default.createDirectory(at: pemURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let caProfile = try #require(created.policy.authority(named: "ca"))
+        let authority = try #require(try created.directory.loadAuthority(caProfile))
+        let key = try PrivateKeyMaterial.generate(.ecdsaP256)
+        let old = try authority.sign(
+            IssuanceRequest(
+                commonName: "system:node:node-1", organizations: ["system:nodes"], keyUsage: KeyUsage(digitalSignature: true),
+                extendedKeyUsages: [.clientAuth], notBefore: created.now, notAfter: created.now + 365 * Self.day),
+            publicKey: key.publicKey)
+        try (try PEMCertificates.encode([old]) + (try key.pemString())).write(to: pemURL, atomically: true, encoding: .utf8)
+        let config = KubeConfig(
+            clusterName: "kubernetes", server: "https://10.0.0.10:6443", caPEM: try cluster.caCertificatePEM(), userName: "system:node:node-1",
+            user: KubeConfig.AuthInfo(clientCertificate: pemURL.path, clientKey: pemURL.path))
+        try config.yaml().write(to: cluster.url("kubelet.conf"), atomically: true, encoding: .utf8)
+        let kubeletConf = try cluster.read("kubelet.conf")
+
+        let report = try await ScheduledRenewal(context: cluster.context(at: Self.now), store: nil, actor: "t").run()
+        #expect(report.renewed.contains { $0.name == "kubelet.conf" && $0.oldSerial == old.serialHex })
+        let text = try String(contentsOf: pemURL, encoding: .utf8)
+        let renewed = try #require(try PEMCertificates.parse(text, path: pemURL.path).first)
+        #expect(renewed.serialHex != old.serialHex && renewed.notValidAfter > Self.now + 300 * Self.day)
+        #expect(renewed.subject.kubernetesIdentity.commonName == "system:node:node-1")
+        #expect(authority.issued(renewed))
+        #expect(try PrivateKeyMaterial(pemEncoded: text, path: pemURL.path).publicKey == renewed.publicKey)
+        #expect(try FileManager.default.attributesOfItem(atPath: pemURL.path)[.posixPermissions] as? Int == 0o600)
+        #expect(try cluster.read("kubelet.conf") == kubeletConf)
+    }
+
+    /// A worker holds no ca.key: its kubelet credential is the server's to renew (`kubelet renew`), not rotate's.
+    @Test func aNodeWithoutTheCAKeyLeavesKubeletConfAlone() async throws {
+        let cluster = try await Self.agedCluster()
+        #expect(cluster.context.kubeletCredential != nil)
+        try FileManager.default.removeItem(at: cluster.url("pki/ca.key"))
+        #expect(cluster.context.kubeletCredential == nil)
+        #expect(!ScheduledRenewal(context: cluster.context, store: nil, actor: "t").credentials.contains { $0.name == "kubelet.conf" })
     }
 
     @Test func thePolicyWindowDecidesWhatIsDue() throws {

@@ -102,9 +102,16 @@ import Testing
             expected: "SANsNotAllowed"),
     ]
 
+    /// The policy that denies serving CSRs naming what was not recorded (the default leaves them pending).
+    static var denyingUnrecorded: ServerPolicy {
+        var policy = ServerPolicy.default
+        policy.certificateSigningRequests.unrecordedServingNames = .deny
+        return policy
+    }
+
     @Test(arguments: cases)
     func decision(_ testCase: Case) {
-        let approver = CSRApprover(policy: .default)
+        let approver = CSRApprover(policy: Self.denyingUnrecorded)
         let decision = approver.decide(testCase.review, node: testCase.node)
         #expect(decision.reason == testCase.expected)
         if case .deny(_, let message) = decision { #expect(!message.isEmpty) }
@@ -126,5 +133,51 @@ import Testing
         #expect(join.isApproved && join.message == "Auto approving kubelet client certificate after SubjectAccessReview.")
         let renewal = approver.decide(Self.review(requester: Self.node("worker-1")), node: nil)
         #expect(renewal.isApproved && renewal.message == "Auto approving self kubelet client certificate after SubjectAccessReview.")
+    }
+
+    /// With the default policy (as kubeadm: an admin decides), a serving CSR naming an address or a name not recorded
+    /// at join, or from a node without a join record, is left pending with the same reason; other denials stay denials.
+    @Test(arguments: cases.filter { ["SANNotOwnedByNode", "UnknownNode"].contains($0.expected) })
+    func unrecordedServingNamesArePendingByDefault(_ testCase: Case) {
+        let decision = CSRApprover(policy: .default).decide(testCase.review, node: testCase.node)
+        #expect(decision.isPending)
+        #expect(decision.reason == testCase.expected)
+        #expect(decision.message.contains("kubectl certificate approve"))
+        #expect(CSRApprover(policy: Self.denyingUnrecorded).decide(testCase.review, node: testCase.node).isPending == false)
+    }
+
+    @Test func otherDenialsAreNotPendingByDefault() {
+        let approver = CSRApprover(policy: .default)
+        for testCase in Self.cases where !["AutoApproved", "SANNotOwnedByNode", "UnknownNode"].contains(testCase.expected) {
+            let decision = approver.decide(testCase.review, node: testCase.node)
+            #expect(!decision.isPending && !decision.isApproved, "\(testCase.label)")
+        }
+    }
+
+    /// An admin's approval checks only what the signer requires: a serving CSR with a foreign IP is signed as asked.
+    @Test func adminApprovalSignsWhatTheSignerAccepts() throws {
+        let approver = CSRApprover(policy: .default)
+        let serving = Self.review(Self.serving, usages: Self.servingUsages, dns: ["worker-1"], ips: ["10.0.0.99"], requester: Self.admin)
+        let decision = approver.decideAdminApproval(serving, message: "This CSR was approved by kubectl certificate approve.")
+        let plan = try #require(decision.plan)
+        #expect(plan.profile == .kubeletServing)
+        #expect(plan.subjectAltNames.ipAddresses == [IPAddress("10.0.0.99")!])
+        #expect(plan.message == "This CSR was approved by kubectl certificate approve.")
+        #expect(approver.decideAdminApproval(Self.review(requester: Self.admin), message: "ok").plan?.profile == .kubeletClient)
+    }
+
+    @Test(arguments: [
+        (review(o: ["system:masters"], requester: admin), "PrivilegedOrganization"),
+        (review(requester: admin, valid: false), "InvalidSignature"),
+        (review(cn: "kubernetes-admin", requester: admin), "InvalidSubject"),
+        (review("kubernetes.io/kube-apiserver-client", requester: admin), "SignerNotAllowed"),
+        (review(serving, usages: clientUsages, dns: ["worker-1"], requester: admin), "InvalidUsages"),
+        (review(serving, usages: servingUsages, requester: admin), "SANsNotAllowed"),
+        (review(dns: ["worker-1"], requester: admin), "SANsNotAllowed"),
+    ])
+    func adminApprovalStillRefusesWhatTheSignerRefuses(_ review: CSRReview, _ reason: String) {
+        let decision = CSRApprover(policy: .default).decideAdminApproval(review, message: "ok")
+        #expect(decision.reason == reason)
+        #expect(!decision.isApproved)
     }
 }

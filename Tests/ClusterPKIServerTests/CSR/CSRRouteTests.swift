@@ -113,9 +113,14 @@ import X509
         }
     }
 
-    /// ★ Serving CSRs: only the node's own names as recorded at its join.
+    /// ★ Serving CSRs: only the node's own names as recorded at its join (with a policy that denies the others; the
+    /// default leaves them pending, see CSRApprovalRouteTests).
     @Test func kubeletServingOnlyForRecordedNames() async throws {
-        let cluster = try TestCluster()
+        var policy = try TestSupport.policy("kubeadm")
+        var server = policy.serverPolicy
+        server.certificateSigningRequests.unrecordedServingNames = .deny
+        policy.server = server
+        let cluster = try TestCluster(policy: policy)
         _ = try await cluster.token()
         try await cluster.application().test(.router) { client in
             let join = try await client.execute(
@@ -169,6 +174,7 @@ import X509
                 uri: "\(Self.csrs)?fieldSelector=metadata.name%3Dnode-csr-a&watch=true&timeoutSeconds=1", method: .get,
                 headers: headers(token: "abcdef.0123456789abcdef"))
             #expect(watch.status == .ok)
+            #expect(watch.headers[.contentType] == "application/json;stream=watch")
             let lines = watch.text.split(separator: "\n")
             #expect(lines.count == 1)
             let event = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])

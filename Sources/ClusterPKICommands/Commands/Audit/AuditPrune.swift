@@ -17,7 +17,7 @@ struct AuditPrune: AsyncParsableCommand {
     var maxRows: Int?
 
     func run() async throws {
-        var retention = try PKIPolicy(contentsOf: PolicyLocator.locate(options.policy)).auditPolicy
+        var retention = try PKIPolicy(locating: options.policy).auditPolicy
         if let maxAge { retention.maxAge = try GoDuration(parsing: maxAge, field: "--max-age") }
         if let maxRows { retention.maxRows = maxRows }
         guard retention.maxAge.seconds > 0, retention.maxRows > 0 else {

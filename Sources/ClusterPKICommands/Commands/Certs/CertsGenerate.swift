@@ -13,8 +13,17 @@ struct CertsGenerate: AsyncParsableCommand {
     @OptionGroup var directories: DirectoryOptions
     @OptionGroup var cluster: ClusterFlags
 
+    @Option(help: "The state store, as the other commands take it; with etcd://..., clusterpki-etcd-client is issued too.")
+    var store: String?
+
+    func validate() throws {
+        _ = try StoreSelection(parsing: store, db: "")
+    }
+
     func run() async throws {
-        let context = try cluster.context(directories)
+        var overrides = cluster.overrides
+        overrides.stateStoreOnEtcd = try StoreSelection(parsing: store, db: "").isEtcd
+        let context = try directories.context(overrides)
         try await CertsPhase(context: context).generate(names) { print($0) }
     }
 }

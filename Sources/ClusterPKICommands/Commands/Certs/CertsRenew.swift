@@ -20,7 +20,8 @@ struct CertsRenew: AsyncParsableCommand {
 
     func run() async throws {
         let context = try directories.context()
-        let ledger = try ledger.openIfPresent(kubernetesDir: context.settings.kubernetesDir)  // a revoked credential is never renewed
+        let ledger = try await ledger.location(directories, context.settings, policy: context.policy)
+            .openState(creating: false)  // a revoked credential is never renewed
         let window = try expiringWithin.map { try GoDuration(parsing: $0, field: "--expiring-within") }
         let report = try await CertificatesRenewal.run(
             context: context, names: names, expiringWithin: window, ledger: ledger, actor: LedgerActor.current()

@@ -17,7 +17,12 @@ struct DownloadCerts: AsyncParsableCommand {
     func run() async throws {
         let key = try CertificateKey(parsing: certificateKey)
         let context = try directories.context()
-        let store = try state.openStore(kubernetesDir: context.settings.kubernetesDir)
-        try await CertificateDownloader.run(context: context, store: store, key: key) { print($0) }
+        let location = try state.location(directories, context.settings, policy: context.policy)
+        let store = try await location.openForDownload()
+        try await CertificateDownloader.run(context: context, store: store, key: key, stateKey: location.sharedStateKey) {
+            print($0)
+        }
+        // The key that arrived (or was here) must open the shared store: a mismatch names both.
+        if location.etcd != nil { _ = try await location.openState() }
     }
 }

@@ -20,8 +20,11 @@ struct UploadCerts: AsyncParsableCommand {
     func run() async throws {
         let key = try certificateKey.map { try CertificateKey(parsing: $0) }
         let context = try directories.context()
-        let store = try state.openStore(kubernetesDir: context.settings.kubernetesDir)
-        try await CertificateUploader.run(context: context, store: store, key: key, actor: LedgerActor.current()) {
+        let location = try state.location(directories, context.settings, policy: context.policy)
+        let store = try await location.openState()
+        try await CertificateUploader.run(
+            context: context, store: store, key: key, actor: LedgerActor.current(), stateKey: location.sharedStateKey
+        ) {
             print($0)
         }
     }

@@ -18,11 +18,11 @@ struct KubeconfigGenerate: AsyncParsableCommand {
 
     func run() async throws {
         let context = try cluster.context(directories)
-        let store = state.location(kubernetesDir: context.settings.kubernetesDir)
+        let store = try state.location(directories, context.settings, policy: context.policy)
         let actor = LedgerActor.current()
         // The ledger opens only once something is to be minted (a re-run that writes nothing creates no database).
         try await KubeconfigPhase(context: context).generate(
-            names, recorder: { LedgerRecorder(ledger: try store.open(), actor: actor, now: context.now) }
+            names, recorder: { LedgerRecorder(ledger: try await store.openState(), actor: actor, now: context.now) }
         ) { print($0) }
     }
 }

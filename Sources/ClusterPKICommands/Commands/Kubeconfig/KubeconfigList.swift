@@ -19,7 +19,8 @@ struct KubeconfigList: AsyncParsableCommand {
 
     func run() async throws {
         let records =
-            try await ledger.openIfPresent(kubernetesDir: try directories.settings().kubernetesDir)?.credentials() ?? []
+            try await ledger.location(directories, try directories.settings()).openReadOnlyState(withKey: false)?
+                .credentials() ?? []
         print(
             output == "json" ? try LedgerListing.json(records) : LedgerListing.text(records, now: Date()),
             terminator: "")

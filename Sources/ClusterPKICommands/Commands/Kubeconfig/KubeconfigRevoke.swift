@@ -28,7 +28,7 @@ struct KubeconfigRevoke: AsyncParsableCommand {
 
     func run() async throws {
         guard let target = try target() else { throw ValidationError("pass either a SERIAL or --client-name NAME") }
-        let ledger = try ledger.openIfPresent(kubernetesDir: try directories.settings().kubernetesDir)
+        let ledger = try await ledger.location(directories, try directories.settings()).openState(creating: false)
         let records = try await CredentialRevocation.revoke(
             target, ledger: ledger, actor: LedgerActor.current(), now: Date())
         records.map(LedgerListing.revokedLine).forEach { print($0) }

@@ -41,9 +41,9 @@ struct KubeconfigUser: AsyncParsableCommand {
             clientName: clientName, organizations: UserCredentialRequest.organizations(fromFlags: org),
             validity: try validityPeriod.map { try GoDuration(parsing: $0, field: "--validity-period") },
             server: server, token: token, allowSuperuser: allowSuperuser)
-        let store = ledger.location(kubernetesDir: context.settings.kubernetesDir)
+        let store = try ledger.location(directories, context.settings, policy: context.policy)
         let result = try await UserCredentialIssuance.issue(request, context: context, actor: LedgerActor.current()) {
-            try store.open()
+            try await store.openState()
         }
         UserKubeconfigOutput.stderrLines(result, clientName: request.clientName).forEach(Console.warn)
         print(result.yaml, terminator: "")

@@ -19,6 +19,9 @@ struct CARotate: AsyncParsableCommand {
     @OptionGroup var directories: DirectoryOptions
     @OptionGroup var state: StateOptions
 
+    @Flag(help: "No progress counter (it is shown only when standard error is a terminal).")
+    var quiet = false
+
     func validate() throws {
         guard CertificateAuthorityRotation.Phase(rawValue: phase) != nil else {
             throw ValidationError("--phase must be prepare, switch or finish")
@@ -30,9 +33,16 @@ struct CARotate: AsyncParsableCommand {
             throw ValidationError("--phase must be prepare, switch or finish")
         }
         let context = try directories.context()
-        let store = try state.openStore(kubernetesDir: context.settings.kubernetesDir)
-        let rotation = try CertificateAuthorityRotation(
+        let store = try await state.location(directories, context.settings, policy: context.policy).openState()
+        var rotation = try CertificateAuthorityRotation(
             context: context, authority: authority, store: store, actor: LedgerActor.current())
-        for line in try await rotation.run(phase) { print(line) }
+        let display = ProgressDisplay(quiet: quiet)
+        rotation.progress = display.sink
+        let lines: [String]
+        do {
+            defer { display.clear() }
+            lines = try await rotation.run(phase)
+        }
+        for line in lines { print(line) }
     }
 }

@@ -11,7 +11,8 @@ struct CAStatus: AsyncParsableCommand {
 
     func run() async throws {
         let context = try directories.context()
-        let store = try state.openIfPresent(kubernetesDir: context.settings.kubernetesDir)
+        let store = try await state.location(directories, context.settings, policy: context.policy)
+            .openReadOnlyState(withKey: false)
         let entries = try await CertificateAuthorityRotation.status(context: context, store: store)
         RotationStatusOutput.authorities(entries).forEach { print($0) }
     }

@@ -9,7 +9,8 @@ struct RotateCommand: AsyncParsableCommand {
         commandName: "rotate",
         abstract: "Renew every certificate whose remaining lifetime is below the policy's renewal window.",
         discussion: """
-            Covers the PKI leaves, the client certificates of the renewable kubeconfig files and clusterpki-server. \
+            Covers the PKI leaves, the client certificates of the renewable kubeconfig files, clusterpki-server and, \
+            on a node that holds pki/ca.key, its own kubelet.conf client certificate (embedded, or the file it names). \
             A certificate is due once less than `renewal.window` of its lifetime is left (policy; default 1/3, at most \
             `renewal.maxWindow`, default 720h). Exits 0 when nothing failed, 1 with the list of failures otherwise. \
             Running it again right away renews nothing.
@@ -27,12 +28,22 @@ struct RotateCommand: AsyncParsableCommand {
     @Option(help: "A shell command run once (via /bin/sh -c) after anything was renewed, e.g. to restart static pods.")
     var restartHook: String?
 
+    @Flag(help: "No progress counter (it is shown only when standard error is a terminal).")
+    var quiet = false
+
     func run() async throws {
         let context = try directories.context()
-        // A dry run creates nothing, not even the state database.
-        let store = try state.location(kubernetesDir: context.settings.kubernetesDir).open(creating: !dryRun)
-        let job = ScheduledRenewal(context: context, store: store, actor: LedgerActor.current(), dryRun: dryRun, restartHook: restartHook)
-        let result = try await job.run { print($0) }
+        // A dry run creates nothing, not even the state database: it reads the ledger read-only if there is one.
+        let location = try state.location(directories, context.settings, policy: context.policy)
+        let store = try await dryRun ? location.openReadOnlyState(withKey: false) : Optional(location.openState())
+        var job = ScheduledRenewal(context: context, store: store, actor: LedgerActor.current(), dryRun: dryRun, restartHook: restartHook)
+        let display = ProgressDisplay(quiet: quiet)
+        job.progress = display.sink
+        let result: ScheduledRenewalReport
+        do {
+            defer { display.clear() }
+            result = try await job.run { print($0) }
+        }
         if let report, let unwritten = try result.save(to: URL(fileURLWithPath: report)) {
             print(ScheduledRenewalOutput.unwrittenReport(unwritten, path: report), terminator: "")
         }

@@ -26,7 +26,7 @@ struct ServiceAccountRotate: AsyncParsableCommand {
             throw ValidationError("--phase must be prepare or finish")
         }
         let context = try directories.context()
-        let store = try state.openStore(kubernetesDir: context.settings.kubernetesDir)
+        let store = try await state.location(directories, context.settings, policy: context.policy).openState()
         let rotation = ServiceAccountKeyRotation(context: context, store: store, actor: LedgerActor.current())
         for line in try await rotation.run(phase) { print(line) }
     }

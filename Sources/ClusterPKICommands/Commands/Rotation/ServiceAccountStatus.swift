@@ -11,7 +11,8 @@ struct ServiceAccountStatus: AsyncParsableCommand {
 
     func run() async throws {
         let context = try directories.context()
-        let store = try state.openIfPresent(kubernetesDir: context.settings.kubernetesDir)
+        let store = try await state.location(directories, context.settings, policy: context.policy)
+            .openReadOnlyState(withKey: false)
         let status = try await ServiceAccountKeyRotation.status(context: context, store: store)
         RotationStatusOutput.serviceAccount(status).forEach { print($0) }
     }

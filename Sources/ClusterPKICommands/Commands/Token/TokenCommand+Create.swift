@@ -34,7 +34,7 @@ extension TokenCommand {
                 token: token, ttl: ttl, usages: usages, groups: groups, description: description, maxUses: maxUses,
                 printJoinCommand: printJoinCommand, certificateKey: certificateKey)
             let lines = try await creation.create(
-                in: try options.openStore(), kubernetesDir: URL(fileURLWithPath: options.kubernetesDir),
+                in: try await options.openStore(), kubernetesDir: URL(fileURLWithPath: options.kubernetesDir),
                 actor: LedgerActor.current(), now: Date())
             lines.forEach { print($0) }
         }

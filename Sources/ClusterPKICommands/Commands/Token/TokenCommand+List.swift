@@ -14,7 +14,7 @@ extension TokenCommand {
 
         func run() async throws {
             let now = Date()
-            let tokens = try await options.openStore().listTokens(now: now)
+            let tokens = try await options.location.openReadOnlyState(withKey: true)?.listTokens(now: now) ?? []
             print(
                 output == .json ? TokenListOutput.json(tokens) : TokenListOutput.text(tokens, now: now), terminator: "")
         }

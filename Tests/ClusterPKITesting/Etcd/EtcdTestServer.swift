@@ -1,21 +1,20 @@
 import ClusterPKICore
 import ClusterPKIEtcdStore
 import ClusterPKIStore
-import ClusterPKITesting
 import Foundation
 
 /// Debian's `etcd` on 127.0.0.1 with free ports, a temporary data dir and mTLS, with certificates made by
 /// clusterpki's own CA core (`etcd/ca`, `etcd/server`, `apiserver-etcd-client`); stopped by its PID.
 // `Process` is not Sendable; this object only starts it, and stops it once, from the scope that started it.
-final class EtcdTestServer: @unchecked Sendable {
+public final class EtcdTestServer: @unchecked Sendable {
     /// Debian's etcd; `CLUSTERPKI_ETCD` points elsewhere.
-    static let executable = ProcessInfo.processInfo.environment["CLUSTERPKI_ETCD"] ?? "/usr/bin/etcd"
+    public static let executable = ProcessInfo.processInfo.environment["CLUSTERPKI_ETCD"] ?? "/usr/bin/etcd"
 
-    let root: URL
-    let clientPort: Int
-    let process: Process
-    var pki: URL { root.appendingPathComponent("kubernetes/pki") }
-    var endpoint: String { "127.0.0.1:\(clientPort)" }
+    public let root: URL
+    public let clientPort: Int
+    public let process: Process
+    public var pki: URL { root.appendingPathComponent("kubernetes/pki") }
+    public var endpoint: String { "127.0.0.1:\(clientPort)" }
 
     private init(root: URL, clientPort: Int, process: Process) {
         self.root = root
@@ -24,7 +23,7 @@ final class EtcdTestServer: @unchecked Sendable {
     }
 
     /// Starts a member and waits until it answers over mTLS; fails clearly when etcd is not installed.
-    static func start() async throws -> EtcdTestServer {
+    public static func start() async throws -> EtcdTestServer {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw TestFailure(
                 "\(executable) is not installed: the etcd store tests need a real etcd. Run `apt-get install etcd-server` (scripts/test.sh does)"
@@ -71,7 +70,7 @@ final class EtcdTestServer: @unchecked Sendable {
     }
 
     /// A client of this member (or of `endpoints`), with the `apiserver-etcd-client` certificate unless told otherwise.
-    func configuration(
+    public func configuration(
         endpoints: [String]? = nil, prefix: String, deadline: Duration = .seconds(5), clientCertificate: Bool = true
     ) -> EtcdConfiguration {
         EtcdConfiguration(
@@ -82,10 +81,12 @@ final class EtcdTestServer: @unchecked Sendable {
     }
 
     private func waitUntilReady() async throws {
-        let client = try EtcdClient(configuration: configuration(prefix: "/clusterpki-probe/", deadline: .seconds(1)))
+        // A generous per-call deadline and overall bound: on a loaded 2-core machine, where every etcd suite starts its
+        // member at once, a 1 s TLS handshake + first RPC can time out attempt after attempt.
+        let client = try EtcdClient(configuration: configuration(prefix: "/clusterpki-probe/", deadline: .seconds(5)))
         defer { Task { await client.close() } }
         let clock = ContinuousClock()
-        let giveUp = clock.now.advanced(by: .seconds(30))
+        let giveUp = clock.now.advanced(by: .seconds(90))
         var lastError: (any Error)?
         while clock.now < giveUp {
             guard process.isRunning else {
@@ -99,11 +100,11 @@ final class EtcdTestServer: @unchecked Sendable {
                 try await Task.sleep(for: .milliseconds(200))
             }
         }
-        throw TestFailure("etcd did not answer within 30 s: \(lastError.map { "\($0)" } ?? "-")")
+        throw TestFailure("etcd did not answer within 90 s: \(lastError.map { "\($0)" } ?? "-")")
     }
 
     /// Runs Debian's `etcdctl` (API v3, its default) against this member over mTLS and returns its standard output.
-    func etcdctl(_ arguments: [String]) throws -> String {
+    public func etcdctl(_ arguments: [String]) throws -> String {
         let (status, output) = try run(
             "/usr/bin/etcdctl",
             [
@@ -117,8 +118,14 @@ final class EtcdTestServer: @unchecked Sendable {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// Freezes the member (SIGSTOP): it accepts connections but answers nothing, as a member without quorum.
+    public func pause() { kill(process.processIdentifier, SIGSTOP) }
+
+    /// Lets a paused member answer again (SIGCONT).
+    public func resume() { kill(process.processIdentifier, SIGCONT) }
+
     /// Stops the member by its PID and removes its files.
-    func stop() {
+    public func stop() {
         if process.isRunning {
             kill(process.processIdentifier, SIGTERM)
             process.waitUntilExit()
@@ -127,7 +134,7 @@ final class EtcdTestServer: @unchecked Sendable {
     }
 
     /// A port nobody listens on now (bound to port 0 and closed again).
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestFailure("socket: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -147,7 +154,7 @@ final class EtcdTestServer: @unchecked Sendable {
 }
 
 /// A failure of the test setup, with what to do about it.
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct TestFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

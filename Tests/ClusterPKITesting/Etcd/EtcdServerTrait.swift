@@ -1,8 +1,10 @@
 import Testing
 
 /// Runs a suite with its own etcd member (``EtcdTestServer``), started before its first test and stopped after its last.
-struct EtcdServerTrait: SuiteTrait, TestScoping {
-    func provideScope(
+public struct EtcdServerTrait: SuiteTrait, TestScoping {
+    public init() {}
+
+    public func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
         let server = try await EtcdTestServer.start()
@@ -13,15 +15,15 @@ struct EtcdServerTrait: SuiteTrait, TestScoping {
 
 extension Trait where Self == EtcdServerTrait {
     /// A real etcd for the suite's tests, reachable as `EtcdTestServer.current`.
-    static var etcdServer: Self { Self() }
+    public static var etcdServer: Self { Self() }
 }
 
 extension EtcdTestServer {
     /// The member of the running suite.
-    @TaskLocal static var current: EtcdTestServer?
+    @TaskLocal public static var current: EtcdTestServer?
 
     /// The member of the running suite, or a clear failure when the suite lacks the `.etcdServer` trait.
-    static func required() throws -> EtcdTestServer {
+    public static func required() throws -> EtcdTestServer {
         guard let current else { throw TestFailure("no etcd member in scope: give the suite the .etcdServer trait") }
         return current
     }

@@ -1,0 +1,59 @@
+import ClusterPKITesting
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import ClusterPKIServer
+
+/// A method a known path does not serve is 405 MethodNotAllowed with a `Status` and `Allow`; an unknown path stays 404.
+@Suite struct MethodNotAllowedTests {
+    @Test(arguments: [
+        ("PUT", "/api/v1/namespaces/kube-system/secrets", "GET, POST"),
+        ("PATCH", "/api/v1/namespaces/kube-system/secrets/bootstrap-token-abcdef", "DELETE, GET"),
+        ("DELETE", "/healthz", "GET"),
+        ("GET", "/apis/clusterpki.io/v1alpha1/userkubeconfigs", "POST"),
+        ("OPTIONS", "/apis/certificates.k8s.io/v1/certificatesigningrequests", "GET, POST"),
+        ("HEAD", "/version", "GET"),
+    ])
+    func wrongMethodIs405WithAllow(method: String, path: String, allow: String) async throws {
+        let cluster = try TestCluster()
+        try await cluster.application().test(.router) { client in
+            let response = try await client.execute(uri: path, method: HTTPRequest.Method(method)!)
+            #expect(response.status.code == 405)
+            #expect(response.headers[.allow] == allow)
+            if method != "HEAD" {
+                #expect(response.json["kind"] as? String == "Status")
+                #expect(response.json["reason"] as? String == "MethodNotAllowed")
+                #expect(response.json["code"] as? Int == 405)
+            }
+        }
+    }
+
+    @Test func unknownPathIsStill404() async throws {
+        let cluster = try TestCluster()
+        try await cluster.application().test(.router) { client in
+            for (method, path) in [
+                ("GET", "/nope"), ("PUT", "/api/v1/namespaces/kube-system/nothing"), ("GET", "/api/v1/namespaces/"),
+            ] {
+                let response = try await client.execute(uri: path, method: HTTPRequest.Method(method)!)
+                #expect(response.status.code == 404, "\(method) \(path)")
+                #expect(response.headers[.allow] == nil)
+                #expect(response.json["reason"] as? String == "NotFound")
+            }
+        }
+    }
+
+    @Test func routeTableMatchesTemplates() {
+        let table = RouteTable([
+            RouteDescription(method: "GET", path: "/api/v1/namespaces/{namespace}"),
+            RouteDescription(method: "GET", path: "/api/v1/namespaces/{namespace}/secrets/{name}"),
+            RouteDescription(method: "DELETE", path: "/api/v1/namespaces/{namespace}/secrets/{name}"),
+        ])
+        #expect(table.allowedMethods(for: "/api/v1/namespaces/kube-system") == ["GET"])
+        #expect(table.allowedMethods(for: "/api/v1/namespaces/kube-system/secrets/x") == ["DELETE", "GET"])
+        #expect(table.allowedMethods(for: "/api/v1/namespaces/kube-system/secrets").isEmpty)
+        #expect(table.allowedMethods(for: "/api/v1/namespaces/").isEmpty)
+    }
+}
