@@ -8,6 +8,7 @@ public struct ClusterPKICommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, CertsCommand.self, KubeconfigCommand.self, TokenCommand.self, UploadCerts.self, DownloadCerts.self,
             JoinNode.self, ServeCommand.self, RotateCommand.self, ServiceAccountCommand.self, CACommand.self, KubeletCommand.self,
+            AuditCommand.self,
             DoctorCommand.self,
             StoreCommand.self,
         ])

@@ -10,6 +10,14 @@ extension SQLiteStateStore {
         try await write { db in try appendAudit(event, db: db) }
     }
 
+    /// Appends events in one transaction.
+    public func recordAuditEvents(_ events: [AuditEvent]) async throws {
+        guard !events.isEmpty else { return }
+        try await write { db in
+            for event in events { try appendAudit(event, db: db) }
+        }
+    }
+
     /// Events oldest first; `limit` keeps the newest ones.
     public func auditEvents(limit: Int? = nil) async throws -> [AuditEvent] {
         try await read { db in
@@ -24,6 +32,22 @@ extension SQLiteStateStore {
                 event.id = row["id"]
                 return event
             }
+        }
+    }
+
+    /// Deletes events before `cutoff` and beyond the newest `maxRows`, in one transaction.
+    ///
+    /// Freed pages go to SQLite's free list and are reused by the next inserts, so once pruning runs the file stops
+    /// growing instead of shrinking (no VACUUM: it would rewrite the whole database under the server's feet).
+    public func pruneAuditEvents(olderThan cutoff: Date, keepingNewest maxRows: Int) async throws -> Int {
+        try await write { db in
+            try db.run(
+                sql: """
+                    DELETE FROM auditEvent WHERE time < ?
+                    OR id <= (SELECT id FROM auditEvent ORDER BY id DESC LIMIT 1 OFFSET ?)
+                    """,
+                arguments: [cutoff.timeIntervalSince1970, max(0, maxRows)])
+            return db.changesCount
         }
     }
 

@@ -39,6 +39,7 @@ extension SQLiteStateStore {
             }
 
             func fail(_ error: StoreError, reason: String) throws -> Outcome {
+                guard policy.recordsFailures else { return .rejected(error) }
                 try recordFailure(scope: "client", subject: client, policy: policy, now: t, db: db)
                 if let id = parsed?.id { try recordFailure(scope: "token", subject: id, policy: policy, now: t, db: db) }
                 try appendAudit(

@@ -190,6 +190,11 @@ public struct SQLiteStateStore: StateStore {
             return StoreError.readOnlyDatabase(path: path, detail: detail)
         case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
             return StoreError.cannotOpenDatabase(path: path, detail: detail)
+        case .SQLITE_FULL:
+            return StoreError.noSpace(path: path, detail: detail)
+        case .SQLITE_IOERR where DatabaseFile.hasNoSpace(near: path):
+            // SQLite reports some ENOSPC writes (the WAL, the shared memory file) as plain I/O errors.
+            return StoreError.noSpace(path: path, detail: detail)
         default:
             return StoreError.database(path: path, detail: "\(detail) (\(error.resultCode))")
         }

@@ -34,7 +34,7 @@ public enum ClusterPKIServer {
         let router = Router(context: ServerContext.self)
         let authenticator = Authenticator(
             authorities: environment.authorities, tokens: environment.store, ledger: environment.store,
-            tokenPolicy: TokenAuthPolicy(environment.policy.tokenAuthentication), peer: environment.peer, metrics: environment.metrics,
+            throttle: environment.authThrottle, peer: environment.peer, metrics: environment.metrics,
             now: environment.now)
         let authenticated = router.group()
             .add(middleware: AuthenticationMiddleware(authenticator: authenticator))
@@ -52,7 +52,8 @@ public enum ClusterPKIServer {
             registrations.append { group.on(RouterPath(hummingbirdPath), method: method, use: handler) }
         }
         let clusterInfo = clusterInfo ?? ClusterInfoPublisher(environment: environment)
-        let core = CoreController(environment: environment, clusterInfo: clusterInfo, readiness: readiness)
+        let core = CoreController(
+            environment: environment, clusterInfo: clusterInfo, readiness: readiness, writes: WriteReadiness(store: environment.store))
         let secrets = SecretsController(environment: environment, clusterInfo: clusterInfo)
         let csrs = CSRController(environment: environment, issuer: CSRIssuer(environment: environment))
         let admin = AdminController(environment: environment)

@@ -84,7 +84,7 @@ public struct ServeLauncher: Sendable {
         environment.apiServerURL = apiServerURL
         let renewer = ServingCertificateRenewer(certificate: serving, tls: tls, metrics: environment.metrics, logger: logger)
         let reloader = ClusterCAReloader(authorities: authorities, serving: serving, tls: tls, logger: logger)
-        var services: [any Service] = [renewer, reloader]
+        var services: [any Service] = [renewer, reloader, AuditMaintenance(environment: environment, logger: logger)]
         if let rotateEvery {
             services.append(rotationService(every: rotateEvery, store: store, serving: serving, tls: tls, logger: logger))
         }

@@ -25,6 +25,8 @@ public struct ServerEnvironment: Sendable {
     public var metrics: ServerMetrics
     public var now: @Sendable () -> Date
     public var startTime: Date
+    /// Bootstrap-token brute-force defence and failure tallies, shared by every request of this server.
+    public var authThrottle: AuthThrottle
     /// The store and rotate-report paths the health model of `/metrics` and `/ui/` reads.
     public var health = ServerHealth()
     /// The state store's key file, sealed into uploads made through this server when the store is shared by several
@@ -55,6 +57,7 @@ public struct ServerEnvironment: Sendable {
         self.metrics = metrics
         self.now = now
         self.startTime = now()
+        self.authThrottle = AuthThrottle(policy: TokenAuthPolicy(tree.policy.tokenAuthentication))
     }
 
     public var policy: PKIPolicy { tree.policy }

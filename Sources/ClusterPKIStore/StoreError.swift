@@ -38,6 +38,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case readOnlyDatabase(path: String, detail: String)
     case cannotOpenDatabase(path: String, detail: String)
     case database(path: String, detail: String)
+    /// The file system holding the database is full (SQLITE_FULL, or an I/O error on a file system with no space).
+    case noSpace(path: String, detail: String)
     case invalidStoreKey(path: String, detail: String)
     case storeKeyMismatch
     case insecureStoreKeyFile(path: String, mode: String)
@@ -109,6 +111,8 @@ public enum StoreError: Error, Equatable, Sendable {
             return "the state database \(path) is read-only (\(detail)); run as root (sudo) or fix the permissions of the file and its directory"
         case .cannotOpenDatabase(let path, let detail):
             return "cannot open the state database \(path) (\(detail)); check that its directory exists and is writable, or pass another file with --db"
+        case .noSpace(let path, let detail):
+            return "no space left on device at \(path) (\(detail)); free space on that file system (or move the database elsewhere with --db), then retry: nothing was written"
         case .database(let path, let detail):
             return "state database \(path) failed: \(detail); retry, and if it persists restore the database from a backup"
         case .invalidStoreKey(let path, let detail):

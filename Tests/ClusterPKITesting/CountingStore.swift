@@ -75,6 +75,18 @@ public final class CountingStore: StateStore {
         count("auditEvents")
         return try await base.auditEvents(limit: limit)
     }
+    public func recordAuditEvents(_ events: [AuditEvent]) async throws {
+        count("recordAuditEvents")
+        try await base.recordAuditEvents(events)
+    }
+    public func probeWrite(now: Date) async throws {
+        count("probeWrite")
+        try await base.probeWrite(now: now)
+    }
+    public func pruneAuditEvents(olderThan cutoff: Date, keepingNewest maxRows: Int) async throws -> Int {
+        count("pruneAuditEvents")
+        return try await base.pruneAuditEvents(olderThan: cutoff, keepingNewest: maxRows)
+    }
 
     // MARK: CredentialLedger
 

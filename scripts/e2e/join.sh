@@ -42,6 +42,38 @@ done
 serials="$(for n in 1 2 3; do openssl x509 -in "$W/worker-$n/kubelet/pki/kubelet-client-current.pem" -noout -serial; done | sort -u | wc -l)"
 check_eq "the three kubelet certificates have distinct serials" 3 "$serials"
 
+# Issue 13: an attacker hammers the published token id from 127.0.0.99 with 2,000 wrong secrets (one curl, keep-alive)
+# while a real joiner, from 127.0.0.1, joins: the wrong secrets put the attacker's address in back-off (429), never
+# the token; the server logs one line per client, not one per attempt.
+ID="${TOKEN%%.*}"
+python3 - "$PORT" "$ID" >"$W/attack.curl" <<'PY'
+import sys
+port, token_id = sys.argv[1], sys.argv[2]
+for i in range(2000):
+    print(f'url = "https://127.0.0.1:{port}/apis/certificates.k8s.io/v1/certificatesigningrequests"')
+    print(f'header = "Authorization: Bearer {token_id}.{i:016x}"')
+    print('insecure')
+    print('interface = "127.0.0.99"')
+    print('output = "/dev/null"')
+    print('write-out = "%{http_code}\\n"')
+    print('next')
+PY
+curl -s -K "$W/attack.curl" >"$W/attack.codes" 2>"$W/attack.err" & ATTACK=$!
+sleep 1
+rc=0; join worker-4 --node-ip 127.0.0.14 || rc=$?
+wait "$ATTACK" || true
+check_eq "worker-4 joins while the published id is under attack" 0 "$rc"
+check_eq "the attacker got 2,000 answers" 2000 "$(wc -l <"$W/attack.codes")"
+check_eq "  ... five 401s, then its address is in back-off" 5 "$(grep -c '^401$' "$W/attack.codes")"
+check_eq "  ... and 429 for the rest" 1995 "$(grep -c '^429$' "$W/attack.codes")"
+check "worker-4: kubelet client cert verifies" openssl verify -CAfile "$K/pki/ca.crt" "$W/worker-4/kubelet/pki/kubelet-client-current.pem"
+code="$(curl -sk --interface 127.0.0.98 -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+    "https://127.0.0.1:$PORT/apis/certificates.k8s.io/v1/certificatesigningrequests")"
+check "the right secret still authenticates from a neighbour address (got $code)" test "$code" != 401 -a "$code" != 429
+attack_lines="$(grep -c 'client=127.0.0.99' "$W/serve.log" || true)"
+# The first failure, the first refusal, and at most one summary a minute.
+check "the server logged the attack in at most four lines (not 2,000): $attack_lines" test "$attack_lines" -le 4
+
 # An extra control-plane node.
 rc=0; join cp2 --control-plane --certificate-key "$CERT_KEY" --apiserver-advertise-address 127.0.0.2 || rc=$?
 check_eq "cp2 joins as a control-plane node" 0 "$rc"

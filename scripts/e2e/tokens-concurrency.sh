@@ -32,4 +32,15 @@ check "8 racing consumers of a --max-uses 3 token: exactly 3 succeed" three_succ
 # 3. The database alone does not reveal a token secret.
 no_secret_in_dump() { ! sqlite3 "$WORK/state.db" .dump | grep -q "${TOKEN#*.}"; }
 check "sqlite3 .dump holds no token secret" no_secret_in_dump
+
+# 4. `audit prune` keeps the newest --max-rows events (and the policy's audit.maxAge otherwise).
+rows() { sqlite3 "$WORK/state.db" 'SELECT count(*) FROM auditEvent'; }
+before="$(rows)"
+newest="$(sqlite3 "$WORK/state.db" 'SELECT max(id) FROM auditEvent')"
+check "the races left audit events to prune ($before)" test "$before" -gt 10
+out="$("$BIN" audit prune "${OPTS[@]}" --max-rows 10)"
+check_eq "audit prune says how many it deleted" "deleted $((before - 10)) audit events" "$out"
+check_eq "  ... and ten rows are left" 10 "$(rows)"
+check_eq "a second prune deletes nothing" "deleted 0 audit events" "$("$BIN" audit prune "${OPTS[@]}" --max-rows 10)"
+check_eq "  ... the newest event was kept" "$newest" "$(sqlite3 "$WORK/state.db" 'SELECT max(id) FROM auditEvent')"
 finish

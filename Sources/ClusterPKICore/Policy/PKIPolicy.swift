@@ -19,6 +19,8 @@ public struct PKIPolicy: Sendable, Codable, Hashable {
     public var server: ServerPolicy?
     /// The `renewal:` section for `clusterpki rotate`; absent means ``RenewalPolicy/default``.
     public var renewal: RenewalPolicy?
+    /// The `audit:` retention section; absent means ``AuditPolicy/default``.
+    public var audit: AuditPolicy?
 
     /// The server section, or its defaults.
     public var serverPolicy: ServerPolicy { server ?? .default }

@@ -55,6 +55,7 @@ indirect enum PolicySchema: Sendable {
         "tokenAuthentication": .object(["maxFailures": .scalar, "window": .scalar, "backoff": .scalar]),
         "server": server,
         "renewal": .object(["window": .scalar, "maxWindow": .scalar]),
+        "audit": .object(["maxAge": .scalar, "maxRows": .scalar]),
     ])
 
     static let server: PolicySchema = .object([

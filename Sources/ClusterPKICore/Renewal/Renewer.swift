@@ -10,14 +10,19 @@ public struct Renewer: Sendable {
     public let refusal: @Sendable (Certificate) async throws -> String?
     /// Sees each renewed certificate before it is written (e.g. to record it in the ledger).
     public let issued: @Sendable (any RenewableCredential, Certificate) async throws -> Void
+    /// Sees a certificate that ``issued`` saw but whose files could not be written (e.g. no space left on device),
+    /// so what recorded it can mark it as never written; its own failure is added to the report's line.
+    public let abandoned: @Sendable (any RenewableCredential, Certificate) async throws -> Void
 
     public init(context: TreeContext, credentials: [any RenewableCredential],
                 refusal: @escaping @Sendable (Certificate) async throws -> String? = { _ in nil },
-                issued: @escaping @Sendable (any RenewableCredential, Certificate) async throws -> Void = { _, _ in }) {
+                issued: @escaping @Sendable (any RenewableCredential, Certificate) async throws -> Void = { _, _ in },
+                abandoned: @escaping @Sendable (any RenewableCredential, Certificate) async throws -> Void = { _, _ in }) {
         self.context = context
         self.credentials = credentials.sorted { $0.name < $1.name }
         self.refusal = refusal
         self.issued = issued
+        self.abandoned = abandoned
     }
 
     /// Renews `names` (or `all`); with `expiringWithin`, only certificates whose NotAfter falls inside the window.
@@ -85,7 +90,16 @@ public struct Renewer: Sendable {
                 do {
                     let renewed = try authority.sign(request(copying: certificate, key: key, profile: credential.validityProfile), publicKey: key.publicKey)
                     try await issued(credential, renewed)
-                    try credential.commitRenewal(certificate: renewed, key: key, authority: authority)
+                    do {
+                        try credential.commitRenewal(certificate: renewed, key: key, authority: authority)
+                    } catch {
+                        // Recorded but never written: say so where it was recorded, then report the write failure.
+                        do { try await abandoned(credential, renewed) } catch let second {
+                            throw PKIError.fileSystem(
+                                path: credential.name, detail: "\(error); and marking it unwritten failed: \(second)")
+                        }
+                        throw error
+                    }
                     report.record(.renewed, credential.name, "\(credential.longName) renewed", old: certificate, new: renewed)
                 } catch let error where options.collectFailures {
                     report.record(.failed, credential.name, "[renew] \(credential.name) failed: \(error)", old: certificate, error: "\(error)")

@@ -63,6 +63,7 @@ extension EtcdStateStore {
                 throw StoreError.tooManyAttempts(retryAfter: until - now.timeIntervalSince1970)
             } else if case .refuse(let error, let reason, let expired) = verdict {
                 if let expired { _ = try await expire([expired], now: now) }
+                guard policy.recordsFailures else { throw error }
                 let event = AuditEvent(
                     time: now, actor: client, action: .authenticationFailed, tokenID: parsed?.id, detail: reason)
                 try await recordFailure(

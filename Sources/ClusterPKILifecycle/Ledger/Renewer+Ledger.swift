@@ -24,6 +24,16 @@ extension Renewer {
                 // Kubeconfig client certificates (kubelet.conf's too) are credentials: their new serials join the ledger.
                 guard credential is KubeconfigFileCredential || credential is KubeletConfigCredential else { return }
                 try await recorder?.record(certificate)
+            },
+            abandoned: { credential, certificate in
+                // The row is written BEFORE the file, so a crash can never leave a certificate on disk the ledger
+                // does not know. When the file write then fails (ENOSPC, EIO), the row is marked by revoking it: a
+                // certificate that was never written must never be accepted nor renewed, and `kubeconfig list`
+                // shows it revoked by `<actor> (file write failed)` instead of as live. (When the disk that is full
+                // also holds the database, the record itself fails first and there is no row at all.)
+                guard credential is KubeconfigFileCredential, let ledger else { return }
+                _ = try await ledger.revokeCredential(
+                    serial: certificate.serialHex, actor: "\(actor) (file write failed)", now: context.now)
             })
     }
 }

@@ -10,14 +10,20 @@ import X509
 ///
 /// Only ``AuthenticationMiddleware`` calls it, for the routes that need an identity, so discovery and cluster-info
 /// never touch the store for it. Any `Authorization` scheme other than `Bearer` (kubectl's `--username anonymous`
-/// sends Basic) is anonymous. Invalid credentials are 401; a token id or client in back-off is 429 with `Retry-After`
-/// (the mapping of ``KubernetesStatus/init(_:object:)``).
+/// sends Basic) is anonymous. Invalid credentials are 401; a client in back-off, or a wrong secret for a token id in
+/// back-off, is 429 with `Retry-After` (the mapping of ``KubernetesStatus/init(_:object:)``); see ``AuthThrottle``.
 struct Authenticator: Sendable {
     /// The CA bundle now: a client certificate from any CA of `ca.crt` is accepted, so both during a rotation.
     let authorities: ClusterCAWatcher
     let tokens: any TokenStore
     let ledger: any CredentialLedger
-    let tokenPolicy: TokenAuthPolicy
+    /// The store's policy: ``TokenAuthPolicy/recordsFailures`` off, the throttle counts.
+    var tokenPolicy: TokenAuthPolicy {
+        var policy = throttle.policy
+        policy.recordsFailures = false
+        return policy
+    }
+    let throttle: AuthThrottle
     let peer: any ConnectionPeer
     let metrics: ServerMetrics
     let now: @Sendable () -> Date
@@ -31,18 +37,34 @@ struct Authenticator: Sendable {
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return .anonymous }
         let presented = parts[1].trimmingCharacters(in: .whitespaces)
+        let tokenID = (try? BootstrapTokenString(parsing: presented))?.id
+        let time = now()
+        if let refusal = throttle.backOff(client: client, tokenID: tokenID, now: time) {
+            metrics.tokenAuthFailure(reason: "locked_out")
+            if refusal.log {
+                context.logger.notice("bootstrap token refused: back-off", metadata: ["client": .untrusted(client)])
+            }
+            throw StoreError.tooManyAttempts(retryAfter: refusal.retryAfter)
+        }
         do {
-            let identity = try await tokens.authenticate(presented, client: client, policy: tokenPolicy, now: now())
+            // The throttle counts failures, so the store is asked not to: a wrong guess costs no database write.
+            let identity = try await tokens.authenticate(presented, client: client, policy: tokenPolicy, now: time)
             return .token(identity)
         } catch let error as StoreError {
             switch error {
-            case .tooManyAttempts:
-                metrics.tokenAuthFailure(reason: "locked_out")
-                context.logger.notice("bootstrap token refused: back-off", metadata: ["client": "\(client)"])
             case .malformedToken, .tokenNotFound, .tokenSecretMismatch, .tokenNotForAuthentication, .tokenExpired:
-                metrics.tokenAuthFailure(reason: Self.reason(error))
-                // The store's message never holds the secret; the presented text is not logged at all.
-                context.logger.notice("bootstrap token rejected", metadata: ["client": "\(client)", "reason": "\(Self.reason(error))"])
+                let reason = Self.reason(error)
+                var wrongSecret = false
+                if case .tokenSecretMismatch = error { wrongSecret = true }
+                let failure = throttle.failed(client: client, tokenID: tokenID, reason: reason, wrongSecret: wrongSecret, now: time)
+                metrics.tokenAuthFailure(reason: failure.retryAfter == nil ? reason : "locked_out")
+                // One line per client and token id per window; the drain logs how many followed. The presented text
+                // is never logged: the store's message never holds the secret.
+                if failure.log {
+                    context.logger.notice(
+                        "bootstrap token rejected", metadata: ["client": .untrusted(client), "reason": "\(reason)"])
+                }
+                if let retryAfter = failure.retryAfter { throw StoreError.tooManyAttempts(retryAfter: retryAfter) }
             default:
                 break
             }
@@ -58,7 +80,7 @@ struct Authenticator: Sendable {
         func reject(_ why: String) -> KubernetesStatus {
             metrics.clientCertificateFailure(reason: why)
             logger.notice(
-                "client certificate rejected", metadata: ["client": "\(client)", "cn": "\(commonName)", "serial": "\(serial)", "reason": "\(why)"])
+                "client certificate rejected", metadata: ["client": .untrusted(client), "cn": .untrusted(commonName), "serial": "\(serial)", "reason": "\(why)"])
             return .unauthorized
         }
         guard authorities.current().trusts(certificate) else { throw reject("unknown_ca") }

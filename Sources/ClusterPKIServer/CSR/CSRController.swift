@@ -46,7 +46,7 @@ struct CSRController: Sendable {
 
         let signer = issued.object.spec.signerName
         var metadata: Logger.Metadata = [
-            "csr": "\(issued.object.metadata.name ?? "")", "signer": "\(signer)", "requester": "\(identity.username)", "client": "\(context.client)",
+            "csr": .untrusted(issued.object.metadata.name ?? ""), "signer": "\(signer)", "requester": .untrusted(identity.username), "client": .untrusted(context.client),
         ]
         if let certificate = issued.certificate {
             metadata["serial"] = "\(certificate.serialHex)"
@@ -56,7 +56,7 @@ struct CSRController: Sendable {
             metadata["reason"] = "\(issued.decision.reason)"
             context.logger.notice("csr pending for an admin", metadata: metadata)
         } else {
-            metadata["reason"] = "\(issued.decision.reason)"
+            metadata["reason"] = .untrusted(issued.decision.reason)
             environment.metrics.csrDenied(signer: signer, reason: issued.decision.reason)
             context.logger.notice("csr denied", metadata: metadata)
         }

@@ -64,7 +64,7 @@ public struct CSRIssuer: Sendable {
         var node: NodeRecord?
         let isServing = review.signerName == CertificateSigningRequestObject.kubeletServingSigner
         if isServing, let nodeName = requester.nodeName { node = try await store.node(named: nodeName) }
-        let decision = approver.decide(review, node: node)
+        let decision = try Self.nameDenial(review, name: valid.name) ?? approver.decide(review, node: node)
         var certificate: Certificate?
         if let plan = decision.plan {
             certificate = try CSRSigner(authority: authorities.current().signing, backdate: backdate)

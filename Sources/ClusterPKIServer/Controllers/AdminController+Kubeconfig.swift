@@ -32,6 +32,24 @@ extension AdminController {
         }
     }
 
+    /// The user name and groups checked as Core will check the certificate's CN and O, before anything is minted:
+    /// a 422 naming `spec.username` or `spec.groups[i]` and the bound. An empty group is left to the minter, whose
+    /// message the route has always given.
+    static func validateNames(username: String, groups: [String], reference: ObjectReference) throws {
+        do {
+            try SubjectNameValidator.validate(commonName: username, organizations: groups)
+        } catch {
+            if case .emptyName(.organization) = error { return }
+            // The object is named by the user name: escaped, so that the message stays one line.
+            var reference = reference
+            reference.name = goEscape(reference.name)
+            throw KubernetesStatus.invalidName(error, object: reference) { field in
+                if case .organization(let index)? = field { return "spec.groups[\(index)]" }
+                return "spec.username"
+            }
+        }
+    }
+
     static func invalidValidity(_ text: String) -> String {
         "spec.validity: Invalid value: \"\(text)\": must be a positive Go duration such as 24h"
     }

@@ -37,6 +37,7 @@ struct AdminController: Sendable {
             guard let parsed = try? GoDuration(parsing: text) else { throw KubernetesStatus.invalid(reference, Self.invalidValidity(text)) }
             validity = parsed
         }
+        try Self.validateNames(username: username, groups: object.spec?.groups ?? [], reference: reference)
         let credential = UserCredentialRequest(
             clientName: username, organizations: object.spec?.groups ?? [], validity: validity,
             server: object.spec?.server ?? environment.apiServerURL,
@@ -60,10 +61,13 @@ struct AdminController: Sendable {
         object.metadata = ObjectMeta(name: object.metadata.name ?? username, creationTimestamp: RFC3339.format(now))
         object.status = .init(
             kubeconfig: UserKubeconfigYAML.render(minted.config), serial: serial, notAfter: RFC3339.format(certificate.notValidAfter))
-        for warning in minted.warnings { context.logger.notice("\(warning)", metadata: ["user": "\(username)"]) }
+        for warning in minted.warnings { context.logger.notice("\(warning)", metadata: ["user": .untrusted(username)]) }
         context.logger.info(
             "user kubeconfig minted",
-            metadata: ["user": "\(username)", "groups": "\(credential.organizations)", "serial": "\(serial)", "by": "\(identity.username)"])
+            metadata: [
+                "user": .untrusted(username), "groups": .untrusted("\(credential.organizations)"), "serial": "\(serial)",
+                "by": .untrusted(identity.username),
+            ])
         return try KubernetesJSON.response(object, status: .created)
     }
 
@@ -94,7 +98,7 @@ struct AdminController: Sendable {
             certificateKey: key.description, expires: upload.expires.map(RFC3339.format), proxyTokenID: upload.proxyTokenID,
             keys: blobs.keys.sorted())
         // The key goes to the admin who asked, never to the log.
-        context.logger.info("certificates uploaded", metadata: ["by": "\(identity.username)", "proxyToken": "\(upload.proxyTokenID)"])
+        context.logger.info("certificates uploaded", metadata: ["by": .untrusted(identity.username), "proxyToken": "\(upload.proxyTokenID)"])
         return try KubernetesJSON.response(result, status: .created)
     }
 }

@@ -8,6 +8,7 @@ struct CoreController: Sendable {
     let environment: ServerEnvironment
     let clusterInfo: ClusterInfoPublisher
     let readiness: @Sendable () -> Bool
+    let writes: WriteReadiness
 
     static func json(_ text: String) -> Response {
         KubernetesJSON.response(bytes: Data(text.utf8))
@@ -44,6 +45,11 @@ struct CoreController: Sendable {
             throw KubernetesStatus(code: 503, reason: "ServiceUnavailable", message: "clusterpki serve is shutting down")
         }
         _ = try await environment.store.certificateRequestsVersion()
+        // Not ready while the store cannot write (a full disk, a read-only file): every CSR would fail. Ready again
+        // as soon as a probe write succeeds.
+        if let failure = await writes.failure(now: Date()) {
+            throw KubernetesStatus(code: 503, reason: "ServiceUnavailable", message: "the state store cannot write: \(failure)")
+        }
         return try await health(request, context: context)
     }
 

@@ -1,4 +1,5 @@
 import ClusterPKIAPI
+import ClusterPKICore
 import ClusterPKIStore
 import Foundation
 import Hummingbird
@@ -26,7 +27,7 @@ struct EdgeMiddleware: RouterMiddleware {
         } catch let error as StoreError {
             let status = KubernetesStatus(error)
             if status.code >= 500 {
-                context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+                context.logger.error("request failed", metadata: ["path": .untrusted(request.uri.path), "error": "\(error)"])
             }
             failure = status
             response = try status.response(from: request, context: context)
@@ -38,7 +39,7 @@ struct EdgeMiddleware: RouterMiddleware {
             response = try status.response(from: request, context: context)
             if !allowed.isEmpty { response.headers[.allow] = allowed.joined(separator: ", ") }
         } catch {
-            context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            context.logger.error("request failed", metadata: ["path": .untrusted(request.uri.path), "error": "\(error)"])
             failure = .internalError
             response = try KubernetesStatus.internalError.response(from: request, context: context)
         }
@@ -46,7 +47,7 @@ struct EdgeMiddleware: RouterMiddleware {
         metrics.request(method: request.method.rawValue, route: route, code: Int(response.status.code))
         let elapsed = ContinuousClock.now - start
         var metadata: Logger.Metadata = [
-            "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "code": "\(response.status.code)",
+            "method": "\(request.method.rawValue)", "path": .untrusted(request.uri.path), "code": "\(response.status.code)",
             "ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
         ]
         if let failure { metadata["reason"] = "\(failure.reason)" }

@@ -54,8 +54,8 @@ struct IssuedCredentialsController: Sendable {
         context.logger.info(
             "issued credential recorded",
             metadata: [
-                "cn": "\(credential.commonName)", "serial": "\(credential.serial)", "by": "\(identity.username)",
-                "client": "\(client)",
+                "cn": .untrusted(credential.commonName), "serial": "\(credential.serial)", "by": .untrusted(identity.username),
+                "client": .untrusted(client),
             ])
         object.kind = "IssuedCredential"
         object.apiVersion = APIPaths.clusterPKIGroupVersion

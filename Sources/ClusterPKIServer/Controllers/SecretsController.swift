@@ -69,7 +69,7 @@ struct SecretsController: Sendable {
         let client = context.client
         guard isAllowedToken || identity.isCertificate(inAny: admins) else {
             environment.metrics.uploadFetch(result: "forbidden")
-            context.logger.notice("kubeadm-certs fetch forbidden", metadata: ["user": "\(identity.username)", "client": "\(client)"])
+            context.logger.notice("kubeadm-certs fetch forbidden", metadata: ["user": .untrusted(identity.username), "client": .untrusted(client)])
             throw KubernetesStatus.forbidden(
                 user: identity.username, verb: "get", resource: "secrets", namespace: Self.namespace, name: Self.certsName)
         }
@@ -87,14 +87,14 @@ struct SecretsController: Sendable {
         if policy.maxFetchesPerUpload > 0 && fetches > policy.maxFetchesPerUpload {
             environment.metrics.uploadFetch(result: "limit")
             context.logger.notice(
-                "kubeadm-certs fetch limit reached", metadata: ["user": "\(identity.username)", "client": "\(client)", "fetches": "\(fetches)"])
+                "kubeadm-certs fetch limit reached", metadata: ["user": .untrusted(identity.username), "client": .untrusted(client), "fetches": "\(fetches)"])
             throw KubernetesStatus.notFound(
                 .secret(
                     Self.certsName,
                     hint: "this upload was already fetched \(policy.maxFetchesPerUpload) times, the limit of the policy (server.certsDownload.maxFetchesPerUpload); upload the certificates again"))
         }
         environment.metrics.uploadFetch(result: "ok")
-        context.logger.info("kubeadm-certs fetched", metadata: ["user": "\(identity.username)", "client": "\(client)", "fetch": "\(fetches)"])
+        context.logger.info("kubeadm-certs fetched", metadata: ["user": .untrusted(identity.username), "client": .untrusted(client), "fetch": "\(fetches)"])
         return try KubernetesJSON.response(Self.secret(for: upload))
     }
 
@@ -116,7 +116,7 @@ struct SecretsController: Sendable {
             try await store.createToken(tokenRequest, actor: identity.username, now: now)
         }
         clusterInfo.invalidate()
-        context.logger.info("bootstrap token created", metadata: ["token": "\(token.id)", "by": "\(identity.username)"])
+        context.logger.info("bootstrap token created", metadata: ["token": "\(token.id)", "by": .untrusted(identity.username)])
         return try KubernetesJSON.response(Self.secret(for: token), status: .created)
     }
 
@@ -136,7 +136,7 @@ struct SecretsController: Sendable {
                 throw KubernetesStatus.notFound(.secret(name))
             }
         }
-        context.logger.info("secret deleted", metadata: ["secret": "\(name)", "by": "\(identity.username)"])
+        context.logger.info("secret deleted", metadata: ["secret": .untrusted(name), "by": .untrusted(identity.username)])
         return try KubernetesJSON.response(StatusObject(status: "Success", details: .init(name: name, kind: "secrets")))
     }
 }

@@ -40,7 +40,7 @@ extension KubernetesStatus {
         case .credentialAlreadyRecorded:
             // A reported certificate already in the ledger is a conflict; one the server signed itself, its fault.
             self = object.map(Self.alreadyExists) ?? .internalError
-        case .notAStateDatabase, .newerSchema, .readOnlyDatabase, .cannotOpenDatabase, .database,
+        case .notAStateDatabase, .newerSchema, .readOnlyDatabase, .cannotOpenDatabase, .database, .noSpace,
             .invalidStoreKey, .storeKeyMismatch, .insecureStoreKeyFile, .stateKeyMismatch, .stateKeyMissing,
             .storeKeyNotLoaded, .databaseNeedsUpgrade:
             self = .internalError

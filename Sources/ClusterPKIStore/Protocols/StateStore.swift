@@ -9,5 +9,5 @@ import ClusterPKICore
 /// copies a whole store from one backend to another.
 public protocol StateStore:
     TokenStore, UploadStore, AuditLog, CredentialLedger, RotationPhaseStore, CertificateRequestStore, SigningTokenSource,
-    StateTransfer
+    StoreWriteProbe, StateTransfer
 {}

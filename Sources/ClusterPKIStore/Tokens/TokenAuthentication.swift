@@ -30,12 +30,16 @@ public struct TokenAuthPolicy: Sendable, Hashable, Codable {
     public var window: TimeInterval
     /// Seconds a token id or client stays locked out.
     public var backoff: TimeInterval
+    /// When false the store neither counts failures nor audits them one by one: the caller throttles and tallies
+    /// them itself (`clusterpki serve` does, in memory, so that an attacker's requests cost no database write).
+    public var recordsFailures: Bool
 
     /// A policy; the defaults allow 5 failures a minute, then lock out for 5 minutes.
-    public init(maxFailures: Int = 5, window: TimeInterval = 60, backoff: TimeInterval = 300) {
+    public init(maxFailures: Int = 5, window: TimeInterval = 60, backoff: TimeInterval = 300, recordsFailures: Bool = true) {
         self.maxFailures = max(1, maxFailures)
         self.window = window
         self.backoff = backoff
+        self.recordsFailures = recordsFailures
     }
 
     /// The default policy.

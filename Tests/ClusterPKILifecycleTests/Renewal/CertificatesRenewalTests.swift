@@ -47,4 +47,36 @@ import Testing
             actor: "alice")
         #expect(report.count(.renewed) == 0 && report.count(.notDue) > 0)
     }
+
+    /// Issue 13, item 7: a kubeconfig whose file cannot be written (a real full tmpfs) leaves its new serial in the
+    /// ledger only as revoked by `<actor> (file write failed)`, never as a live credential, and the file unchanged.
+    @Test func aFailedWriteOnAFullDiskLeavesNoLiveLedgerRow() async throws {
+        let cluster = try await Self.cluster()
+        guard let disk = try FullFileSystem.mount(megabytes: 2) else { return }
+        defer { disk.unmount() }
+        let copy = disk.url.appendingPathComponent("kubernetes")
+        try FileManager.default.copyItem(at: cluster.kubernetesDir, to: copy)
+        var settings = cluster.settings
+        settings.kubernetesDir = copy
+        settings.certificatesDir = copy.appendingPathComponent("pki")
+        let context = TreeContext(policy: cluster.policy, settings: settings)
+        let before = try Data(contentsOf: copy.appendingPathComponent("admin.conf"))
+        let ledger = try cluster.ledger()
+        let rowsBefore = try await ledger.credentials()
+        disk.fill()
+        var failure = ""
+        do {
+            let report = try await CertificatesRenewal.run(
+                context: context, names: ["admin.conf"], expiringWithin: nil, ledger: ledger, actor: "alice")
+            #expect(report.count(.renewed) == 0)
+            failure = report.lines.joined(separator: "\n")
+        } catch {
+            failure = "\(error)"
+        }
+        #expect(failure.contains("no space left on device"), "\(failure)")
+        #expect(try Data(contentsOf: copy.appendingPathComponent("admin.conf")) == before)
+        let added = try await ledger.credentials().filter { row in !rowsBefore.contains { $0.serial == row.serial } }
+        #expect(added.count == 1)
+        #expect(added.allSatisfy { $0.revoked != nil && $0.revokedBy == "alice (file write failed)" }, "\(added)")
+    }
 }

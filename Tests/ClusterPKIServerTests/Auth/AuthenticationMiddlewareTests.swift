@@ -64,7 +64,8 @@ import Testing
             let ready = try await client.execute(
                 uri: "/readyz", method: .get, headers: headers(token: "abcdef.0123456789abcdef"))
             #expect(ready.status == .ok)
-            #expect(store.calls == ["certificateRequestsVersion": 1])
+            // Readiness reads, and probes that the store can write (issue 13: not ready on a full disk); no auth.
+            #expect(store.calls == ["certificateRequestsVersion": 1, "probeWrite": 1])
         }
     }
 
