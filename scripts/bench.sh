@@ -383,6 +383,24 @@ PY
     done < <(grep '^CHECK' <<<"$report")
 }
 
+# cg_top CALLGRIND_FILE yes|no N DIVISOR: the top N functions (inclusive or not) as "Ir/DIVISOR  name", demangled.
+cg_top() {
+    local demangle=(cat)
+    command -v swift >/dev/null 2>&1 && demangle=(swift demangle --simplified)
+    callgrind_annotate --inclusive="$2" --threshold=100 "$1" 2>/dev/null |
+        awk '/^ *[0-9,]+ +\( *[0-9.]+%\) / && !/PROGRAM TOTALS/' | head -n "$3" | "${demangle[@]}" |
+        python3 -c '
+import sys, re
+n = int(sys.argv[1])
+for line in sys.stdin:
+    m = re.match(r"\s*([0-9,]+)\s+(\([^)]*\)\s+)?(.*)", line.rstrip("\n"))
+    if not m: continue
+    name = re.sub(r"^(\?\?\?|\S*?\.(swift|c|cc|cpp|h|S|inc)):", "", m.group(3), count=1)
+    name = re.sub(r" \[/\S*/([^/\]]+)\]$", r" [\1]", name)
+    ir = int(m.group(1).replace(",", ""))
+    print(f"{ir / n:>12,.0f}/CSR  {name[:170]}")' "$4"
+}
+
 # endpoint-instructions: the repeatable CPU figure of issue 15. `clusterpki serve` (the same release binary) runs under
 #       valgrind --tool=callgrind twice per CA type, fresh tree each time: once for INSTR_SMALL (200) and once for
 #       INSTR_LARGE (2,200) signed CSRs, sent one after another over one TLS keep-alive connection with a bootstrap
@@ -402,8 +420,6 @@ bench_endpoint_instructions() {
     info "valgrind: $(valgrind --version); machine load average $(cut -d' ' -f1-3 /proc/loadavg) (instruction counts do not depend on it)"
     local csrs="$W/csrs.txt"
     python3 "$REPO/scripts/load/make-csrs.py" "$large" "$csrs"
-    local demangle=(cat)
-    command -v swift >/dev/null 2>&1 && demangle=(swift demangle --simplified)
     local algo n k port pid token rc cg summary=()
     for algo in ${INSTR_ALGOS:-ECDSA-P256 RSA-2048}; do
         declare -A IR=()
@@ -440,19 +456,11 @@ bench_endpoint_instructions() {
         local txt="$out/instructions-$algo.txt"
         {
             echo "INSTRUCTIONS algo=$algo per_csr=$per small=$small ir_small=${IR[$small]} large=$large ir_large=${IR[$large]}"
-            echo "top $top inclusive functions of the $large-CSR run (Ir incl. startup; per CSR = Ir / $large):"
-            callgrind_annotate --inclusive=yes --threshold=100 "$out/callgrind.out.$algo-$large" 2>/dev/null |
-                awk '/^-+$/ {d++; next} d >= 3 && NF >= 2 && $1 ~ /^[0-9,]+$/' | head -n "$top" | "${demangle[@]}" |
-                python3 -c '
-import sys, re
-n = int(sys.argv[1])
-for line in sys.stdin:
-    m = re.match(r"\s*([0-9,]+)\s+(\([^)]*\)\s+)?(.*)", line.rstrip("\n"))
-    if not m: continue
-    ir = int(m.group(1).replace(",", ""))
-    name = m.group(3)
-    name = re.sub(r"^\S+:", "", name, count=1) if not name.startswith("???") else name
-    print(f"{ir / n:>12,.0f}/CSR  {name[:160]}")' "$large"
+            echo "top $top inclusive functions of the $large-CSR run (Ir incl. startup and shutdown, divided by $large):"
+            cg_top "$out/callgrind.out.$algo-$large" yes "$top" "$large"
+            echo
+            echo "top $top functions by own (exclusive) instructions, same run:"
+            cg_top "$out/callgrind.out.$algo-$large" no "$top" "$large"
         } >"$txt"
         summary+=("$algo: $(printf "%'d" "$per") instructions per signed CSR  (($(printf "%'d" "${IR[$large]}") - $(printf "%'d" "${IR[$small]}")) / $((large - small)))")
         echo
