@@ -411,13 +411,17 @@ for line in sys.stdin:
 #       INSTR_ALGOS="ECDSA-P256 RSA-2048" (default both), INSTR_TOP=40 (functions shown); output in
 #       $BENCH_OUT/instructions-<algo>.txt and callgrind.out.<algo>-<n>.
 bench_endpoint_instructions() {
-    require_cmd openssl python3 valgrind callgrind_annotate
+    require_cmd openssl python3 valgrind callgrind_annotate objcopy
     local bin; bin="$(release_bin)"
     check "release binary: $bin" test -x "$bin"
     local out="${BENCH_OUT:-$REPO/.build/bench}"; mkdir -p "$out"
     local small="${INSTR_SMALL:-200}" large="${INSTR_LARGE:-2200}" top="${INSTR_TOP:-40}"
     mktemp_dir W clusterpki-bench-instr
     info "valgrind: $(valgrind --version); machine load average $(cut -d' ' -f1-3 /proc/loadavg) (instruction counts do not depend on it)"
+    # valgrind 3.19 cannot read the DWARF 5 the Swift toolchain writes ("possibly corrupted debuginfo"): run a copy
+    # without debug sections; the symbol table stays, so functions keep their (mangled, then demangled) names.
+    local vbin="$W/clusterpki-nodebug"
+    objcopy --strip-debug "$bin" "$vbin"
     local csrs="$W/csrs.txt"
     python3 "$REPO/scripts/load/make-csrs.py" "$large" "$csrs"
     local algo n k port pid token rc cg summary=()
@@ -432,7 +436,7 @@ bench_endpoint_instructions() {
             cg="$out/callgrind.out.$algo-$n"
             rm -f "$cg"
             spawn pid "$W/serve-$algo-$n.log" valgrind --tool=callgrind --callgrind-out-file="$cg" \
-                "$bin" serve --listen "127.0.0.1:$port" --kubernetes-dir "$k" --db "$k/state.db" \
+                "$vbin" serve --listen "127.0.0.1:$port" --kubernetes-dir "$k" --db "$k/state.db" \
                 --policy kubeadm --node-name bench-cp --log-level warning
             wait_port 127.0.0.1 "$port" 300 "$pid" || { fail "clusterpki serve under callgrind ($algo) listens" "$(tail -n 5 "$W/serve-$algo-$n.log")"; continue 2; }
             local t0=$SECONDS
