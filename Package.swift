@@ -2,7 +2,7 @@
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 // Dependencies point one way: Commands → Server / Join; Server → Health → Lifecycle → Kubeconfig / SQLiteStore /
@@ -59,7 +59,8 @@ let package = Package(
     ],
     targets: [
         // The system libcrypto, for RSA signing only (twice BoringSSL's rate; see Keys/OpenSSLRSASigningKey.swift).
-        .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // The CA core: policy, keys, CA, the certs phase, renewal, journaled files, discovery hash, JWS, copy-certs.
         .target(
             name: "ClusterPKICore",
@@ -238,13 +239,16 @@ let package = Package(
         ),
         .testTarget(
             name: "ClusterPKIStoreTests",
-            dependencies: ["ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIAPI", "ClusterPKICore", "ClusterPKITesting"],
+            dependencies: [
+                "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIAPI", "ClusterPKICore", "ClusterPKITesting",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ClusterPKIKubeconfigTests",
             dependencies: [
-                "ClusterPKIKubeconfig", "ClusterPKICore", "ClusterPKIStore", "ClusterPKILifecycle", "ClusterPKICommands",
+                "ClusterPKIKubeconfig", "ClusterPKICore", "ClusterPKIStore", "ClusterPKILifecycle",
+                "ClusterPKICommands",
                 "ClusterPKITesting",
             ],
             swiftSettings: swiftSettings
@@ -252,7 +256,8 @@ let package = Package(
         .testTarget(
             name: "ClusterPKILifecycleTests",
             dependencies: [
-                "ClusterPKILifecycle", "ClusterPKIKubeconfig", "ClusterPKICore", "ClusterPKIStore", "ClusterPKISQLiteStore",
+                "ClusterPKILifecycle", "ClusterPKIKubeconfig", "ClusterPKICore", "ClusterPKIStore",
+                "ClusterPKISQLiteStore",
                 "ClusterPKITesting",
             ],
             swiftSettings: swiftSettings
@@ -260,7 +265,8 @@ let package = Package(
         .testTarget(
             name: "ClusterPKIHealthTests",
             dependencies: [
-                "ClusterPKIHealth", "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIKubeconfig",
+                "ClusterPKIHealth", "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIStore", "ClusterPKISQLiteStore",
+                "ClusterPKIKubeconfig",
                 "ClusterPKILifecycle", "ClusterPKITesting",
             ],
             swiftSettings: swiftSettings
@@ -268,7 +274,8 @@ let package = Package(
         .testTarget(
             name: "ClusterPKIServerTests",
             dependencies: [
-                "ClusterPKIServer", "ClusterPKIJoin", "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIKubeconfig", "ClusterPKILifecycle",
+                "ClusterPKIServer", "ClusterPKIJoin", "ClusterPKICore", "ClusterPKIAPI", "ClusterPKIKubeconfig",
+                "ClusterPKILifecycle",
                 "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIEtcdStore", "ClusterPKITesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -277,7 +284,8 @@ let package = Package(
         .testTarget(
             name: "ClusterPKIJoinTests",
             dependencies: [
-                "ClusterPKIJoin", "ClusterPKIAPI", "ClusterPKICore", "ClusterPKIKubeconfig", "ClusterPKIServer", "ClusterPKIStore",
+                "ClusterPKIJoin", "ClusterPKIAPI", "ClusterPKICore", "ClusterPKIKubeconfig", "ClusterPKIServer",
+                "ClusterPKIStore",
                 "ClusterPKILifecycle", "ClusterPKITesting",
             ],
             swiftSettings: swiftSettings
@@ -285,7 +293,8 @@ let package = Package(
         .testTarget(
             name: "ClusterPKICommandsTests",
             dependencies: [
-                "ClusterPKICommands", "ClusterPKITesting", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIEtcdStore",
+                "ClusterPKICommands", "ClusterPKITesting", "ClusterPKIStore", "ClusterPKISQLiteStore",
+                "ClusterPKIEtcdStore",
                 "ClusterPKICore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
@@ -296,7 +305,8 @@ let package = Package(
         .testTarget(
             name: "ClusterPKIEtcdStoreTests",
             dependencies: [
-                "ClusterPKIEtcdStore", "EtcdAPI", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIAPI", "ClusterPKICore",
+                "ClusterPKIEtcdStore", "EtcdAPI", "ClusterPKIStore", "ClusterPKISQLiteStore", "ClusterPKIAPI",
+                "ClusterPKICore",
                 "ClusterPKITesting",
             ],
             swiftSettings: swiftSettings

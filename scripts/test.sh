@@ -52,6 +52,9 @@ fi
 # ---- 2. build (tests included) and swift test
 run_suite "swift build --build-tests" 3600 swift build --build-tests
 if [[ $SUITES_FAILED -gt 0 ]]; then summary; exit 1; fi
+# The layout the README promises: swift-format's (.swift-format), files <= 250 lines, commands <= 80 lines.
+run_suite "scripts/format.sh --check" 600 scripts/format.sh --check
+run_suite "scripts/check-layout.sh" 120 scripts/check-layout.sh
 if [[ "${SKIP_SWIFT_TEST:-0}" != 1 ]]; then
     run_suite "swift test" 1800 swift test
 fi

@@ -6,8 +6,10 @@ public struct ClusterPKICommand: AsyncParsableCommand {
         commandName: "clusterpki",
         abstract: "A certificate authority and credential-lifecycle service for kubeadm-style Kubernetes clusters.",
         subcommands: [
-            InitCommand.self, CertsCommand.self, KubeconfigCommand.self, TokenCommand.self, UploadCerts.self, DownloadCerts.self,
-            JoinNode.self, ServeCommand.self, RotateCommand.self, ServiceAccountCommand.self, CACommand.self, KubeletCommand.self,
+            InitCommand.self, CertsCommand.self, KubeconfigCommand.self, TokenCommand.self, UploadCerts.self,
+            DownloadCerts.self,
+            JoinNode.self, ServeCommand.self, RotateCommand.self, ServiceAccountCommand.self, CACommand.self,
+            KubeletCommand.self,
             AuditCommand.self,
             DoctorCommand.self,
             StoreCommand.self,

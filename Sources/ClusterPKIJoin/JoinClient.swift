@@ -17,7 +17,8 @@ public struct JoinClient: Sendable {
     /// Runs the join; `progress` gets kubeadm's phase lines, `steps` the step under way (`[join] 2/4 …`) for a
     /// terminal's progress counter.
     public func run(
-        progress: @escaping @Sendable (String) -> Void = { _ in }, steps: @escaping WorkProgress.Sink = WorkProgress.ignore
+        progress: @escaping @Sendable (String) -> Void = { _ in },
+        steps: @escaping WorkProgress.Sink = WorkProgress.ignore
     ) async throws {
         guard let token = try? BootstrapTokenString(parsing: request.token) else {
             throw JoinError.invalidToken(request.token)
@@ -31,7 +32,9 @@ public struct JoinClient: Sendable {
         // Every request of this join starts with the server that answered last (several servers: failover).
         let failover = ServerFailover()
         let total = certificateKey == nil ? 2 : 4
-        func step(_ done: Int, _ item: String) { steps(WorkProgress(phase: "join", done: done, total: total, item: item)) }
+        func step(_ done: Int, _ item: String) {
+            steps(WorkProgress(phase: "join", done: done, total: total, item: item))
+        }
 
         step(0, "discovery: reading and verifying cluster-info")
         let cluster = try await Discovery(

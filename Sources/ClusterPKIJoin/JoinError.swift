@@ -66,7 +66,8 @@ public enum JoinError: Error, Equatable, Sendable {
             return
                 "cannot read cluster-info from \(server) over TLS verified with this node's CA data (\(detail)); if the cluster CA was switched before this node refreshed its trust, join it again with `clusterpki join` and a new token, otherwise check that the server is reachable"
         case .clientCertificateRejected(let path, let cause, let kubernetesDir):
-            return "this node's client certificate (\(path)) \(cause.description), so the server rejects it and renewing through the server cannot work; join the node again with a new token (`clusterpki token create` on a control-plane node, then `clusterpki join`), or on a control-plane node re-issue kubelet.conf from the local CA with `clusterpki rotate --kubernetes-dir \(kubernetesDir)`"
+            return
+                "this node's client certificate (\(path)) \(cause.description), so the server rejects it and renewing through the server cannot work; join the node again with a new token (`clusterpki token create` on a control-plane node, then `clusterpki join`), or on a control-plane node re-issue kubelet.conf from the local CA with `clusterpki rotate --kubernetes-dir \(kubernetesDir)`"
         case .credentialNotRecorded(let commonName, let status, let message):
             let hint: String
             switch status {

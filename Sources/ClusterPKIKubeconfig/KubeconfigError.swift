@@ -21,15 +21,19 @@ public enum KubeconfigError: Error, Equatable, Sendable {
     public var message: String {
         switch self {
         case .notYAML(let path, let detail):
-            return "the kubeconfig file \(path) is not valid YAML (\(detail)); fix it, or move it away to have it regenerated"
+            return
+                "the kubeconfig file \(path) is not valid YAML (\(detail)); fix it, or move it away to have it regenerated"
         case .notAKubeconfig(let path, let detail):
             return "\(path) is not a usable kubeconfig file: \(detail); fix it, or move it away to have it regenerated"
         case .wrongCA(let path):
-            return "a kubeconfig file \"\(path)\" exists already but has got the wrong CA cert; move it away to have it regenerated with the current CA, or restore the ca.crt it was made with"
+            return
+                "a kubeconfig file \"\(path)\" exists already but has got the wrong CA cert; move it away to have it regenerated with the current CA, or restore the ca.crt it was made with"
         case .missingCA(let path):
-            return "the cluster CA certificate \(path) is missing; run `clusterpki certs generate ca` (or `clusterpki init`) first, or pass --cert-dir"
+            return
+                "the cluster CA certificate \(path) is missing; run `clusterpki certs generate ca` (or `clusterpki init`) first, or pass --cert-dir"
         case .externalCA(let keyPath, let files):
-            return "the CA private key \(keyPath) is absent (external CA mode), so kubeconfig client certificates cannot be minted here; create \(files.joined(separator: ", ")) with the external CA and place them in the kubernetes directory"
+            return
+                "the CA private key \(keyPath) is absent (external CA mode), so kubeconfig client certificates cannot be minted here; create \(files.joined(separator: ", ")) with the external CA and place them in the kubernetes directory"
         case .unknownKubeconfig(let name, let known):
             return "unknown kubeconfig \"\(name)\"; valid names are: \(known.joined(separator: ", "))"
         case .emptyClientName:
@@ -37,19 +41,25 @@ public enum KubeconfigError: Error, Equatable, Sendable {
         case .emptyOrganization:
             return "an organization (--org) is empty; pass group names such as --org developers, or omit --org"
         case .emptyToken:
-            return "the token is empty; pass a bootstrap or service-account token with --token TOKEN, or omit --token for a client certificate"
+            return
+                "the token is empty; pass a bootstrap or service-account token with --token TOKEN, or omit --token for a client certificate"
         case .organizationsWithToken:
-            return "--org has no effect on a token kubeconfig (the token's groups are decided by the API server); drop --org or --token"
+            return
+                "--org has no effect on a token kubeconfig (the token's groups are decided by the API server); drop --org or --token"
         case .privilegedOrganization(let organization):
-            return "the organization \"\(organization)\" grants superuser rights that RBAC cannot take away; use a group bound to a narrower role, or pass --allow-superuser if a superuser credential is really needed"
+            return
+                "the organization \"\(organization)\" grants superuser rights that RBAC cannot take away; use a group bound to a narrower role, or pass --allow-superuser if a superuser credential is really needed"
         case .nonPositiveValidity(let value):
             return "the validity period \(value) must be positive; pass e.g. --validity-period 24h"
         case .validityAboveMaximum(let requested, let maximum):
-            return "the validity period \(requested) is above the policy maximum \(maximum); pass a shorter --validity-period, or raise userCredentials.maxValidity in the policy"
+            return
+                "the validity period \(requested) is above the policy maximum \(maximum); pass a shorter --validity-period, or raise userCredentials.maxValidity in the policy"
         case .missingEmbeddedData(let path, let field):
-            return "\(path) does not have an embedded \(field) for its current context; it cannot be renewed by clusterpki (regenerate it with `clusterpki kubeconfig generate`)"
+            return
+                "\(path) does not have an embedded \(field) for its current context; it cannot be renewed by clusterpki (regenerate it with `clusterpki kubeconfig generate`)"
         case .cannotEditInPlace(let path, let field, let reason):
-            return "cannot replace \(field) in \(path) in place (\(reason)); rewrite the value on a single line, or move the file away and run `clusterpki kubeconfig generate`"
+            return
+                "cannot replace \(field) in \(path) in place (\(reason)); rewrite the value on a single line, or move the file away and run `clusterpki kubeconfig generate`"
         }
     }
 }

@@ -17,7 +17,8 @@ enum DatabaseFile {
                 try FileManager.default.createDirectory(
                     at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
-                throw StoreError.cannotOpenDatabase(path: path, detail: "cannot create \(directory.path): \(error.localizedDescription)")
+                throw StoreError.cannotOpenDatabase(
+                    path: path, detail: "cannot create \(directory.path): \(error.localizedDescription)")
             }
         } else if !isDirectory.boolValue {
             throw StoreError.cannotOpenDatabase(path: path, detail: "\(directory.path) is not a directory")

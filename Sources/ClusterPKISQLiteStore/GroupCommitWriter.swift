@@ -51,7 +51,11 @@ final class GroupCommitWriter: Sendable {
                         outcome = .failure(error)
                     }
                     return { commitError in
-                        if let commitError { continuation.resume(throwing: commitError) } else { continuation.resume(with: outcome) }
+                        if let commitError {
+                            continuation.resume(throwing: commitError)
+                        } else {
+                            continuation.resume(with: outcome)
+                        }
                     }
                 },
                 fail: { continuation.resume(throwing: $0) })

@@ -55,6 +55,8 @@ extension SQLiteStateStore {
     func appendAudit(_ event: AuditEvent, db: Database) throws {
         try db.run(
             sql: "INSERT INTO auditEvent (time, actor, action, tokenId, detail) VALUES (?, ?, ?, ?, ?)",
-            arguments: [event.time.timeIntervalSince1970, event.actor, event.action.rawValue, event.tokenID, event.detail])
+            arguments: [
+                event.time.timeIntervalSince1970, event.actor, event.action.rawValue, event.tokenID, event.detail,
+            ])
     }
 }

@@ -27,13 +27,15 @@ extension SQLiteStateStore {
             let blockedUntil = try Double.fetchOne(
                 db.cachedStatement(
                     sql: """
-                    SELECT max(blockedUntil) FROM authFailure
-                    WHERE blockedUntil > ? AND ((scope = 'token' AND subject = ?) OR (scope = 'client' AND subject = ?))
-                    """),
+                        SELECT max(blockedUntil) FROM authFailure
+                        WHERE blockedUntil > ? AND ((scope = 'token' AND subject = ?) OR (scope = 'client' AND subject = ?))
+                        """),
                 arguments: [t, parsed?.id, client])
             if let blockedUntil {
                 try appendAudit(
-                    AuditEvent(time: now, actor: client, action: .authenticationRefused, tokenID: parsed?.id, detail: "locked out"),
+                    AuditEvent(
+                        time: now, actor: client, action: .authenticationRefused, tokenID: parsed?.id,
+                        detail: "locked out"),
                     db: db)
                 return .rejected(.tooManyAttempts(retryAfter: blockedUntil - t))
             }
@@ -41,9 +43,13 @@ extension SQLiteStateStore {
             func fail(_ error: StoreError, reason: String) throws -> Outcome {
                 guard policy.recordsFailures else { return .rejected(error) }
                 try recordFailure(scope: "client", subject: client, policy: policy, now: t, db: db)
-                if let id = parsed?.id { try recordFailure(scope: "token", subject: id, policy: policy, now: t, db: db) }
+                if let id = parsed?.id {
+                    try recordFailure(scope: "token", subject: id, policy: policy, now: t, db: db)
+                }
                 try appendAudit(
-                    AuditEvent(time: now, actor: client, action: .authenticationFailed, tokenID: parsed?.id, detail: reason), db: db)
+                    AuditEvent(
+                        time: now, actor: client, action: .authenticationFailed, tokenID: parsed?.id, detail: reason),
+                    db: db)
                 return .rejected(error)
             }
 
@@ -54,7 +60,8 @@ extension SQLiteStateStore {
             try expireTokens(db, now: now, id: parsed.id)
             guard
                 let row = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT secretMAC, usages, groups, usesLeft FROM bootstrapToken WHERE id = ?"),
+                    db.cachedStatement(
+                        sql: "SELECT secretMAC, usages, groups, usesLeft FROM bootstrapToken WHERE id = ?"),
                     arguments: [parsed.id])
             else { return try fail(.tokenNotFound(id: parsed.id), reason: "unknown or expired token") }
             guard try key().isValidSecret(parsed, mac: row["secretMAC"]) else {
@@ -68,12 +75,16 @@ extension SQLiteStateStore {
             if usesLeft != nil {
                 // The WHERE clause makes the decrement safe even if this ever runs outside an exclusive transaction.
                 try db.run(
-                    sql: "UPDATE bootstrapToken SET usesLeft = usesLeft - 1 WHERE id = ? AND usesLeft > 0", arguments: [parsed.id])
-                guard db.changesCount == 1 else { return try fail(.tokenExpired(id: parsed.id), reason: "no uses left") }
+                    sql: "UPDATE bootstrapToken SET usesLeft = usesLeft - 1 WHERE id = ? AND usesLeft > 0",
+                    arguments: [parsed.id])
+                guard db.changesCount == 1 else {
+                    return try fail(.tokenExpired(id: parsed.id), reason: "no uses left")
+                }
                 usesLeft = usesLeft.map { $0 - 1 }
             }
             let token = BootstrapToken(
-                token: parsed, usages: [.authentication], groups: Self.splitList(row["groups"]), expires: nil, created: now)
+                token: parsed, usages: [.authentication], groups: Self.splitList(row["groups"]), expires: nil,
+                created: now)
             try appendAudit(
                 AuditEvent(
                     time: now, actor: client, action: .authenticated, tokenID: parsed.id,
@@ -88,11 +99,16 @@ extension SQLiteStateStore {
     }
 
     /// Counts one failure for `scope`/`subject` in a fixed window; reaching the limit starts the back-off.
-    private func recordFailure(scope: String, subject: String, policy: TokenAuthPolicy, now: Double, db: Database) throws {
+    private func recordFailure(scope: String, subject: String, policy: TokenAuthPolicy, now: Double, db: Database)
+        throws
+    {
         let previous = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT windowStart, failures FROM authFailure WHERE scope = ? AND subject = ?"),
             arguments: [scope, subject]
-        ).map { AuthFailureCounter(windowStart: $0["windowStart"], failures: $0["failures"], blockedUntil: nil, expiresAt: 0) }
+        ).map {
+            AuthFailureCounter(
+                windowStart: $0["windowStart"], failures: $0["failures"], blockedUntil: nil, expiresAt: 0)
+        }
         let counter = AuthFailureCounter.afterFailure(previous: previous, policy: policy, now: now)
         try db.run(
             sql: """

@@ -26,7 +26,8 @@ extension SQLiteStateStore {
                 try insertCredential(credential, organizations: organizations, db: db)
             }
             if let node = records.node { try insertNode(node, db: db) }
-            return StoredCertificateRequest(name: name, resourceVersion: version, created: now, requester: requester, object: object)
+            return StoredCertificateRequest(
+                name: name, resourceVersion: version, created: now, requester: requester, object: object)
         }
     }
 
@@ -34,28 +35,37 @@ extension SQLiteStateStore {
         try await write { db in
             let version = try Self.nextRequestVersion(db)
             try db.run(
-                sql: "UPDATE certificateRequest SET object = ?, resourceVersion = ? WHERE name = ?", arguments: [object, version, name])
+                sql: "UPDATE certificateRequest SET object = ?, resourceVersion = ? WHERE name = ?",
+                arguments: [object, version, name])
             guard db.changesCount == 1,
-                let row = try Row.fetchOne(db, sql: "SELECT \(Self.requestColumns) FROM certificateRequest WHERE name = ?", arguments: [name])
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT \(Self.requestColumns) FROM certificateRequest WHERE name = ?", arguments: [name])
             else { throw StoreError.certificateRequestNotFound(name: name) }
             return Self.decodeRequest(row)
         }
     }
 
     public func updateCertificateRequest(
-        name: String, object: Data, ifResourceVersion resourceVersion: Int64, recording records: CertificateRequestRecords
+        name: String, object: Data, ifResourceVersion resourceVersion: Int64,
+        recording records: CertificateRequestRecords
     ) async throws -> StoredCertificateRequest {
         let organizations = try records.credential.map(Self.organizationsJSON)
         return try await write { db in
             let version = try Self.nextRequestVersion(db)
             try db.run(
-                sql: "UPDATE certificateRequest SET object = ?, resourceVersion = ? WHERE name = ? AND resourceVersion = ?",
+                sql:
+                    "UPDATE certificateRequest SET object = ?, resourceVersion = ? WHERE name = ? AND resourceVersion = ?",
                 arguments: [object, version, name, resourceVersion])
             guard db.changesCount == 1,
-                let row = try Row.fetchOne(db, sql: "SELECT \(Self.requestColumns) FROM certificateRequest WHERE name = ?", arguments: [name])
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT \(Self.requestColumns) FROM certificateRequest WHERE name = ?", arguments: [name])
             else {
-                let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM certificateRequest WHERE name = ?", arguments: [name]) ?? false
-                throw exists ? StoreError.certificateRequestConflict(name: name) : StoreError.certificateRequestNotFound(name: name)
+                let exists =
+                    try Bool.fetchOne(db, sql: "SELECT 1 FROM certificateRequest WHERE name = ?", arguments: [name])
+                    ?? false
+                throw exists
+                    ? StoreError.certificateRequestConflict(name: name)
+                    : StoreError.certificateRequestNotFound(name: name)
             }
             for event in records.auditEvents { try appendAudit(event, db: db) }
             if let credential = records.credential, let organizations {
@@ -66,10 +76,13 @@ extension SQLiteStateStore {
         }
     }
 
-    public func deleteCertificateRequest(name: String, recording records: CertificateRequestRecords) async throws -> StoredCertificateRequest {
+    public func deleteCertificateRequest(name: String, recording records: CertificateRequestRecords) async throws
+        -> StoredCertificateRequest
+    {
         try await write { db in
             guard
-                let row = try Row.fetchOne(db, sql: "SELECT \(Self.requestColumns) FROM certificateRequest WHERE name = ?", arguments: [name])
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT \(Self.requestColumns) FROM certificateRequest WHERE name = ?", arguments: [name])
             else { throw StoreError.certificateRequestNotFound(name: name) }
             try db.run(sql: "DELETE FROM certificateRequest WHERE name = ?", arguments: [name])
             for event in records.auditEvents { try appendAudit(event, db: db) }
@@ -79,14 +92,17 @@ extension SQLiteStateStore {
 
     public func certificateRequest(named name: String) async throws -> StoredCertificateRequest? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.requestColumns) FROM certificateRequest WHERE name = ?", arguments: [name])
-                .map(Self.decodeRequest)
+            try Row.fetchOne(
+                db, sql: "SELECT \(Self.requestColumns) FROM certificateRequest WHERE name = ?", arguments: [name]
+            )
+            .map(Self.decodeRequest)
         }
     }
 
     public func certificateRequests() async throws -> [StoredCertificateRequest] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Self.requestColumns) FROM certificateRequest ORDER BY name").map(Self.decodeRequest)
+            try Row.fetchAll(db, sql: "SELECT \(Self.requestColumns) FROM certificateRequest ORDER BY name").map(
+                Self.decodeRequest)
         }
     }
 
@@ -96,7 +112,9 @@ extension SQLiteStateStore {
             var arguments: [any DatabaseValueConvertible] = after.map { [$0] } ?? []
             arguments.append(limit ?? -1)
             return try Row.fetchAll(
-                db, sql: "SELECT \(Self.requestColumns) FROM certificateRequest \(after == nil ? "" : "WHERE name > ?") ORDER BY name LIMIT ?",
+                db,
+                sql:
+                    "SELECT \(Self.requestColumns) FROM certificateRequest \(after == nil ? "" : "WHERE name > ?") ORDER BY name LIMIT ?",
                 arguments: StatementArguments(arguments)
             ).map(Self.decodeRequest)
         }
@@ -116,7 +134,9 @@ extension SQLiteStateStore {
     func insertNode(_ node: NodeRecord, db: Database) throws {
         try db.run(
             sql: "INSERT OR REPLACE INTO node (name, addresses, recordedAt, recordedBy) VALUES (?, ?, ?, ?)",
-            arguments: [node.name, node.addresses.joined(separator: ","), node.recorded.timeIntervalSince1970, node.recordedBy])
+            arguments: [
+                node.name, node.addresses.joined(separator: ","), node.recorded.timeIntervalSince1970, node.recordedBy,
+            ])
         try appendAudit(
             AuditEvent(
                 time: node.recorded, actor: node.recordedBy, action: .nodeRecorded,
@@ -126,12 +146,14 @@ extension SQLiteStateStore {
 
     public func node(named name: String) async throws -> NodeRecord? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT name, addresses, recordedAt, recordedBy FROM node WHERE name = ?", arguments: [name])
-                .map { row in
-                    NodeRecord(
-                        name: row["name"], addresses: Self.splitList(row["addresses"]),
-                        recorded: Date(timeIntervalSince1970: row["recordedAt"]), recordedBy: row["recordedBy"])
-                }
+            try Row.fetchOne(
+                db, sql: "SELECT name, addresses, recordedAt, recordedBy FROM node WHERE name = ?", arguments: [name]
+            )
+            .map { row in
+                NodeRecord(
+                    name: row["name"], addresses: Self.splitList(row["addresses"]),
+                    recorded: Date(timeIntervalSince1970: row["recordedAt"]), recordedBy: row["recordedBy"])
+            }
         }
     }
 
@@ -141,7 +163,9 @@ extension SQLiteStateStore {
             guard db.changesCount == 1 else { return nil }
             let fetches = try Int.fetchOne(db, sql: "SELECT fetches FROM upload WHERE name = ?", arguments: [name]) ?? 0
             try appendAudit(
-                AuditEvent(time: now, actor: actor, action: .uploadFetched, tokenID: tokenID, detail: "\(name) fetch=\(fetches)"), db: db)
+                AuditEvent(
+                    time: now, actor: actor, action: .uploadFetched, tokenID: tokenID,
+                    detail: "\(name) fetch=\(fetches)"), db: db)
             return fetches
         }
         guard let count else { throw StoreError.uploadNotFound(name: name) }
@@ -152,7 +176,8 @@ extension SQLiteStateStore {
 
     static func decodeRequest(_ row: Row) -> StoredCertificateRequest {
         StoredCertificateRequest(
-            name: row["name"], resourceVersion: row["resourceVersion"], created: Date(timeIntervalSince1970: row["createdAt"]),
+            name: row["name"], resourceVersion: row["resourceVersion"],
+            created: Date(timeIntervalSince1970: row["createdAt"]),
             requester: row["requester"], object: row["object"])
     }
 

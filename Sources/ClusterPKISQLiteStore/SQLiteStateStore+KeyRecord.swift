@@ -14,7 +14,8 @@ extension SQLiteStateStore {
             defer { try? probe.close() }
             return try probe.read { db -> StoreKeyRecord? in
                 guard try db.tableExists("storeMeta") else { return nil }
-                guard let check = try Data.fetchOne(db, sql: "SELECT value FROM storeMeta WHERE key = 'storeKeyCheck'") else {
+                guard let check = try Data.fetchOne(db, sql: "SELECT value FROM storeMeta WHERE key = 'storeKeyCheck'")
+                else {
                     return nil
                 }
                 let path = try Data.fetchOne(db, sql: "SELECT value FROM storeMeta WHERE key = 'storeKeyPath'")

@@ -33,7 +33,9 @@ extension SQLiteStateStore {
         try appendAudit(
             AuditEvent(
                 time: credential.created, actor: credential.actor, action: .credentialRecorded,
-                detail: "serial=\(credential.serial) cn=\(credential.commonName) o=\(credential.organizations.joined(separator: ","))"),
+                detail:
+                    "serial=\(credential.serial) cn=\(credential.commonName) o=\(credential.organizations.joined(separator: ","))"
+            ),
             db: db)
     }
 
@@ -53,10 +55,15 @@ extension SQLiteStateStore {
                 sql: "UPDATE credential SET revokedAt = ?, revokedBy = ? WHERE serial = ? AND revokedAt IS NULL",
                 arguments: [now.timeIntervalSince1970, actor, normalized])
             let revokedNow = db.changesCount == 1
-            guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.credentialColumns) FROM credential WHERE serial = ?", arguments: [normalized])
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT \(Self.credentialColumns) FROM credential WHERE serial = ?",
+                    arguments: [normalized])
             else { throw StoreError.credentialNotFound(serial: normalized) }
             if revokedNow {
-                try appendAudit(AuditEvent(time: now, actor: actor, action: .credentialRevoked, detail: "serial=\(normalized)"), db: db)
+                try appendAudit(
+                    AuditEvent(time: now, actor: actor, action: .credentialRevoked, detail: "serial=\(normalized)"),
+                    db: db)
             }
             return try Self.decodeCredential(row)
         }
@@ -70,11 +77,14 @@ extension SQLiteStateStore {
                 arguments: [now.timeIntervalSince1970, actor, clientName])
             let revokedCount = db.changesCount
             let rows = try Row.fetchAll(
-                db, sql: "SELECT \(Self.credentialColumns) FROM credential WHERE commonName = ? ORDER BY createdAt, serial",
+                db,
+                sql: "SELECT \(Self.credentialColumns) FROM credential WHERE commonName = ? ORDER BY createdAt, serial",
                 arguments: [clientName])
             guard !rows.isEmpty else { throw StoreError.noCredentialsForClient(name: clientName) }
             try appendAudit(
-                AuditEvent(time: now, actor: actor, action: .credentialRevoked, detail: "cn=\(clientName) count=\(revokedCount)"),
+                AuditEvent(
+                    time: now, actor: actor, action: .credentialRevoked,
+                    detail: "cn=\(clientName) count=\(revokedCount)"),
                 db: db)
             return try rows.map(Self.decodeCredential)
         }
@@ -85,7 +95,8 @@ extension SQLiteStateStore {
         let normalized = try IssuedCredential.normalizeSerial(serial)
         return try await read { db in
             try Bool.fetchOne(
-                db, sql: "SELECT revokedAt IS NOT NULL FROM credential WHERE serial = ?", arguments: [normalized]) ?? false
+                db, sql: "SELECT revokedAt IS NOT NULL FROM credential WHERE serial = ?", arguments: [normalized])
+                ?? false
         }
     }
 
@@ -95,7 +106,8 @@ extension SQLiteStateStore {
         let organizations = try JSONDecoder().decode([String].self, from: Data((row["organizations"] as String).utf8))
         var credential = try IssuedCredential(
             serial: row["serial"], commonName: row["commonName"], organizations: organizations,
-            notAfter: Date(timeIntervalSince1970: row["notAfter"]), created: Date(timeIntervalSince1970: row["createdAt"]),
+            notAfter: Date(timeIntervalSince1970: row["notAfter"]),
+            created: Date(timeIntervalSince1970: row["createdAt"]),
             actor: row["actor"])
         credential.revoked = (row["revokedAt"] as Double?).map(Date.init(timeIntervalSince1970:))
         credential.revokedBy = row["revokedBy"]

@@ -9,10 +9,12 @@ extension SQLiteStateStore {
     public func rotationPhase(_ subject: String) async throws -> RotationPhase? {
         try await read { db in
             try Row.fetchOne(
-                db, sql: "SELECT subject, phase, updatedAt, actor, detail FROM rotationPhase WHERE subject = ?", arguments: [subject]
+                db, sql: "SELECT subject, phase, updatedAt, actor, detail FROM rotationPhase WHERE subject = ?",
+                arguments: [subject]
             ).map { row in
                 RotationPhase(
-                    subject: row["subject"], phase: row["phase"], updatedAt: Date(timeIntervalSince1970: row["updatedAt"]),
+                    subject: row["subject"], phase: row["phase"],
+                    updatedAt: Date(timeIntervalSince1970: row["updatedAt"]),
                     actor: row["actor"], detail: row["detail"])
             }
         }
@@ -27,9 +29,13 @@ extension SQLiteStateStore {
                     ON CONFLICT(subject) DO UPDATE SET phase = excluded.phase, updatedAt = excluded.updatedAt,
                         actor = excluded.actor, detail = excluded.detail
                     """,
-                arguments: [phase.subject, phase.phase, phase.updatedAt.timeIntervalSince1970, phase.actor, phase.detail])
+                arguments: [
+                    phase.subject, phase.phase, phase.updatedAt.timeIntervalSince1970, phase.actor, phase.detail,
+                ])
             try appendAudit(
-                AuditEvent(time: phase.updatedAt, actor: phase.actor, action: .rotationPhase, detail: "\(phase.subject) \(phase.phase) \(phase.detail)"),
+                AuditEvent(
+                    time: phase.updatedAt, actor: phase.actor, action: .rotationPhase,
+                    detail: "\(phase.subject) \(phase.phase) \(phase.detail)"),
                 db: db)
         }
     }

@@ -25,7 +25,8 @@ extension SQLiteStateStore {
         }
         return try await write { db in
             try expireTokens(db, now: now)
-            return try Row.fetchAll(db, sql: "SELECT \(Self.tokenColumns) FROM bootstrapToken ORDER BY id").map(decodeToken)
+            return try Row.fetchAll(db, sql: "SELECT \(Self.tokenColumns) FROM bootstrapToken ORDER BY id").map(
+                decodeToken)
         }
     }
 
@@ -41,8 +42,10 @@ extension SQLiteStateStore {
         }
         return try await write { db in
             try expireTokens(db, now: now, id: id)
-            return try Row.fetchOne(db, sql: "SELECT \(Self.tokenColumns) FROM bootstrapToken WHERE id = ?", arguments: [id])
-                .map(decodeToken)
+            return try Row.fetchOne(
+                db, sql: "SELECT \(Self.tokenColumns) FROM bootstrapToken WHERE id = ?", arguments: [id]
+            )
+            .map(decodeToken)
         }
     }
 
@@ -54,7 +57,9 @@ extension SQLiteStateStore {
     /// Deletes a token and the uploads bound to it.
     public func deleteToken(id: String, actor: String, now: Date) async throws {
         try await write { db in
-            guard try deleteTokens(db, where: "id = ?", arguments: [id]) == 1 else { throw StoreError.tokenNotFound(id: id) }
+            guard try deleteTokens(db, where: "id = ?", arguments: [id]) == 1 else {
+                throw StoreError.tokenNotFound(id: id)
+            }
             try appendAudit(AuditEvent(time: now, actor: actor, action: .tokenDeleted, tokenID: id), db: db)
         }
     }
@@ -110,7 +115,9 @@ extension SQLiteStateStore {
     /// One INSERT…SELECT for the audit trail and one DELETE, both on the `expiresAt` index, so 100,000 expired
     /// tokens go in well under a second; uploads bound to the tokens go with them.
     @discardableResult
-    func expireTokens(_ db: Database, now: Date, id: String? = nil, condition: String? = nil, arguments: StatementArguments = []) throws -> Int {
+    func expireTokens(
+        _ db: Database, now: Date, id: String? = nil, condition: String? = nil, arguments: StatementArguments = []
+    ) throws -> Int {
         var sql = "expiresAt IS NOT NULL AND expiresAt <= ?"
         var args: StatementArguments = [now.timeIntervalSince1970]
         if let id {
@@ -147,8 +154,10 @@ extension SQLiteStateStore {
         let id: String = row["id"]
         let token = try key().unseal(id: id, sealed: row["sealedSecret"])
         return BootstrapToken(
-            token: token, description: row["description"], usages: Self.splitList(row["usages"]).compactMap(TokenUsage.init(rawValue:)),
-            groups: Self.splitList(row["groups"]), expires: (row["expiresAt"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            token: token, description: row["description"],
+            usages: Self.splitList(row["usages"]).compactMap(TokenUsage.init(rawValue:)),
+            groups: Self.splitList(row["groups"]),
+            expires: (row["expiresAt"] as Double?).map(Date.init(timeIntervalSince1970:)),
             maxUses: row["maxUses"], usesLeft: row["usesLeft"], created: Date(timeIntervalSince1970: row["createdAt"]))
     }
 

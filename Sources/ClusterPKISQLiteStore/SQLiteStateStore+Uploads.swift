@@ -11,14 +11,19 @@ extension SQLiteStateStore {
         name: String, blobs: [String: Data], ttl: TimeInterval = Upload.defaultTTL, actor: String, now: Date
     ) async throws -> Upload {
         guard ttl > 0 else {
-            throw StoreError.invalidDuration(GoDuration(seconds: ttl).description, reason: "an upload needs a positive TTL")
+            throw StoreError.invalidDuration(
+                GoDuration(seconds: ttl).description, reason: "an upload needs a positive TTL")
         }
         return try await write { db in
-            if let previous = try String.fetchOne(db, sql: "SELECT tokenId FROM upload WHERE name = ?", arguments: [name]) {
+            if let previous = try String.fetchOne(
+                db, sql: "SELECT tokenId FROM upload WHERE name = ?", arguments: [name])
+            {
                 try deleteTokens(db, where: "id = ?", arguments: [previous])
                 try db.run(sql: "DELETE FROM upload WHERE name = ?", arguments: [name])
                 try appendAudit(
-                    AuditEvent(time: now, actor: actor, action: .tokenDeleted, tokenID: previous, detail: "replaced upload \(name)"),
+                    AuditEvent(
+                        time: now, actor: actor, action: .tokenDeleted, tokenID: previous,
+                        detail: "replaced upload \(name)"),
                     db: db)
             }
             let request = TokenRequest(ttl: ttl, usages: [], groups: [], description: Upload.proxyTokenDescription)
@@ -28,7 +33,8 @@ extension SQLiteStateStore {
                 arguments: [name, proxy.id, now.timeIntervalSince1970])
             for (key, value) in blobs {
                 try db.run(
-                    sql: "INSERT INTO uploadBlob (uploadName, key, value) VALUES (?, ?, ?)", arguments: [name, key, value])
+                    sql: "INSERT INTO uploadBlob (uploadName, key, value) VALUES (?, ?, ?)",
+                    arguments: [name, key, value])
             }
             try appendAudit(
                 AuditEvent(
@@ -43,7 +49,8 @@ extension SQLiteStateStore {
     public func upload(named name: String, now: Date) async throws -> Upload {
         // Not found is returned, not thrown, so that the expiry deletion commits.
         let upload: Upload? = try await write { db in
-            try expireTokens(db, now: now, condition: "id IN (SELECT tokenId FROM upload WHERE name = ?)", arguments: [name])
+            try expireTokens(
+                db, now: now, condition: "id IN (SELECT tokenId FROM upload WHERE name = ?)", arguments: [name])
             guard
                 let row = try Row.fetchOne(
                     db,
@@ -54,11 +61,14 @@ extension SQLiteStateStore {
                     arguments: [name])
             else { return nil }
             var blobs: [String: Data] = [:]
-            for blob in try Row.fetchAll(db, sql: "SELECT key, value FROM uploadBlob WHERE uploadName = ?", arguments: [name]) {
+            for blob in try Row.fetchAll(
+                db, sql: "SELECT key, value FROM uploadBlob WHERE uploadName = ?", arguments: [name])
+            {
                 blobs[blob["key"]] = blob["value"]
             }
             return Upload(
-                name: name, blobs: blobs, proxyTokenID: row["tokenId"], created: Date(timeIntervalSince1970: row["createdAt"]),
+                name: name, blobs: blobs, proxyTokenID: row["tokenId"],
+                created: Date(timeIntervalSince1970: row["createdAt"]),
                 expires: (row["expiresAt"] as Double?).map(Date.init(timeIntervalSince1970:)))
         }
         guard let upload else { throw StoreError.uploadNotFound(name: name) }
@@ -68,11 +78,15 @@ extension SQLiteStateStore {
     /// Deletes the upload `name` together with its proxy token.
     public func deleteUpload(named name: String, actor: String, now: Date) async throws {
         try await write { db in
-            guard let tokenID = try String.fetchOne(db, sql: "SELECT tokenId FROM upload WHERE name = ?", arguments: [name]) else {
+            guard
+                let tokenID = try String.fetchOne(
+                    db, sql: "SELECT tokenId FROM upload WHERE name = ?", arguments: [name])
+            else {
                 throw StoreError.uploadNotFound(name: name)
             }
             try deleteTokens(db, where: "id = ?", arguments: [tokenID])
-            try appendAudit(AuditEvent(time: now, actor: actor, action: .uploadDeleted, tokenID: tokenID, detail: name), db: db)
+            try appendAudit(
+                AuditEvent(time: now, actor: actor, action: .uploadDeleted, tokenID: tokenID, detail: name), db: db)
         }
     }
 }

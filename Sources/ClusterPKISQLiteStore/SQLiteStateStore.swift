@@ -51,7 +51,9 @@ public struct SQLiteStateStore: StateStore {
         pool = try Self.openPool(path: path, readonly: true)
         writer = GroupCommitWriter(pool: pool)
         if let storeKey {
-            let stored = try database { try pool.read { try Data.fetchOne($0, sql: "SELECT value FROM storeMeta WHERE key = 'storeKeyCheck'") } }
+            let stored = try database {
+                try pool.read { try Data.fetchOne($0, sql: "SELECT value FROM storeMeta WHERE key = 'storeKeyCheck'") }
+            }
             guard stored == storeKey.checkValue else { throw StoreError.storeKeyMismatch }
         }
     }
@@ -95,14 +97,16 @@ public struct SQLiteStateStore: StateStore {
                 if tables.isEmpty { return true }
                 guard tables.contains("grdb_migrations") else {
                     throw StoreError.notAStateDatabase(
-                        path: path, detail: "it holds other tables (\(tables.sorted().prefix(5).joined(separator: ", ")))")
+                        path: path,
+                        detail: "it holds other tables (\(tables.sorted().prefix(5).joined(separator: ", ")))")
                 }
                 let migrator = Migrations.migrator
                 let applied = try migrator.appliedIdentifiers(db)
                 let known = Set(Migrations.knownIdentifiers)
                 if !applied.isEmpty && applied.isDisjoint(with: known) {
                     throw StoreError.notAStateDatabase(
-                        path: path, detail: "its migrations (\(applied.sorted().joined(separator: ", "))) are not clusterpki's")
+                        path: path,
+                        detail: "its migrations (\(applied.sorted().joined(separator: ", "))) are not clusterpki's")
                 }
                 let unknown = applied.subtracting(known)
                 if !unknown.isEmpty { throw StoreError.newerSchema(path: path, unknownMigrations: unknown.sorted()) }
@@ -137,13 +141,15 @@ public struct SQLiteStateStore: StateStore {
         let stored: Data? = try database {
             try pool.write { db in
                 try db.execute(
-                    sql: "INSERT OR IGNORE INTO storeMeta (key, value) VALUES ('storeKeyCheck', ?)", arguments: [expected])
+                    sql: "INSERT OR IGNORE INTO storeMeta (key, value) VALUES ('storeKeyCheck', ?)",
+                    arguments: [expected])
                 let stored = try Data.fetchOne(db, sql: "SELECT value FROM storeMeta WHERE key = 'storeKeyCheck'")
                 // The path is recorded only beside the check value of this key: a database created before paths were
                 // recorded learns where its (matching) key is on its next write-open.
                 if stored == expected, let keyPath {
                     try db.execute(
-                        sql: "INSERT OR IGNORE INTO storeMeta (key, value) VALUES ('storeKeyPath', ?)", arguments: [Data(keyPath.utf8)])
+                        sql: "INSERT OR IGNORE INTO storeMeta (key, value) VALUES ('storeKeyPath', ?)",
+                        arguments: [Data(keyPath.utf8)])
                 }
                 return stored
             }

@@ -53,7 +53,8 @@ public enum ClusterPKIServer {
         }
         let clusterInfo = clusterInfo ?? ClusterInfoPublisher(environment: environment)
         let core = CoreController(
-            environment: environment, clusterInfo: clusterInfo, readiness: readiness, writes: WriteReadiness(store: environment.store))
+            environment: environment, clusterInfo: clusterInfo, readiness: readiness,
+            writes: WriteReadiness(store: environment.store))
         let secrets = SecretsController(environment: environment, clusterInfo: clusterInfo)
         let csrs = CSRController(environment: environment, issuer: CSRIssuer(environment: environment))
         let admin = AdminController(environment: environment)
@@ -64,7 +65,8 @@ public enum ClusterPKIServer {
             ("/version", Discovery.version), ("/api", Discovery.apiVersions), ("/apis", Discovery.apiGroupList),
             ("/api/v1", Discovery.coreV1), ("/apis/certificates.k8s.io/v1", Discovery.certificatesV1),
             ("/apis/clusterpki.io/v1alpha1", Discovery.clusterPKIV1Alpha1), ("/openapi/v3", Discovery.openAPIRoot),
-            ("/openapi/v3/api/v1", Discovery.openAPICoreV1), ("/openapi/v3/apis/certificates.k8s.io/v1", Discovery.openAPICertificatesV1),
+            ("/openapi/v3/api/v1", Discovery.openAPICoreV1),
+            ("/openapi/v3/apis/certificates.k8s.io/v1", Discovery.openAPICertificatesV1),
             ("/openapi/v3/apis/clusterpki.io/v1alpha1", Discovery.openAPIClusterPKIV1Alpha1),
         ] {
             let response = CoreController.json(document)
@@ -84,7 +86,9 @@ public enum ClusterPKIServer {
         on(authenticated, .get, "/apis/certificates.k8s.io/v1/certificatesigningrequests", csrs.list)
         on(authenticated, .get, "/apis/certificates.k8s.io/v1/certificatesigningrequests/{name}", csrs.get)
         on(authenticated, .delete, "/apis/certificates.k8s.io/v1/certificatesigningrequests/{name}", csrs.delete)
-        on(authenticated, .put, "/apis/certificates.k8s.io/v1/certificatesigningrequests/{name}/approval", csrs.approval)
+        on(
+            authenticated, .put, "/apis/certificates.k8s.io/v1/certificatesigningrequests/{name}/approval",
+            csrs.approval)
         on(authenticated, .post, "/apis/clusterpki.io/v1alpha1/userkubeconfigs", admin.createUserKubeconfig)
         on(authenticated, .post, "/apis/clusterpki.io/v1alpha1/certificateuploads", admin.createUpload)
         on(authenticated, .post, "/apis/clusterpki.io/v1alpha1/issuedcredentials", issuedCredentials.create)
@@ -92,7 +96,8 @@ public enum ClusterPKIServer {
         on(router, .get, "/ui/style.css", statusPage.style)
         router.add(
             middleware: EdgeMiddleware(
-                metrics: environment.metrics, bodyLimit: environment.serverPolicy.maxRequestBodyBytes, routes: RouteTable(routes)))
+                metrics: environment.metrics, bodyLimit: environment.serverPolicy.maxRequestBodyBytes,
+                routes: RouteTable(routes)))
         for register in registrations { register() }
         return (router, routes)
     }
@@ -108,7 +113,9 @@ public enum ClusterPKIServer {
         let clusterInfo = ClusterInfoPublisher(environment: environment)
         let (router, _) = Self.router(
             environment: environment, readiness: { ready.withLockedValue { $0 } }, clusterInfo: clusterInfo)
-        var housekeeping: [any Service] = [TokenSweepService(store: environment.store, logger: logger, now: environment.now)]
+        var housekeeping: [any Service] = [
+            TokenSweepService(store: environment.store, logger: logger, now: environment.now)
+        ]
         if let feed = environment.store as? any TokenChangeFeed {
             housekeeping.append(ClusterInfoRefresher(feed: feed, publisher: clusterInfo, logger: logger))
         }

@@ -17,6 +17,13 @@ public struct ServeAddresses: Sendable, Hashable {
     /// Resolves `--listen` and `--advertise-url` (nil when not given) against `recorded` (read from `recordPath`).
     /// A recorded advertise URL is used only with the recorded listen address (a different `--listen` without
     /// `--advertise-url` advertises that address).
+    /// ``resolve(listen:advertiseURL:recorded:recordPath:)`` with what `init` recorded in `kubernetesDir`.
+    public static func resolve(listen: String?, advertiseURL: String?, kubernetesDir: URL) throws -> ServeAddresses {
+        try resolve(
+            listen: listen, advertiseURL: advertiseURL, recorded: try ServeEndpoint.load(kubernetesDir: kubernetesDir),
+            recordPath: kubernetesDir.appendingPathComponent(ServeEndpoint.fileName).path)
+    }
+
     public static func resolve(
         listen: String?, advertiseURL: String?, recorded: ServeEndpoint?, recordPath: String
     ) throws -> ServeAddresses {
@@ -27,7 +34,9 @@ public struct ServeAddresses: Sendable, Hashable {
         if advertise == nil {
             if let ip = IPAddress(host), ip.octets.allSatisfy({ $0 == 0 }) {
                 throw ServeOptions.Problem(
-                    description: "--listen \(listenText) listens on every address, and nothing says which one joining nodes should use; pass --advertise-url https://<address>:\(port), or record it once with `clusterpki init --serve-advertise-url`")
+                    description:
+                        "--listen \(listenText) listens on every address, and nothing says which one joining nodes should use; pass --advertise-url https://<address>:\(port), or record it once with `clusterpki init --serve-advertise-url`"
+                )
             }
             advertise = "https://" + ServeEndpoint.bracketed(host) + ":\(port)"
         }
@@ -38,6 +47,7 @@ public struct ServeAddresses: Sendable, Hashable {
             source = useRecord ? "flags and \(recordPath)" : "flags"
         }
         return ServeAddresses(
-            listenHost: host, port: port, advertiseURL: advertise!, apiServerURL: recorded?.apiServerURL, source: source)
+            listenHost: host, port: port, advertiseURL: advertise!, apiServerURL: recorded?.apiServerURL, source: source
+        )
     }
 }

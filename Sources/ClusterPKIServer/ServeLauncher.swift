@@ -68,9 +68,12 @@ public struct ServeLauncher: Sendable {
         let authorities = try ClusterCAWatcher(tree: tree)  // fails early, naming the file, when the CA or its key is missing
         let store = try await openStoreWaiting(logger: logger)
 
-        let advertiseURL = try self.advertiseURL ?? ServeAddresses.resolve(
-            listen: ServeEndpoint.bracketed(listenHost) + ":\(port)", advertiseURL: nil, recorded: nil, recordPath: ""
-        ).advertiseURL
+        let advertiseURL =
+            try self.advertiseURL
+            ?? ServeAddresses.resolve(
+                listen: ServeEndpoint.bracketed(listenHost) + ":\(port)", advertiseURL: nil, recorded: nil,
+                recordPath: ""
+            ).advertiseURL
         let advertisedHost = URL(string: advertiseURL)?.host
         let sans = ServingCertificate.subjectAltNames(
             listenHost: listenHost, nodeName: tree.settings.nodeName, advertiseHost: advertisedHost, extras: extraSANs)
@@ -78,15 +81,18 @@ public struct ServeLauncher: Sendable {
         let serving = ServingCertificate(tree: tree, authorities: authorities, subjectAltNames: sans)
         let material = try await serving.ensure(now: Date(), logger: logger)
         let tls = try ServingTLS(material: material, authorities: authorities)
-        var environment = ServerEnvironment(store: store, tree: tree, authorities: authorities, advertiseURL: advertiseURL)
+        var environment = ServerEnvironment(
+            store: store, tree: tree, authorities: authorities, advertiseURL: advertiseURL)
         environment.health = .serving(tree: tree, storeDescription: storeDescription, rotateReport: rotateReport)
         environment.stateKeyFile = stateKeyFile
         environment.apiServerURL = apiServerURL
-        let renewer = ServingCertificateRenewer(certificate: serving, tls: tls, metrics: environment.metrics, logger: logger)
+        let renewer = ServingCertificateRenewer(
+            certificate: serving, tls: tls, metrics: environment.metrics, logger: logger)
         let reloader = ClusterCAReloader(authorities: authorities, serving: serving, tls: tls, logger: logger)
         var services: [any Service] = [renewer, reloader, AuditMaintenance(environment: environment, logger: logger)]
         if let rotateEvery {
-            services.append(rotationService(every: rotateEvery, store: store, serving: serving, tls: tls, logger: logger))
+            services.append(
+                rotationService(every: rotateEvery, store: store, serving: serving, tls: tls, logger: logger))
         }
         let (host, port, db, policyName) = (listenHost, self.port, storeDescription, tree.policy.name)
         let runningLogger = logger
@@ -96,7 +102,8 @@ public struct ServeLauncher: Sendable {
                 runningLogger.info(
                     "clusterpki serve listening",
                     metadata: [
-                        "address": "\(channel.localAddress?.description ?? "\(host):\(port)")", "advertise": "\(advertiseURL)",
+                        "address": "\(channel.localAddress?.description ?? "\(host):\(port)")",
+                        "advertise": "\(advertiseURL)",
                         "policy": "\(policyName)", "store": "\(db)", "pid": "\(getpid())",
                     ])
             })
@@ -131,14 +138,17 @@ public struct ServeLauncher: Sendable {
             } catch let error as StoreError {
                 guard case .unavailable = error else { throw error }
                 logger.warning(
-                    "the state store is unavailable; retrying in 5s", metadata: ["store": "\(storeDescription)", "error": "\(error)"])
+                    "the state store is unavailable; retrying in 5s",
+                    metadata: ["store": "\(storeDescription)", "error": "\(error)"])
                 try await Task.sleep(for: .seconds(5))
             }
         }
     }
 
     /// The scheduled rotation; a renewed `clusterpki-server` is swapped into TLS at once.
-    func rotationService(every interval: GoDuration, store: any StateStore, serving: ServingCertificate, tls: ServingTLS, logger: Logger) -> ScheduledRenewalService {
+    func rotationService(
+        every interval: GoDuration, store: any StateStore, serving: ServingCertificate, tls: ServingTLS, logger: Logger
+    ) -> ScheduledRenewalService {
         let (tree, hook) = (self.tree, restartHook)
         return ScheduledRenewalService(
             interval: .seconds(interval.seconds), logger: logger,

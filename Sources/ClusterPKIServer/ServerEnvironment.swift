@@ -40,7 +40,8 @@ public struct ServerEnvironment: Sendable {
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.init(
-            store: store, tree: tree, authorities: ClusterCAWatcher(fixed: authority, bundlePEM: caPEM), advertiseURL: advertiseURL,
+            store: store, tree: tree, authorities: ClusterCAWatcher(fixed: authority, bundlePEM: caPEM),
+            advertiseURL: advertiseURL,
             peer: peer, metrics: metrics, now: now)
     }
 

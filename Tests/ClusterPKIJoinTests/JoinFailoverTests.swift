@@ -50,7 +50,8 @@ import Testing
         let request = JoinRequest(
             server: dead.joined(separator: ","), token: "abcdef.0123456789abcdef",
             caCertHashes: ["sha256:" + String(repeating: "0", count: 64)],
-            kubernetesDir: URL(fileURLWithPath: "/nonexistent/etc"), kubeletDir: URL(fileURLWithPath: "/nonexistent/kubelet"),
+            kubernetesDir: URL(fileURLWithPath: "/nonexistent/etc"),
+            kubeletDir: URL(fileURLWithPath: "/nonexistent/kubelet"),
             policy: TestSupport.policyURL("kubeadm").path)
         var short = request
         short.timeout = 1

@@ -19,7 +19,8 @@ import X509
             let request = try endpoint.request(node: "worker-1")
             try await JoinClient(request).run()
             let pem = request.kubeletDir.appendingPathComponent("pki/kubelet-client-current.pem")
-            let issued = try #require(try PEMCertificates.parse(try String(contentsOf: pem, encoding: .utf8), path: pem.path).first)
+            let issued = try #require(
+                try PEMCertificates.parse(try String(contentsOf: pem, encoding: .utf8), path: pem.path).first)
             var renew = KubeletRenewRequest(kubernetesDir: request.kubernetesDir)
             renew.timeout = 60
             let started = Date()
@@ -48,11 +49,13 @@ import X509
             let key = PrivateKeyMaterial.p256(P256.Signing.PrivateKey())
             let certificate = try foreign.sign(
                 IssuanceRequest(
-                    commonName: "system:node:worker-2", organizations: ["system:nodes"], keyUsage: KeyUsage(digitalSignature: true),
+                    commonName: "system:node:worker-2", organizations: ["system:nodes"],
+                    keyUsage: KeyUsage(digitalSignature: true),
                     extendedKeyUsages: [.clientAuth], notBefore: Date() - 60, notAfter: Date() + Self.day),
                 publicKey: key.publicKey)
             let pem = request.kubeletDir.appendingPathComponent("pki/kubelet-client-current.pem")
-            try (try PEMCertificates.encode([certificate]) + (try key.pemString())).write(to: pem, atomically: true, encoding: .utf8)
+            try (try PEMCertificates.encode([certificate]) + (try key.pemString())).write(
+                to: pem, atomically: true, encoding: .utf8)
             var renew = KubeletRenewRequest(kubernetesDir: request.kubernetesDir)
             renew.timeout = 60
             let error = await #expect(throws: JoinError.self) { try await KubeletRenewal(renew).run() }
@@ -69,7 +72,9 @@ import X509
         struct FakeTLSError: Error, CustomStringConvertible {
             let description: String
         }
-        let expired = FakeTLSError(description: "handshakeFailed(... error:10000415:SSL routines:OPENSSL_internal:SSLV3_ALERT_CERTIFICATE_EXPIRED)")
+        let expired = FakeTLSError(
+            description:
+                "handshakeFailed(... error:10000415:SSL routines:OPENSSL_internal:SSLV3_ALERT_CERTIFICATE_EXPIRED)")
         #expect(ClientCertificateRejection.fromTLSError(expired) == .refusedByServer(alert: "certificate expired"))
         let unknownCA = FakeTLSError(description: "error:1000045c:SSL routines:OPENSSL_internal:TLSV1_ALERT_UNKNOWN_CA")
         #expect(ClientCertificateRejection.fromTLSError(unknownCA) == .refusedByServer(alert: "unknown ca"))

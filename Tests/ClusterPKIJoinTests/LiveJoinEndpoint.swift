@@ -72,7 +72,8 @@ struct LiveJoinEndpoint {
                 return try await body(LiveJoinEndpoint(cluster: cluster, certificateKey: upload.key, port: port))
             }
             try await withLiveServer(
-                environment: environment, tls: tls, logger: logger, intercept: { _ in Response(status: .serviceUnavailable) }
+                environment: environment, tls: tls, logger: logger,
+                intercept: { _ in Response(status: .serviceUnavailable) }
             ) { failing in
                 try await body(
                     LiveJoinEndpoint(cluster: cluster, certificateKey: upload.key, port: port, failingPort: failing))

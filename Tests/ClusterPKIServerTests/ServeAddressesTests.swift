@@ -5,10 +5,12 @@ import Testing
 
 /// serve's listen and advertise: the flags, else init's record, else its defaults; never a guessed address.
 @Suite struct ServeAddressesTests {
-    static let recorded = ServeEndpoint(listen: "0.0.0.0:9555", advertiseURL: "https://10.1.2.3:9555", apiServerURL: "https://10.1.2.3:6443")
+    static let recorded = ServeEndpoint(
+        listen: "0.0.0.0:9555", advertiseURL: "https://10.1.2.3:9555", apiServerURL: "https://10.1.2.3:6443")
 
     @Test func noFlagsUseTheRecord() throws {
-        let addresses = try ServeAddresses.resolve(listen: nil, advertiseURL: nil, recorded: Self.recorded, recordPath: "/k/clusterpki-serve.yaml")
+        let addresses = try ServeAddresses.resolve(
+            listen: nil, advertiseURL: nil, recorded: Self.recorded, recordPath: "/k/clusterpki-serve.yaml")
         #expect(addresses.listenHost == "0.0.0.0" && addresses.port == 9555)
         #expect(addresses.advertiseURL == "https://10.1.2.3:9555")
         #expect(addresses.apiServerURL == "https://10.1.2.3:6443")
@@ -25,7 +27,8 @@ import Testing
 
     /// Another --listen advertises that address, not the record's.
     @Test func otherListenAdvertisesItself() throws {
-        let addresses = try ServeAddresses.resolve(listen: "127.0.0.2:7000", advertiseURL: nil, recorded: Self.recorded, recordPath: "/k/x")
+        let addresses = try ServeAddresses.resolve(
+            listen: "127.0.0.2:7000", advertiseURL: nil, recorded: Self.recorded, recordPath: "/k/x")
         #expect(addresses.advertiseURL == "https://127.0.0.2:7000")
         #expect(addresses.source == "flags")
     }

@@ -1,6 +1,6 @@
+import ClusterPKICore
 import Testing
 
-import ClusterPKICore
 @testable import ClusterPKIServer
 
 /// `serve`'s flags, checked before anything is read, with messages that name the flag.

@@ -5,7 +5,9 @@ extension Certificate {
     /// DNS SANs in certificate order.
     public var dnsSANs: [String] {
         ((try? extensions.subjectAlternativeNames) ?? nil).map { names in
-            names.compactMap { if case .dnsName(let dns) = $0 { return dns }; return nil }
+            names.compactMap {
+                if case .dnsName(let dns) = $0 { return dns }; return nil
+            }
         } ?? []
     }
 

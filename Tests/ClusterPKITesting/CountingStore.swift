@@ -136,12 +136,16 @@ public final class CountingStore: StateStore {
         return try await base.updateCertificateRequest(name: name, object: object)
     }
     public func updateCertificateRequest(
-        name: String, object: Data, ifResourceVersion resourceVersion: Int64, recording records: CertificateRequestRecords
+        name: String, object: Data, ifResourceVersion resourceVersion: Int64,
+        recording records: CertificateRequestRecords
     ) async throws -> StoredCertificateRequest {
         count("updateCertificateRequest")
-        return try await base.updateCertificateRequest(name: name, object: object, ifResourceVersion: resourceVersion, recording: records)
+        return try await base.updateCertificateRequest(
+            name: name, object: object, ifResourceVersion: resourceVersion, recording: records)
     }
-    public func deleteCertificateRequest(name: String, recording records: CertificateRequestRecords) async throws -> StoredCertificateRequest {
+    public func deleteCertificateRequest(name: String, recording records: CertificateRequestRecords) async throws
+        -> StoredCertificateRequest
+    {
         count("deleteCertificateRequest")
         return try await base.deleteCertificateRequest(name: name, recording: records)
     }

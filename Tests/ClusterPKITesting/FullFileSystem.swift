@@ -16,9 +16,13 @@ public final class FullFileSystem: @unchecked Sendable {
     private init(url: URL) { self.url = url }
 
     /// Mounts a tmpfs of `megabytes` on a fresh directory.
-    public static func mount(megabytes: Int, sourceLocation: SourceLocation = #_sourceLocation) throws -> FullFileSystem? {
+    public static func mount(megabytes: Int, sourceLocation: SourceLocation = #_sourceLocation) throws
+        -> FullFileSystem?
+    {
         guard getuid() == 0 else {
-            Issue.record("this disk-full test mounts a tmpfs and must run as root (scripts/test.sh does)", sourceLocation: sourceLocation)
+            Issue.record(
+                "this disk-full test mounts a tmpfs and must run as root (scripts/test.sh does)",
+                sourceLocation: sourceLocation)
             return nil
         }
         let directory = try TemporaryDirectory(prefix: "clusterpki-full")
@@ -51,7 +55,8 @@ public final class FullFileSystem: @unchecked Sendable {
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "\(arguments.joined(separator: " ")) failed"])
+            throw CocoaError(
+                .fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "\(arguments.joined(separator: " ")) failed"])
         }
     }
 }

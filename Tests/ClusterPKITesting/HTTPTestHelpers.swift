@@ -21,7 +21,9 @@ extension TestResponse {
 }
 
 /// Headers for a bearer token, a client certificate and/or a remote address.
-public func headers(token: String? = nil, credential: TestCredential? = nil, address: String? = nil, contentType: Bool = false) -> HTTPFields {
+public func headers(
+    token: String? = nil, credential: TestCredential? = nil, address: String? = nil, contentType: Bool = false
+) -> HTTPFields {
     var fields = HTTPFields()
     if let token { fields[.authorization] = "Bearer \(token)" }
     if let credential { fields[HeaderPeer.certificateHeader] = credential.headerValue }
@@ -29,4 +31,3 @@ public func headers(token: String? = nil, credential: TestCredential? = nil, add
     if contentType { fields[.contentType] = "application/json" }
     return fields
 }
-

@@ -22,7 +22,9 @@ public struct HeaderPeer: ConnectionPeer {
     public static let addressHeader = HTTPField.Name("x-test-remote-address")!
 
     public func certificate(for request: Request, context: ServerContext) async -> Certificate? {
-        guard let value = request.headers[Self.certificateHeader], let der = Data(base64Encoded: value) else { return nil }
+        guard let value = request.headers[Self.certificateHeader], let der = Data(base64Encoded: value) else {
+            return nil
+        }
         return try? Certificate(derEncoded: Array(der))
     }
 
@@ -44,4 +46,3 @@ public struct TestCredential: Sendable {
     public var headerValue: String { Data(try! certificate.serializeAsPEM().derBytes).base64EncodedString() }
     public var serial: String { certificate.serialHex }
 }
-

@@ -11,7 +11,9 @@ public struct MissingValue: Error {
 extension KubeconfigDocument {
     /// The embedded client certificate, or a test failure.
     public func clientCertificate() throws -> Certificate {
-        guard let pem = try pem(.clientCertificateData), let certificate = try PEMCertificates.parse(pem, path: path).first else {
+        guard let pem = try pem(.clientCertificateData),
+            let certificate = try PEMCertificates.parse(pem, path: path).first
+        else {
             throw MissingValue(what: "client-certificate-data in \(path)")
         }
         return certificate

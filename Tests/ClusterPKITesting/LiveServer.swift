@@ -28,7 +28,8 @@ public func withLiveServer(
 /// Serves `environment`'s routes over `tls` with `intercept` in front of them: a response it returns is sent instead
 /// of the route's (a stand-in for a server that refuses one request), nil passes the request on.
 public func withLiveServer(
-    environment: ServerEnvironment, tls: ServingTLS, logger: Logger, intercept: @escaping @Sendable (Request) -> Response?,
+    environment: ServerEnvironment, tls: ServingTLS, logger: Logger,
+    intercept: @escaping @Sendable (Request) -> Response?,
     _ body: (Int) async throws -> Void
 ) async throws {
     let port = NIOLockedValueBox<Int?>(nil)

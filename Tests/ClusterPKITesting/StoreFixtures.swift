@@ -1,5 +1,5 @@
-import ClusterPKIStore
 import ClusterPKISQLiteStore
+import ClusterPKIStore
 import Foundation
 import GRDB
 

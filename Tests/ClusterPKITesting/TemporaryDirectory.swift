@@ -5,7 +5,8 @@ public struct TemporaryDirectory: Sendable {
     public let url: URL
 
     public init(prefix: String = "clusterpki-test") throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString.lowercased())")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "\(prefix)-\(UUID().uuidString.lowercased())")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         self.url = url.resolvingSymlinksInPath()
     }

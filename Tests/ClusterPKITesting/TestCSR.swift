@@ -15,12 +15,15 @@ import X509
 
 /// Builds a PKCS#10 request as the kubelet does (P-256 key, subject O then CN, optional SANs).
 public enum TestCSR {
-    public static func pem(commonName: String, organizations: [String], dnsNames: [String] = [], ipAddresses: [String] = []) throws -> String {
+    public static func pem(
+        commonName: String, organizations: [String], dnsNames: [String] = [], ipAddresses: [String] = []
+    ) throws -> String {
         let key = P256.Signing.PrivateKey()
         let subject = try DistinguishedName.kubernetes(commonName: commonName, organizations: organizations)
         var attributes = CertificateSigningRequest.Attributes()
         if !dnsNames.isEmpty || !ipAddresses.isEmpty {
-            let names: [GeneralName] = dnsNames.map { .dnsName($0) }
+            let names: [GeneralName] =
+                dnsNames.map { .dnsName($0) }
                 + ipAddresses.map { .ipAddress(.init(contentBytes: ArraySlice(IPAddress($0)!.octets))) }
             let extensions = try Certificate.Extensions { SubjectAlternativeNames(names) }
             attributes.insert(try CertificateSigningRequest.Attribute(ExtensionRequest(extensions: extensions)))
@@ -45,4 +48,3 @@ public enum TestCSR {
         return ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object))
     }
 }
-

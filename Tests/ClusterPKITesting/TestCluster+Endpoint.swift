@@ -17,7 +17,8 @@ extension TestCluster {
     public func environment(peer: any ConnectionPeer = HeaderPeer()) -> ServerEnvironment {
         let clock = self.clock
         return ServerEnvironment(
-            store: store, tree: tree, authority: authority, caPEM: caPEM, advertiseURL: "https://192.0.2.10:9443", peer: peer,
+            store: store, tree: tree, authority: authority, caPEM: caPEM, advertiseURL: "https://192.0.2.10:9443",
+            peer: peer,
             metrics: ServerMetrics(), now: { clock.withLockedValue { $0 } })
     }
 
@@ -50,11 +51,14 @@ extension TestCluster {
 
     /// A bootstrap token with kubeadm's defaults.
     public func token(
-        _ value: String = "abcdef.0123456789abcdef", groups: [String] = BootstrapToken.defaultGroups, ttl: TimeInterval = 3600,
+        _ value: String = "abcdef.0123456789abcdef", groups: [String] = BootstrapToken.defaultGroups,
+        ttl: TimeInterval = 3600,
         maxUses: Int? = nil, usages: [TokenUsage] = TokenUsage.defaults
     ) async throws -> BootstrapToken {
         try await store.createToken(
-            TokenRequest(token: try BootstrapTokenString(parsing: value), ttl: ttl, usages: usages, groups: groups, maxUses: maxUses),
+            TokenRequest(
+                token: try BootstrapTokenString(parsing: value), ttl: ttl, usages: usages, groups: groups,
+                maxUses: maxUses),
             actor: "test", now: now)
     }
 }

@@ -31,11 +31,17 @@ public final class TestCluster: @unchecked Sendable {
     }
 
     /// An empty kubernetes dir `<root>/kubernetes` for node `node-1` at 10.0.0.10; phases create the tree.
-    public static func empty(controlPlaneEndpoint: String? = "lb.example.com:6443", clusterName: String = "kubernetes") throws -> TestCluster {
-        try TestCluster(policy: nil, now: Date(), endpointCA: false, controlPlaneEndpoint: controlPlaneEndpoint, clusterName: clusterName)
+    public static func empty(controlPlaneEndpoint: String? = "lb.example.com:6443", clusterName: String = "kubernetes")
+        throws -> TestCluster
+    {
+        try TestCluster(
+            policy: nil, now: Date(), endpointCA: false, controlPlaneEndpoint: controlPlaneEndpoint,
+            clusterName: clusterName)
     }
 
-    private init(policy: PKIPolicy?, now: Date, endpointCA: Bool, controlPlaneEndpoint: String?, clusterName: String) throws {
+    private init(policy: PKIPolicy?, now: Date, endpointCA: Bool, controlPlaneEndpoint: String?, clusterName: String)
+        throws
+    {
         root = try TemporaryDirectory(prefix: "clusterpki-cluster").url
         var settings = ClusterSettings(kubernetesDir: endpointCA ? root : root.appendingPathComponent("kubernetes"))
         settings.nodeName = endpointCA ? "cp-1" : "node-1"
@@ -46,12 +52,15 @@ public final class TestCluster: @unchecked Sendable {
         self.settings = settings
         self.policy = try policy ?? TestSupport.policy("kubeadm")
         clock = NIOLockedValueBox(now)
-        storePath = endpointCA ? root.appendingPathComponent("state.db").path : root.appendingPathComponent("state/state.db").path
+        storePath =
+            endpointCA
+            ? root.appendingPathComponent("state.db").path : root.appendingPathComponent("state/state.db").path
         if endpointCA {
             let pki = root.appendingPathComponent("pki")
             try FileManager.default.createDirectory(at: pki, withIntermediateDirectories: true)
             let authority = try Self.makeCA(commonName: "kubernetes", now: now)
-            try Data(try PEMCertificates.encode([authority.certificate]).utf8).write(to: pki.appendingPathComponent("ca.crt"))
+            try Data(try PEMCertificates.encode([authority.certificate]).utf8).write(
+                to: pki.appendingPathComponent("ca.crt"))
             try Data(try authority.key!.pemString().utf8).write(to: pki.appendingPathComponent("ca.key"))
             self.endpointAuthority = authority
             opened.withLockedValue { $0 = try? SQLiteStateStore(path: storePath, storeKey: storeKey) }
@@ -100,7 +109,9 @@ public final class TestCluster: @unchecked Sendable {
 
     /// The CA made at start (endpoint clusters only).
     public var authority: CertificateAuthority {
-        guard let endpointAuthority else { fatalError("TestCluster.authority: an empty cluster has no CA until makeCertificates()") }
+        guard let endpointAuthority else {
+            fatalError("TestCluster.authority: an empty cluster has no CA until makeCertificates()")
+        }
         return endpointAuthority
     }
 
@@ -111,7 +122,9 @@ public final class TestCluster: @unchecked Sendable {
 
     /// The endpoint cluster's state store (opened at start); an empty cluster opens it with ``ledger()``.
     public var store: SQLiteStateStore {
-        guard let store = opened.withLockedValue({ $0 }) else { fatalError("TestCluster.store: call ledger() first on an empty cluster") }
+        guard let store = opened.withLockedValue({ $0 }) else {
+            fatalError("TestCluster.store: call ledger() first on an empty cluster")
+        }
         return store
     }
 

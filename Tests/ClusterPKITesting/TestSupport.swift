@@ -117,11 +117,9 @@ public enum TestSupport {
         return String(decoding: output, as: UTF8.self)
     }
 
-
     public struct OpenSSLFailure: Error, CustomStringConvertible {
         public let arguments: [String]
         public let stderr: String
         public var description: String { "openssl \(arguments.joined(separator: " ")) failed: \(stderr)" }
     }
 }
-

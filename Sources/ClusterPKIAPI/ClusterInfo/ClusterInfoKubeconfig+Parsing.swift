@@ -23,7 +23,9 @@ extension ClusterInfoKubeconfig {
             struct Cluster: Decodable {
                 var server: String?
                 var certificateAuthorityData: String?
-                enum CodingKeys: String, CodingKey { case server, certificateAuthorityData = "certificate-authority-data" }
+                enum CodingKeys: String, CodingKey {
+                    case server, certificateAuthorityData = "certificate-authority-data"
+                }
             }
             var cluster: Cluster
         }

@@ -27,7 +27,10 @@ public struct CertificateSigningRequestObject: Codable, Sendable, Hashable {
         public var lastUpdateTime: String?
         public var lastTransitionTime: String?
 
-        public init(type: String, status: String, reason: String?, message: String?, lastUpdateTime: String?, lastTransitionTime: String?) {
+        public init(
+            type: String, status: String, reason: String?, message: String?, lastUpdateTime: String?,
+            lastTransitionTime: String?
+        ) {
             self.type = type
             self.status = status
             self.reason = reason

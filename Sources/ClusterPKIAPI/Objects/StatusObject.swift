@@ -25,7 +25,9 @@ public struct StatusObject: Codable, Sendable, Equatable {
     public var details: Details?
     public var code: Int?
 
-    public init(status: String, message: String? = nil, reason: String? = nil, details: Details? = nil, code: Int? = nil) {
+    public init(
+        status: String, message: String? = nil, reason: String? = nil, details: Details? = nil, code: Int? = nil
+    ) {
         self.status = status
         self.message = message
         self.reason = reason

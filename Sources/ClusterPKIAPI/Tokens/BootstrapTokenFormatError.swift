@@ -11,7 +11,8 @@ public enum BootstrapTokenFormatError: Error, Equatable, Sendable, CustomStringC
         case .malformedToken(let raw):
             return "the bootstrap token \(goQuote(raw)) was not of the form \(goQuote(BootstrapTokenString.pattern))"
         case .malformedTokenOrID:
-            return "given token didn't match pattern \(goQuote(BootstrapTokenString.pattern)) or \(goQuote(BootstrapTokenString.idPattern))"
+            return
+                "given token didn't match pattern \(goQuote(BootstrapTokenString.pattern)) or \(goQuote(BootstrapTokenString.idPattern))"
         }
     }
 

@@ -70,7 +70,9 @@ extension BootstrapTokenString {
     public static func generate<R: RandomNumberGenerator>(using rng: inout R) -> BootstrapTokenString {
         func draw(_ count: Int) -> String {
             // `Int.random(in:)` rejects out-of-range draws, so every character is unbiased.
-            String(decoding: (0..<count).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] }, as: UTF8.self)
+            String(
+                decoding: (0..<count).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] },
+                as: UTF8.self)
         }
         // Both halves come from the alphabet, so the initializer cannot fail.
         return try! BootstrapTokenString(id: draw(idLength), secret: draw(secretLength))

@@ -26,20 +26,28 @@ struct InitCommand: AsyncParsableCommand {
     @Option(help: "The key for --upload-certs (64 hex characters; default: a new one).")
     var certificateKey: String?
 
-    @Option(help: "Where `clusterpki serve` will listen, host:port (default: --config's ServeConfiguration, else 127.0.0.1:9443).")
+    @Option(
+        help:
+            "Where `clusterpki serve` will listen, host:port (default: --config's ServeConfiguration, else 127.0.0.1:9443)."
+    )
     var serveListen: String?
 
     @Option(
-        help: "The URL `clusterpki serve` will advertise to joining nodes (default: --config's, else https://<serve-listen>, or the advertise address when listening on all addresses).")
+        help:
+            "The URL `clusterpki serve` will advertise to joining nodes (default: --config's, else https://<serve-listen>, or the advertise address when listening on all addresses)."
+    )
     var serveAdvertiseUrl: String?
 
     func validate() throws {
-        do { _ = try options() } catch let conflict as InitWorkflow.FlagConflict { throw ValidationError(conflict.description) }
+        do { _ = try options() } catch let conflict as InitWorkflow.FlagConflict {
+            throw ValidationError(conflict.description)
+        }
     }
 
     func options() throws -> InitWorkflow.Options {
         try InitWorkflow.Options(
-            token: token, tokenTTL: tokenTtl, uploadCerts: uploadCerts, certificateKey: certificateKey, serveListen: serveListen,
+            token: token, tokenTTL: tokenTtl, uploadCerts: uploadCerts, certificateKey: certificateKey,
+            serveListen: serveListen,
             serveAdvertiseURL: serveAdvertiseUrl)
     }
 

@@ -1,16 +1,14 @@
 import ArgumentParser
-import ClusterPKIAPI
 import ClusterPKICore
 import ClusterPKIJoin
-import ClusterPKIKubeconfig
-import ClusterPKILifecycle
-import ClusterPKIStore
 import Foundation
 
 struct JoinNode: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "join",
-        abstract: "Join this node: token discovery, then (control plane) the shared certificates, then the kubelet's TLS bootstrap.")
+        abstract:
+            "Join this node: token discovery, then (control plane) the shared certificates, then the kubelet's TLS bootstrap."
+    )
 
     @Argument(help: "The API server endpoint, host:port; several (or a comma-separated list) are tried in turn.")
     var server: [String]
@@ -18,7 +16,9 @@ struct JoinNode: AsyncParsableCommand {
     @Option(help: "The bootstrap token, <id>.<secret>.")
     var token: String
 
-    @Option(name: .customLong("discovery-token-ca-cert-hash"), help: "sha256:<hex> of the cluster CA's public key (repeatable).")
+    @Option(
+        name: .customLong("discovery-token-ca-cert-hash"),
+        help: "sha256:<hex> of the cluster CA's public key (repeatable).")
     var discoveryTokenCaCertHash: [String] = []
 
     @Flag(help: "Join as a control-plane node (downloads the shared certificates).")
@@ -52,28 +52,29 @@ struct JoinNode: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if controlPlane && certificateKey == nil { throw ValidationError("--control-plane needs --certificate-key (printed by `clusterpki upload-certs`)") }
-        if !controlPlane && certificateKey != nil { throw ValidationError("--certificate-key is only used with --control-plane") }
-        for ip in nodeIp where IPAddress(ip) == nil { throw ValidationError("--node-ip \(ip) is not an IP address") }
-        if let apiserverAdvertiseAddress, IPAddress(apiserverAdvertiseAddress) == nil {
-            throw ValidationError("--apiserver-advertise-address \(apiserverAdvertiseAddress) is not an IP address")
-        }
+        if let problem = try request().flagProblem { throw ValidationError(problem) }
     }
 
-    func run() async throws {
+    /// The join these flags ask for.
+    func request() throws -> JoinRequest {
         var overrides = SettingsOverrides()
         overrides.nodeName = nodeName
         overrides.advertiseAddress = apiserverAdvertiseAddress
         var request = JoinRequest(
-            server: server.joined(separator: ","), token: token, caCertHashes: discoveryTokenCaCertHash, kubernetesDir: URL(fileURLWithPath: kubernetesDir),
+            server: server.joined(separator: ","), token: token, caCertHashes: discoveryTokenCaCertHash,
+            kubernetesDir: URL(fileURLWithPath: kubernetesDir),
             kubeletDir: URL(fileURLWithPath: kubeletDir), policy: policy, overrides: overrides)
         request.controlPlane = controlPlane
         request.certificateKey = certificateKey
         request.nodeIPs = nodeIp
         request.timeout = try GoDuration(parsing: timeout, field: "--timeout").seconds
         request.stateKeyFile = StateStoreLocation.keyURL(in: URL(fileURLWithPath: kubernetesDir))
+        return request
+    }
+
+    func run() async throws {
         let display = ProgressDisplay(quiet: quiet)
         defer { display.clear() }
-        try await JoinClient(request).run(progress: { display.line($0) }, steps: display.sink)
+        try await JoinClient(request()).run(progress: { display.line($0) }, steps: display.sink)
     }
 }

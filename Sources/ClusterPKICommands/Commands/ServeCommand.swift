@@ -18,7 +18,9 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var directories: DirectoryOptions
 
     @Option(
-        help: "The address to listen on, host:port (default: what `clusterpki init` recorded in <kubernetes-dir>/clusterpki-serve.yaml, else 127.0.0.1:9443).")
+        help:
+            "The address to listen on, host:port (default: what `clusterpki init` recorded in <kubernetes-dir>/clusterpki-serve.yaml, else 127.0.0.1:9443)."
+    )
     var listen: String?
 
     @OptionGroup var state: StateOptions
@@ -30,7 +32,9 @@ struct ServeCommand: AsyncParsableCommand {
     var serverCertExtraSans: String?
 
     @Option(
-        help: "The URL joining nodes use, written into cluster-info (default: what `clusterpki init` recorded, else https://<listen address>).")
+        help:
+            "The URL joining nodes use, written into cluster-info (default: what `clusterpki init` recorded, else https://<listen address>)."
+    )
     var advertiseUrl: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
@@ -46,24 +50,22 @@ struct ServeCommand: AsyncParsableCommand {
     var rotateReport = HealthCheck.defaultRotateReport.path
 
     func validate() throws {
-        do { _ = try options() } catch let problem as ServeOptions.Problem { throw ValidationError(problem.description) }
+        do { _ = try options() } catch let problem as ServeOptions.Problem {
+            throw ValidationError(problem.description)
+        }
     }
 
     func options() throws -> ServeOptions {
         try ServeOptions(
-            logLevel: logLevel, listen: listen ?? ServeEndpoint.defaultListen, advertiseURL: advertiseUrl, serverCertExtraSANs: serverCertExtraSans,
-            rotateEvery: rotateEvery, restartHook: restartHook)
+            logLevel: logLevel, listen: listen ?? ServeEndpoint.defaultListen, advertiseURL: advertiseUrl,
+            serverCertExtraSANs: serverCertExtraSans, rotateEvery: rotateEvery, restartHook: restartHook)
     }
 
     func run() async throws {
         let options = try options()
-        var flags = SettingsOverrides()
-        flags.nodeName = nodeName
-        let tree = try directories.context(flags)
-        let kubernetesDir = tree.settings.kubernetesDir
+        let tree = try directories.context(SettingsOverrides(nodeName: nodeName))
         let addresses = try ServeAddresses.resolve(
-            listen: listen, advertiseURL: advertiseUrl, recorded: try ServeEndpoint.load(kubernetesDir: kubernetesDir),
-            recordPath: kubernetesDir.appendingPathComponent(ServeEndpoint.fileName).path)
+            listen: listen, advertiseURL: advertiseUrl, kubernetesDir: tree.settings.kubernetesDir)
         Console.line(ServeOutput.startLine(addresses))
         let store = try state.location(directories, tree.settings, policy: tree.policy)
         var launcher = ServeLauncher(

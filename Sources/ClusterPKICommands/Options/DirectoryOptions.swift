@@ -36,7 +36,8 @@ struct DirectoryOptions: ParsableArguments {
     /// The settings alone (defaults, --config, --cert-dir).
     func settings() throws -> ClusterSettings {
         try ClusterSettings.layered(
-            kubernetesDir: URL(fileURLWithPath: kubernetesDir), configFile: configFile, overrides: withCertDir(SettingsOverrides()),
+            kubernetesDir: URL(fileURLWithPath: kubernetesDir), configFile: configFile,
+            overrides: withCertDir(SettingsOverrides()),
             warn: Console.warn)
     }
 

@@ -18,7 +18,8 @@ struct EtcdFlags: ParsableArguments {
     var caFile: String?
 
     @Option(
-        help: "etcd: the client certificate (default: etcd.external.certFile, or <cert-dir>/clusterpki-etcd-client.crt).")
+        help:
+            "etcd: the client certificate (default: etcd.external.certFile, or <cert-dir>/clusterpki-etcd-client.crt).")
     var certFile: String?
 
     @Option(help: "etcd: the client key (default: etcd.external.keyFile, or <cert-dir>/clusterpki-etcd-client.key).")
@@ -53,7 +54,9 @@ struct EtcdFlags: ParsableArguments {
             files = (pki.url(caBase, "crt").path, pki.url(clientBase, "crt").path, pki.url(clientBase, "key").path)
         }
         guard !endpoints.isEmpty else {
-            throw ValidationError("--store etcd:// names no endpoint and --config has no etcd.external.endpoints; write --store etcd://HOST:PORT")
+            throw ValidationError(
+                "--store etcd:// names no endpoint and --config has no etcd.external.endpoints; write --store etcd://HOST:PORT"
+            )
         }
         guard let ca = caFile ?? files.ca else {
             throw ValidationError("the etcd CA is unknown: pass --ca-file (kubeadm's etcd.external.caFile)")

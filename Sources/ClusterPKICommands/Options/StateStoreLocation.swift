@@ -78,7 +78,9 @@ struct StateStoreLocation: Sendable {
             candidates = [URL(fileURLWithPath: path)]
         } else {
             let beside = dbURL.deletingLastPathComponent().appendingPathComponent(StoreKey.defaultFileName)
-            candidates = [Self.keyURL(in: Self.defaultKubernetesDir)] + (beside == Self.keyURL(in: Self.defaultKubernetesDir) ? [] : [beside])
+            candidates =
+                [Self.keyURL(in: Self.defaultKubernetesDir)]
+                + (beside == Self.keyURL(in: Self.defaultKubernetesDir) ? [] : [beside])
         }
         var foreign: [(url: URL, id: String)] = []
         for url in candidates {
@@ -87,7 +89,8 @@ struct StateStoreLocation: Sendable {
             foreign.append((url, key.id))
         }
         let problem = StateKeyError.Problem(
-            db: dbURL.path, record: record, tried: candidates, foreign: foreign, kubernetesDirGiven: kubernetesDir != nil)
+            db: dbURL.path, record: record, tried: candidates, foreign: foreign,
+            kubernetesDirGiven: kubernetesDir != nil)
         throw foreign.isEmpty ? StateKeyError.missing(problem) : StateKeyError.mismatch(problem)
     }
 }

@@ -17,11 +17,14 @@ enum StoreSelection: Sendable, Hashable {
         } else if text.hasPrefix("sqlite:") {
             var path = Substring(text.dropFirst("sqlite:".count))
             if path.hasPrefix("//") { path = path.dropFirst(2) }
-            guard !path.isEmpty else { throw ValidationError("--store sqlite: needs a path, e.g. sqlite:/var/lib/clusterpki/state.db") }
+            guard !path.isEmpty else {
+                throw ValidationError("--store sqlite: needs a path, e.g. sqlite:/var/lib/clusterpki/state.db")
+            }
             self = .sqlite(path: String(path))
         } else {
             throw ValidationError(
-                "--store \(text) is not a store; use sqlite:PATH or etcd://HOST:PORT[,HOST:PORT...] (etcd:// alone: the endpoints of --config)")
+                "--store \(text) is not a store; use sqlite:PATH or etcd://HOST:PORT[,HOST:PORT...] (etcd:// alone: the endpoints of --config)"
+            )
         }
     }
 

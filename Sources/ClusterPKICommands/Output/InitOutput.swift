@@ -6,11 +6,13 @@ import Foundation
 enum InitOutput {
     /// The join commands for control-plane nodes (only with an uploaded certificate key) and for workers.
     static func joinText(_ settings: ClusterSettings, token: String, certificateKey: CertificateKey?) throws -> String {
-        let worker = try JoinInstructions.lines(kubernetesDir: settings.kubernetesDir, token: token, certificateKey: nil)
+        let worker = try JoinInstructions.lines(
+            kubernetesDir: settings.kubernetesDir, token: token, certificateKey: nil)
         var text = ""
         if let certificateKey {
-            let controlPlane = try JoinInstructions.lines(kubernetesDir: settings.kubernetesDir, token: token,
-                                                     certificateKey: certificateKey.description)
+            let controlPlane = try JoinInstructions.lines(
+                kubernetesDir: settings.kubernetesDir, token: token,
+                certificateKey: certificateKey.description)
             text += """
 
                 You can now join any number of control-plane nodes by running the following on each as root:

@@ -18,8 +18,11 @@ public enum LedgerListing {
             } else {
                 status = "valid (\(HumanDuration.short(seconds: record.notAfter.timeIntervalSince(now))) left)"
             }
-            rows.append([record.serial, record.commonName, record.organizations.isEmpty ? "<none>" : record.organizations.joined(separator: ","),
-                         timestamp(record.notAfter), record.actor, status])
+            rows.append([
+                record.serial, record.commonName,
+                record.organizations.isEmpty ? "<none>" : record.organizations.joined(separator: ","),
+                timestamp(record.notAfter), record.actor, status,
+            ])
         }
         return TabWriter.render(rows)
     }

@@ -5,6 +5,7 @@ import ClusterPKIServer
 enum ServeOutput {
     static func startLine(_ addresses: ServeAddresses) -> String {
         let listen = ServeEndpoint.bracketed(addresses.listenHost) + ":\(addresses.port)"
-        return "[serve] Listening on \(listen), advertising \(addresses.advertiseURL) to joining nodes (\(addresses.source))"
+        return
+            "[serve] Listening on \(listen), advertising \(addresses.advertiseURL) to joining nodes (\(addresses.source))"
     }
 }

@@ -28,10 +28,12 @@ enum StateKeyError: Error, Equatable, CustomStringConvertible, LocalizedError {
         switch self {
         case .missing(let problem):
             let paths = problem.tried.map(\.path).joined(separator: " or ")
-            return "the state database \(problem.db) is protected by the store key \(problem.record.keyID)\(Self.recorded(problem)), but \(paths) does not exist; \(Self.fix(problem)) (a new key is never created for a database that has one)"
+            return
+                "the state database \(problem.db) is protected by the store key \(problem.record.keyID)\(Self.recorded(problem)), but \(paths) does not exist; \(Self.fix(problem)) (a new key is never created for a database that has one)"
         case .mismatch(let problem):
             let found = problem.foreign.map { "\($0.url.path) is key \($0.id)" }.joined(separator: ", ")
-            return "the store key does not belong to the state database \(problem.db): it needs key \(problem.record.keyID)\(Self.recorded(problem)), but \(found); \(Self.fix(problem))"
+            return
+                "the store key does not belong to the state database \(problem.db): it needs key \(problem.record.keyID)\(Self.recorded(problem)), but \(found); \(Self.fix(problem))"
         }
     }
 
@@ -44,8 +46,10 @@ enum StateKeyError: Error, Equatable, CustomStringConvertible, LocalizedError {
     /// The flag to pass: the Kubernetes directory whose pki/ holds the key, or the database the key belongs to.
     private static func fix(_ problem: Problem) -> String {
         if problem.kubernetesDirGiven, let recorded = problem.record.keyPath {
-            return "pass the --kubernetes-dir whose pki/\(StoreKey.defaultFileName) is that key (or leave --kubernetes-dir out to use \(recorded)), or the --db this key belongs to"
+            return
+                "pass the --kubernetes-dir whose pki/\(StoreKey.defaultFileName) is that key (or leave --kubernetes-dir out to use \(recorded)), or the --db this key belongs to"
         }
-        return "pass --kubernetes-dir DIR where DIR/pki/\(StoreKey.defaultFileName) is that key (restore it from a backup if it is lost), or the --db this key belongs to"
+        return
+            "pass --kubernetes-dir DIR where DIR/pki/\(StoreKey.defaultFileName) is that key (restore it from a backup if it is lost), or the --db this key belongs to"
     }
 }

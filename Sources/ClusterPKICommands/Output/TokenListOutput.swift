@@ -48,7 +48,10 @@ enum TokenListOutput {
         let usages = token.usages.isEmpty ? "<none>" : token.usages.map(\.rawValue).joined(separator: ",")
         let description = token.description.isEmpty ? "<none>" : token.description
         let groups = token.groups.isEmpty ? "<none>" : token.groups.joined(separator: ",")
-        return [token.token.token, TabWriter.pad(ttl, 9), expires, TabWriter.pad(usages, 22), TabWriter.pad(description, 56), groups]
+        return [
+            token.token.token, TabWriter.pad(ttl, 9), expires, TabWriter.pad(usages, 22),
+            TabWriter.pad(description, 56), groups,
+        ]
     }
 
     static func array(_ values: [String]) -> String {

@@ -22,14 +22,17 @@ public struct CertificateAuthority: Sendable {
 
     /// A self-signed CA as kubeadm makes it: KU critical, CA:TRUE critical, SKI, SAN DNS=CN.
     /// The CN must pass ``SubjectNameValidator`` as a name and as a DNS name.
-    public static func selfSigned(name: String, commonName: String, key: PrivateKeyMaterial, keyUsage: KeyUsage,
-                                  notBefore: Date, notAfter: Date) throws -> CertificateAuthority {
+    public static func selfSigned(
+        name: String, commonName: String, key: PrivateKeyMaterial, keyUsage: KeyUsage,
+        notBefore: Date, notAfter: Date
+    ) throws -> CertificateAuthority {
         try SubjectNameValidator.validate(commonName: commonName, dnsNames: [commonName])
         let subject = try DistinguishedName.kubernetes(commonName: commonName, organizations: [])
         let extensions = try Certificate.Extensions {
             Critical(keyUsage)
             Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))
-            SubjectKeyIdentifier(keyIdentifier: ArraySlice(Insecure.SHA1.hash(data: Array(key.publicKey.subjectPublicKeyInfoBytes))))
+            SubjectKeyIdentifier(
+                keyIdentifier: ArraySlice(Insecure.SHA1.hash(data: Array(key.publicKey.subjectPublicKeyInfoBytes))))
             SubjectAlternativeNames([.dnsName(commonName)])
         }
         do {
@@ -51,7 +54,8 @@ public struct CertificateAuthority: Sendable {
         let notAfter = min(request.notAfter, certificate.notValidAfter)
         let authorityKeyID = (try? certificate.extensions.subjectKeyIdentifier)?.keyIdentifier
         let sans = request.subjectAltNames
-        let names: [GeneralName] = sans.dnsNames.map { .dnsName($0) }
+        let names: [GeneralName] =
+            sans.dnsNames.map { .dnsName($0) }
             + sans.ipAddresses.map { .ipAddress(ASN1OctetString(contentBytes: ArraySlice($0.octets))) }
         let extensions = try Certificate.Extensions {
             Critical(request.keyUsage)
@@ -64,7 +68,8 @@ public struct CertificateAuthority: Sendable {
             return try Certificate(
                 version: .v3, serialNumber: .randomPositive(), publicKey: publicKey,
                 notValidBefore: request.notBefore, notValidAfter: notAfter, issuer: certificate.subject,
-                subject: try DistinguishedName.kubernetes(commonName: request.commonName, organizations: request.organizations),
+                subject: try DistinguishedName.kubernetes(
+                    commonName: request.commonName, organizations: request.organizations),
                 signatureAlgorithm: key.signatureAlgorithm, extensions: extensions, issuerPrivateKey: signingKey)
         } catch {
             throw PKIError.signing("\(request.commonName): \(error)")

@@ -11,8 +11,10 @@ public struct IssuanceRequest: Sendable {
     public var notBefore: Date
     public var notAfter: Date
 
-    public init(commonName: String, organizations: [String] = [], subjectAltNames: SubjectAltNames = SubjectAltNames(),
-                keyUsage: KeyUsage, extendedKeyUsages: [ExtendedKeyUsage.Usage], notBefore: Date, notAfter: Date) {
+    public init(
+        commonName: String, organizations: [String] = [], subjectAltNames: SubjectAltNames = SubjectAltNames(),
+        keyUsage: KeyUsage, extendedKeyUsages: [ExtendedKeyUsage.Usage], notBefore: Date, notAfter: Date
+    ) {
         self.commonName = commonName
         self.organizations = organizations
         self.subjectAltNames = subjectAltNames
@@ -54,11 +56,16 @@ extension DistinguishedName {
     public static func kubernetes(commonName: String, organizations: [String]) throws -> DistinguishedName {
         var rdns: [RelativeDistinguishedName] = []
         if !organizations.isEmpty {
-            rdns.append(RelativeDistinguishedName(try organizations.map {
-                try RelativeDistinguishedName.Attribute(type: .RDNAttributeType.organizationName, utf8String: $0)
-            }))
+            rdns.append(
+                RelativeDistinguishedName(
+                    try organizations.map {
+                        try RelativeDistinguishedName.Attribute(
+                            type: .RDNAttributeType.organizationName, utf8String: $0)
+                    }))
         }
-        rdns.append(RelativeDistinguishedName(try RelativeDistinguishedName.Attribute(type: .RDNAttributeType.commonName, utf8String: commonName)))
+        rdns.append(
+            RelativeDistinguishedName(
+                try RelativeDistinguishedName.Attribute(type: .RDNAttributeType.commonName, utf8String: commonName)))
         return DistinguishedName(rdns)
     }
 
@@ -69,7 +76,9 @@ extension DistinguishedName {
         for rdn in self {
             for attribute in rdn {
                 if attribute.type == .RDNAttributeType.commonName { commonName = String(describing: attribute.value) }
-                if attribute.type == .RDNAttributeType.organizationName { organizations.append(String(describing: attribute.value)) }
+                if attribute.type == .RDNAttributeType.organizationName {
+                    organizations.append(String(describing: attribute.value))
+                }
             }
         }
         return (commonName, organizations)

@@ -45,7 +45,9 @@ public struct ClusterSettings: Sendable, Hashable {
     public var usesLocalEtcd: Bool { externalEtcd == nil }
 
     public func validatedAdvertiseAddress() throws -> IPAddress {
-        guard let address = IPAddress(advertiseAddress) else { throw PKIError.invalidAdvertiseAddress(advertiseAddress) }
+        guard let address = IPAddress(advertiseAddress) else {
+            throw PKIError.invalidAdvertiseAddress(advertiseAddress)
+        }
         return address
     }
 
@@ -80,7 +82,9 @@ public struct ClusterSettings: Sendable, Hashable {
         let host = String(parts[0])
         guard SubjectAltNames.isDNS1123Subdomain(host) else { throw PKIError.invalidControlPlaneEndpoint(endpoint) }
         if parts.count == 2 {
-            guard let port = Int(parts[1]), (1...65535).contains(port) else { throw PKIError.invalidControlPlaneEndpoint(endpoint) }
+            guard let port = Int(parts[1]), (1...65535).contains(port) else {
+                throw PKIError.invalidControlPlaneEndpoint(endpoint)
+            }
             return (host, port)
         }
         return (host, nil)

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,7 +15,9 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
             return
         }
         let dotted = text.split(separator: ".", omittingEmptySubsequences: false)
-        if dotted.count == 4, dotted.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+        if dotted.count == 4,
+            dotted.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+            ),
             case let values = dotted.compactMap({ UInt8(String($0)) }), values.count == 4
         {
             octets = values  // leading zeros are decimal, as Go's sloppy parser reads them

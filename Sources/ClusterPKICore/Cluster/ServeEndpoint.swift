@@ -28,7 +28,8 @@ public struct ServeEndpoint: Sendable, Hashable {
     /// init's choice: the flags, else `--config`'s ServeConfiguration, else serve's defaults. Without an advertise
     /// URL, serve advertises its listen address, or, listening on every address, the API server's advertise address
     /// (what init recorded, never an address guessed when serve starts).
-    public static func choose(listen: String?, advertiseURL: String?, settings: ClusterSettings) throws -> ServeEndpoint {
+    public static func choose(listen: String?, advertiseURL: String?, settings: ClusterSettings) throws -> ServeEndpoint
+    {
         let listen = listen ?? settings.serveListen ?? defaultListen
         let (host, port) = try hostPort(listen, field: "--serve-listen")
         let advertiseURL = advertiseURL ?? settings.serveAdvertiseURL

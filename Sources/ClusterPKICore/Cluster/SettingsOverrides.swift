@@ -21,12 +21,19 @@ public struct SettingsOverrides: Sendable, Hashable {
 
     public init() {}
 
+    /// Only the node name (`--node-name`) overridden.
+    public init(nodeName: String?) { self.nodeName = nodeName }
+
     /// Checks every value before anything reads or writes files.
     public func validate() throws {
-        if let advertiseAddress, IPAddress(advertiseAddress) == nil { throw PKIError.invalidAdvertiseAddress(advertiseAddress) }
+        if let advertiseAddress, IPAddress(advertiseAddress) == nil {
+            throw PKIError.invalidAdvertiseAddress(advertiseAddress)
+        }
         if let controlPlaneEndpoint { _ = try ClusterSettings.splitHostPort(controlPlaneEndpoint) }
         if let serviceSubnet {
-            for part in serviceSubnet.split(separator: ",") { _ = try CIDR(parsing: part.trimmingCharacters(in: .whitespaces)) }
+            for part in serviceSubnet.split(separator: ",") {
+                _ = try CIDR(parsing: part.trimmingCharacters(in: .whitespaces))
+            }
         }
         if let encryptionAlgorithm { _ = try KeyAlgorithm(parsing: encryptionAlgorithm) }
     }
@@ -38,7 +45,9 @@ public struct SettingsOverrides: Sendable, Hashable {
         if let nodeName { settings.nodeName = nodeName }
         if let advertiseAddress { settings.advertiseAddress = advertiseAddress }
         if let controlPlaneEndpoint { settings.controlPlaneEndpoint = controlPlaneEndpoint }
-        settings.apiServerCertSANs += apiServerCertExtraSANs.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        settings.apiServerCertSANs += apiServerCertExtraSANs.map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
         if let serviceSubnet { settings.serviceSubnet = serviceSubnet }
         if let dnsDomain { settings.dnsDomain = dnsDomain }
         if let encryptionAlgorithm { settings.encryptionAlgorithm = try KeyAlgorithm(parsing: encryptionAlgorithm) }
@@ -72,7 +81,8 @@ extension TreeContext {
         warn: (String) -> Void = { _ in }
     ) throws -> TreeContext {
         let policy = try PKIPolicy(locating: policy)
-        let settings = try ClusterSettings.layered(kubernetesDir: kubernetesDir, configFile: configFile, overrides: overrides, warn: warn)
+        let settings = try ClusterSettings.layered(
+            kubernetesDir: kubernetesDir, configFile: configFile, overrides: overrides, warn: warn)
         return TreeContext(policy: policy, settings: settings)
     }
 }

@@ -17,10 +17,16 @@ public struct CertificateKey: Sendable, Hashable, CustomStringConvertible {
     /// Parses 64 hex characters (either case), with kubeadm's error text.
     public init(parsing text: String) throws {
         guard let bytes = Hex.decode(text) else {
-            throw PKIError.config(path: "--certificate-key", problem: "the certificate key is not hexadecimal; use the 64-character key printed by `clusterpki upload-certs` or `clusterpki certs certificate-key`")
+            throw PKIError.config(
+                path: "--certificate-key",
+                problem:
+                    "the certificate key is not hexadecimal; use the 64-character key printed by `clusterpki upload-certs` or `clusterpki certs certificate-key`"
+            )
         }
         guard bytes.count == Self.size else {
-            throw PKIError.config(path: "--certificate-key", problem: "invalid certificate key size \(bytes.count), the key must be an AES key of size \(Self.size)")
+            throw PKIError.config(
+                path: "--certificate-key",
+                problem: "invalid certificate key size \(bytes.count), the key must be an AES key of size \(Self.size)")
         }
         self.bytes = bytes
     }

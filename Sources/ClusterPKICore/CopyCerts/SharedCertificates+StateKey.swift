@@ -11,10 +11,13 @@ extension SharedCertificates {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw PKIError.fileSystem(
                 path: url.path,
-                detail: "the state key cannot be read; run a state command once (e.g. `clusterpki token list`) to create it, then upload again")
+                detail:
+                    "the state key cannot be read; run a state command once (e.g. `clusterpki token list`) to create it, then upload again"
+            )
         }
         guard Self.isStateKey(data) else {
-            throw PKIError.fileSystem(path: url.path, detail: "not a state key (64 hex digits); restore it from a backup")
+            throw PKIError.fileSystem(
+                path: url.path, detail: "not a state key (64 hex digits); restore it from a backup")
         }
         return try SealedValue.seal(data, key: key)
     }
@@ -24,12 +27,15 @@ extension SharedCertificates {
     func openStateKey(_ sealed: Data, with key: CertificateKey, into url: URL) throws -> Data {
         let data = try SealedValue.open(sealed, key: key, name: Self.stateKeyDataKey)
         guard Self.isStateKey(data) else {
-            throw PKIError.config(path: "kubeadm-certs", problem: "unknown data found in Secret entry \(Self.stateKeyDataKey)")
+            throw PKIError.config(
+                path: "kubeadm-certs", problem: "unknown data found in Secret entry \(Self.stateKeyDataKey)")
         }
         if let existing = FileManager.default.contents(atPath: url.path), Self.trimmed(existing) != Self.trimmed(data) {
             throw PKIError.config(
                 path: url.path,
-                problem: "this node already has a different state key than the one in kubeadm-certs (\(Self.stateKeyDataKey), the key of the cluster's shared store); move \(url.path) away if this node's own store is not needed, then download again")
+                problem:
+                    "this node already has a different state key than the one in kubeadm-certs (\(Self.stateKeyDataKey), the key of the cluster's shared store); move \(url.path) away if this node's own store is not needed, then download again"
+            )
         }
         return data
     }

@@ -1,5 +1,6 @@
 import Foundation
 import X509
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,11 +35,15 @@ public struct SharedCertificates: Sendable {
         let ca = context.policy.authority(named: "ca")?.baseName ?? "ca"
         let frontProxy = context.policy.authority(named: "front-proxy-ca")?.baseName ?? "front-proxy-ca"
         let sa = context.policy.serviceAccount.baseName
-        var files = [pkiFile("\(ca).crt"), pkiFile("\(ca).key"), pkiFile("\(frontProxy).crt"), pkiFile("\(frontProxy).key"),
-                     pkiFile("\(sa).pub"), pkiFile("\(sa).key")]
+        var files = [
+            pkiFile("\(ca).crt"), pkiFile("\(ca).key"), pkiFile("\(frontProxy).crt"), pkiFile("\(frontProxy).key"),
+            pkiFile("\(sa).pub"), pkiFile("\(sa).key"),
+        ]
         if let external = context.settings.externalEtcd {
-            for (key, path) in [("external-etcd-ca.crt", external.caFile), ("external-etcd.crt", external.certFile),
-                                ("external-etcd.key", external.keyFile)] {
+            for (key, path) in [
+                ("external-etcd-ca.crt", external.caFile), ("external-etcd.crt", external.certFile),
+                ("external-etcd.key", external.keyFile),
+            ] {
                 if let path, !path.isEmpty { files.append(File(dataKey: key, url: URL(fileURLWithPath: path))) }
             }
         } else {
@@ -57,7 +62,9 @@ public struct SharedCertificates: Sendable {
         return names.flatMap { name -> [File] in
             let base = context.policy.authority(named: name)?.baseName ?? (name == "etcd-ca" ? "etcd/ca" : name)
             return ["crt", "key"].map { suffix in
-                File(dataKey: "\(base).next.\(suffix)".replacingOccurrences(of: "/", with: "-"), url: pki.appendingPathComponent("\(base).next.\(suffix)"))
+                File(
+                    dataKey: "\(base).next.\(suffix)".replacingOccurrences(of: "/", with: "-"),
+                    url: pki.appendingPathComponent("\(base).next.\(suffix)"))
             }
         }
     }
@@ -96,7 +103,11 @@ public struct SharedCertificates: Sendable {
         }
         for file in files {
             guard let value = values[file.dataKey] else {
-                throw PKIError.config(path: "kubeadm-certs", problem: "the Secret does not include the required certificate or key - name: \(file.dataKey), path: \(file.url.path); upload the certificates again with `clusterpki upload-certs`")
+                throw PKIError.config(
+                    path: "kubeadm-certs",
+                    problem:
+                        "the Secret does not include the required certificate or key - name: \(file.dataKey), path: \(file.url.path); upload the certificates again with `clusterpki upload-certs`"
+                )
             }
             if value.isEmpty { continue }
             let data = try SealedValue.open(value, key: key, name: file.dataKey)

@@ -7,8 +7,9 @@ public enum DetachedJWS {
     public static func sign(content: String, tokenID: String, tokenSecret: String) -> String {
         let header = base64URL(Data("{\"alg\":\"HS256\",\"kid\":\"\(tokenID)\"}".utf8))
         let payload = base64URL(Data(content.utf8))
-        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(header).\(payload)".utf8),
-                                                  using: SymmetricKey(data: Data(tokenSecret.utf8)))
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: Data("\(header).\(payload)".utf8),
+            using: SymmetricKey(data: Data(tokenSecret.utf8)))
         return header + ".." + base64URL(Data(mac))
     }
 

@@ -17,16 +17,22 @@ public struct DiscoveryHash: Sendable, Hashable, CustomStringConvertible {
     public init(parsing text: String) throws {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2 else {
-            throw PKIError.config(path: "--discovery-token-ca-cert-hash", problem: "invalid hash \"\(text)\", expected \"format:hex-value\"")
+            throw PKIError.config(
+                path: "--discovery-token-ca-cert-hash",
+                problem: "invalid hash \"\(text)\", expected \"format:hex-value\"")
         }
         guard parts[0].lowercased() == "sha256" else {
-            throw PKIError.config(path: "--discovery-token-ca-cert-hash", problem: "unknown hash format \"\(parts[0])\"; only sha256 is supported")
+            throw PKIError.config(
+                path: "--discovery-token-ca-cert-hash",
+                problem: "unknown hash format \"\(parts[0])\"; only sha256 is supported")
         }
         guard let bytes = Hex.decode(String(parts[1])) else {
             throw PKIError.config(path: "--discovery-token-ca-cert-hash", problem: "\"\(parts[1])\" is not hexadecimal")
         }
         guard bytes.count == 32 else {
-            throw PKIError.config(path: "--discovery-token-ca-cert-hash", problem: "expected a 32 byte SHA-256 hash, found \(bytes.count) bytes")
+            throw PKIError.config(
+                path: "--discovery-token-ca-cert-hash",
+                problem: "expected a 32 byte SHA-256 hash, found \(bytes.count) bytes")
         }
         digest = bytes
     }

@@ -44,7 +44,9 @@ public struct OpenSSLRSASigningKey: CustomPrivateKey {
         [.sha256WithRSAEncryption, .sha384WithRSAEncryption, .sha512WithRSAEncryption]
     }
 
-    public func signSynchronously(bytes: some DataProtocol, signatureAlgorithm: Certificate.SignatureAlgorithm) throws -> Certificate.Signature {
+    public func signSynchronously(bytes: some DataProtocol, signatureAlgorithm: Certificate.SignatureAlgorithm) throws
+        -> Certificate.Signature
+    {
         let digest: OpaquePointer?
         switch signatureAlgorithm {
         case .sha256WithRSAEncryption: digest = EVP_sha256()
@@ -54,14 +56,21 @@ public struct OpenSSLRSASigningKey: CustomPrivateKey {
         }
         guard let context = EVP_MD_CTX_new() else { throw Self.failure("EVP_MD_CTX_new") }
         defer { EVP_MD_CTX_free(context) }
-        guard EVP_DigestSignInit(context, nil, digest, nil, handle.pkey) == 1 else { throw Self.failure("EVP_DigestSignInit") }
+        guard EVP_DigestSignInit(context, nil, digest, nil, handle.pkey) == 1 else {
+            throw Self.failure("EVP_DigestSignInit")
+        }
         let message = Array(bytes)
         var length = 0
-        guard EVP_DigestSign(context, nil, &length, message, message.count) == 1 else { throw Self.failure("EVP_DigestSign") }
+        guard EVP_DigestSign(context, nil, &length, message, message.count) == 1 else {
+            throw Self.failure("EVP_DigestSign")
+        }
         var signature = [UInt8](repeating: 0, count: length)
-        guard EVP_DigestSign(context, &signature, &length, message, message.count) == 1 else { throw Self.failure("EVP_DigestSign") }
+        guard EVP_DigestSign(context, &signature, &length, message, message.count) == 1 else {
+            throw Self.failure("EVP_DigestSign")
+        }
         return try Certificate.Signature(
-            signatureAlgorithm: signatureAlgorithm, signatureBytes: ASN1BitString(bytes: ArraySlice(signature.prefix(length))))
+            signatureAlgorithm: signatureAlgorithm,
+            signatureBytes: ASN1BitString(bytes: ArraySlice(signature.prefix(length))))
     }
 
     private static func failure(_ call: String) -> any Error {

@@ -85,11 +85,13 @@ public enum PrivateKeyMaterial: Sendable {
             let pem = key.pemRepresentation
             return pem.hasSuffix("\n") ? pem : pem + "\n"
         case .p256(let key):
-            return try Self.sec1PEM(raw: key.rawRepresentation, publicX963: key.publicKey.x963Representation,
-                                    curve: .NamedCurves.secp256r1)
+            return try Self.sec1PEM(
+                raw: key.rawRepresentation, publicX963: key.publicKey.x963Representation,
+                curve: .NamedCurves.secp256r1)
         case .p384(let key):
-            return try Self.sec1PEM(raw: key.rawRepresentation, publicX963: key.publicKey.x963Representation,
-                                    curve: .NamedCurves.secp384r1)
+            return try Self.sec1PEM(
+                raw: key.rawRepresentation, publicX963: key.publicKey.x963Representation,
+                curve: .NamedCurves.secp384r1)
         }
     }
 
@@ -104,7 +106,9 @@ public enum PrivateKeyMaterial: Sendable {
         try serializer.appendConstructedNode(identifier: .sequence) { coder in
             try coder.serialize(1)
             try coder.serialize(ASN1OctetString(contentBytes: ArraySlice(raw)))
-            try coder.serialize(explicitlyTaggedWithTagNumber: 0, tagClass: .contextSpecific) { try $0.serialize(curve) }
+            try coder.serialize(explicitlyTaggedWithTagNumber: 0, tagClass: .contextSpecific) {
+                try $0.serialize(curve)
+            }
             try coder.serialize(explicitlyTaggedWithTagNumber: 1, tagClass: .contextSpecific) {
                 try $0.serialize(ASN1BitString(bytes: ArraySlice(publicX963)))
             }
@@ -131,7 +135,8 @@ public enum PrivateKeyMaterial: Sendable {
         if blocks.isEmpty { throw PKIError.malformedPEM(path: path, detail: "no PEM block found") }
         if blocks.contains(where: { $0.isEncrypted || $0.type == "ENCRYPTED PRIVATE KEY" }) {
             throw PKIError.malformedPEM(
-                path: path, detail: "the private key is encrypted; decrypt it first, e.g. `openssl pkey -in \(path) -out \(path)`")
+                path: path,
+                detail: "the private key is encrypted; decrypt it first, e.g. `openssl pkey -in \(path) -out \(path)`")
         }
         if unsupported { throw PKIError.unsupportedKey(path: path) }
         throw PKIError.malformedPEM(path: path, detail: "data does not contain a valid RSA or ECDSA private key")

@@ -10,7 +10,8 @@ public enum PublicKeyBundle {
         var keys: [Certificate.PublicKey] = []
         for block in PEMBlock.blocks(in: text) where block.type == "PUBLIC KEY" {
             do { keys.append(try Certificate.PublicKey(derEncoded: block.bytes)) } catch {
-                throw PKIError.malformedPEM(path: path, detail: "a PUBLIC KEY block does not hold a PKIX public key: \(error)")
+                throw PKIError.malformedPEM(
+                    path: path, detail: "a PUBLIC KEY block does not hold a PKIX public key: \(error)")
             }
         }
         guard !keys.isEmpty else {

@@ -39,9 +39,11 @@ public struct CertsPhase: Sendable {
                 case .profile(let profile) where profile.isCertificateAuthority:
                     if let existing = try context.directory.loadAuthority(profile) {
                         authorities[profile.name] = existing
-                        steps.append(.message(existing.isExternal
-                            ? "[certs] External \(profile.baseName) mode: using the existing \"\(profile.baseName)\" certificate without its key"
-                            : "[certs] Using the existing \"\(profile.baseName)\" certificate and key"))
+                        steps.append(
+                            .message(
+                                existing.isExternal
+                                    ? "[certs] External \(profile.baseName) mode: using the existing \"\(profile.baseName)\" certificate without its key"
+                                    : "[certs] Using the existing \"\(profile.baseName)\" certificate and key"))
                         steps += boundsWarnings(existing.certificate, name: profile.baseName)
                     } else {
                         steps.append(.newCA(profile, keyIndex: newKey()))
@@ -49,10 +51,13 @@ public struct CertsPhase: Sendable {
                 case .profile(let profile):
                     let issuer = profile.issuer!
                     let caProfile = context.policy.authority(named: issuer)!
-                    let planned = steps.contains { if case .newCA(let p, _) = $0 { return p.name == issuer }; return false }
+                    let planned = steps.contains {
+                        if case .newCA(let p, _) = $0 { return p.name == issuer }; return false
+                    }
                     if !planned && authorities[issuer] == nil {
                         guard let ca = try context.directory.loadAuthority(caProfile) else {
-                            throw PKIError.missingCertificateAuthority(name: issuer, path: context.directory.url(caProfile.baseName, "crt").path)
+                            throw PKIError.missingCertificateAuthority(
+                                name: issuer, path: context.directory.url(caProfile.baseName, "crt").path)
                         }
                         authorities[issuer] = ca
                     }
@@ -63,7 +68,8 @@ public struct CertsPhase: Sendable {
                         steps += boundsWarnings(existing, name: profile.baseName)
                     } else {
                         if !planned, authorities[issuer]?.isExternal == true {
-                            throw PKIError.missingCAKey(name: issuer, path: context.directory.url(caProfile.baseName, "key").path)
+                            throw PKIError.missingCAKey(
+                                name: issuer, path: context.directory.url(caProfile.baseName, "key").path)
                         }
                         steps.append(.newLeaf(profile, sans, keyIndex: newKey()))
                     }
@@ -87,8 +93,11 @@ public struct CertsPhase: Sendable {
                 case .newCA(let profile, let index):
                     let key = keys[index]
                     let ca = try CertificateAuthority.selfSigned(
-                        name: profile.name, commonName: profile.commonName(nodeName: context.settings.nodeName), key: key,
-                        keyUsage: KeyUsage(profile.keyUsages, keyIsRSA: key.isRSA, keyEnciphermentOnlyForRSA: context.policy.keyEnciphermentOnlyForRSA),
+                        name: profile.name, commonName: profile.commonName(nodeName: context.settings.nodeName),
+                        key: key,
+                        keyUsage: KeyUsage(
+                            profile.keyUsages, keyIsRSA: key.isRSA,
+                            keyEnciphermentOnlyForRSA: context.policy.keyEnciphermentOnlyForRSA),
                         notBefore: context.notBefore, notAfter: context.caNotAfter(profile))
                     authorities[profile.name] = ca
                     try stage(ca.certificate, key: key, base: profile.baseName, into: &transaction)
@@ -100,18 +109,25 @@ public struct CertsPhase: Sendable {
                     try stage(certificate, key: keys[index], base: profile.baseName, into: &transaction)
                     lines.append("[certs] Generating \"\(profile.baseName)\" certificate and key")
                     if certificate.notValidAfter < request.notAfter {
-                        lines.append("[certs] WARNING: \(profile.baseName) would outlive its CA \(ca.name); its NotAfter is capped at the CA's \(Self.timestamp(certificate.notValidAfter))")
+                        lines.append(
+                            "[certs] WARNING: \(profile.baseName) would outlive its CA \(ca.name); its NotAfter is capped at the CA's \(Self.timestamp(certificate.notValidAfter))"
+                        )
                     }
                     if (profile.extKeyUsages ?? []).contains(.serverAuth) {
-                        lines.append("[certs] \(profile.baseName) serving cert is signed for DNS names [\(sans.dnsNames.joined(separator: " "))] and IPs [\(sans.ipAddresses.map(\.description).joined(separator: " "))]")
+                        lines.append(
+                            "[certs] \(profile.baseName) serving cert is signed for DNS names [\(sans.dnsNames.joined(separator: " "))] and IPs [\(sans.ipAddresses.map(\.description).joined(separator: " "))]"
+                        )
                     }
                 case .newServiceAccount(let index):
                     let base = context.policy.serviceAccount.baseName
                     transaction.write(try keys[index].pemString(), to: context.directory.path(base, "key"), mode: 0o600)
-                    transaction.write(try keys[index].publicKeyPEMString(), to: context.directory.path(base, "pub"), mode: 0o600)
+                    transaction.write(
+                        try keys[index].publicKeyPEMString(), to: context.directory.path(base, "pub"), mode: 0o600)
                     lines.append("[certs] Generating \"\(base)\" key and public key")
                 case .serviceAccountPublicKey(let key):
-                    transaction.write(try key.publicKeyPEMString(), to: context.directory.path(context.policy.serviceAccount.baseName, "pub"), mode: 0o600)
+                    transaction.write(
+                        try key.publicKeyPEMString(),
+                        to: context.directory.path(context.policy.serviceAccount.baseName, "pub"), mode: 0o600)
                 }
             }
             try transaction.commit(in: context.directory.root)
@@ -130,9 +146,13 @@ public struct CertsPhase: Sendable {
         let all: [Item] = active.map(Item.profile) + [.serviceAccount]
         if names.isEmpty || names.contains("all") { return all }
         let known = context.policy.generatableNames
-        for name in names where !known.contains(name) { throw PKIError.unknownCertificateName(name, known: ["all"] + known) }
-        for name in names where !active.contains(where: { $0.name == name }) && name != context.policy.serviceAccount.name {
-            let onlyForEtcdStore = context.settings.usesLocalEtcd
+        for name in names where !known.contains(name) {
+            throw PKIError.unknownCertificateName(name, known: ["all"] + known)
+        }
+        for name in names
+        where !active.contains(where: { $0.name == name }) && name != context.policy.serviceAccount.name {
+            let onlyForEtcdStore =
+                context.settings.usesLocalEtcd
                 && context.policy.orderedProfiles.contains { $0.name == name && $0.requiresEtcdStore }
             throw PKIError.existingCertificateInvalid(
                 name: name,
@@ -149,7 +169,9 @@ public struct CertsPhase: Sendable {
     }
 
     /// The existing leaf if it is complete, matches its key, chains to `ca` and covers every SAN.
-    func existingLeaf(_ profile: CertificateProfile, sans: SubjectAltNames, ca: CertificateAuthority?) throws -> Certificate? {
+    func existingLeaf(_ profile: CertificateProfile, sans: SubjectAltNames, ca: CertificateAuthority?) throws
+        -> Certificate?
+    {
         let directory = context.directory
         let crt = directory.path(profile.baseName, "crt"), keyPath = directory.path(profile.baseName, "key")
         let key = try directory.readKey(profile.baseName)
@@ -158,9 +180,12 @@ public struct CertsPhase: Sendable {
             return nil
         }
         guard let key else { throw PKIError.incompletePair(name: profile.name, present: crt, missing: keyPath) }
-        guard key.publicKey == certificate.publicKey else { throw PKIError.keyDoesNotMatchCertificate(path: directory.url(profile.baseName, "key").path) }
+        guard key.publicKey == certificate.publicKey else {
+            throw PKIError.keyDoesNotMatchCertificate(path: directory.url(profile.baseName, "key").path)
+        }
         guard let ca, ca.issued(certificate) else {
-            throw PKIError.existingCertificateInvalid(name: profile.name, reason: "it is not signed by the current \(profile.issuer!) certificate authority")
+            throw PKIError.existingCertificateInvalid(
+                name: profile.name, reason: "it is not signed by the current \(profile.issuer!) certificate authority")
         }
         let present = (try? CertificateNames(of: certificate)) ?? CertificateNames()
         if let missing = present.firstMissing(of: sans) {
@@ -169,17 +194,28 @@ public struct CertsPhase: Sendable {
         return certificate
     }
 
-    func stage(_ certificate: Certificate, key: PrivateKeyMaterial, base: String, into transaction: inout FileTransaction) throws {
-        transaction.write(try PEMCertificates.encode([certificate]), to: context.directory.path(base, "crt"), mode: 0o644)
+    func stage(
+        _ certificate: Certificate, key: PrivateKeyMaterial, base: String, into transaction: inout FileTransaction
+    ) throws {
+        transaction.write(
+            try PEMCertificates.encode([certificate]), to: context.directory.path(base, "crt"), mode: 0o644)
         transaction.write(try key.pemString(), to: context.directory.path(base, "key"), mode: 0o600)
     }
 
     func boundsWarnings(_ certificate: Certificate, name: String) -> [Step] {
         if certificate.notValidAfter < context.now {
-            return [.message("[certs] WARNING: could not validate bounds for certificate \(name): the certificate has expired: NotAfter: \(Self.timestamp(certificate.notValidAfter))")]
+            return [
+                .message(
+                    "[certs] WARNING: could not validate bounds for certificate \(name): the certificate has expired: NotAfter: \(Self.timestamp(certificate.notValidAfter))"
+                )
+            ]
         }
         if certificate.notValidBefore > context.now {
-            return [.message("[certs] WARNING: could not validate bounds for certificate \(name): the certificate is not yet valid: NotBefore: \(Self.timestamp(certificate.notValidBefore))")]
+            return [
+                .message(
+                    "[certs] WARNING: could not validate bounds for certificate \(name): the certificate is not yet valid: NotBefore: \(Self.timestamp(certificate.notValidBefore))"
+                )
+            ]
         }
         return []
     }

@@ -47,12 +47,15 @@ public struct TreeContext: Sendable {
     }
 
     /// The issuance request for a leaf profile signed now.
-    public func request(for profile: CertificateProfile, key: PrivateKeyMaterial, sans: SubjectAltNames) -> IssuanceRequest {
+    public func request(for profile: CertificateProfile, key: PrivateKeyMaterial, sans: SubjectAltNames)
+        -> IssuanceRequest
+    {
         IssuanceRequest(
             commonName: profile.commonName(nodeName: settings.nodeName),
             organizations: profile.organizations ?? [],
             subjectAltNames: sans,
-            keyUsage: KeyUsage(profile.keyUsages, keyIsRSA: key.isRSA, keyEnciphermentOnlyForRSA: policy.keyEnciphermentOnlyForRSA),
+            keyUsage: KeyUsage(
+                profile.keyUsages, keyIsRSA: key.isRSA, keyEnciphermentOnlyForRSA: policy.keyEnciphermentOnlyForRSA),
             extendedKeyUsages: (profile.extKeyUsages ?? []).map(\.usage),
             notBefore: notBefore,
             notAfter: leafNotAfter(profile))

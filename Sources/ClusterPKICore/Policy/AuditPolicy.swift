@@ -22,8 +22,12 @@ public struct AuditPolicy: Sendable, Codable, Hashable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         maxAge = try c.decodeIfPresent(GoDuration.self, forKey: .maxAge) ?? Self.default.maxAge
         maxRows = try c.decodeIfPresent(Int.self, forKey: .maxRows) ?? Self.default.maxRows
-        guard maxAge.seconds > 0 else { throw PKIError.policy(field: "audit.maxAge", problem: "must be positive, e.g. 720h") }
-        guard maxRows > 0 else { throw PKIError.policy(field: "audit.maxRows", problem: "must be a positive count, e.g. 100000") }
+        guard maxAge.seconds > 0 else {
+            throw PKIError.policy(field: "audit.maxAge", problem: "must be positive, e.g. 720h")
+        }
+        guard maxRows > 0 else {
+            throw PKIError.policy(field: "audit.maxRows", problem: "must be a positive count, e.g. 100000")
+        }
     }
 
     /// Events before this time are past `maxAge` at `now`.

@@ -50,7 +50,8 @@ public enum GoDurationParser {
                 throw GoDurationSyntaxError(reason: "time: missing unit in duration \(goQuote(text))")
             }
             guard let unit = units[String(unitText)] else {
-                throw GoDurationSyntaxError(reason: "time: unknown unit \(goQuote(String(unitText))) in duration \(goQuote(text))")
+                throw GoDurationSyntaxError(
+                    reason: "time: unknown unit \(goQuote(String(unitText))) in duration \(goQuote(text))")
             }
             let (whole, o1) = value.multipliedReportingOverflow(by: unit)
             guard !o1, whole <= UInt64(Int64.max) else { throw invalid }

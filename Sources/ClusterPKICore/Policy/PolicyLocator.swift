@@ -27,18 +27,25 @@ public enum PolicyLocator {
         if value.contains("/") || value.hasSuffix(".yaml") || value.hasSuffix(".yml") {
             let url = URL(fileURLWithPath: value)
             guard FileManager.default.fileExists(atPath: url.path) else {
-                throw PKIError.policy(field: value, problem: "no such file; pass an existing policy file or a policy name (kubeadm, hardened)")
+                throw PKIError.policy(
+                    field: value,
+                    problem: "no such file; pass an existing policy file or a policy name (kubeadm, hardened)")
             }
             return .file(url)
         }
         let directories = searchDirectories(
-            environment: environment, executable: executable, currentDirectory: currentDirectory, systemDirectories: systemDirectories)
+            environment: environment, executable: executable, currentDirectory: currentDirectory,
+            systemDirectories: systemDirectories)
         let candidates = directories.map { $0.appendingPathComponent(value + ".yaml") }
-        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) { return .file(found) }
+        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) {
+            return .file(found)
+        }
         if EmbeddedPolicies.text(named: value) != nil { return .embedded(name: value) }
         throw PKIError.policy(
             field: value,
-            problem: "no policy named \(value) in \(directories.map(\.path).joined(separator: ", ")) nor built in (\(EmbeddedPolicies.names.joined(separator: ", "))); pass --policy FILE or set CLUSTERPKI_POLICY_DIR")
+            problem:
+                "no policy named \(value) in \(directories.map(\.path).joined(separator: ", ")) nor built in (\(EmbeddedPolicies.names.joined(separator: ", "))); pass --policy FILE or set CLUSTERPKI_POLICY_DIR"
+        )
     }
 
     static func searchDirectories(
@@ -49,7 +56,8 @@ public enum PolicyLocator {
         directories += systemDirectories.map { URL(fileURLWithPath: $0) }
         if let executable {
             var directory = executable.deletingLastPathComponent()
-            directories.append(directory.deletingLastPathComponent().appendingPathComponent("share/clusterpki/policies"))
+            directories.append(
+                directory.deletingLastPathComponent().appendingPathComponent("share/clusterpki/policies"))
             while directory.path != "/" {
                 directories.append(directory.appendingPathComponent("policies"))
                 directory = directory.deletingLastPathComponent()

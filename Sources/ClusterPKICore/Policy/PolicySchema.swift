@@ -17,7 +17,9 @@ indirect enum PolicySchema: Sendable {
                 let name = key.string ?? "\(key)"
                 let field = path.isEmpty ? name : "\(path).\(name)"
                 guard let schema = fields[name] else {
-                    throw PKIError.policy(field: field, problem: "unknown field; allowed fields here: \(fields.keys.sorted().joined(separator: ", "))")
+                    throw PKIError.policy(
+                        field: field,
+                        problem: "unknown field; allowed fields here: \(fields.keys.sorted().joined(separator: ", "))")
                 }
                 try schema.check(value, path: field)
             }
@@ -47,11 +49,14 @@ indirect enum PolicySchema: Sendable {
         "certificateAuthorities": .list(certificate),
         "certificates": .list(certificate),
         "serviceAccount": .object(["name": .scalar, "baseName": .scalar]),
-        "kubeconfigs": .list(.object([
-            "file": .scalar, "commonName": .scalar, "organizations": .list(.scalar), "server": .scalar,
-            "initOnly": .scalar, "renewable": .scalar, "longName": .scalar,
-        ])),
-        "userCredentials": .object(["defaultValidity": .scalar, "maxValidity": .scalar, "privilegedOrganizations": .list(.scalar)]),
+        "kubeconfigs": .list(
+            .object([
+                "file": .scalar, "commonName": .scalar, "organizations": .list(.scalar), "server": .scalar,
+                "initOnly": .scalar, "renewable": .scalar, "longName": .scalar,
+            ])),
+        "userCredentials": .object([
+            "defaultValidity": .scalar, "maxValidity": .scalar, "privilegedOrganizations": .list(.scalar),
+        ]),
         "tokenAuthentication": .object(["maxFailures": .scalar, "window": .scalar, "backoff": .scalar]),
         "server": server,
         "renewal": .object(["window": .scalar, "maxWindow": .scalar]),
@@ -62,14 +67,16 @@ indirect enum PolicySchema: Sendable {
         "maxRequestBodyBytes": .scalar, "adminOrganizations": .list(.scalar),
         "certsDownload": .object(["groups": .list(.scalar), "maxFetchesPerUpload": .scalar]),
         "certificateSigningRequests": .object([
-            "creatorGroups": .list(.scalar), "nodeClientApprovalGroups": .list(.scalar), "selfNodeClientApproval": .scalar,
+            "creatorGroups": .list(.scalar), "nodeClientApprovalGroups": .list(.scalar),
+            "selfNodeClientApproval": .scalar,
             "kubeletServingApproval": .scalar, "unrecordedServingNames": .scalar, "signingDuration": .scalar,
             "maxWatchSeconds": .scalar,
         ]),
         "servingCertificate": .object(["validity": .scalar, "renewBefore": .scalar, "checkInterval": .scalar]),
         "statusPage": .object(["localhostWithoutCertificate": .scalar]),
         "connections": .object([
-            "maxConnections": .scalar, "handshakeTimeout": .scalar, "requestHeaderTimeout": .scalar, "requestBodyTimeout": .scalar,
+            "maxConnections": .scalar, "handshakeTimeout": .scalar, "requestHeaderTimeout": .scalar,
+            "requestBodyTimeout": .scalar,
             "idleTimeout": .scalar, "maxWatchesPerIdentity": .scalar,
         ]),
     ])

@@ -23,9 +23,13 @@ public struct RenewalPolicy: Sendable, Codable, Hashable {
         window = try c.decodeIfPresent(String.self, forKey: .window) ?? Self.default.window
         maxWindow = try c.decodeIfPresent(GoDuration.self, forKey: .maxWindow) ?? Self.default.maxWindow
         guard let fraction = Self.fraction(window), fraction > 0, fraction < 1 else {
-            throw PKIError.policy(field: "renewal.window", problem: "\"\(window)\" is not a fraction between 0 and 1; write e.g. 1/3, 0.25 or 25%")
+            throw PKIError.policy(
+                field: "renewal.window",
+                problem: "\"\(window)\" is not a fraction between 0 and 1; write e.g. 1/3, 0.25 or 25%")
         }
-        guard maxWindow.seconds > 0 else { throw PKIError.policy(field: "renewal.maxWindow", problem: "must be positive, e.g. 720h") }
+        guard maxWindow.seconds > 0 else {
+            throw PKIError.policy(field: "renewal.maxWindow", problem: "must be positive, e.g. 720h")
+        }
     }
 
     /// `window` as a number, or nil when it is not `a/b`, a decimal or a percentage.

@@ -45,8 +45,10 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
         maxRequestBodyBytes = try c.decodeIfPresent(Int.self, forKey: .maxRequestBodyBytes) ?? d.maxRequestBodyBytes
         adminOrganizations = try c.decodeIfPresent([String].self, forKey: .adminOrganizations) ?? d.adminOrganizations
         certsDownload = try c.decodeIfPresent(CertsDownloadPolicy.self, forKey: .certsDownload) ?? d.certsDownload
-        certificateSigningRequests = try c.decodeIfPresent(CSRPolicy.self, forKey: .certificateSigningRequests) ?? d.certificateSigningRequests
-        servingCertificate = try c.decodeIfPresent(ServingCertificatePolicy.self, forKey: .servingCertificate) ?? d.servingCertificate
+        certificateSigningRequests =
+            try c.decodeIfPresent(CSRPolicy.self, forKey: .certificateSigningRequests) ?? d.certificateSigningRequests
+        servingCertificate =
+            try c.decodeIfPresent(ServingCertificatePolicy.self, forKey: .servingCertificate) ?? d.servingCertificate
         statusPage = try c.decodeIfPresent(StatusPagePolicy.self, forKey: .statusPage) ?? d.statusPage
         connections = try c.decodeIfPresent(ConnectionPolicy.self, forKey: .connections) ?? d.connections
         guard maxRequestBodyBytes >= 1024 else {
@@ -72,7 +74,8 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
             groups = try c.decodeIfPresent([String].self, forKey: .groups) ?? d.groups
             maxFetchesPerUpload = try c.decodeIfPresent(Int.self, forKey: .maxFetchesPerUpload) ?? d.maxFetchesPerUpload
             guard maxFetchesPerUpload >= 0 else {
-                throw PKIError.policy(field: "server.certsDownload.maxFetchesPerUpload", problem: "must be 0 (unlimited) or positive")
+                throw PKIError.policy(
+                    field: "server.certsDownload.maxFetchesPerUpload", problem: "must be 0 (unlimited) or positive")
             }
         }
     }
@@ -116,18 +119,24 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             let d = CSRPolicy()
             creatorGroups = try c.decodeIfPresent([String].self, forKey: .creatorGroups) ?? d.creatorGroups
-            nodeClientApprovalGroups = try c.decodeIfPresent([String].self, forKey: .nodeClientApprovalGroups) ?? d.nodeClientApprovalGroups
-            selfNodeClientApproval = try c.decodeIfPresent(Bool.self, forKey: .selfNodeClientApproval) ?? d.selfNodeClientApproval
-            kubeletServingApproval = try c.decodeIfPresent(Bool.self, forKey: .kubeletServingApproval) ?? d.kubeletServingApproval
+            nodeClientApprovalGroups =
+                try c.decodeIfPresent([String].self, forKey: .nodeClientApprovalGroups) ?? d.nodeClientApprovalGroups
+            selfNodeClientApproval =
+                try c.decodeIfPresent(Bool.self, forKey: .selfNodeClientApproval) ?? d.selfNodeClientApproval
+            kubeletServingApproval =
+                try c.decodeIfPresent(Bool.self, forKey: .kubeletServingApproval) ?? d.kubeletServingApproval
             unrecordedServingNames =
-                try c.decodeIfPresent(UnrecordedServingNames.self, forKey: .unrecordedServingNames) ?? d.unrecordedServingNames
+                try c.decodeIfPresent(UnrecordedServingNames.self, forKey: .unrecordedServingNames)
+                ?? d.unrecordedServingNames
             signingDuration = try c.decodeIfPresent(GoDuration.self, forKey: .signingDuration) ?? d.signingDuration
             maxWatchSeconds = try c.decodeIfPresent(Int.self, forKey: .maxWatchSeconds) ?? d.maxWatchSeconds
             guard signingDuration.seconds >= 600 else {
-                throw PKIError.policy(field: "server.certificateSigningRequests.signingDuration", problem: "must be at least 10m")
+                throw PKIError.policy(
+                    field: "server.certificateSigningRequests.signingDuration", problem: "must be at least 10m")
             }
             guard maxWatchSeconds > 0 else {
-                throw PKIError.policy(field: "server.certificateSigningRequests.maxWatchSeconds", problem: "must be positive")
+                throw PKIError.policy(
+                    field: "server.certificateSigningRequests.maxWatchSeconds", problem: "must be positive")
             }
         }
     }
@@ -149,7 +158,8 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
         public var checkInterval: GoDuration
 
         public init(
-            validity: GoDuration = GoDuration(seconds: 8760 * 3600), renewBefore: GoDuration = GoDuration(seconds: 720 * 3600),
+            validity: GoDuration = GoDuration(seconds: 8760 * 3600),
+            renewBefore: GoDuration = GoDuration(seconds: 720 * 3600),
             checkInterval: GoDuration = GoDuration(seconds: 3600)
         ) {
             self.validity = validity
@@ -165,7 +175,8 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
             checkInterval = try c.decodeIfPresent(GoDuration.self, forKey: .checkInterval) ?? d.checkInterval
             guard validity.seconds > renewBefore.seconds, renewBefore.seconds >= 0, checkInterval.seconds >= 1 else {
                 throw PKIError.policy(
-                    field: "server.servingCertificate", problem: "validity must exceed renewBefore, and checkInterval be at least 1s")
+                    field: "server.servingCertificate",
+                    problem: "validity must exceed renewBefore, and checkInterval be at least 1s")
             }
         }
     }

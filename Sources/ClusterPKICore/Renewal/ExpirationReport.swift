@@ -24,22 +24,29 @@ public struct ExpirationReport: Sendable, Codable {
             let certificate = try context.directory.readCertificates(profile.baseName)?.first
             let isExternal = certificate != nil && !context.directory.exists(profile.baseName, "key")
             external[profile.name] = isExternal
-            certificateAuthorities.append(Self.entry(profile.name, certificate, now: context.now, external: isExternal, caName: nil))
+            certificateAuthorities.append(
+                Self.entry(profile.name, certificate, now: context.now, external: isExternal, caName: nil))
         }
         for credential in credentials.sorted(by: { $0.name < $1.name }) {
             let certificate = try credential.currentCertificate()
-            certificates.append(Self.entry(credential.name, certificate, now: context.now,
-                                           external: external[credential.authorityName] ?? false, caName: credential.authorityName))
+            certificates.append(
+                Self.entry(
+                    credential.name, certificate, now: context.now,
+                    external: external[credential.authorityName] ?? false, caName: credential.authorityName))
         }
     }
 
-    static func entry(_ name: String, _ certificate: Certificate?, now: Date, external: Bool, caName: String?) -> Entry {
+    static func entry(_ name: String, _ certificate: Certificate?, now: Date, external: Bool, caName: String?) -> Entry
+    {
         guard let certificate else {
-            return Entry(name: name, expirationDate: nil, residualTime: 0, externallyManaged: external, caName: caName, missing: true)
+            return Entry(
+                name: name, expirationDate: nil, residualTime: 0, externallyManaged: external, caName: caName,
+                missing: true)
         }
-        return Entry(name: name, expirationDate: certificate.notValidAfter,
-                     residualTime: Int64(certificate.notValidAfter.timeIntervalSince(now).rounded(.towardZero)),
-                     externallyManaged: external, caName: caName, missing: false)
+        return Entry(
+            name: name, expirationDate: certificate.notValidAfter,
+            residualTime: Int64(certificate.notValidAfter.timeIntervalSince(now).rounded(.towardZero)),
+            externallyManaged: external, caName: caName, missing: false)
     }
 
     public func json() throws -> String {

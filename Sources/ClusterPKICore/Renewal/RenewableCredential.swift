@@ -40,9 +40,11 @@ public struct PKIFileCredential: RenewableCredential {
         return try directory.readCertificates(profile.baseName)?.first
     }
 
-    public func commitRenewal(certificate: Certificate, key: PrivateKeyMaterial, authority: CertificateAuthority) throws {
+    public func commitRenewal(certificate: Certificate, key: PrivateKeyMaterial, authority: CertificateAuthority) throws
+    {
         var transaction = FileTransaction()
-        transaction.write(try PEMCertificates.encode([certificate]), to: directory.path(profile.baseName, "crt"), mode: 0o644)
+        transaction.write(
+            try PEMCertificates.encode([certificate]), to: directory.path(profile.baseName, "crt"), mode: 0o644)
         transaction.write(try key.pemString(), to: directory.path(profile.baseName, "key"), mode: 0o600)
         try transaction.commit(in: directory.root)
     }
@@ -51,7 +53,9 @@ public struct PKIFileCredential: RenewableCredential {
 extension TreeContext {
     /// The PKI leaves of this cluster as renewable credentials.
     public var fileCredentials: [any RenewableCredential] {
-        activeProfiles.filter { !$0.isCertificateAuthority }.map { PKIFileCredential(profile: $0, directory: directory) }
+        activeProfiles.filter { !$0.isCertificateAuthority }.map {
+            PKIFileCredential(profile: $0, directory: directory)
+        }
     }
 
     /// The CAs that exist in this cluster's configuration.
@@ -71,8 +75,10 @@ extension TreeContext {
         guard directory.exists(base, "crt") else { return nil }
         let profile = CertificateProfile(
             name: base, baseName: base, issuer: "ca", commonName: base, organizations: nil,
-            keyUsages: [.digitalSignature, .keyEncipherment], extKeyUsages: [.serverAuth], subjectAltNames: nil, etcd: nil,
-            validity: policy.serverPolicy.servingCertificate.validity, longName: "certificate clusterpki serve serves HTTPS with")
+            keyUsages: [.digitalSignature, .keyEncipherment], extKeyUsages: [.serverAuth], subjectAltNames: nil,
+            etcd: nil,
+            validity: policy.serverPolicy.servingCertificate.validity,
+            longName: "certificate clusterpki serve serves HTTPS with")
         return PKIFileCredential(profile: profile, directory: directory)
     }
 }

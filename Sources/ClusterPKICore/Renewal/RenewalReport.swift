@@ -15,7 +15,8 @@ public struct RenewalOptions: Sendable {
     public var progress: WorkProgress.Sink
 
     public init(
-        expiringWithin: GoDuration? = nil, dueBy: RenewalPolicy? = nil, dryRun: Bool = false, collectFailures: Bool = false,
+        expiringWithin: GoDuration? = nil, dueBy: RenewalPolicy? = nil, dryRun: Bool = false,
+        collectFailures: Bool = false,
         progress: @escaping WorkProgress.Sink = WorkProgress.ignore
     ) {
         self.expiringWithin = expiringWithin
@@ -28,7 +29,9 @@ public struct RenewalOptions: Sendable {
 
 /// What `certs renew` did, per certificate, plus the lines it printed.
 public struct RenewalReport: Sendable, Codable {
-    public enum Outcome: String, Sendable, Codable { case renewed, notDue, missing, externalCA, refused, wouldRenew, failed }
+    public enum Outcome: String, Sendable, Codable {
+        case renewed, notDue, missing, externalCA, refused, wouldRenew, failed
+    }
     /// One certificate: its outcome, and the old and (when renewed) new serial and NotAfter.
     public struct Item: Sendable, Codable, Equatable {
         public var name: String
@@ -42,10 +45,14 @@ public struct RenewalReport: Sendable, Codable {
     public var items: [Item] = []
     public var lines: [String] = []
 
-    mutating func record(_ outcome: Outcome, _ name: String, _ line: String, old: Certificate? = nil, new: Certificate? = nil, error: String? = nil) {
-        items.append(Item(
-            name: name, outcome: outcome, oldSerial: old.map(\.serialHex), oldNotAfter: old?.notValidAfter,
-            newSerial: new.map(\.serialHex), newNotAfter: new?.notValidAfter, error: error))
+    mutating func record(
+        _ outcome: Outcome, _ name: String, _ line: String, old: Certificate? = nil, new: Certificate? = nil,
+        error: String? = nil
+    ) {
+        items.append(
+            Item(
+                name: name, outcome: outcome, oldSerial: old.map(\.serialHex), oldNotAfter: old?.notValidAfter,
+                newSerial: new.map(\.serialHex), newNotAfter: new?.notValidAfter, error: error))
         lines.append(line)
     }
 
@@ -53,6 +60,8 @@ public struct RenewalReport: Sendable, Codable {
 
     /// One line for logs and timers.
     public var summary: String {
-        "[renew] \(count(.renewed)) renewed, \(count(.notDue)) not due, \(count(.missing)) missing, \(count(.externalCA)) external CA, \(count(.refused)) refused" + (count(.wouldRenew) > 0 ? ", \(count(.wouldRenew)) would be renewed" : "") + (count(.failed) > 0 ? ", \(count(.failed)) failed" : "")
+        "[renew] \(count(.renewed)) renewed, \(count(.notDue)) not due, \(count(.missing)) missing, \(count(.externalCA)) external CA, \(count(.refused)) refused"
+            + (count(.wouldRenew) > 0 ? ", \(count(.wouldRenew)) would be renewed" : "")
+            + (count(.failed) > 0 ? ", \(count(.failed)) failed" : "")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,7 +29,9 @@ enum FileSystem {
     static func makeDirectory(_ url: URL) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw PKIError.fileSystem(path: url.path, detail: "exists and is not a directory") }
+            guard isDirectory.boolValue else {
+                throw PKIError.fileSystem(path: url.path, detail: "exists and is not a directory")
+            }
             return
         }
         let parent = url.deletingLastPathComponent()

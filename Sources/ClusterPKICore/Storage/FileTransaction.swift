@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -48,12 +49,15 @@ public struct FileTransaction: Sendable {
         try FileSystem.checked(staging.path) { mkdir(staging.path, 0o700) }
         do {
             for (index, entry) in entries.enumerated() {
-                try FileSystem.writeNew(entry.contents, to: staging.appendingPathComponent("\(index)").path, mode: entry.mode, sync: true)
+                try FileSystem.writeNew(
+                    entry.contents, to: staging.appendingPathComponent("\(index)").path, mode: entry.mode, sync: true)
             }
             let manifest = try JSONEncoder().encode(entries.map(\.path))
             let pending = staging.appendingPathComponent("manifest.pending")
             try FileSystem.writeNew(manifest, to: pending.path, mode: 0o600, sync: true)
-            try FileSystem.checked(staging.path) { rename(pending.path, staging.appendingPathComponent(Self.manifestName).path) }
+            try FileSystem.checked(staging.path) {
+                rename(pending.path, staging.appendingPathComponent(Self.manifestName).path)
+            }
             try FileSystem.syncDirectory(staging.path)
         } catch {
             FileSystem.removeTree(staging)

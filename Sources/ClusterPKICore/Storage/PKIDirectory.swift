@@ -1,5 +1,6 @@
 import Foundation
 import X509
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -46,7 +47,8 @@ public struct PKIDirectory: Sendable {
         let key = try readKey(profile.baseName)
         guard let certificate = try readCertificates(profile.baseName)?.first else {
             if key != nil {
-                throw PKIError.incompletePair(name: profile.name, present: path(profile.baseName, "key"), missing: path(profile.baseName, "crt"))
+                throw PKIError.incompletePair(
+                    name: profile.name, present: path(profile.baseName, "key"), missing: path(profile.baseName, "crt"))
             }
             return nil
         }
@@ -63,7 +65,11 @@ public struct PKIDirectory: Sendable {
         if create { try FileSystem.makeDirectory(root) }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw PKIError.fileSystem(path: root.path, detail: "the certificate directory does not exist (pass --kubernetes-dir or --cert-dir, or run `clusterpki certs generate` first)")
+            throw PKIError.fileSystem(
+                path: root.path,
+                detail:
+                    "the certificate directory does not exist (pass --kubernetes-dir or --cert-dir, or run `clusterpki certs generate` first)"
+            )
         }
         // flock on the directory itself: no lock file appears among kubeadm's files.
         let fd = open(root.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

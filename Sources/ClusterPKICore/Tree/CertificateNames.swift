@@ -15,7 +15,11 @@ public struct CertificateNames: Sendable, Hashable {
             switch name {
             case .dnsName(let dns): dnsNames.append(dns)
             case .ipAddress(let octets):
-                if let ip = IPAddress(octets: Array(octets.bytes)) { ipAddresses.append(ip) } else { otherNames.append("IP:\(octets.bytes.count) bytes") }
+                if let ip = IPAddress(octets: Array(octets.bytes)) {
+                    ipAddresses.append(ip)
+                } else {
+                    otherNames.append("IP:\(octets.bytes.count) bytes")
+                }
             case .rfc822Name(let email): otherNames.append("email:\(email)")
             case .uniformResourceIdentifier(let uri): otherNames.append("URI:\(uri)")
             default: otherNames.append("\(name)")

@@ -35,7 +35,9 @@ public struct SubjectAltNames: Sendable, Hashable {
         } else if Self.isDNS1123Subdomain(value) || Self.isWildcardDNS1123Subdomain(value) {
             addDNS(value)
         } else {
-            warnings.append("[certificates] WARNING: '\(value)' was not added to the '\(certificate)' SAN, because it is not a valid IP or RFC-1123 compliant DNS entry")
+            warnings.append(
+                "[certificates] WARNING: '\(value)' was not added to the '\(certificate)' SAN, because it is not a valid IP or RFC-1123 compliant DNS entry"
+            )
         }
     }
 
@@ -47,8 +49,10 @@ public struct SubjectAltNames: Sendable, Hashable {
             throw PKIError.invalidCIDR(settings.serviceSubnet)
         }
         let vip = try CIDR(parsing: firstSubnet.trimmingCharacters(in: .whitespaces)).address(at: 1)
-        for name in [settings.nodeName, "kubernetes", "kubernetes.default", "kubernetes.default.svc",
-                     "kubernetes.default.svc.\(settings.dnsDomain)"] {
+        for name in [
+            settings.nodeName, "kubernetes", "kubernetes.default", "kubernetes.default.svc",
+            "kubernetes.default.svc.\(settings.dnsDomain)",
+        ] {
             sans.addDNS(name)
         }
         sans.addIP(vip)

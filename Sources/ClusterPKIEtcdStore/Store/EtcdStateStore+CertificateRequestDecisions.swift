@@ -8,10 +8,13 @@ extension EtcdStateStore {
     /// Replaces request `name` if its mod revision (its resource version) is still `resourceVersion`, with the
     /// ledger row (create-if-absent on its serial), node record and audit events: all of it, or none.
     public func updateCertificateRequest(
-        name: String, object: Data, ifResourceVersion resourceVersion: Int64, recording records: CertificateRequestRecords
+        name: String, object: Data, ifResourceVersion resourceVersion: Int64,
+        recording records: CertificateRequestRecords
     ) async throws -> StoredCertificateRequest {
         let requestKey = keys.certificateRequest(name)
-        guard let current = try await client.get(requestKey) else { throw StoreError.certificateRequestNotFound(name: name) }
+        guard let current = try await client.get(requestKey) else {
+            throw StoreError.certificateRequestNotFound(name: name)
+        }
         guard current.modRevision == resourceVersion else { throw StoreError.certificateRequestConflict(name: name) }
         var value = try decodeRequest(current)
         value.object = object
@@ -36,10 +39,14 @@ extension EtcdStateStore {
 
     /// Deletes request `name` with its audit events, guarded by the revision read first (a concurrent update makes
     /// it read again); returns what was deleted.
-    public func deleteCertificateRequest(name: String, recording records: CertificateRequestRecords) async throws -> StoredCertificateRequest {
+    public func deleteCertificateRequest(name: String, recording records: CertificateRequestRecords) async throws
+        -> StoredCertificateRequest
+    {
         let requestKey = keys.certificateRequest(name)
         for _ in 0..<Self.maxAttempts {
-            guard let kv = try await client.get(requestKey) else { throw StoreError.certificateRequestNotFound(name: name) }
+            guard let kv = try await client.get(requestKey) else {
+                throw StoreError.certificateRequestNotFound(name: name)
+            }
             let txn = Etcdserverpb_TxnRequest(
                 compare: [.modRevision(requestKey, is: kv.modRevision)],
                 success: [.delete(requestKey)] + (try auditOps(records.auditEvents)))

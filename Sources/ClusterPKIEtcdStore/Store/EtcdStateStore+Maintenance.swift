@@ -44,6 +44,8 @@ extension EtcdStateStore {
     /// Puts one key under the prefix: etcd takes it only with a quorum and space (its quota) left.
     public func probeWrite(now: Date) async throws {
         _ = try await client.txn(
-            .init(compare: [], success: [.put(keys.prefix + "health/write-probe", Data(String(now.timeIntervalSince1970).utf8))]))
+            .init(
+                compare: [],
+                success: [.put(keys.prefix + "health/write-probe", Data(String(now.timeIntervalSince1970).utf8))]))
     }
 }

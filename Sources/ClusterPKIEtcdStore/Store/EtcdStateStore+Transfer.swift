@@ -37,7 +37,8 @@ extension EtcdStateStore {
     /// Not atomic as a whole (etcd limits a transaction's size): if it is interrupted, run it again.
     public func replaceState(with snapshot: StateSnapshot) async throws {
         let collections = [
-            keys.tokens, keys.uploads, keys.authFailures, keys.audit, keys.credentials, keys.certificateRequests, keys.nodes,
+            keys.tokens, keys.uploads, keys.authFailures, keys.audit, keys.credentials, keys.certificateRequests,
+            keys.nodes,
             keys.rotations,
         ]
         _ = try await commit(.init(compare: [], success: collections.map { .deleteRange(prefix: $0) }))
@@ -83,7 +84,8 @@ extension EtcdStateStore {
         try await commitInBatches(writes, what: "the migrated records")
         // The audit log last, in its order: one batch name per transaction, whose revisions increase.
         for start in stride(from: 0, to: snapshot.auditEvents.count, by: Self.transferBatch) {
-            let events = Array(snapshot.auditEvents[start..<min(start + Self.transferBatch, snapshot.auditEvents.count)])
+            let events = Array(
+                snapshot.auditEvents[start..<min(start + Self.transferBatch, snapshot.auditEvents.count)])
             let txn = Etcdserverpb_TxnRequest(compare: [], success: try auditOps(events))
             try checkSize(txn, what: "the migrated audit log")
             _ = try await commit(txn)

@@ -15,7 +15,8 @@ public enum ClientCertificateRejection: Sendable, Equatable, CustomStringConvert
     public var description: String {
         switch self {
         case .expired(let notAfter): return "expired on \(notAfter.ISO8601Format())"
-        case .notYetValid(let notBefore): return "is not valid before \(notBefore.ISO8601Format()) (check this node's clock)"
+        case .notYetValid(let notBefore):
+            return "is not valid before \(notBefore.ISO8601Format()) (check this node's clock)"
         case .foreignAuthority: return "is signed by a CA the server no longer trusts"
         case .refusedByServer(let alert): return "was refused by the server at the TLS handshake (\(alert))"
         }
@@ -25,7 +26,9 @@ public enum ClientCertificateRejection: Sendable, Equatable, CustomStringConvert
     static func check(_ certificate: Certificate, bundle: [Certificate], now: Date) -> ClientCertificateRejection? {
         if certificate.notValidAfter <= now { return .expired(notAfter: certificate.notValidAfter) }
         if certificate.notValidBefore > now { return .notYetValid(notBefore: certificate.notValidBefore) }
-        let trusted = bundle.contains { CertificateAuthority(name: "ca", certificate: $0, key: nil).issued(certificate) }
+        let trusted = bundle.contains {
+            CertificateAuthority(name: "ca", certificate: $0, key: nil).issued(certificate)
+        }
         return trusted ? nil : .foreignAuthority
     }
 
@@ -38,7 +41,8 @@ public enum ClientCertificateRejection: Sendable, Equatable, CustomStringConvert
     /// The rejection a TLS error stands for, or nil when it is something else (a network failure is retried).
     static func fromTLSError(_ error: any Error) -> ClientCertificateRejection? {
         let text = String(describing: error).uppercased()
-        guard let alert = rejectionAlerts.first(where: { text.contains("ALERT_" + $0) || text.contains("ALERT " + $0) }) else {
+        guard let alert = rejectionAlerts.first(where: { text.contains("ALERT_" + $0) || text.contains("ALERT " + $0) })
+        else {
             return nil
         }
         return .refusedByServer(alert: alert.lowercased().replacingOccurrences(of: "_", with: " "))

@@ -85,7 +85,8 @@ public struct KubeletRenewal: Sendable {
         // An expired or foreign certificate cannot authenticate a CSR: say so now instead of retrying until --timeout.
         let kubernetesDir = request.kubernetesDir.path
         if let rejection = ClientCertificateRejection.check(current, bundle: bundle, now: now) {
-            throw JoinError.clientCertificateRejected(path: node.certificatePath, cause: rejection, kubernetesDir: kubernetesDir)
+            throw JoinError.clientCertificateRejected(
+                path: node.certificatePath, cause: rejection, kubernetesDir: kubernetesDir)
         }
         guard let nodeName = node.nodeName else {
             throw JoinError.kubeletConfigUnusable(

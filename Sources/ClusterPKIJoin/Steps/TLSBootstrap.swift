@@ -25,7 +25,8 @@ struct TLSBootstrap: Sendable {
             version: .v1, subject: subject, privateKey: key.certificateKey,
             attributes: CertificateSigningRequest.Attributes())
         let pem = try csr.serializeAsPEM().pemString + "\n"
-        let name = try Self.csrName(publicKey: key.publicKey, commonName: commonName, organizations: [NodeIdentity.group])
+        let name = try Self.csrName(
+            publicKey: key.publicKey, commonName: commonName, organizations: [NodeIdentity.group])
         var metadata = ObjectMeta(name: name)
         if !nodeIPs.isEmpty {
             metadata.annotations = [CertificateSigningRequestObject.nodeIPAnnotation: nodeIPs.joined(separator: ",")]

@@ -31,7 +31,8 @@ extension KubeConfig {
             keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
         }
         switch error {
-        case DecodingError.keyNotFound(let key, let context): return "field \(path(context.codingPath + [key])) is missing"
+        case DecodingError.keyNotFound(let key, let context):
+            return "field \(path(context.codingPath + [key])) is missing"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
             DecodingError.dataCorrupted(let context):
             return "field \(path(context.codingPath)): \(context.debugDescription)"

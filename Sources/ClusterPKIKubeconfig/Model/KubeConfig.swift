@@ -29,7 +29,11 @@ public struct KubeConfig: Sendable, Hashable, Codable {
     public init(clusterName: String, server: String, caPEM: String, userName: String, user: AuthInfo) {
         let contextName = "\(userName)@\(clusterName)"
         self.init(
-            clusters: [NamedCluster(cluster: Cluster(certificateAuthorityData: Data(caPEM.utf8).base64EncodedString(), server: server), name: clusterName)],
+            clusters: [
+                NamedCluster(
+                    cluster: Cluster(certificateAuthorityData: Data(caPEM.utf8).base64EncodedString(), server: server),
+                    name: clusterName)
+            ],
             contexts: [NamedContext(context: Context(cluster: clusterName, user: userName), name: contextName)],
             currentContext: contextName,
             users: [NamedUser(name: userName, user: user)])
@@ -52,7 +56,8 @@ public struct KubeConfig: Sendable, Hashable, Codable {
         public var server: String
 
         enum CodingKeys: String, CodingKey {
-            case certificateAuthority = "certificate-authority", certificateAuthorityData = "certificate-authority-data", server
+            case certificateAuthority = "certificate-authority", certificateAuthorityData =
+                "certificate-authority-data", server
         }
 
         public init(certificateAuthority: String? = nil, certificateAuthorityData: String? = nil, server: String) {
@@ -98,8 +103,10 @@ public struct KubeConfig: Sendable, Hashable, Codable {
             case clientKey = "client-key", clientKeyData = "client-key-data", token
         }
 
-        public init(clientCertificate: String? = nil, clientCertificateData: String? = nil, clientKey: String? = nil,
-                    clientKeyData: String? = nil, token: String? = nil) {
+        public init(
+            clientCertificate: String? = nil, clientCertificateData: String? = nil, clientKey: String? = nil,
+            clientKeyData: String? = nil, token: String? = nil
+        ) {
             self.clientCertificate = clientCertificate
             self.clientCertificateData = clientCertificateData
             self.clientKey = clientKey
@@ -109,7 +116,9 @@ public struct KubeConfig: Sendable, Hashable, Codable {
 
         /// Embedded PEM certificate and key, base64-encoded as client-go stores `[]byte`.
         public static func certificate(pem: String, keyPEM: String) -> AuthInfo {
-            AuthInfo(clientCertificateData: Data(pem.utf8).base64EncodedString(), clientKeyData: Data(keyPEM.utf8).base64EncodedString())
+            AuthInfo(
+                clientCertificateData: Data(pem.utf8).base64EncodedString(),
+                clientKeyData: Data(keyPEM.utf8).base64EncodedString())
         }
     }
 }

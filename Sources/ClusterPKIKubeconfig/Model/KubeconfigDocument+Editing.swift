@@ -19,7 +19,9 @@ extension KubeconfigDocument {
                 .cannotEditInPlace(path: path, field: field.rawValue, reason: reason)
             }
             let index = location.line - 1, start = location.column - 1
-            guard lines.indices.contains(index), start <= lines[index].count else { throw refuse("its position is outside the file") }
+            guard lines.indices.contains(index), start <= lines[index].count else {
+                throw refuse("its position is outside the file")
+            }
             let quote: String
             switch location.style {
             case .plain: quote = ""
@@ -34,9 +36,12 @@ extension KubeconfigDocument {
             }
             if location.style == .plain, start + written.count < line.count {
                 let next = line[start + written.count]
-                guard [" ", "\t", "\r", ",", "}", "]"].contains(next) else { throw refuse("the value is not a single plain word") }
+                guard [" ", "\t", "\r", ",", "}", "]"].contains(next) else {
+                    throw refuse("the value is not a single plain word")
+                }
             }
-            lines[index].replaceSubrange(start..<start + written.count, with: Array((quote + newValue + quote).unicodeScalars))
+            lines[index].replaceSubrange(
+                start..<start + written.count, with: Array((quote + newValue + quote).unicodeScalars))
         }
         let result = lines.map { line -> String in
             var scalars = String.UnicodeScalarView()
@@ -46,7 +51,8 @@ extension KubeconfigDocument {
 
         let check = try KubeconfigDocument(text: result, path: path)
         for (field, newValue) in replacements where check.value(field) != newValue {
-            throw KubeconfigError.cannotEditInPlace(path: path, field: field.rawValue, reason: "the edited file does not read back the new value")
+            throw KubeconfigError.cannotEditInPlace(
+                path: path, field: field.rawValue, reason: "the edited file does not read back the new value")
         }
         return result
     }

@@ -40,15 +40,21 @@ public struct KubeconfigDocument: Sendable {
             throw KubeconfigError.notYAML(path: path, detail: "\(error)")
         }
         guard let root = parsed, root.mapping != nil else {
-            throw KubeconfigError.notAKubeconfig(path: path, detail: "it is not a YAML mapping with apiVersion, clusters, contexts and users")
+            throw KubeconfigError.notAKubeconfig(
+                path: path, detail: "it is not a YAML mapping with apiVersion, clusters, contexts and users")
         }
         func fail(_ detail: String) -> KubeconfigError { .notAKubeconfig(path: path, detail: detail) }
         func named(_ list: String, _ name: String) -> Node? {
             root[list]?.sequence?.first { $0["name"]?.string == name }
         }
-        guard let current = root["current-context"]?.string, !current.isEmpty else { throw fail("it has no current-context") }
-        guard let context = named("contexts", current)?["context"] else { throw fail("its current-context \"\(current)\" is not in contexts") }
-        guard let clusterName = context["cluster"]?.string, let cluster = named("clusters", clusterName)?["cluster"] else {
+        guard let current = root["current-context"]?.string, !current.isEmpty else {
+            throw fail("it has no current-context")
+        }
+        guard let context = named("contexts", current)?["context"] else {
+            throw fail("its current-context \"\(current)\" is not in contexts")
+        }
+        guard let clusterName = context["cluster"]?.string, let cluster = named("clusters", clusterName)?["cluster"]
+        else {
             throw fail("the cluster of context \"\(current)\" is not in clusters")
         }
         guard let userName = context["user"]?.string, let user = named("users", userName)?["user"] else {

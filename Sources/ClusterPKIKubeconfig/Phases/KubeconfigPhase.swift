@@ -20,8 +20,10 @@ public struct KubeconfigPhase: Sendable {
     /// Each new client certificate is recorded (the ledger) before its file is written, so none escapes revocation;
     /// the recorder is made only once all checks passed and something is to be minted.
     @discardableResult
-    public func generate(_ names: [String], recorder: (@Sendable () async throws -> any CredentialRecording)? = nil,
-                         output: @Sendable (String) -> Void = { _ in }) async throws -> [String] {
+    public func generate(
+        _ names: [String], recorder: (@Sendable () async throws -> any CredentialRecording)? = nil,
+        output: @Sendable (String) -> Void = { _ in }
+    ) async throws -> [String] {
         let specs = try resolve(names)
         let caProfile = try context.clusterCAProfile
         guard context.directory.exists(caProfile.baseName, "crt") else {
@@ -44,19 +46,22 @@ public struct KubeconfigPhase: Sendable {
                 }
             }
             if !missing.isEmpty && authority.isExternal {
-                throw KubeconfigError.externalCA(keyPath: context.directory.url(caProfile.baseName, "key").path, files: missing.map(\.file))
+                throw KubeconfigError.externalCA(
+                    keyPath: context.directory.url(caProfile.baseName, "key").path, files: missing.map(\.file))
             }
             let keys = try await PrivateKeyMaterial.generateConcurrently(missing.map { _ in context.keyAlgorithm })
             let recorder = missing.isEmpty ? nil : try await recorder?()
             var transaction = FileTransaction()
             var written: [String] = []
             for (spec, key) in zip(missing, keys) {
-                let request = context.clientRequest(commonName: spec.commonName, organizations: spec.organizations, key: key,
-                                                    notAfter: context.leafNotAfter(nil))
+                let request = context.clientRequest(
+                    commonName: spec.commonName, organizations: spec.organizations, key: key,
+                    notAfter: context.leafNotAfter(nil))
                 let certificate = try authority.sign(request, publicKey: key.publicKey)
                 try await recorder?.record(certificate)
-                let config = KubeConfig(clusterName: spec.clusterName, server: spec.server, caPEM: caPEM, userName: spec.userName,
-                                        user: .certificate(pem: try PEMCertificates.encode([certificate]), keyPEM: try key.pemString()))
+                let config = KubeConfig(
+                    clusterName: spec.clusterName, server: spec.server, caPEM: caPEM, userName: spec.userName,
+                    user: .certificate(pem: try PEMCertificates.encode([certificate]), keyPEM: try key.pemString()))
                 transaction.write(try config.yaml(), to: spec.file, mode: 0o600)
                 written.append("[kubeconfig] Writing \"\(spec.file)\" kubeconfig file")
             }
@@ -78,23 +83,33 @@ public struct KubeconfigPhase: Sendable {
     }
 
     /// Spec 2.3: the current cluster must trust the current CA; a different server is only a warning.
-    static func validateExisting(_ document: KubeconfigDocument, caPEM: String, expectedServer: String) throws -> [String] {
+    static func validateExisting(_ document: KubeconfigDocument, caPEM: String, expectedServer: String) throws
+        -> [String]
+    {
         let embedded: String
         if let pem = try document.pem(.certificateAuthorityData) {
             embedded = pem
         } else if let file = document.certificateAuthorityFile {
-            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-                throw KubeconfigError.notAKubeconfig(path: document.path, detail: "its certificate-authority file \(file) cannot be read")
+            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8)
+            else {
+                throw KubeconfigError.notAKubeconfig(
+                    path: document.path, detail: "its certificate-authority file \(file) cannot be read")
             }
             embedded = text
         } else {
-            throw KubeconfigError.notAKubeconfig(path: document.path, detail: "its current cluster has no certificate-authority-data")
+            throw KubeconfigError.notAKubeconfig(
+                path: document.path, detail: "its current cluster has no certificate-authority-data")
         }
-        guard embedded.trimmingCharacters(in: .whitespacesAndNewlines) == caPEM.trimmingCharacters(in: .whitespacesAndNewlines) else {
+        guard
+            embedded.trimmingCharacters(in: .whitespacesAndNewlines)
+                == caPEM.trimmingCharacters(in: .whitespacesAndNewlines)
+        else {
             throw KubeconfigError.wrongCA(path: document.path)
         }
         if let server = document.server, server != expectedServer {
-            return ["[kubeconfig] WARNING: a kubeconfig file \"\(document.path)\" exists already but has an unexpected API Server URL: expected: \(expectedServer), got: \(server)"]
+            return [
+                "[kubeconfig] WARNING: a kubeconfig file \"\(document.path)\" exists already but has an unexpected API Server URL: expected: \(expectedServer), got: \(server)"
+            ]
         }
         return []
     }

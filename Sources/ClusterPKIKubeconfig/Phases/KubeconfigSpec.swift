@@ -19,8 +19,9 @@ public struct KubeconfigSpec: Sendable, Hashable {
         case "controlPlaneEndpoint": server = try settings.controlPlaneURL()
         case "localAPIEndpoint": server = try settings.localAPIURL()
         default:
-            throw PKIError.policy(field: "kubeconfigs[\(profile.file)].server",
-                                  problem: "\"\(profile.server)\" is neither controlPlaneEndpoint nor localAPIEndpoint")
+            throw PKIError.policy(
+                field: "kubeconfigs[\(profile.file)].server",
+                problem: "\"\(profile.server)\" is neither controlPlaneEndpoint nor localAPIEndpoint")
         }
         clusterName = settings.clusterName
     }
@@ -43,7 +44,9 @@ extension TreeContext {
     var clusterCAProfile: CertificateProfile {
         get throws {
             guard let profile = policy.authority(named: "ca") else {
-                throw PKIError.policy(field: "certificateAuthorities", problem: "no CA named \"ca\"; kubeconfig client certificates are signed by it")
+                throw PKIError.policy(
+                    field: "certificateAuthorities",
+                    problem: "no CA named \"ca\"; kubeconfig client certificates are signed by it")
             }
             return profile
         }
@@ -59,11 +62,14 @@ extension TreeContext {
     }
 
     /// The request for a kubeconfig client certificate: clientAuth only, no SANs.
-    func clientRequest(commonName: String, organizations: [String], key: PrivateKeyMaterial, notAfter: Date) -> IssuanceRequest {
+    func clientRequest(commonName: String, organizations: [String], key: PrivateKeyMaterial, notAfter: Date)
+        -> IssuanceRequest
+    {
         IssuanceRequest(
             commonName: commonName, organizations: organizations,
-            keyUsage: KeyUsage([.digitalSignature, .keyEncipherment], keyIsRSA: key.isRSA,
-                               keyEnciphermentOnlyForRSA: policy.keyEnciphermentOnlyForRSA),
+            keyUsage: KeyUsage(
+                [.digitalSignature, .keyEncipherment], keyIsRSA: key.isRSA,
+                keyEnciphermentOnlyForRSA: policy.keyEnciphermentOnlyForRSA),
             extendedKeyUsages: [.clientAuth], notBefore: notBefore, notAfter: notAfter)
     }
 }

@@ -15,8 +15,10 @@ public struct UserCredentialRequest: Sendable, Hashable {
     /// Allows organizations the policy lists as privileged (e.g. `system:masters`).
     public var allowSuperuser: Bool
 
-    public init(clientName: String, organizations: [String] = [], validity: GoDuration? = nil, server: String? = nil,
-                token: String? = nil, allowSuperuser: Bool = false) {
+    public init(
+        clientName: String, organizations: [String] = [], validity: GoDuration? = nil, server: String? = nil,
+        token: String? = nil, allowSuperuser: Bool = false
+    ) {
         self.clientName = clientName
         self.organizations = organizations
         self.validity = validity

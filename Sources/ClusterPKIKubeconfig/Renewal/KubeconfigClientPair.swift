@@ -47,7 +47,8 @@ public struct KubeconfigClientPair: Sendable {
     public func write(certificatePEM: String, keyPEM: String) throws {
         guard let certificateFile, let keyFile else {
             guard let current = try KubeconfigDocument.load(url) else {
-                throw KubeconfigError.notAKubeconfig(path: url.path, detail: "it disappeared while its client certificate was replaced")
+                throw KubeconfigError.notAKubeconfig(
+                    path: url.path, detail: "it disappeared while its client certificate was replaced")
             }
             try Self.replace(
                 url,
@@ -71,7 +72,9 @@ public struct KubeconfigClientPair: Sendable {
         } else {
             throw KubeconfigError.cannotEditInPlace(
                 path: url.path, field: "client-certificate",
-                reason: "its client certificate and key are in different directories, which cannot be replaced together; put them in one file")
+                reason:
+                    "its client certificate and key are in different directories, which cannot be replaced together; put them in one file"
+            )
         }
     }
 

@@ -1,6 +1,7 @@
 import ClusterPKICore
 import Foundation
 import X509
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,22 +33,28 @@ public struct KubeconfigFileCredential: RenewableCredential {
         return try PEMCertificates.parse(pem, path: url.path + " (client-certificate-data)").first
     }
 
-    public func commitRenewal(certificate: Certificate, key: PrivateKeyMaterial, authority: CertificateAuthority) throws {
+    public func commitRenewal(certificate: Certificate, key: PrivateKeyMaterial, authority: CertificateAuthority) throws
+    {
         guard let document = try KubeconfigDocument.load(url) else {
             throw KubeconfigError.notAKubeconfig(path: url.path, detail: "it disappeared during renewal")
         }
         guard document.value(.certificateAuthorityData) != nil else {
-            throw KubeconfigError.missingEmbeddedData(path: url.path, field: "server certificate (certificate-authority-data)")
+            throw KubeconfigError.missingEmbeddedData(
+                path: url.path, field: "server certificate (certificate-authority-data)")
         }
         // A bundle of several CAs that includes the signing one stays as it is: during a CA rotation it holds old + new,
         // and narrowing it to the signer would stop trusting servers whose certificates the other CA signed.
-        let trusted = (try? document.pem(.certificateAuthorityData)).flatMap { $0 }.flatMap { try? PEMCertificates.parse($0, path: url.path) } ?? []
+        let trusted =
+            (try? document.pem(.certificateAuthorityData)).flatMap { $0 }.flatMap {
+                try? PEMCertificates.parse($0, path: url.path)
+            } ?? []
         var replacements: [KubeconfigDocument.Field: String] = [
             .clientCertificateData: Data(try PEMCertificates.encode([certificate]).utf8).base64EncodedString(),
             .clientKeyData: Data(try key.pemString().utf8).base64EncodedString(),
         ]
         if trusted.count < 2 || !trusted.contains(authority.certificate) {
-            replacements[.certificateAuthorityData] = Data(try PEMCertificates.encode([authority.certificate]).utf8).base64EncodedString()
+            replacements[.certificateAuthorityData] = Data(try PEMCertificates.encode([authority.certificate]).utf8)
+                .base64EncodedString()
         }
         let updated = try document.replacing(replacements)
         var transaction = FileTransaction()
@@ -59,6 +66,8 @@ public struct KubeconfigFileCredential: RenewableCredential {
 extension TreeContext {
     /// The kubeconfig files `certs renew` and `check-expiration` cover (renewable in the policy; not kubelet.conf).
     public var kubeconfigCredentials: [any RenewableCredential] {
-        policy.kubeconfigs.filter { $0.renewable == true }.map { KubeconfigFileCredential(profile: $0, kubernetesDir: settings.kubernetesDir) }
+        policy.kubeconfigs.filter { $0.renewable == true }.map {
+            KubeconfigFileCredential(profile: $0, kubernetesDir: settings.kubernetesDir)
+        }
     }
 }

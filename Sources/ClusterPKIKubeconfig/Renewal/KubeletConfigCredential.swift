@@ -21,7 +21,8 @@ public struct KubeletConfigCredential: RenewableCredential {
         return try PEMCertificates.parse(pem, path: pair.certificatePath).first
     }
 
-    public func commitRenewal(certificate: Certificate, key: PrivateKeyMaterial, authority: CertificateAuthority) throws {
+    public func commitRenewal(certificate: Certificate, key: PrivateKeyMaterial, authority: CertificateAuthority) throws
+    {
         guard let pair = try KubeconfigClientPair.locate(url) else {
             throw KubeconfigError.notAKubeconfig(path: url.path, detail: "it disappeared during renewal")
         }

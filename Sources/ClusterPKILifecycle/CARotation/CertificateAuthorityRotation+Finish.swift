@@ -1,9 +1,10 @@
 import ClusterPKIAPI
-import ClusterPKIKubeconfig
 import ClusterPKICore
+import ClusterPKIKubeconfig
 import ClusterPKIStore
 import Foundation
 import X509
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,10 +14,12 @@ extension CertificateAuthorityRotation {
     /// `<base>.next.*`; refuses, listing them, while any leaf is not signed by the new CA. Safe to re-run.
     func finish() async throws -> [String] {
         let directory = context.directory
-        let (current, dropped) = try await directory.withExclusiveLock(create: false) { () -> (CertificateAuthority, Bool) in
+        let (current, dropped) = try await directory.withExclusiveLock(create: false) {
+            () -> (CertificateAuthority, Bool) in
             let bundle = try directory.readCertificates(profile.baseName) ?? []
-            guard let key = try directory.readKey(profile.baseName), let first = bundle.first, key.publicKey == first.publicKey,
-                  try directory.readCertificates(nextBase)?.first.map({ $0 == first }) ?? (bundle.count == 1)
+            guard let key = try directory.readKey(profile.baseName), let first = bundle.first,
+                key.publicKey == first.publicKey,
+                try directory.readCertificates(nextBase)?.first.map({ $0 == first }) ?? (bundle.count == 1)
             else { throw RotationError.notSwitched(name: profile.name) }
             let current = CertificateAuthority(name: profile.name, certificate: first, key: nil)
             guard bundle.count > 1 else { return (current, false) }  // finished before a crash or a re-run
@@ -24,22 +27,32 @@ extension CertificateAuthorityRotation {
             guard stale.isEmpty else { throw RotationError.finishRefused(name: profile.name, leaves: stale) }
             let phase = try await store.rotationPhase(profile.name)
             if profile.name == "ca", let since = phase.flatMap(Self.switchedSince) {
-                let renewedHere = [localKubeletSerial(signedBy: current)].compactMap { $0 } + (phase.map(Self.switchRenewedSerials) ?? [])
+                let renewedHere =
+                    [localKubeletSerial(signedBy: current)].compactMap { $0 }
+                    + (phase.map(Self.switchRenewedSerials) ?? [])
                 let nodes = try await nodeCredentialsIssuedBefore(since + Self.signerLag, renewedHere: renewedHere)
                 guard nodes.isEmpty else { throw RotationError.finishWaitsForNodes(nodes: nodes) }
             }
             var transaction = FileTransaction()
-            transaction.write(try PEMCertificates.encode([first]), to: directory.path(profile.baseName, "crt"), mode: 0o644)
+            transaction.write(
+                try PEMCertificates.encode([first]), to: directory.path(profile.baseName, "crt"), mode: 0o644)
             try transaction.commit(in: directory.root)
             return (current, true)
         }
         for suffix in ["crt", "key"] { unlink(directory.url(nextBase, suffix).path) }
-        var lines = [dropped ? "[ca] \(directory.path(profile.baseName, "crt")) holds only the new \(profile.name)"
-                             : "[ca] the previous \(profile.name) was already dropped; completing the phase"]
+        var lines = [
+            dropped
+                ? "[ca] \(directory.path(profile.baseName, "crt")) holds only the new \(profile.name)"
+                : "[ca] the previous \(profile.name) was already dropped; completing the phase"
+        ]
         if profile.name == "ca" { lines += try updateKubeconfigs([current.certificate]) }
-        try await store.recordRotationPhase(RotationPhase(
-            subject: profile.name, phase: "finished", updatedAt: context.now, actor: actor, detail: "ca=\(try DiscoveryHash(of: current.certificate))"))
-        lines.append("[ca] phase finish done for \(profile.name); restart the control-plane components so they stop trusting the previous CA")
+        try await store.recordRotationPhase(
+            RotationPhase(
+                subject: profile.name, phase: "finished", updatedAt: context.now, actor: actor,
+                detail: "ca=\(try DiscoveryHash(of: current.certificate))"))
+        lines.append(
+            "[ca] phase finish done for \(profile.name); restart the control-plane components so they stop trusting the previous CA"
+        )
         lines.append(Self.uploadHint)
         return lines
     }
@@ -53,7 +66,10 @@ extension CertificateAuthorityRotation {
                 .map { KubeconfigFileCredential(profile: $0, kubernetesDir: context.settings.kubernetesDir) }
         }
         return try credentials.filter { $0.authorityName == profile.name }.compactMap { credential in
-            let certificate = credential is KubeconfigFileCredential ? try Self.clientCertificate(of: credential as! KubeconfigFileCredential) : try credential.currentCertificate()
+            let certificate =
+                credential is KubeconfigFileCredential
+                ? try Self.clientCertificate(of: credential as! KubeconfigFileCredential)
+                : try credential.currentCertificate()
             guard let certificate, !authority.issued(certificate) else { return nil }
             return credential.name
         }
@@ -68,11 +84,14 @@ extension CertificateAuthorityRotation {
     ///
     /// `renewedHere` are serials the new CA is known to have signed (this node's kubelet.conf certificate, re-issued
     /// from the local CA key at switch): their node is renewed whatever the ledger's dates say.
-    func nodeCredentialsIssuedBefore(_ date: Date, renewedHere: [String] = []) async throws -> [RotationError.NodeCredential] {
+    func nodeCredentialsIssuedBefore(_ date: Date, renewedHere: [String] = []) async throws -> [RotationError
+        .NodeCredential]
+    {
         let now = context.now
         let renewed = Set(renewedHere.map { (try? IssuedCredential.normalizeSerial($0)) ?? $0 })
         let live = try await store.credentials().filter {
-            !$0.isRevoked && $0.notAfter > now && NodeIdentity.nodeName(commonName: $0.commonName, organizations: $0.organizations) != nil
+            !$0.isRevoked && $0.notAfter > now
+                && NodeIdentity.nodeName(commonName: $0.commonName, organizations: $0.organizations) != nil
         }
         return Dictionary(grouping: live, by: \.commonName).sorted { $0.key < $1.key }.compactMap { name, credentials in
             guard !credentials.contains(where: { $0.created > date || renewed.contains($0.serial) }) else { return nil }
@@ -82,7 +101,8 @@ extension CertificateAuthorityRotation {
 
     /// The serial of this node's kubelet.conf client certificate if `authority` signed it.
     func localKubeletSerial(signedBy authority: CertificateAuthority) -> String? {
-        guard let certificate = try? context.kubeletCredential?.currentCertificate(), authority.issued(certificate) else { return nil }
+        guard let certificate = try? context.kubeletCredential?.currentCertificate(), authority.issued(certificate)
+        else { return nil }
         return certificate.serialHex
     }
 
@@ -95,8 +115,13 @@ extension CertificateAuthorityRotation {
             return try PEMCertificates.parse(pem, path: credential.url.path + " (client-certificate-data)").first
         }
         let model = try KubeConfig(yaml: document.text, path: credential.url.path)
-        guard let reference = model.users.first(where: { $0.name == document.userName })?.user.clientCertificate else { return nil }
-        let file = reference.hasPrefix("/") ? URL(fileURLWithPath: reference) : credential.url.deletingLastPathComponent().appendingPathComponent(reference)
+        guard let reference = model.users.first(where: { $0.name == document.userName })?.user.clientCertificate else {
+            return nil
+        }
+        let file =
+            reference.hasPrefix("/")
+            ? URL(fileURLWithPath: reference)
+            : credential.url.deletingLastPathComponent().appendingPathComponent(reference)
         guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
         return try PEMCertificates.parse(String(decoding: data, as: UTF8.self), path: file.path).first
     }

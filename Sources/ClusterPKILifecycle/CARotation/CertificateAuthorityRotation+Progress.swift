@@ -72,8 +72,10 @@ extension CertificateAuthorityRotation {
             if profile.name == "ca", let since = recorded.flatMap(Self.switchedSince) {
                 // As finish counts them: this node's kubelet.conf and what switch re-issued from the local key.
                 let renewedHere =
-                    [localKubeletSerial(signedBy: current)].compactMap { $0 } + (recorded.map(Self.switchRenewedSerials) ?? [])
-                progress.staleNodes = try await nodeCredentialsIssuedBefore(since + Self.signerLag, renewedHere: renewedHere)
+                    [localKubeletSerial(signedBy: current)].compactMap { $0 }
+                    + (recorded.map(Self.switchRenewedSerials) ?? [])
+                progress.staleNodes = try await nodeCredentialsIssuedBefore(
+                    since + Self.signerLag, renewedHere: renewedHere)
             }
         }
         return progress

@@ -21,9 +21,13 @@ public struct CertificateAuthorityRotation: Sendable {
     /// Where the count of re-issued certificates goes during `switch` (a terminal's progress counter).
     public var progress: WorkProgress.Sink = WorkProgress.ignore
 
-    public init(context: TreeContext, authority name: String, store: any RotationPhaseStore & CredentialLedger, actor: String) throws {
-        guard Self.rotatable.contains(name), let profile = context.activeAuthorities.first(where: { $0.name == name }) else {
-            throw RotationError.unknownAuthority(name, known: Self.rotatable.filter { n in context.activeAuthorities.contains { $0.name == n } })
+    public init(
+        context: TreeContext, authority name: String, store: any RotationPhaseStore & CredentialLedger, actor: String
+    ) throws {
+        guard Self.rotatable.contains(name), let profile = context.activeAuthorities.first(where: { $0.name == name })
+        else {
+            throw RotationError.unknownAuthority(
+                name, known: Self.rotatable.filter { n in context.activeAuthorities.contains { $0.name == n } })
         }
         self.context = context
         self.profile = profile
@@ -49,45 +53,65 @@ public struct CertificateAuthorityRotation: Sendable {
 
     func prepare() async throws -> [String] {
         let directory = context.directory
-        let (bundle, next, wrote) = try await directory.withExclusiveLock(create: false) { () -> ([Certificate], Certificate, Bool) in
+        let (bundle, next, wrote) = try await directory.withExclusiveLock(create: false) {
+            () -> ([Certificate], Certificate, Bool) in
             guard let current = try directory.loadAuthority(profile), current.key != nil else {
-                throw RotationError.missingAuthorityKey(name: profile.name, path: directory.url(profile.baseName, "key").path)
+                throw RotationError.missingAuthorityKey(
+                    name: profile.name, path: directory.url(profile.baseName, "key").path)
             }
             let certificates = try directory.readCertificates(profile.baseName) ?? [current.certificate]
-            if let existing = try directory.readCertificates(nextBase)?.first, let nextKey = try directory.readKey(nextBase), nextKey.publicKey == existing.publicKey {
+            if let existing = try directory.readCertificates(nextBase)?.first,
+                let nextKey = try directory.readKey(nextBase), nextKey.publicKey == existing.publicKey
+            {
                 // Prepared before (perhaps before a crash): the bundle already holds the next CA.
-                guard certificates.contains(existing) else { throw RotationError.bundleWithoutNextAuthority(path: directory.url(profile.baseName, "crt").path) }
+                guard certificates.contains(existing) else {
+                    throw RotationError.bundleWithoutNextAuthority(path: directory.url(profile.baseName, "crt").path)
+                }
                 return (certificates, existing, false)
             }
-            guard certificates.count == 1 else { throw RotationError.bundleWithoutNextAuthority(path: directory.url(profile.baseName, "crt").path) }
+            guard certificates.count == 1 else {
+                throw RotationError.bundleWithoutNextAuthority(path: directory.url(profile.baseName, "crt").path)
+            }
             let newKey = try PrivateKeyMaterial.generate(context.keyAlgorithm)
             let next = try CertificateAuthority.selfSigned(
                 name: profile.name, commonName: profile.commonName(nodeName: context.settings.nodeName), key: newKey,
-                keyUsage: KeyUsage(profile.keyUsages, keyIsRSA: newKey.isRSA, keyEnciphermentOnlyForRSA: context.policy.keyEnciphermentOnlyForRSA),
+                keyUsage: KeyUsage(
+                    profile.keyUsages, keyIsRSA: newKey.isRSA,
+                    keyEnciphermentOnlyForRSA: context.policy.keyEnciphermentOnlyForRSA),
                 notBefore: context.notBefore, notAfter: context.caNotAfter(profile))
             let bundle = [current.certificate, next.certificate]
             var transaction = FileTransaction()
-            transaction.write(try PEMCertificates.encode([next.certificate]), to: directory.path(nextBase, "crt"), mode: 0o644)
+            transaction.write(
+                try PEMCertificates.encode([next.certificate]), to: directory.path(nextBase, "crt"), mode: 0o644)
             transaction.write(try newKey.pemString(), to: directory.path(nextBase, "key"), mode: 0o600)
-            transaction.write(try PEMCertificates.encode(bundle), to: directory.path(profile.baseName, "crt"), mode: 0o644)
+            transaction.write(
+                try PEMCertificates.encode(bundle), to: directory.path(profile.baseName, "crt"), mode: 0o644)
             try transaction.commit(in: directory.root)
             return (bundle, next.certificate, true)
         }
-        var lines = [wrote ? "[ca] created the next \(profile.name) (\(directory.path(nextBase, "crt"))); \(directory.path(profile.baseName, "crt")) holds the current and the next CA"
-                           : "[ca] the next \(profile.name) exists already; completing the phase"]
+        var lines = [
+            wrote
+                ? "[ca] created the next \(profile.name) (\(directory.path(nextBase, "crt"))); \(directory.path(profile.baseName, "crt")) holds the current and the next CA"
+                : "[ca] the next \(profile.name) exists already; completing the phase"
+        ]
         if profile.name == "ca" { lines += try updateKubeconfigs(bundle) }
         let hash = try DiscoveryHash(of: next).description
-        try await store.recordRotationPhase(RotationPhase(subject: profile.name, phase: "prepared", updatedAt: context.now, actor: actor, detail: "next=\(hash)"))
+        try await store.recordRotationPhase(
+            RotationPhase(
+                subject: profile.name, phase: "prepared", updatedAt: context.now, actor: actor, detail: "next=\(hash)"))
         lines.append("[ca] phase prepare done for \(profile.name)")
         lines.append(Self.uploadHint)
         if profile.name == "ca" {
-            lines.append("Joining nodes may pin either CA during the rotation: --discovery-token-ca-cert-hash \(try DiscoveryHash(of: bundle[0])) or \(hash)")
+            lines.append(
+                "Joining nodes may pin either CA during the rotation: --discovery-token-ca-cert-hash \(try DiscoveryHash(of: bundle[0])) or \(hash)"
+            )
         }
         return lines
     }
 
     /// An upload is sealed with a key clusterpki never stores, so it cannot be refreshed for the operator.
-    static let uploadHint = "[ca] before a control-plane node joins, run `clusterpki upload-certs` again: the upload carries the CA files as they were when it was made"
+    static let uploadHint =
+        "[ca] before a control-plane node joins, run `clusterpki upload-certs` again: the upload carries the CA files as they were when it was made"
 
     /// Sets the CA data of every existing kubeconfig file of the policy to `bundle` (each file atomically).
     func updateKubeconfigs(_ bundle: [Certificate]) throws -> [String] {
@@ -96,17 +120,24 @@ public struct CertificateAuthorityRotation: Sendable {
         let kubernetesDir = context.settings.kubernetesDir
         for profile in context.policy.kubeconfigs {
             let url = kubernetesDir.appendingPathComponent(profile.file)
-            guard let document = try KubeconfigDocument.load(url), document.value(.certificateAuthorityData) != data else { continue }
+            guard let document = try KubeconfigDocument.load(url), document.value(.certificateAuthorityData) != data
+            else { continue }
             var transaction = FileTransaction()
-            transaction.write(try document.replacing([.certificateAuthorityData: data]), to: profile.file, mode: FileMode.of(url) ?? 0o600)
+            transaction.write(
+                try document.replacing([.certificateAuthorityData: data]), to: profile.file,
+                mode: FileMode.of(url) ?? 0o600)
             try transaction.commit(in: kubernetesDir)
-            lines.append("[ca] \(profile.file): certificate-authority-data is now \(bundle.count == 1 ? "the new CA only" : "the current and the next CA")")
+            lines.append(
+                "[ca] \(profile.file): certificate-authority-data is now \(bundle.count == 1 ? "the new CA only" : "the current and the next CA")"
+            )
         }
         return lines
     }
 
     /// Each rotatable CA of `context`: the recorded phase and how many certificates its bundle holds.
-    public static func status(context: TreeContext, store: (any RotationPhaseStore)?) async throws -> [(name: String, phase: RotationPhase?, bundle: Int)] {
+    public static func status(context: TreeContext, store: (any RotationPhaseStore)?) async throws -> [(
+        name: String, phase: RotationPhase?, bundle: Int
+    )] {
         var result: [(String, RotationPhase?, Int)] = []
         for profile in context.activeAuthorities where rotatable.contains(profile.name) {
             let count = try context.directory.readCertificates(profile.baseName)?.count ?? 0

@@ -13,7 +13,8 @@ public enum CertificateDownloader {
     /// `download-certs`: tells kubeadm's line to `output`, downloads, then one line per file written.
     @discardableResult
     public static func run(
-        context: TreeContext, store: some UploadStore, key: CertificateKey, stateKey: URL? = nil, output: (String) -> Void
+        context: TreeContext, store: some UploadStore, key: CertificateKey, stateKey: URL? = nil,
+        output: (String) -> Void
     ) async throws -> [String] {
         output(progressLine)
         let paths = try await download(context: context, store: store, key: key, stateKey: stateKey)
@@ -32,7 +33,9 @@ public enum CertificateDownloader {
         } catch StoreError.uploadNotFound {
             throw PKIError.config(
                 path: "kubeadm-certs",
-                problem: "Secret \"kubeadm-certs\" was not found in the \"kube-system\" Namespace. This Secret might have expired. Please, run `clusterpki upload-certs` on a control plane to generate a new one")
+                problem:
+                    "Secret \"kubeadm-certs\" was not found in the \"kube-system\" Namespace. This Secret might have expired. Please, run `clusterpki upload-certs` on a control plane to generate a new one"
+            )
         }
         return try await SharedCertificates(context: context, stateKey: stateKey).open(upload.blobs, with: key)
     }

@@ -23,7 +23,10 @@ public struct InitWorkflow: Sendable {
         /// `--serve-advertise-url`: what `clusterpki serve` will advertise (nil: `--config`'s, else derived).
         public var serveAdvertiseURL: String?
 
-        public init(token: BootstrapTokenString? = nil, tokenTTL: TimeInterval = 86400, uploadCerts: Bool = false, certificateKey: CertificateKey? = nil) {
+        public init(
+            token: BootstrapTokenString? = nil, tokenTTL: TimeInterval = 86400, uploadCerts: Bool = false,
+            certificateKey: CertificateKey? = nil
+        ) {
             self.token = token
             self.tokenTTL = tokenTTL
             self.uploadCerts = uploadCerts
@@ -67,13 +70,15 @@ public struct InitWorkflow: Sendable {
         try await CertsPhase(context: context).generate(["all"], output: output)
         let (context, store, actor) = (self.context, self.store, self.actor)
         try await KubeconfigPhase(context: context).generate(
-            ["all"], recorder: { LedgerRecorder(ledger: try await store(), actor: actor, now: context.now) }, output: output)
+            ["all"], recorder: { LedgerRecorder(ledger: try await store(), actor: actor, now: context.now) },
+            output: output)
 
         let endpoint = try ServeEndpoint.choose(
             listen: options.serveListen, advertiseURL: options.serveAdvertiseURL, settings: context.settings)
         try endpoint.write(kubernetesDir: context.settings.kubernetesDir)
         output(
-            "[serve] clusterpki serve will listen on \(endpoint.listen) and advertise \(endpoint.advertiseURL) (recorded in \(context.settings.kubernetesDir.appendingPathComponent(ServeEndpoint.fileName).path))")
+            "[serve] clusterpki serve will listen on \(endpoint.listen) and advertise \(endpoint.advertiseURL) (recorded in \(context.settings.kubernetesDir.appendingPathComponent(ServeEndpoint.fileName).path))"
+        )
         outcome.serveEndpoint = endpoint
 
         let request = TokenRequest(token: options.token, ttl: options.tokenTTL)
@@ -87,7 +92,8 @@ public struct InitWorkflow: Sendable {
             return outcome
         }
         let uploaded = try await CertificateUploader.run(
-            context: context, store: store(), key: options.certificateKey, actor: actor, stateKey: stateKey, output: output)
+            context: context, store: store(), key: options.certificateKey, actor: actor, stateKey: stateKey,
+            output: output)
         outcome.certificateKey = uploaded.key
         return outcome
     }

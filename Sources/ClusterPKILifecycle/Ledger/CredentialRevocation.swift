@@ -13,10 +13,14 @@ public enum CredentialRevocation {
     }
 
     /// Revokes `target` and returns the records; `ledger` nil (no state database yet) has nothing to revoke.
-    public static func revoke(_ target: Target, ledger: (any CredentialLedger)?, actor: String, now: Date) async throws -> [IssuedCredential] {
+    public static func revoke(_ target: Target, ledger: (any CredentialLedger)?, actor: String, now: Date) async throws
+        -> [IssuedCredential]
+    {
         switch target {
         case .serial(let serial):
-            guard let ledger else { throw StoreError.credentialNotFound(serial: try IssuedCredential.normalizeSerial(serial)) }
+            guard let ledger else {
+                throw StoreError.credentialNotFound(serial: try IssuedCredential.normalizeSerial(serial))
+            }
             return [try await ledger.revokeCredential(serial: serial, actor: actor, now: now)]
         case .clientName(let name):
             guard let ledger else { throw StoreError.noCredentialsForClient(name: name) }

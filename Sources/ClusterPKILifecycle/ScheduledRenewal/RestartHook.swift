@@ -7,7 +7,9 @@ import Foundation
 /// Runs `--restart-hook` through `/bin/sh -c` without blocking Swift concurrency's threads.
 public enum RestartHook {
     /// Runs `command` with `environment` added; the exit status is nil when it could not be started.
-    public static func run(_ command: String, environment: [String: String] = [:]) async -> ScheduledRenewalReport.HookResult {
+    public static func run(_ command: String, environment: [String: String] = [:]) async
+        -> ScheduledRenewalReport.HookResult
+    {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 let process = Process()
@@ -21,12 +23,14 @@ public enum RestartHook {
                 do {
                     try process.run()
                 } catch {
-                    continuation.resume(returning: .init(command: command, exitStatus: nil, output: "cannot start /bin/sh: \(error)"))
+                    continuation.resume(
+                        returning: .init(command: command, exitStatus: nil, output: "cannot start /bin/sh: \(error)"))
                     return
                 }
                 let data = pipe.fileHandleForReading.readDataToEndOfFile()
                 process.waitUntilExit()
-                let status = process.terminationReason == .exit ? process.terminationStatus : 128 + process.terminationStatus
+                let status =
+                    process.terminationReason == .exit ? process.terminationStatus : 128 + process.terminationStatus
                 continuation.resume(returning: .init(command: command, exitStatus: status, output: tail(data)))
             }
         }

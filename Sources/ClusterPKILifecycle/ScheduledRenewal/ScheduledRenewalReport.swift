@@ -59,7 +59,8 @@ public struct ScheduledRenewalReport: Sendable, Codable {
     /// One line for logs and timers.
     public var summary: String {
         let verb = dryRun ? "\(wouldRenew.count) would be renewed" : "\(renewed.count) renewed"
-        return "[rotate] \(verb), \(notDue.count) not due, \(skipped.count) skipped, \(failed.count + errors.count) failed"
+        return
+            "[rotate] \(verb), \(notDue.count) not due, \(skipped.count) skipped, \(failed.count + errors.count) failed"
     }
 
     /// The report as indented JSON with RFC 3339 times.

@@ -44,7 +44,8 @@ public struct ScheduledRenewalService: Service {
         do {
             let report = try await job(now()).run()
             let metadata: Logger.Metadata = [
-                "renewed": "\(report.renewed.map(\.name))", "failed": "\(report.failures)", "notDue": "\(report.notDue.count)",
+                "renewed": "\(report.renewed.map(\.name))", "failed": "\(report.failures)",
+                "notDue": "\(report.notDue.count)",
             ]
             if report.succeeded {
                 logger.info("\(report.summary)", metadata: metadata)

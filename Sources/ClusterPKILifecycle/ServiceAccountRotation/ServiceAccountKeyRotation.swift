@@ -38,8 +38,10 @@ public struct ServiceAccountKeyRotation: Sendable {
     public static func status(context: TreeContext, store: (any RotationPhaseStore)?) async throws -> Status {
         let key = try context.directory.readKey(context.policy.serviceAccount.baseName)
         let bundle = try Self.readBundle(context, signingKey: key)
-        return Status(recorded: try await store?.rotationPhase(Self.subject), verificationKeys: bundle.map(PublicKeyBundle.fingerprint),
-                      signingKey: key.map { PublicKeyBundle.fingerprint($0.publicKey) })
+        return Status(
+            recorded: try await store?.rotationPhase(Self.subject),
+            verificationKeys: bundle.map(PublicKeyBundle.fingerprint),
+            signingKey: key.map { PublicKeyBundle.fingerprint($0.publicKey) })
     }
 
     /// Runs `phase`; returns the lines to print.
@@ -58,14 +60,21 @@ public struct ServiceAccountKeyRotation: Sendable {
             let new = try PrivateKeyMaterial.generate(context.keyAlgorithm)
             var transaction = FileTransaction()
             transaction.write(try new.pemString(), to: context.directory.path(base, "key"), mode: 0o600)
-            transaction.write(try PublicKeyBundle.encode([new.publicKey, key.publicKey]), to: context.directory.path(base, "pub"), mode: 0o600)
+            transaction.write(
+                try PublicKeyBundle.encode([new.publicKey, key.publicKey]), to: context.directory.path(base, "pub"),
+                mode: 0o600)
             try transaction.commit(in: context.directory.root)
             return (new.publicKey, key.publicKey, true)
         }
-        var lines = [wrote ? "[sa] wrote a new sa.key; sa.pub holds the new key then the previous one"
-                           : "[sa] sa.pub already holds the new and the previous key; recording the phase"]
+        var lines = [
+            wrote
+                ? "[sa] wrote a new sa.key; sa.pub holds the new key then the previous one"
+                : "[sa] sa.pub already holds the new and the previous key; recording the phase"
+        ]
         let detail = "new=\(PublicKeyBundle.fingerprint(current)) previous=\(PublicKeyBundle.fingerprint(previous))"
-        try await store.recordRotationPhase(RotationPhase(subject: Self.subject, phase: "prepared", updatedAt: context.now, actor: actor, detail: detail))
+        try await store.recordRotationPhase(
+            RotationPhase(
+                subject: Self.subject, phase: "prepared", updatedAt: context.now, actor: actor, detail: detail))
         lines += [
             "[sa] phase prepare done (\(detail))",
             "Next: copy sa.key and sa.pub to every control-plane node, restart kube-apiserver and kube-controller-manager there,",
@@ -80,7 +89,8 @@ public struct ServiceAccountKeyRotation: Sendable {
             let (key, bundle) = try loadConsistent()
             guard bundle.count > 1 else { return [] }
             var transaction = FileTransaction()
-            transaction.write(try PublicKeyBundle.encode([key.publicKey]), to: context.directory.path(base, "pub"), mode: 0o600)
+            transaction.write(
+                try PublicKeyBundle.encode([key.publicKey]), to: context.directory.path(base, "pub"), mode: 0o600)
             try transaction.commit(in: context.directory.root)
             return Array(bundle.dropFirst())
         }
@@ -93,7 +103,9 @@ public struct ServiceAccountKeyRotation: Sendable {
             lines = ["[sa] removed \(dropped.map(PublicKeyBundle.fingerprint).joined(separator: ", ")) from sa.pub"]
         }
         let detail = "key=\(PublicKeyBundle.fingerprint(try loadConsistent().key.publicKey))"
-        try await store.recordRotationPhase(RotationPhase(subject: Self.subject, phase: "finished", updatedAt: context.now, actor: actor, detail: detail))
+        try await store.recordRotationPhase(
+            RotationPhase(
+                subject: Self.subject, phase: "finished", updatedAt: context.now, actor: actor, detail: detail))
         lines += ["[sa] phase finish done; copy sa.pub to every control-plane node and restart kube-apiserver there"]
         return lines
     }
@@ -106,14 +118,17 @@ public struct ServiceAccountKeyRotation: Sendable {
         }
         let bundle = try Self.readBundle(context, signingKey: key)
         guard bundle.first == key.publicKey else {
-            throw RotationError.signingKeyNotFirstInBundle(keyPath: context.directory.url(base, "key").path, bundlePath: context.directory.url(base, "pub").path)
+            throw RotationError.signingKeyNotFirstInBundle(
+                keyPath: context.directory.url(base, "key").path, bundlePath: context.directory.url(base, "pub").path)
         }
         return (key, bundle)
     }
 
     static func readBundle(_ context: TreeContext, signingKey: PrivateKeyMaterial?) throws -> [Certificate.PublicKey] {
         let url = context.directory.url(context.policy.serviceAccount.baseName, "pub")
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return signingKey.map { [$0.publicKey] } ?? [] }
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            return signingKey.map { [$0.publicKey] } ?? []
+        }
         return try PublicKeyBundle.parse(text, path: url.path)
     }
 }

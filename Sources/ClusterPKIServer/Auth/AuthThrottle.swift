@@ -77,7 +77,8 @@ public final class AuthThrottle: Sendable {
         let t = now.timeIntervalSince1970
         return state.withLockedValue { state in
             let previousClient = state.clients.value(for: client)
-            state.clients.set(AuthFailureCounter.afterFailure(previous: previousClient, policy: policy, now: t), for: client)
+            state.clients.set(
+                AuthFailureCounter.afterFailure(previous: previousClient, policy: policy, now: t), for: client)
             var retryAfter: TimeInterval?
             if wrongSecret, let tokenID {
                 let previous = state.tokens.value(for: tokenID)
@@ -111,7 +112,8 @@ public final class AuthThrottle: Sendable {
         var events: [(event: AuditEvent, attempts: Int)] = tallies.map { entry in
             let (key, tally) = (entry.key, entry.value)
             let event = AuditEvent(
-                time: now, actor: key.client, action: tally.failures > 0 ? .authenticationFailed : .authenticationRefused,
+                time: now, actor: key.client,
+                action: tally.failures > 0 ? .authenticationFailed : .authenticationRefused,
                 tokenID: key.tokenID, detail: Self.detail(tally))
             return (event: event, attempts: tally.failures + tally.refused)
         }

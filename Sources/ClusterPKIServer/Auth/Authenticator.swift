@@ -56,7 +56,8 @@ struct Authenticator: Sendable {
                 let reason = Self.reason(error)
                 var wrongSecret = false
                 if case .tokenSecretMismatch = error { wrongSecret = true }
-                let failure = throttle.failed(client: client, tokenID: tokenID, reason: reason, wrongSecret: wrongSecret, now: time)
+                let failure = throttle.failed(
+                    client: client, tokenID: tokenID, reason: reason, wrongSecret: wrongSecret, now: time)
                 metrics.tokenAuthFailure(reason: failure.retryAfter == nil ? reason : "locked_out")
                 // One line per client and token id per window; the drain logs how many followed. The presented text
                 // is never logged: the store's message never holds the secret.
@@ -80,18 +81,25 @@ struct Authenticator: Sendable {
         func reject(_ why: String) -> KubernetesStatus {
             metrics.clientCertificateFailure(reason: why)
             logger.notice(
-                "client certificate rejected", metadata: ["client": .untrusted(client), "cn": .untrusted(commonName), "serial": "\(serial)", "reason": "\(why)"])
+                "client certificate rejected",
+                metadata: [
+                    "client": .untrusted(client), "cn": .untrusted(commonName), "serial": "\(serial)",
+                    "reason": "\(why)",
+                ])
             return .unauthorized
         }
         guard authorities.current().trusts(certificate) else { throw reject("unknown_ca") }
         let time = now()
         guard certificate.notValidBefore <= time, time <= certificate.notValidAfter else { throw reject("expired") }
-        if let usages = try? certificate.extensions.extendedKeyUsage, !usages.contains(.clientAuth), !usages.contains(.any) {
+        if let usages = try? certificate.extensions.extendedKeyUsage, !usages.contains(.clientAuth),
+            !usages.contains(.any)
+        {
             throw reject("not_client_auth")
         }
         guard !commonName.isEmpty else { throw reject("empty_cn") }
         if try await ledger.isRevoked(serial: serial) { throw reject("revoked") }
-        return CertificateIdentity(commonName: commonName, organizations: organizations, serial: serial, notAfter: certificate.notValidAfter)
+        return CertificateIdentity(
+            commonName: commonName, organizations: organizations, serial: serial, notAfter: certificate.notValidAfter)
     }
 
     static func reason(_ error: StoreError) -> String {

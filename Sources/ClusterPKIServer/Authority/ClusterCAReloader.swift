@@ -19,7 +19,8 @@ public struct ClusterCAReloader: Service {
     private let seen: NIOLockedValueBox<(generation: Int, serving: ClusterCAWatcher.Fingerprint?)>
 
     public init(
-        authorities: ClusterCAWatcher, serving: ServingCertificate, tls: ServingTLS, interval: Duration = .seconds(1), logger: Logger,
+        authorities: ClusterCAWatcher, serving: ServingCertificate, tls: ServingTLS, interval: Duration = .seconds(1),
+        logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.authorities = authorities
@@ -28,8 +29,11 @@ public struct ClusterCAReloader: Service {
         self.interval = interval
         self.logger = logger
         self.now = now
-        self.seen = NIOLockedValueBox((
-            authorities.current().generation, ClusterCAWatcher.fingerprint(serving.tree.directory.url(ServingCertificate.baseName, "crt"))))
+        self.seen = NIOLockedValueBox(
+            (
+                authorities.current().generation,
+                ClusterCAWatcher.fingerprint(serving.tree.directory.url(ServingCertificate.baseName, "crt"))
+            ))
     }
 
     public func run() async throws {
@@ -49,7 +53,8 @@ public struct ClusterCAReloader: Service {
         guard snapshot.generation != last.generation || servingFile != last.serving else { return false }
         if snapshot.generation != last.generation {
             logger.notice(
-                "the cluster CA changed on disk; serving with it", metadata: ["bundle": "\(snapshot.bundle.count)", "generation": "\(snapshot.generation)"])
+                "the cluster CA changed on disk; serving with it",
+                metadata: ["bundle": "\(snapshot.bundle.count)", "generation": "\(snapshot.generation)"])
         }
         do {
             let swapped = try await tls.refresh(from: serving, now: now(), logger: logger)
@@ -57,7 +62,9 @@ public struct ClusterCAReloader: Service {
             seen.withLockedValue { $0 = (snapshot.generation, written) }
             return swapped
         } catch {
-            logger.error("cannot load the serving certificate after a CA change; retrying at the next check", metadata: ["error": "\(error)"])
+            logger.error(
+                "cannot load the serving certificate after a CA change; retrying at the next check",
+                metadata: ["error": "\(error)"])
             return false
         }
     }

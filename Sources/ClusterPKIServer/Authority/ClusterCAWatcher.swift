@@ -3,6 +3,7 @@ import ClusterPKICore
 import Foundation
 import NIOConcurrencyHelpers
 import X509
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -57,7 +58,8 @@ public final class ClusterCAWatcher: Sendable {
     private let state: NIOLockedValueBox<State>
 
     /// Loads the CA named `ca` of `tree`'s policy; fails when it is missing or has no key, as the server cannot sign then.
-    public init(tree: TreeContext, interval: TimeInterval = 1, now: @escaping @Sendable () -> Date = { Date() }) throws {
+    public init(tree: TreeContext, interval: TimeInterval = 1, now: @escaping @Sendable () -> Date = { Date() }) throws
+    {
         guard let profile = tree.policy.authority(named: "ca") else {
             throw PKIError.policy(field: "certificateAuthorities", problem: "no CA named ca")
         }
@@ -71,13 +73,18 @@ public final class ClusterCAWatcher: Sendable {
 
     /// A CA that never changes (tests, or callers that hold the files themselves).
     public init(fixed authority: CertificateAuthority, bundlePEM: Data) {
-        let bundle = (try? PEMCertificates.parse(String(decoding: bundlePEM, as: UTF8.self), path: "ca.crt")) ?? [authority.certificate]
+        let bundle =
+            (try? PEMCertificates.parse(String(decoding: bundlePEM, as: UTF8.self), path: "ca.crt")) ?? [
+                authority.certificate
+            ]
         self.source = nil
         self.interval = .infinity
         self.now = { Date() }
-        self.state = NIOLockedValueBox(State(
-            snapshot: ClusterCASnapshot(signing: authority, bundle: bundle.isEmpty ? [authority.certificate] : bundle, bundlePEM: bundlePEM),
-            fingerprints: [], checked: .distantPast))
+        self.state = NIOLockedValueBox(
+            State(
+                snapshot: ClusterCASnapshot(
+                    signing: authority, bundle: bundle.isEmpty ? [authority.certificate] : bundle, bundlePEM: bundlePEM),
+                fingerprints: [], checked: .distantPast))
     }
 
     /// The CA now: the last snapshot, re-read first when the files changed since the last check. `refresh` checks
@@ -92,7 +99,9 @@ public final class ClusterCAWatcher: Sendable {
             guard fingerprints != state.fingerprints else { return state.snapshot }
             guard let snapshot = try? Self.load(directory, profile, generation: state.snapshot.generation + 1)
             else { return state.snapshot }  // caught mid-rotation: keep serving the previous pair, retry at the next check
-            if snapshot.bundlePEM == state.snapshot.bundlePEM, snapshot.signing.key?.publicKey == state.snapshot.signing.key?.publicKey {
+            if snapshot.bundlePEM == state.snapshot.bundlePEM,
+                snapshot.signing.key?.publicKey == state.snapshot.signing.key?.publicKey
+            {
                 state.fingerprints = fingerprints  // rewritten with the same content
                 return state.snapshot
             }
@@ -104,12 +113,16 @@ public final class ClusterCAWatcher: Sendable {
 
     /// The CA pair with the checks of ``PKIDirectory/loadAuthority(_:)`` (a CA certificate, a key that matches it),
     /// plus the whole bundle of `ca.crt` and its bytes.
-    static func load(_ directory: PKIDirectory, _ profile: CertificateProfile, generation: Int) throws -> ClusterCASnapshot {
+    static func load(_ directory: PKIDirectory, _ profile: CertificateProfile, generation: Int) throws
+        -> ClusterCASnapshot
+    {
         let certificateURL = directory.url(profile.baseName, "crt")
         guard let signing = try directory.loadAuthority(profile) else {
             throw PKIError.missingCertificateAuthority(name: profile.name, path: certificateURL.path)
         }
-        guard !signing.isExternal else { throw PKIError.missingCAKey(name: profile.name, path: directory.url(profile.baseName, "key").path) }
+        guard !signing.isExternal else {
+            throw PKIError.missingCAKey(name: profile.name, path: directory.url(profile.baseName, "key").path)
+        }
         guard let pem = FileManager.default.contents(atPath: certificateURL.path) else {
             throw PKIError.missingCertificateAuthority(name: profile.name, path: certificateURL.path)
         }
@@ -128,6 +141,7 @@ public final class ClusterCAWatcher: Sendable {
         var info = stat()
         guard stat(url.path, &info) == 0 else { return nil }
         return Fingerprint(
-            inode: UInt64(info.st_ino), size: Int64(info.st_size), seconds: Int(info.st_mtim.tv_sec), nanoseconds: Int(info.st_mtim.tv_nsec))
+            inode: UInt64(info.st_ino), size: Int64(info.st_size), seconds: Int(info.st_mtim.tv_sec),
+            nanoseconds: Int(info.st_mtim.tv_nsec))
     }
 }

@@ -80,6 +80,8 @@ enum CSRApprovalProtobuf {
     }
 
     private static func invalid(_ detail: String) -> KubernetesStatus {
-        .badRequest("the request body is not a valid protobuf CertificateSigningRequest (\(detail)); send it as JSON or protobuf")
+        .badRequest(
+            "the request body is not a valid protobuf CertificateSigningRequest (\(detail)); send it as JSON or protobuf"
+        )
     }
 }

@@ -24,7 +24,8 @@ public struct CSRApprover: Sendable {
     /// `spec.expirationSeconds`.
     public func decide(_ review: CSRReview, node: NodeRecord?) -> CSRDecision {
         guard review.signatureIsValid else {
-            return .deny(reason: "InvalidSignature", message: "the CSR's signature does not verify with its own public key")
+            return .deny(
+                reason: "InvalidSignature", message: "the CSR's signature does not verify with its own public key")
         }
         if let privileged = review.organizations.first(where: Self.privilegedGroups.contains) {
             return .deny(reason: "PrivilegedOrganization", message: "O=\(privileged) is never issued for a CSR")
@@ -37,47 +38,69 @@ public struct CSRApprover: Sendable {
         default:
             return .deny(
                 reason: "SignerNotAllowed",
-                message: "signer \"\(review.signerName)\" is not auto-approved by clusterpki; only \(CertificateSigningRequestObject.kubeletClientSigner) and \(CertificateSigningRequestObject.kubeletServingSigner) are")
+                message:
+                    "signer \"\(review.signerName)\" is not auto-approved by clusterpki; only \(CertificateSigningRequestObject.kubeletClientSigner) and \(CertificateSigningRequestObject.kubeletServingSigner) are"
+            )
         }
     }
 
     private func decideKubeletClient(_ review: CSRReview) -> CSRDecision {
         guard review.organizations == [NodeIdentity.group] else {
-            return .deny(reason: "InvalidSubject", message: "a kubelet client certificate must have exactly O=system:nodes, got \(review.organizations)")
+            return .deny(
+                reason: "InvalidSubject",
+                message: "a kubelet client certificate must have exactly O=system:nodes, got \(review.organizations)")
         }
         guard !review.hasSANs else {
-            return .deny(reason: "SANsNotAllowed", message: "a kubelet client certificate must not have DNS, IP, email or URI SANs")
+            return .deny(
+                reason: "SANsNotAllowed",
+                message: "a kubelet client certificate must not have DNS, IP, email or URI SANs")
         }
         guard NodeIdentity.nodeName(fromUserName: review.commonName) != nil else {
-            return .deny(reason: "InvalidSubject", message: "the CN must be system:node:<nodeName>, got \"\(review.commonName)\"")
+            return .deny(
+                reason: "InvalidSubject", message: "the CN must be system:node:<nodeName>, got \"\(review.commonName)\""
+            )
         }
         guard Self.clientUsageSets.contains(Set(review.usages)), review.usages.count == Set(review.usages).count else {
             return .deny(
                 reason: "InvalidUsages",
-                message: "usages must be [digital signature, client auth] or [digital signature, key encipherment, client auth], got \(review.usages)")
+                message:
+                    "usages must be [digital signature, client auth] or [digital signature, key encipherment, client auth], got \(review.usages)"
+            )
         }
         let csrPolicy = policy.certificateSigningRequests
         switch review.requester {
         case .token(let token):
             if !Set(token.groups).isDisjoint(with: csrPolicy.nodeClientApprovalGroups) {
-                return approve(.kubeletClient, review, message: "Auto approving kubelet client certificate after SubjectAccessReview.")
+                return approve(
+                    .kubeletClient, review,
+                    message: "Auto approving kubelet client certificate after SubjectAccessReview.")
             }
             return .deny(
                 reason: "NotAuthorized",
-                message: "user \"\(token.username)\" is not in a group allowed to get kubelet client certificates (policy server.certificateSigningRequests.nodeClientApprovalGroups)")
+                message:
+                    "user \"\(token.username)\" is not in a group allowed to get kubelet client certificates (policy server.certificateSigningRequests.nodeClientApprovalGroups)"
+            )
         case .certificate(let certificate):
             if review.requester.isCertificate(inAny: policy.adminOrganizations) {
-                return approve(.kubeletClient, review, message: "Auto approving kubelet client certificate after SubjectAccessReview.")
+                return approve(
+                    .kubeletClient, review,
+                    message: "Auto approving kubelet client certificate after SubjectAccessReview.")
             }
             guard csrPolicy.selfNodeClientApproval, review.requester.nodeName != nil else {
-                return .deny(reason: "NotAuthorized", message: "user \"\(certificate.commonName)\" may not request kubelet client certificates")
+                return .deny(
+                    reason: "NotAuthorized",
+                    message: "user \"\(certificate.commonName)\" may not request kubelet client certificates")
             }
             guard certificate.commonName == review.commonName else {
                 return .deny(
                     reason: "RequesterMismatch",
-                    message: "a node may renew only its own client certificate: requester \"\(certificate.commonName)\", CSR CN \"\(review.commonName)\"")
+                    message:
+                        "a node may renew only its own client certificate: requester \"\(certificate.commonName)\", CSR CN \"\(review.commonName)\""
+                )
             }
-            return approve(.kubeletClient, review, message: "Auto approving self kubelet client certificate after SubjectAccessReview.")
+            return approve(
+                .kubeletClient, review,
+                message: "Auto approving self kubelet client certificate after SubjectAccessReview.")
         case .anonymous:
             return .deny(reason: "NotAuthorized", message: "anonymous requests are never approved")
         }
@@ -85,32 +108,43 @@ public struct CSRApprover: Sendable {
 
     private func decideKubeletServing(_ review: CSRReview, node: NodeRecord?) -> CSRDecision {
         guard policy.certificateSigningRequests.kubeletServingApproval else {
-            return .deny(reason: "SignerNotAllowed", message: "kubelet serving certificates are not auto-approved by this policy")
+            return .deny(
+                reason: "SignerNotAllowed", message: "kubelet serving certificates are not auto-approved by this policy"
+            )
         }
         guard let nodeName = review.requester.nodeName else {
             return .deny(
                 reason: "NotAuthorized",
-                message: "only a node's own client certificate (CN=system:node:<name>, O=system:nodes) may request its serving certificate")
+                message:
+                    "only a node's own client certificate (CN=system:node:<name>, O=system:nodes) may request its serving certificate"
+            )
         }
         guard review.commonName == NodeIdentity.userName(nodeName), review.organizations == [NodeIdentity.group] else {
             return .deny(
                 reason: "RequesterMismatch",
-                message: "the CSR subject must be CN=system:node:\(nodeName), O=system:nodes, got CN=\(review.commonName), O=\(review.organizations)")
+                message:
+                    "the CSR subject must be CN=system:node:\(nodeName), O=system:nodes, got CN=\(review.commonName), O=\(review.organizations)"
+            )
         }
         if let problem = Self.servingShapeProblem(review) { return problem }
         guard let node else {
-            return unrecorded(reason: "UnknownNode", "node \"\(nodeName)\" has no join record; it must join through clusterpki first")
+            return unrecorded(
+                reason: "UnknownNode", "node \"\(nodeName)\" has no join record; it must join through clusterpki first")
         }
         for dns in review.dnsNames where dns.lowercased() != nodeName.lowercased() {
-            return unrecorded(reason: "SANNotOwnedByNode", "DNS name \"\(dns)\" does not belong to node \"\(nodeName)\"")
+            return unrecorded(
+                reason: "SANNotOwnedByNode", "DNS name \"\(dns)\" does not belong to node \"\(nodeName)\"")
         }
         let owned = Set(node.addresses.compactMap(IPAddress.init))
         for ip in review.ipAddresses where !owned.contains(ip) {
             return unrecorded(
                 reason: "SANNotOwnedByNode",
-                "IP address \(ip) was not recorded for node \"\(nodeName)\" at its join (recorded: \(node.addresses.joined(separator: ", ")))")
+                "IP address \(ip) was not recorded for node \"\(nodeName)\" at its join (recorded: \(node.addresses.joined(separator: ", ")))"
+            )
         }
-        return approve(.kubeletServing, review, message: "Auto approving kubelet serving certificate: every name belongs to node \"\(nodeName)\".")
+        return approve(
+            .kubeletServing, review,
+            message: "Auto approving kubelet serving certificate: every name belongs to node \"\(nodeName)\".")
     }
 
     /// Usages and SAN kinds of a kubelet serving CSR, whoever approves it.
@@ -118,13 +152,19 @@ public struct CSRApprover: Sendable {
         guard servingUsageSets.contains(Set(review.usages)), review.usages.count == Set(review.usages).count else {
             return .deny(
                 reason: "InvalidUsages",
-                message: "usages must be [digital signature, server auth] or [digital signature, key encipherment, server auth], got \(review.usages)")
+                message:
+                    "usages must be [digital signature, server auth] or [digital signature, key encipherment, server auth], got \(review.usages)"
+            )
         }
         guard review.otherNames.isEmpty else {
-            return .deny(reason: "SANsNotAllowed", message: "a kubelet serving certificate may only name DNS names and IP addresses")
+            return .deny(
+                reason: "SANsNotAllowed",
+                message: "a kubelet serving certificate may only name DNS names and IP addresses")
         }
         guard !review.dnsNames.isEmpty || !review.ipAddresses.isEmpty else {
-            return .deny(reason: "SANsNotAllowed", message: "a kubelet serving certificate must name at least one DNS name or IP address")
+            return .deny(
+                reason: "SANsNotAllowed",
+                message: "a kubelet serving certificate must name at least one DNS name or IP address")
         }
         return nil
     }
@@ -133,7 +173,9 @@ public struct CSRApprover: Sendable {
     private func unrecorded(reason: String, _ message: String) -> CSRDecision {
         switch policy.certificateSigningRequests.unrecordedServingNames {
         case .deny: return .deny(reason: reason, message: message)
-        case .pending: return .pending(reason: reason, message: message + "; an admin may approve it (kubectl certificate approve)")
+        case .pending:
+            return .pending(
+                reason: reason, message: message + "; an admin may approve it (kubectl certificate approve)")
         }
     }
 
@@ -143,13 +185,17 @@ public struct CSRApprover: Sendable {
     /// or serving certificate. A refusal is a ``CSRDecision/deny(reason:message:)`` the caller reports, not stores.
     public func decideAdminApproval(_ review: CSRReview, message: String) -> CSRDecision {
         guard review.signatureIsValid else {
-            return .deny(reason: "InvalidSignature", message: "the CSR's signature does not verify with its own public key")
+            return .deny(
+                reason: "InvalidSignature", message: "the CSR's signature does not verify with its own public key")
         }
         if let privileged = review.organizations.first(where: Self.privilegedGroups.contains) {
             return .deny(reason: "PrivilegedOrganization", message: "O=\(privileged) is never issued for a CSR")
         }
-        guard NodeIdentity.nodeName(fromUserName: review.commonName) != nil, review.organizations == [NodeIdentity.group] else {
-            return .deny(reason: "InvalidSubject", message: "the subject must be CN=system:node:<nodeName>, O=system:nodes")
+        guard NodeIdentity.nodeName(fromUserName: review.commonName) != nil,
+            review.organizations == [NodeIdentity.group]
+        else {
+            return .deny(
+                reason: "InvalidSubject", message: "the subject must be CN=system:node:<nodeName>, O=system:nodes")
         }
         switch review.signerName {
         case CertificateSigningRequestObject.kubeletServingSigner:
@@ -157,20 +203,32 @@ public struct CSRApprover: Sendable {
             return approve(.kubeletServing, review, message: message)
         case CertificateSigningRequestObject.kubeletClientSigner:
             guard !review.hasSANs else {
-                return .deny(reason: "SANsNotAllowed", message: "a kubelet client certificate must not have DNS, IP, email or URI SANs")
+                return .deny(
+                    reason: "SANsNotAllowed",
+                    message: "a kubelet client certificate must not have DNS, IP, email or URI SANs")
             }
-            guard Self.clientUsageSets.contains(Set(review.usages)), review.usages.count == Set(review.usages).count else {
-                return .deny(reason: "InvalidUsages", message: "usages must be [digital signature, client auth] or [digital signature, key encipherment, client auth], got \(review.usages)")
+            guard Self.clientUsageSets.contains(Set(review.usages)), review.usages.count == Set(review.usages).count
+            else {
+                return .deny(
+                    reason: "InvalidUsages",
+                    message:
+                        "usages must be [digital signature, client auth] or [digital signature, key encipherment, client auth], got \(review.usages)"
+                )
             }
             return approve(.kubeletClient, review, message: message)
         default:
-            return .deny(reason: "SignerNotAllowed", message: "clusterpki signs only \(CertificateSigningRequestObject.kubeletClientSigner) and \(CertificateSigningRequestObject.kubeletServingSigner)")
+            return .deny(
+                reason: "SignerNotAllowed",
+                message:
+                    "clusterpki signs only \(CertificateSigningRequestObject.kubeletClientSigner) and \(CertificateSigningRequestObject.kubeletServingSigner)"
+            )
         }
     }
 
     private func approve(_ profile: SigningPlan.Profile, _ review: CSRReview, message: String) -> CSRDecision {
         .approve(
             SigningPlan(
-                profile: profile, review: review, signingDuration: policy.certificateSigningRequests.signingDuration.seconds, message: message))
+                profile: profile, review: review,
+                signingDuration: policy.certificateSigningRequests.signingDuration.seconds, message: message))
     }
 }

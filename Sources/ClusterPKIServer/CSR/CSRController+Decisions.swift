@@ -11,7 +11,8 @@ extension CSRController {
     /// Admin client certificates only: deciding or deleting another's CSR is cluster-admin work.
     private func authorizeAdmin(_ identity: Identity, verb: String, resource: String, name: String) throws {
         guard identity.isCertificate(inAny: environment.serverPolicy.adminOrganizations) else {
-            throw KubernetesStatus.forbidden(user: identity.username, verb: verb, resource: resource, group: Self.group, name: name)
+            throw KubernetesStatus.forbidden(
+                user: identity.username, verb: verb, resource: resource, group: Self.group, name: name)
         }
     }
 
@@ -24,10 +25,12 @@ extension CSRController {
         let update =
             CSRApprovalProtobuf.isProtobuf(request.headers[.contentType])
             ? try CSRApprovalProtobuf.decode(body)
-            : try RequestBody.decode(CertificateSigningRequestObject.self, from: body, what: "CertificateSigningRequest")
+            : try RequestBody.decode(
+                CertificateSigningRequestObject.self, from: body, what: "CertificateSigningRequest")
         let decided = try await issuer.decide(name: name, update: update, admin: identity, client: context.client)
         var metadata: Logger.Metadata = [
-            "csr": "\(name)", "signer": "\(decided.object.spec.signerName)", "admin": "\(identity.username)", "client": "\(context.client)",
+            "csr": "\(name)", "signer": "\(decided.object.spec.signerName)", "admin": "\(identity.username)",
+            "client": "\(context.client)",
         ]
         if !decided.changed {
             context.logger.info("csr already decided; approval unchanged", metadata: metadata)

@@ -33,7 +33,8 @@ struct CSRController: Sendable {
         let policy = environment.serverPolicy
         if case .token = identity, identity.isMember(ofAny: policy.certificateSigningRequests.creatorGroups) { return }
         if identity.nodeName != nil || identity.isCertificate(inAny: policy.adminOrganizations) { return }
-        throw KubernetesStatus.forbidden(user: identity.username, verb: verb, resource: Self.resource, group: Self.group)
+        throw KubernetesStatus.forbidden(
+            user: identity.username, verb: verb, resource: Self.resource, group: Self.group)
     }
 
     /// The HTTP side of a create: authorize, read and decode the body, issue, answer 201 with the stored object.
@@ -41,12 +42,14 @@ struct CSRController: Sendable {
         let identity = context.identity
         try authorize(identity, verb: "create")
         let body = try await RequestBody.read(request, limit: environment.serverPolicy.maxRequestBodyBytes)
-        let object = try RequestBody.decode(CertificateSigningRequestObject.self, from: body, what: "CertificateSigningRequest")
+        let object = try RequestBody.decode(
+            CertificateSigningRequestObject.self, from: body, what: "CertificateSigningRequest")
         let issued = try await issuer.issue(object, requester: identity, client: context.client)
 
         let signer = issued.object.spec.signerName
         var metadata: Logger.Metadata = [
-            "csr": .untrusted(issued.object.metadata.name ?? ""), "signer": "\(signer)", "requester": .untrusted(identity.username), "client": .untrusted(context.client),
+            "csr": .untrusted(issued.object.metadata.name ?? ""), "signer": "\(signer)",
+            "requester": .untrusted(identity.username), "client": .untrusted(context.client),
         ]
         if let certificate = issued.certificate {
             metadata["serial"] = "\(certificate.serialHex)"
@@ -85,7 +88,8 @@ struct CSRController: Sendable {
         }
         if watch {
             return try watcher.response(
-                timeoutSeconds: timeout, resourceVersion: query.get("resourceVersion"), nameFilter: nameFilter, user: identity.username,
+                timeoutSeconds: timeout, resourceVersion: query.get("resourceVersion"), nameFilter: nameFilter,
+                user: identity.username,
                 channel: context.channel)
         }
         let paging = try ListPaging(query: query)
@@ -95,7 +99,8 @@ struct CSRController: Sendable {
             items = try await store.certificateRequest(named: nameFilter).map { [$0] } ?? []
         } else {
             // One more than the page, to know whether another page follows.
-            items = try await store.certificateRequests(after: paging.after, limit: paging.limit.map { min($0, Int.max - 1) + 1 })
+            items = try await store.certificateRequests(
+                after: paging.after, limit: paging.limit.map { min($0, Int.max - 1) + 1 })
         }
         let page = paging.page(items, resourceVersion: String(version), name: \.name)
         let list = KubernetesList(
@@ -117,6 +122,7 @@ struct CSRController: Sendable {
             let prefix = "metadata.name\(op)"
             if selector.hasPrefix(prefix), !selector.contains(",") { return String(selector.dropFirst(prefix.count)) }
         }
-        throw KubernetesStatus.badRequest("unable to parse requested fieldSelector \"\(selector)\": only metadata.name=<name> is supported")
+        throw KubernetesStatus.badRequest(
+            "unable to parse requested fieldSelector \"\(selector)\": only metadata.name=<name> is supported")
     }
 }

@@ -15,24 +15,31 @@ extension CSRIssuer {
     ) async throws -> Issued {
         func invalid(_ problem: String) -> KubernetesStatus { .invalid(.certificateSigningRequest(name), problem) }
         if let given = update.metadata.name, given != name {
-            throw KubernetesStatus.badRequest("the name of the object (\(given)) does not match the name on the URL (\(name))")
+            throw KubernetesStatus.badRequest(
+                "the name of the object (\(given)) does not match the name on the URL (\(name))")
         }
         guard let stored = try await store.certificateRequest(named: name) else {
             throw KubernetesStatus.notFound(.certificateSigningRequest(name))
         }
         var object = try KubernetesJSON.decode(CertificateSigningRequestObject.self, from: stored.object)
-        let decisions = (update.status?.conditions ?? []).filter { ($0.type == "Approved" || $0.type == "Denied") && $0.status == "True" }
+        let decisions = (update.status?.conditions ?? []).filter {
+            ($0.type == "Approved" || $0.type == "Denied") && $0.status == "True"
+        }
         let types = Set(decisions.map(\.type))
         guard types.count == 1, let condition = decisions.first else {
-            throw invalid("status.conditions: Invalid value: an approval sets exactly one of the Approved or Denied conditions")
+            throw invalid(
+                "status.conditions: Invalid value: an approval sets exactly one of the Approved or Denied conditions")
         }
         if let decided = Self.decidedCondition(of: object) {
             guard decided.type == condition.type else {
-                throw invalid("status.conditions[\(condition.type)]: Invalid value: the CSR is already \(decided.type); Approved and Denied are mutually exclusive")
+                throw invalid(
+                    "status.conditions[\(condition.type)]: Invalid value: the CSR is already \(decided.type); Approved and Denied are mutually exclusive"
+                )
             }
             object.metadata.resourceVersion = String(stored.resourceVersion)
             return Issued(
-                object: object, json: try KubernetesJSON.encode(object), decision: Self.decision(of: decided), certificate: nil,
+                object: object, json: try KubernetesJSON.encode(object), decision: Self.decision(of: decided),
+                certificate: nil,
                 changed: false)
         }
 
@@ -40,7 +47,8 @@ extension CSRIssuer {
         let stamp = RFC3339.format(now)
         let actor = "\(admin.username)@\(client)"
         var decided = CertificateSigningRequestObject.Condition(
-            type: condition.type, status: "True", reason: condition.reason, message: condition.message, lastUpdateTime: stamp,
+            type: condition.type, status: "True", reason: condition.reason, message: condition.message,
+            lastUpdateTime: stamp,
             lastTransitionTime: stamp)
         var records = CertificateRequestRecords()
         var certificate: Certificate?
@@ -50,18 +58,22 @@ extension CSRIssuer {
             let review = try CSRReview(
                 csr: valid.csr, signerName: object.spec.signerName, usages: valid.usages, requester: admin,
                 expirationSeconds: object.spec.expirationSeconds)
-            decision = approver.decideAdminApproval(review, message: condition.message ?? "approved by \(admin.username)")
+            decision = approver.decideAdminApproval(
+                review, message: condition.message ?? "approved by \(admin.username)")
             guard let plan = decision.plan else { throw invalid("the signer refuses this CSR: \(decision.message)") }
             let signed = try CSRSigner(authority: authorities.current().signing, backdate: backdate)
                 .sign(plan, publicKey: valid.csr.publicKey, now: now)
             certificate = signed
             decided.reason = condition.reason ?? "AdminApproved"
             object.status = .init(
-                conditions: [decided], certificate: Data(try PEMCertificates.encode([signed]).utf8).base64EncodedString())
+                conditions: [decided],
+                certificate: Data(try PEMCertificates.encode([signed]).utf8).base64EncodedString())
             records.auditEvents.append(
                 AuditEvent(
                     time: now, actor: actor, action: .certificateRequestApproved,
-                    detail: "\(name) serial=\(signed.serialHex) approvedBy=\(admin.username) requester=\(stored.requester)"))
+                    detail:
+                        "\(name) serial=\(signed.serialHex) approvedBy=\(admin.username) requester=\(stored.requester)")
+            )
             records.credential = try IssuedCredential(
                 serial: signed.serialHex, commonName: plan.commonName, organizations: plan.organizations,
                 notAfter: signed.notValidAfter, created: now, actor: admin.username)
@@ -72,21 +84,26 @@ extension CSRIssuer {
             records.auditEvents.append(
                 AuditEvent(
                     time: now, actor: actor, action: .certificateRequestDenied,
-                    detail: "\(name) reason=\(decided.reason ?? "") deniedBy=\(admin.username) requester=\(stored.requester)"))
+                    detail:
+                        "\(name) reason=\(decided.reason ?? "") deniedBy=\(admin.username) requester=\(stored.requester)"
+                ))
         }
         object.metadata.resourceVersion = nil
         let encoded = try KubernetesJSON.encode(object)
         let updated = try await store.updateCertificateRequest(
             name: name, object: encoded, ifResourceVersion: stored.resourceVersion, recording: records)
         object.metadata.resourceVersion = String(updated.resourceVersion)
-        return Issued(object: object, json: try KubernetesJSON.encode(object), decision: decision, certificate: certificate)
+        return Issued(
+            object: object, json: try KubernetesJSON.encode(object), decision: decision, certificate: certificate)
     }
 
     /// Deletes a stored CSR (`kubectl delete csr NAME`), audited in the same transaction; returns the deleted object.
     public func delete(name: String, admin: Identity, client: String) async throws -> CertificateSigningRequestObject {
-        let event = AuditEvent(time: now(), actor: "\(admin.username)@\(client)", action: .certificateRequestDeleted, detail: name)
+        let event = AuditEvent(
+            time: now(), actor: "\(admin.username)@\(client)", action: .certificateRequestDeleted, detail: name)
         let deleted = try await KubernetesStatus.addressing(.certificateSigningRequest(name)) {
-            try await store.deleteCertificateRequest(name: name, recording: CertificateRequestRecords(auditEvents: [event]))
+            try await store.deleteCertificateRequest(
+                name: name, recording: CertificateRequestRecords(auditEvents: [event]))
         }
         var object = try KubernetesJSON.decode(CertificateSigningRequestObject.self, from: deleted.object)
         object.metadata.resourceVersion = String(deleted.resourceVersion)
@@ -94,7 +111,9 @@ extension CSRIssuer {
     }
 
     /// The `Approved` or `Denied` condition a CSR already has.
-    static func decidedCondition(of object: CertificateSigningRequestObject) -> CertificateSigningRequestObject.Condition? {
+    static func decidedCondition(of object: CertificateSigningRequestObject) -> CertificateSigningRequestObject
+        .Condition?
+    {
         object.status?.conditions?.first { ($0.type == "Approved" || $0.type == "Denied") && $0.status == "True" }
     }
 

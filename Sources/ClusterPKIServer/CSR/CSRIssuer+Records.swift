@@ -18,7 +18,8 @@ extension CSRIssuer {
         guard case .approve(let plan) = decision, let certificate else {
             records.auditEvents.append(
                 AuditEvent(
-                    time: now, actor: actor, action: decision.isPending ? .certificateRequestPending : .certificateRequestDenied,
+                    time: now, actor: actor,
+                    action: decision.isPending ? .certificateRequestPending : .certificateRequestDenied,
                     tokenID: requester.tokenID, detail: "\(name) reason=\(decision.reason)"))
             return records
         }

@@ -38,13 +38,16 @@ public struct CSRReview: Sendable {
 
     /// Reads subject, SANs and the self-signature from a parsed CSR.
     public init(
-        csr: CertificateSigningRequest, signerName: String, usages: [String], requester: Identity, expirationSeconds: Int? = nil
+        csr: CertificateSigningRequest, signerName: String, usages: [String], requester: Identity,
+        expirationSeconds: Int? = nil
     ) throws {
         let (commonName, organizations) = csr.subject.kubernetesIdentity
         let names = try CertificateNames(requestedBy: csr)
         self.init(
-            signerName: signerName, usages: usages, commonName: commonName, organizations: organizations, dnsNames: names.dnsNames,
-            ipAddresses: names.ipAddresses, otherNames: names.otherNames, signatureIsValid: csr.publicKey.isValidSignature(csr.signature, for: csr),
+            signerName: signerName, usages: usages, commonName: commonName, organizations: organizations,
+            dnsNames: names.dnsNames,
+            ipAddresses: names.ipAddresses, otherNames: names.otherNames,
+            signatureIsValid: csr.publicKey.isValidSignature(csr.signature, for: csr),
             requester: requester, expirationSeconds: expirationSeconds)
     }
 

@@ -21,12 +21,17 @@ public final class ClusterInfoPublisher: Sendable {
     private let cache = NIOLockedValueBox<(body: Data, expires: Date, caPEM: Data)?>(nil)
     private let version = NIOLockedValueBox<(count: Int, data: [String: String])>((0, [:]))
 
-    public convenience init(caPEM: Data, server: String, tokens: any SigningTokenSource, created: Date, maxAge: TimeInterval = 1) {
+    public convenience init(
+        caPEM: Data, server: String, tokens: any SigningTokenSource, created: Date, maxAge: TimeInterval = 1
+    ) {
         self.init(caPEM: { caPEM }, server: server, tokens: tokens, created: created, maxAge: maxAge)
     }
 
     /// `caPEM` gives the bytes of `ca.crt` now; it is asked at every request, so it must be cheap.
-    public init(caPEM: @escaping @Sendable () -> Data, server: String, tokens: any SigningTokenSource, created: Date, maxAge: TimeInterval = 1) {
+    public init(
+        caPEM: @escaping @Sendable () -> Data, server: String, tokens: any SigningTokenSource, created: Date,
+        maxAge: TimeInterval = 1
+    ) {
         self.caPEM = caPEM
         self.server = server
         self.tokens = tokens
@@ -58,7 +63,8 @@ public final class ClusterInfoPublisher: Sendable {
     func data(now: Date, kubeconfig: String) async throws -> [String: String] {
         var data = ["kubeconfig": kubeconfig]
         for token in try await tokens.signingTokens(now: now) {
-            data["jws-kubeconfig-\(token.id)"] = DetachedJWS.sign(content: kubeconfig, tokenID: token.id, tokenSecret: token.secret)
+            data["jws-kubeconfig-\(token.id)"] = DetachedJWS.sign(
+                content: kubeconfig, tokenID: token.id, tokenSecret: token.secret)
         }
         return data
     }

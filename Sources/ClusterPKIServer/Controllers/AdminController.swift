@@ -34,7 +34,9 @@ struct AdminController: Sendable {
         guard !username.isEmpty else { throw KubernetesStatus.invalid(reference, "spec.username: Required value") }
         var validity: GoDuration?
         if let text = object.spec?.validity {
-            guard let parsed = try? GoDuration(parsing: text) else { throw KubernetesStatus.invalid(reference, Self.invalidValidity(text)) }
+            guard let parsed = try? GoDuration(parsing: text) else {
+                throw KubernetesStatus.invalid(reference, Self.invalidValidity(text))
+            }
             validity = parsed
         }
         try Self.validateNames(username: username, groups: object.spec?.groups ?? [], reference: reference)
@@ -49,7 +51,9 @@ struct AdminController: Sendable {
         let minted: UserKubeconfig
         do {
             minted = try await UserCredentialMinter(context: tree).mint(
-                credential, authority: MintingAuthority(signer: snapshot.signing, bundlePEM: String(decoding: snapshot.bundlePEM, as: UTF8.self)),
+                credential,
+                authority: MintingAuthority(
+                    signer: snapshot.signing, bundlePEM: String(decoding: snapshot.bundlePEM, as: UTF8.self)),
                 recorder: LedgerRecorder(ledger: environment.store, actor: identity.username, now: now))
         } catch let error as KubeconfigError {
             throw Self.status(error, request: credential, validity: object.spec?.validity, requester: identity)
@@ -60,12 +64,14 @@ struct AdminController: Sendable {
         object.apiVersion = APIPaths.clusterPKIGroupVersion
         object.metadata = ObjectMeta(name: object.metadata.name ?? username, creationTimestamp: RFC3339.format(now))
         object.status = .init(
-            kubeconfig: UserKubeconfigYAML.render(minted.config), serial: serial, notAfter: RFC3339.format(certificate.notValidAfter))
+            kubeconfig: UserKubeconfigYAML.render(minted.config), serial: serial,
+            notAfter: RFC3339.format(certificate.notValidAfter))
         for warning in minted.warnings { context.logger.notice("\(warning)", metadata: ["user": .untrusted(username)]) }
         context.logger.info(
             "user kubeconfig minted",
             metadata: [
-                "user": .untrusted(username), "groups": .untrusted("\(credential.organizations)"), "serial": "\(serial)",
+                "user": .untrusted(username), "groups": .untrusted("\(credential.organizations)"),
+                "serial": "\(serial)",
                 "by": .untrusted(identity.username),
             ])
         return try KubernetesJSON.response(object, status: .created)
@@ -75,12 +81,16 @@ struct AdminController: Sendable {
         let identity = context.identity
         try requireAdmin(identity, verb: "create", resource: "certificateuploads")
         let body = try await RequestBody.read(request, limit: environment.serverPolicy.maxRequestBodyBytes)
-        let object = body.isEmpty ? CertificateUploadObject() : try RequestBody.decode(CertificateUploadObject.self, from: body, what: "CertificateUpload")
+        let object =
+            body.isEmpty
+            ? CertificateUploadObject()
+            : try RequestBody.decode(CertificateUploadObject.self, from: body, what: "CertificateUpload")
         let key: CertificateKey
         if let text = object.spec?.certificateKey {
             do { key = try CertificateKey(parsing: text) } catch {
                 throw KubernetesStatus.invalid(
-                    "certificateuploads", group: Self.group, name: Upload.kubeadmCertsName, "spec.certificateKey: Invalid value: must be 64 hex characters (32 bytes)")
+                    "certificateuploads", group: Self.group, name: Upload.kubeadmCertsName,
+                    "spec.certificateKey: Invalid value: must be 64 hex characters (32 bytes)")
             }
         } else {
             key = CertificateKey.generate()
@@ -89,16 +99,20 @@ struct AdminController: Sendable {
         var tree = environment.tree
         tree.now = now
         let upload = try await CertificateUploader.upload(
-            context: tree, store: environment.store, key: key, actor: identity.username, stateKey: environment.stateKeyFile
+            context: tree, store: environment.store, key: key, actor: identity.username,
+            stateKey: environment.stateKeyFile
         ).upload
         let blobs = upload.blobs
         var result = CertificateUploadObject()
         result.metadata = ObjectMeta(name: Upload.kubeadmCertsName, creationTimestamp: RFC3339.format(now))
         result.status = .init(
-            certificateKey: key.description, expires: upload.expires.map(RFC3339.format), proxyTokenID: upload.proxyTokenID,
+            certificateKey: key.description, expires: upload.expires.map(RFC3339.format),
+            proxyTokenID: upload.proxyTokenID,
             keys: blobs.keys.sorted())
         // The key goes to the admin who asked, never to the log.
-        context.logger.info("certificates uploaded", metadata: ["by": .untrusted(identity.username), "proxyToken": "\(upload.proxyTokenID)"])
+        context.logger.info(
+            "certificates uploaded",
+            metadata: ["by": .untrusted(identity.username), "proxyToken": "\(upload.proxyTokenID)"])
         return try KubernetesJSON.response(result, status: .created)
     }
 }

@@ -16,7 +16,9 @@ struct CoreController: Sendable {
 
     func namespace(_ request: Request, context: ServerContext) async throws -> Response {
         let name = try context.parameters.require("namespace")
-        guard Namespace.kubeadmNamespaces.contains(name) else { throw KubernetesStatus.notFound("namespaces", name: name) }
+        guard Namespace.kubeadmNamespaces.contains(name) else {
+            throw KubernetesStatus.notFound("namespaces", name: name)
+        }
         let object = Namespace(
             metadata: ObjectMeta(
                 name: name, uid: KubernetesUID.derived(from: "namespace/\(name)"), resourceVersion: "1",
@@ -32,23 +34,29 @@ struct CoreController: Sendable {
     func configMap(_ request: Request, context: ServerContext) async throws -> Response {
         let namespace = try context.parameters.require("namespace")
         let name = try context.parameters.require("name")
-        if namespace == "kube-public" && name == "cluster-info" { return try await clusterInfo(request, context: context) }
+        if namespace == "kube-public" && name == "cluster-info" {
+            return try await clusterInfo(request, context: context)
+        }
         throw KubernetesStatus.notFound("configmaps", name: name)
     }
 
     func health(_ request: Request, context: ServerContext) async throws -> Response {
-        Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok")))
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: "ok")))
     }
 
     func ready(_ request: Request, context: ServerContext) async throws -> Response {
         guard readiness() else {
-            throw KubernetesStatus(code: 503, reason: "ServiceUnavailable", message: "clusterpki serve is shutting down")
+            throw KubernetesStatus(
+                code: 503, reason: "ServiceUnavailable", message: "clusterpki serve is shutting down")
         }
         _ = try await environment.store.certificateRequestsVersion()
         // Not ready while the store cannot write (a full disk, a read-only file): every CSR would fail. Ready again
         // as soon as a probe write succeeds.
         if let failure = await writes.failure(now: Date()) {
-            throw KubernetesStatus(code: 503, reason: "ServiceUnavailable", message: "the state store cannot write: \(failure)")
+            throw KubernetesStatus(
+                code: 503, reason: "ServiceUnavailable", message: "the state store cannot write: \(failure)")
         }
         return try await health(request, context: context)
     }

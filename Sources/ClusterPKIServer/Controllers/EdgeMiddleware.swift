@@ -15,7 +15,9 @@ struct EdgeMiddleware: RouterMiddleware {
     let bodyLimit: Int
     let routes: RouteTable
 
-    func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response)
+        async throws -> Response
+    {
         let start = ContinuousClock.now
         var response: Response
         var failure: KubernetesStatus?
@@ -27,19 +29,23 @@ struct EdgeMiddleware: RouterMiddleware {
         } catch let error as StoreError {
             let status = KubernetesStatus(error)
             if status.code >= 500 {
-                context.logger.error("request failed", metadata: ["path": .untrusted(request.uri.path), "error": "\(error)"])
+                context.logger.error(
+                    "request failed", metadata: ["path": .untrusted(request.uri.path), "error": "\(error)"])
             }
             failure = status
             response = try status.response(from: request, context: context)
         } catch let error as any HTTPResponseError {
             let allowed = error.status == .notFound ? routes.allowedMethods(for: request.uri.path) : []
-            let status = allowed.isEmpty
-                ? KubernetesStatus.from(httpError: error.status, limit: bodyLimit) : .methodNotAllowed(request.method.rawValue)
+            let status =
+                allowed.isEmpty
+                ? KubernetesStatus.from(httpError: error.status, limit: bodyLimit)
+                : .methodNotAllowed(request.method.rawValue)
             failure = status
             response = try status.response(from: request, context: context)
             if !allowed.isEmpty { response.headers[.allow] = allowed.joined(separator: ", ") }
         } catch {
-            context.logger.error("request failed", metadata: ["path": .untrusted(request.uri.path), "error": "\(error)"])
+            context.logger.error(
+                "request failed", metadata: ["path": .untrusted(request.uri.path), "error": "\(error)"])
             failure = .internalError
             response = try KubernetesStatus.internalError.response(from: request, context: context)
         }
@@ -47,7 +53,8 @@ struct EdgeMiddleware: RouterMiddleware {
         metrics.request(method: request.method.rawValue, route: route, code: Int(response.status.code))
         let elapsed = ContinuousClock.now - start
         var metadata: Logger.Metadata = [
-            "method": "\(request.method.rawValue)", "path": .untrusted(request.uri.path), "code": "\(response.status.code)",
+            "method": "\(request.method.rawValue)", "path": .untrusted(request.uri.path),
+            "code": "\(response.status.code)",
             "ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
         ]
         if let failure { metadata["reason"] = "\(failure.reason)" }

@@ -54,7 +54,8 @@ struct IssuedCredentialsController: Sendable {
         context.logger.info(
             "issued credential recorded",
             metadata: [
-                "cn": .untrusted(credential.commonName), "serial": "\(credential.serial)", "by": .untrusted(identity.username),
+                "cn": .untrusted(credential.commonName), "serial": "\(credential.serial)",
+                "by": .untrusted(identity.username),
                 "client": .untrusted(client),
             ])
         object.kind = "IssuedCredential"

@@ -32,7 +32,8 @@ enum RequestBody {
         func path(_ keys: [any CodingKey]) -> String { keys.map(\.stringValue).joined(separator: ".") }
         switch error {
         case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])): Required value"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context): return "\(path(context.codingPath)): \(context.debugDescription)"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "\(path(context.codingPath)): \(context.debugDescription)"
         case .dataCorrupted(let context): return context.debugDescription
         @unknown default: return "\(error)"
         }

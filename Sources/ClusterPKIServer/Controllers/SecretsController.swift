@@ -22,7 +22,8 @@ struct SecretsController: Sendable {
 
     private func requireAdmin(_ identity: Identity, verb: String, namespace: String, name: String? = nil) throws {
         guard identity.isCertificate(inAny: admins) else {
-            throw KubernetesStatus.forbidden(user: identity.username, verb: verb, resource: "secrets", namespace: namespace, name: name)
+            throw KubernetesStatus.forbidden(
+                user: identity.username, verb: verb, resource: "secrets", namespace: namespace, name: name)
         }
     }
 
@@ -35,14 +36,17 @@ struct SecretsController: Sendable {
         if namespace == Self.namespace {
             let now = environment.now()
             items = try await store.listTokens(now: now).map(Self.secret(for:))
-            if let upload = try? await store.upload(named: Self.certsName, now: now) { items.append(Self.secret(for: upload)) }
+            if let upload = try? await store.upload(named: Self.certsName, now: now) {
+                items.append(Self.secret(for: upload))
+            }
             items.sort { ($0.metadata.name ?? "") < ($1.metadata.name ?? "") }
         }
         // Tokens and the upload are few and read whole: the page is cut here, not in the store.
         let page = paging.page(items, resourceVersion: "1", name: { $0.metadata.name ?? "" })
         return try KubernetesJSON.response(
             KubernetesList(
-                kind: "SecretList", apiVersion: "v1", metadata: ListMeta(resourceVersion: "1", continue: page.continue), items: page.items))
+                kind: "SecretList", apiVersion: "v1", metadata: ListMeta(resourceVersion: "1", continue: page.continue),
+                items: page.items))
     }
 
     func get(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -69,9 +73,12 @@ struct SecretsController: Sendable {
         let client = context.client
         guard isAllowedToken || identity.isCertificate(inAny: admins) else {
             environment.metrics.uploadFetch(result: "forbidden")
-            context.logger.notice("kubeadm-certs fetch forbidden", metadata: ["user": .untrusted(identity.username), "client": .untrusted(client)])
+            context.logger.notice(
+                "kubeadm-certs fetch forbidden",
+                metadata: ["user": .untrusted(identity.username), "client": .untrusted(client)])
             throw KubernetesStatus.forbidden(
-                user: identity.username, verb: "get", resource: "secrets", namespace: Self.namespace, name: Self.certsName)
+                user: identity.username, verb: "get", resource: "secrets", namespace: Self.namespace,
+                name: Self.certsName)
         }
         let now = environment.now()
         let upload: Upload
@@ -87,14 +94,21 @@ struct SecretsController: Sendable {
         if policy.maxFetchesPerUpload > 0 && fetches > policy.maxFetchesPerUpload {
             environment.metrics.uploadFetch(result: "limit")
             context.logger.notice(
-                "kubeadm-certs fetch limit reached", metadata: ["user": .untrusted(identity.username), "client": .untrusted(client), "fetches": "\(fetches)"])
+                "kubeadm-certs fetch limit reached",
+                metadata: [
+                    "user": .untrusted(identity.username), "client": .untrusted(client), "fetches": "\(fetches)",
+                ])
             throw KubernetesStatus.notFound(
                 .secret(
                     Self.certsName,
-                    hint: "this upload was already fetched \(policy.maxFetchesPerUpload) times, the limit of the policy (server.certsDownload.maxFetchesPerUpload); upload the certificates again"))
+                    hint:
+                        "this upload was already fetched \(policy.maxFetchesPerUpload) times, the limit of the policy (server.certsDownload.maxFetchesPerUpload); upload the certificates again"
+                ))
         }
         environment.metrics.uploadFetch(result: "ok")
-        context.logger.info("kubeadm-certs fetched", metadata: ["user": .untrusted(identity.username), "client": .untrusted(client), "fetch": "\(fetches)"])
+        context.logger.info(
+            "kubeadm-certs fetched",
+            metadata: ["user": .untrusted(identity.username), "client": .untrusted(client), "fetch": "\(fetches)"])
         return try KubernetesJSON.response(Self.secret(for: upload))
     }
 
@@ -105,7 +119,8 @@ struct SecretsController: Sendable {
         let body = try await RequestBody.read(request, limit: environment.serverPolicy.maxRequestBodyBytes)
         let secret = try RequestBody.decode(Secret.self, from: body, what: "Secret")
         let name = secret.metadata.name ?? ""
-        guard namespace == Self.namespace, secret.metadata.namespace == nil || secret.metadata.namespace == namespace else {
+        guard namespace == Self.namespace, secret.metadata.namespace == nil || secret.metadata.namespace == namespace
+        else {
             throw KubernetesStatus.forbidden(
                 user: identity.username, verb: "create", resource: "secrets", namespace: namespace,
                 why: "clusterpki stores only bootstrap-token Secrets in kube-system")
@@ -116,7 +131,8 @@ struct SecretsController: Sendable {
             try await store.createToken(tokenRequest, actor: identity.username, now: now)
         }
         clusterInfo.invalidate()
-        context.logger.info("bootstrap token created", metadata: ["token": "\(token.id)", "by": .untrusted(identity.username)])
+        context.logger.info(
+            "bootstrap token created", metadata: ["token": "\(token.id)", "by": .untrusted(identity.username)])
         return try KubernetesJSON.response(Self.secret(for: token), status: .created)
     }
 
@@ -136,7 +152,8 @@ struct SecretsController: Sendable {
                 throw KubernetesStatus.notFound(.secret(name))
             }
         }
-        context.logger.info("secret deleted", metadata: ["secret": .untrusted(name), "by": .untrusted(identity.username)])
+        context.logger.info(
+            "secret deleted", metadata: ["secret": .untrusted(name), "by": .untrusted(identity.username)])
         return try KubernetesJSON.response(StatusObject(status: "Success", details: .init(name: name, kind: "secrets")))
     }
 }

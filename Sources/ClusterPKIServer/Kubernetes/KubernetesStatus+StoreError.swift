@@ -34,7 +34,8 @@ extension KubernetesStatus {
             let object = object ?? .certificateSigningRequest(name)
             self = KubernetesStatus(
                 code: 409, reason: "Conflict", message: error.message,
-                details: Details(name: object.name, group: object.group.isEmpty ? nil : object.group, kind: object.resource))
+                details: Details(
+                    name: object.name, group: object.group.isEmpty ? nil : object.group, kind: object.resource))
         case .credentialNotFound, .noCredentialsForClient:
             self = object.map(Self.notFound) ?? .badRequest(error.message)
         case .credentialAlreadyRecorded:

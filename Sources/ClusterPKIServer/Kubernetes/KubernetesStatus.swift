@@ -30,17 +30,22 @@ public struct KubernetesStatus: HTTPResponseError, Sendable, Equatable {
 
     /// The JSON body.
     public var body: Data {
-        (try? KubernetesJSON.encode(StatusObject.failure(code: code, reason: reason, message: message, details: details))) ?? Data()
+        (try? KubernetesJSON.encode(
+            StatusObject.failure(code: code, reason: reason, message: message, details: details))) ?? Data()
     }
 }
 
 extension KubernetesStatus {
     /// `<resource[.group]> "<name>"`, the way apimachinery names an object in messages.
-    static func qualified(_ resource: String, group: String) -> String { group.isEmpty ? resource : "\(resource).\(group)" }
+    static func qualified(_ resource: String, group: String) -> String {
+        group.isEmpty ? resource : "\(resource).\(group)"
+    }
 
     public static let unauthorized = KubernetesStatus(code: 401, reason: "Unauthorized", message: "Unauthorized")
 
-    public static func notFound(_ resource: String, group: String = "", name: String, hint: String? = nil) -> KubernetesStatus {
+    public static func notFound(_ resource: String, group: String = "", name: String, hint: String? = nil)
+        -> KubernetesStatus
+    {
         let base = "\(qualified(resource, group: group)) \"\(name)\" not found"
         return KubernetesStatus(
             code: 404, reason: "NotFound", message: hint.map { "\(base): \($0)" } ?? base,
@@ -49,7 +54,8 @@ extension KubernetesStatus {
 
     public static func alreadyExists(_ resource: String, group: String = "", name: String) -> KubernetesStatus {
         KubernetesStatus(
-            code: 409, reason: "AlreadyExists", message: "\(qualified(resource, group: group)) \"\(name)\" already exists",
+            code: 409, reason: "AlreadyExists",
+            message: "\(qualified(resource, group: group)) \"\(name)\" already exists",
             details: Details(name: name, group: group.isEmpty ? nil : group, kind: resource))
     }
 
@@ -58,19 +64,24 @@ extension KubernetesStatus {
         user: String, verb: String, resource: String, group: String = "", namespace: String? = nil, name: String? = nil,
         why: String? = nil
     ) -> KubernetesStatus {
-        let object = name.map { "\(qualified(resource, group: group)) \"\($0)\" is forbidden" }
+        let object =
+            name.map { "\(qualified(resource, group: group)) \"\($0)\" is forbidden" }
             ?? "\(qualified(resource, group: group)) is forbidden"
         let scope = namespace.map { " in the namespace \"\($0)\"" } ?? (name == nil ? " at the cluster scope" : "")
-        var message = "\(object): User \"\(user)\" cannot \(verb) resource \"\(resource)\" in API group \"\(group)\"\(scope)"
+        var message =
+            "\(object): User \"\(user)\" cannot \(verb) resource \"\(resource)\" in API group \"\(group)\"\(scope)"
         if let why { message += ": \(why)" }
         return KubernetesStatus(
             code: 403, reason: "Forbidden", message: message,
             details: Details(name: name, group: group.isEmpty ? nil : group, kind: resource))
     }
 
-    public static func invalid(_ resource: String, group: String = "", name: String, _ problem: String) -> KubernetesStatus {
+    public static func invalid(_ resource: String, group: String = "", name: String, _ problem: String)
+        -> KubernetesStatus
+    {
         KubernetesStatus(
-            code: 422, reason: "Invalid", message: "\(qualified(resource, group: group)) \"\(name)\" is invalid: \(problem)",
+            code: 422, reason: "Invalid",
+            message: "\(qualified(resource, group: group)) \"\(name)\" is invalid: \(problem)",
             details: Details(name: name, group: group.isEmpty ? nil : group, kind: resource))
     }
 
@@ -81,7 +92,9 @@ extension KubernetesStatus {
     public static func tooLarge(limit: Int) -> KubernetesStatus {
         KubernetesStatus(
             code: 413, reason: "RequestEntityTooLarge",
-            message: "the request body is larger than the server's limit of \(limit) bytes (policy server.maxRequestBodyBytes)")
+            message:
+                "the request body is larger than the server's limit of \(limit) bytes (policy server.maxRequestBodyBytes)"
+        )
     }
 
     public static func tooManyRequests(retryAfter: Int) -> KubernetesStatus {
@@ -95,7 +108,8 @@ extension KubernetesStatus {
     public static func tooManyWatches(user: String, limit: Int) -> KubernetesStatus {
         KubernetesStatus(
             code: 429, reason: "TooManyRequests",
-            message: "user \"\(user)\" already has \(limit) open watches, the limit of the policy (server.connections.maxWatchesPerIdentity); close one and retry",
+            message:
+                "user \"\(user)\" already has \(limit) open watches, the limit of the policy (server.connections.maxWatchesPerIdentity); close one and retry",
             details: Details(retryAfterSeconds: 1))
     }
 
@@ -111,7 +125,9 @@ extension KubernetesStatus {
         code: 404, reason: "NotFound", message: "the server could not find the requested resource")
 
     public static func methodNotAllowed(_ method: String) -> KubernetesStatus {
-        KubernetesStatus(code: 405, reason: "MethodNotAllowed", message: "the server does not allow this method on the requested resource (\(method))")
+        KubernetesStatus(
+            code: 405, reason: "MethodNotAllowed",
+            message: "the server does not allow this method on the requested resource (\(method))")
     }
 
     public static let internalError = KubernetesStatus(

@@ -61,14 +61,20 @@ public struct AuditMaintenance: Service {
         for event in repeated.prefix(Self.maxSummaryLines) {
             logger.notice(
                 "repeated bootstrap token failures",
-                metadata: ["client": .untrusted(event.actor), "token": .untrusted(event.tokenID ?? "-"), "counts": "\(event.detail)"])
+                metadata: [
+                    "client": .untrusted(event.actor), "token": .untrusted(event.tokenID ?? "-"),
+                    "counts": "\(event.detail)",
+                ])
         }
         if repeated.count > Self.maxSummaryLines {
-            logger.notice("repeated bootstrap token failures from more clients", metadata: ["clients": "\(repeated.count - Self.maxSummaryLines)"])
+            logger.notice(
+                "repeated bootstrap token failures from more clients",
+                metadata: ["clients": "\(repeated.count - Self.maxSummaryLines)"])
         }
         var pruned = 0
         do {
-            pruned = try await store.pruneAuditEvents(olderThan: retention.cutoff(now: time), keepingNewest: retention.maxRows)
+            pruned = try await store.pruneAuditEvents(
+                olderThan: retention.cutoff(now: time), keepingNewest: retention.maxRows)
             if pruned > 0 { logger.info("audit log pruned", metadata: ["events": "\(pruned)"]) }
         } catch {
             logger.error("cannot prune the audit log", metadata: ["error": "\(error)"])

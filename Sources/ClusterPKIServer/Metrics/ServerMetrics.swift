@@ -13,14 +13,16 @@ public final class ServerMetrics: Sendable {
     /// `clusterpki_http_requests_total{method,route,code}`; `route` is the route template, never the raw path.
     func request(method: String, route: String, code: Int) {
         registry.makeCounter(
-            name: "clusterpki_http_requests_total", labels: [("method", method), ("route", route), ("code", String(code))],
+            name: "clusterpki_http_requests_total",
+            labels: [("method", method), ("route", route), ("code", String(code))],
             help: "HTTP requests by route template and status code."
         ).increment()
     }
 
     func csrSigned(signer: String) {
         registry.makeCounter(
-            name: "clusterpki_csrs_signed_total", labels: [("signer", signer)], help: "CertificateSigningRequests approved and signed."
+            name: "clusterpki_csrs_signed_total", labels: [("signer", signer)],
+            help: "CertificateSigningRequests approved and signed."
         ).increment()
     }
 
@@ -69,7 +71,9 @@ public final class ServerMetrics: Sendable {
     }
 
     func servingCertificateRenewal() {
-        registry.makeCounter(name: "clusterpki_serving_certificate_renewals_total", help: "Serving certificate reissues.").increment()
+        registry.makeCounter(
+            name: "clusterpki_serving_certificate_renewals_total", help: "Serving certificate reissues."
+        ).increment()
     }
 
     /// The text exposition format.

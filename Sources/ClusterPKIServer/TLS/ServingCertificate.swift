@@ -20,7 +20,9 @@ public struct ServingCertificate: Sendable {
     public var authority: CertificateAuthority { signer() }
 
     public init(tree: TreeContext, authority: CertificateAuthority, subjectAltNames: SubjectAltNames) {
-        self.init(tree: tree, authorities: ClusterCAWatcher(fixed: authority, bundlePEM: Data()), subjectAltNames: subjectAltNames)
+        self.init(
+            tree: tree, authorities: ClusterCAWatcher(fixed: authority, bundlePEM: Data()),
+            subjectAltNames: subjectAltNames)
     }
 
     public init(tree: TreeContext, authorities: ClusterCAWatcher, subjectAltNames: SubjectAltNames) {
@@ -39,7 +41,9 @@ public struct ServingCertificate: Sendable {
 
     /// The names for a listen host (`0.0.0.0`/`::` add loopback and the host address), the node name, the host
     /// of the advertised URL and extra entries (IPs or DNS names).
-    public static func subjectAltNames(listenHost: String, nodeName: String, advertiseHost: String?, extras: [String]) -> SubjectAltNames {
+    public static func subjectAltNames(listenHost: String, nodeName: String, advertiseHost: String?, extras: [String])
+        -> SubjectAltNames
+    {
         var dns: [String] = []
         var ips: [IPAddress] = []
         func add(_ value: String) {
@@ -53,7 +57,9 @@ public struct ServingCertificate: Sendable {
                 } else {
                     ips.append(ip)
                 }
-            } else if SubjectAltNames.isDNS1123Subdomain(entry.lowercased()) || SubjectAltNames.isWildcardDNS1123Subdomain(entry.lowercased()) {
+            } else if SubjectAltNames.isDNS1123Subdomain(entry.lowercased())
+                || SubjectAltNames.isWildcardDNS1123Subdomain(entry.lowercased())
+            {
                 dns.append(entry.lowercased())
             }
         }
@@ -77,13 +83,17 @@ public struct ServingCertificate: Sendable {
             covers(existing),
             let certificatePEM = try? PEMCertificates.encode([existing]), let keyPEM = try? key.pemString()
         {
-            return Material(certificatePEM: certificatePEM, keyPEM: keyPEM, notAfter: existing.notValidAfter, renewed: false)
+            return Material(
+                certificatePEM: certificatePEM, keyPEM: keyPEM, notAfter: existing.notValidAfter, renewed: false)
         }
         let key = try PrivateKeyMaterial.generate(tree.keyAlgorithm)
         let request = IssuanceRequest(
             commonName: Self.commonName, subjectAltNames: subjectAltNames,
-            keyUsage: KeyUsage([.digitalSignature, .keyEncipherment], keyIsRSA: key.isRSA, keyEnciphermentOnlyForRSA: tree.policy.keyEnciphermentOnlyForRSA),
-            extendedKeyUsages: [.serverAuth], notBefore: now - tree.policy.validity.backdate.seconds, notAfter: now + policy.validity.seconds)
+            keyUsage: KeyUsage(
+                [.digitalSignature, .keyEncipherment], keyIsRSA: key.isRSA,
+                keyEnciphermentOnlyForRSA: tree.policy.keyEnciphermentOnlyForRSA),
+            extendedKeyUsages: [.serverAuth], notBefore: now - tree.policy.validity.backdate.seconds,
+            notAfter: now + policy.validity.seconds)
         let certificate = try authority.sign(request, publicKey: key.publicKey)
         let certificatePEM = try PEMCertificates.encode([certificate])
         let keyPEM = try key.pemString()
@@ -96,10 +106,12 @@ public struct ServingCertificate: Sendable {
         logger.info(
             "serving certificate issued",
             metadata: [
-                "file": "\(directory.url(Self.baseName, "crt").path)", "notAfter": "\(RFC3339.format(certificate.notValidAfter))",
+                "file": "\(directory.url(Self.baseName, "crt").path)",
+                "notAfter": "\(RFC3339.format(certificate.notValidAfter))",
                 "dns": "\(subjectAltNames.dnsNames)", "ips": "\(subjectAltNames.ipAddresses.map(\.description))",
             ])
-        return Material(certificatePEM: certificatePEM, keyPEM: keyPEM, notAfter: certificate.notValidAfter, renewed: true)
+        return Material(
+            certificatePEM: certificatePEM, keyPEM: keyPEM, notAfter: certificate.notValidAfter, renewed: true)
     }
 
     /// Whether `certificate` names every required DNS name and IP address.

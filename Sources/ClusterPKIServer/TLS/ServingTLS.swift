@@ -29,7 +29,8 @@ public final class ServingTLS: Sendable {
         let key = try NIOSSLPrivateKey(bytes: Array(material.keyPEM.utf8), format: .pem)
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
-        configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(authorities.current().bundlePEM)))
+        configuration.trustRoots = .certificates(
+            try NIOSSLCertificate.fromPEMBytes(Array(authorities.current().bundlePEM)))
         configuration.certificateVerification = .optionalVerification
         configuration.minimumTLSVersion = .tlsv12
         let box = NIOLockedValueBox((generation: 0, override: NIOSSLContextConfigurationOverride.noChanges))
@@ -41,21 +42,26 @@ public final class ServingTLS: Sendable {
         self.servedPEM = NIOLockedValueBox(material.certificatePEM)
         self.configuration = configuration
         self.channelConfiguration = TLSChannelConfiguration(tlsConfiguration: configuration) { certificates, promise in
-            promise.succeed(Self.verify(certificates, now: Date(), trusts: { authorities.current().trusts($0) }) ? .certificateVerified : .failed)
+            promise.succeed(
+                Self.verify(certificates, now: Date(), trusts: { authorities.current().trusts($0) })
+                    ? .certificateVerified : .failed)
         }
     }
 
     /// The client-certificate check in place of BoringSSL's fixed trust store: the leaf is valid now and signed by a
     /// trusted CA (kubeadm's client certificates hang directly under their CA).
     static func verify(_ chain: [NIOSSLCertificate], now: Date, trusts: (Certificate) -> Bool) -> Bool {
-        guard let first = chain.first, let der = try? first.toDERBytes(), let leaf = try? Certificate(derEncoded: der) else { return false }
+        guard let first = chain.first, let der = try? first.toDERBytes(), let leaf = try? Certificate(derEncoded: der)
+        else { return false }
         return leaf.notValidBefore <= now && now <= leaf.notValidAfter && trusts(leaf)
     }
 
     /// Uses `material` for every handshake from now on.
     public func update(_ material: ServingCertificate.Material) throws {
         var override = NIOSSLContextConfigurationOverride()
-        override.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(material.certificatePEM.utf8)).map { .certificate($0) }
+        override.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(material.certificatePEM.utf8)).map {
+            .certificate($0)
+        }
         override.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(material.keyPEM.utf8), format: .pem))
         current.withLockedValue { $0 = ($0.generation + 1, override) }
         servedPEM.withLockedValue { $0 = material.certificatePEM }
@@ -83,7 +89,10 @@ public struct ServingCertificateRenewer: Service {
     let logger: Logger
     let now: @Sendable () -> Date
 
-    public init(certificate: ServingCertificate, tls: ServingTLS, metrics: ServerMetrics, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        certificate: ServingCertificate, tls: ServingTLS, metrics: ServerMetrics, logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.certificate = certificate
         self.tls = tls
         self.metrics = metrics
@@ -97,9 +106,12 @@ public struct ServingCertificateRenewer: Service {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
             if Task.isShuttingDownGracefully || Task.isCancelled { return }
             do {
-                if try await tls.refresh(from: certificate, now: now(), logger: logger) { metrics.servingCertificateRenewal() }
+                if try await tls.refresh(from: certificate, now: now(), logger: logger) {
+                    metrics.servingCertificateRenewal()
+                }
             } catch {
-                logger.error("serving certificate renewal failed; retrying at the next check", metadata: ["error": "\(error)"])
+                logger.error(
+                    "serving certificate renewal failed; retrying at the next check", metadata: ["error": "\(error)"])
             }
         }
     }

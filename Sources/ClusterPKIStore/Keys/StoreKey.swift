@@ -26,7 +26,8 @@ public struct StoreKey: Sendable {
             inputKeyMaterial: master, salt: salt, info: Data("token-secret-mac v1".utf8), outputByteCount: 32)
         sealKey = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: master, salt: salt, info: Data("token-secret-seal v1".utf8), outputByteCount: 32)
-        checkValue = Data(HMAC<SHA256>.authenticationCode(for: Data("clusterpki store key check v1".utf8), using: macKey))
+        checkValue = Data(
+            HMAC<SHA256>.authenticationCode(for: Data("clusterpki store key check v1".utf8), using: macKey))
     }
 
     /// A new random key (for tests and first use).
@@ -46,11 +47,13 @@ public struct StoreKey: Sendable {
             try FileManager.default.createDirectory(
                 at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw StoreError.invalidStoreKey(path: path, detail: "cannot create \(directory.path): \(error.localizedDescription)")
+            throw StoreError.invalidStoreKey(
+                path: path, detail: "cannot create \(directory.path): \(error.localizedDescription)")
         }
         let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
         let text = Hex.encode(bytes) + "\n"
-        let temporary = directory.appendingPathComponent(".\(defaultFileName).\(getpid()).\(UInt64.random(in: 0...UInt64.max))")
+        let temporary = directory.appendingPathComponent(
+            ".\(defaultFileName).\(getpid()).\(UInt64.random(in: 0...UInt64.max))")
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw StoreError.invalidStoreKey(path: path, detail: "cannot create: \(String(cString: strerror(errno)))")
@@ -105,7 +108,8 @@ extension StoreKey {
 
     /// Constant-time check of a presented token against a stored keyed hash.
     package func isValidSecret(_ token: BootstrapTokenString, mac: Data) -> Bool {
-        HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data("\(token.id).\(token.secret)".utf8), using: macKey)
+        HMAC<SHA256>.isValidAuthenticationCode(
+            mac, authenticating: Data("\(token.id).\(token.secret)".utf8), using: macKey)
     }
 
     /// AES-256-GCM of the secret, `nonce ‖ ciphertext ‖ tag`, with the id as associated data.

@@ -16,7 +16,9 @@ public struct IssuedCredential: Sendable, Hashable, Codable {
     public var revokedBy: String?
 
     /// A credential to record; `serial` is normalized with ``normalizeSerial(_:)``.
-    public init(serial: String, commonName: String, organizations: [String], notAfter: Date, created: Date, actor: String) throws {
+    public init(
+        serial: String, commonName: String, organizations: [String], notAfter: Date, created: Date, actor: String
+    ) throws {
         self.serial = try Self.normalizeSerial(serial)
         self.commonName = commonName
         self.organizations = organizations

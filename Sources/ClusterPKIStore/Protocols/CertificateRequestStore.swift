@@ -67,11 +67,13 @@ public protocol CertificateRequestStore: Sendable {
     /// its audit event and ledger row), all or nothing; fails with ``StoreError/certificateRequestNotFound(name:)``,
     /// or ``StoreError/certificateRequestConflict(name:)`` when another write came first.
     func updateCertificateRequest(
-        name: String, object: Data, ifResourceVersion resourceVersion: Int64, recording records: CertificateRequestRecords
+        name: String, object: Data, ifResourceVersion resourceVersion: Int64,
+        recording records: CertificateRequestRecords
     ) async throws -> StoredCertificateRequest
     /// Deletes request `name` with `records` (its audit event), all or nothing, and returns what it was; fails with
     /// ``StoreError/certificateRequestNotFound(name:)``.
-    func deleteCertificateRequest(name: String, recording records: CertificateRequestRecords) async throws -> StoredCertificateRequest
+    func deleteCertificateRequest(name: String, recording records: CertificateRequestRecords) async throws
+        -> StoredCertificateRequest
     /// One request, or `nil`.
     func certificateRequest(named name: String) async throws -> StoredCertificateRequest?
     /// All requests, sorted by name.
@@ -97,7 +99,10 @@ extension CertificateRequestStore {
     }
 
     /// Inserts a request with nothing else.
-    public func createCertificateRequest(name: String, requester: String, object: Data, now: Date) async throws -> StoredCertificateRequest {
-        try await createCertificateRequest(name: name, requester: requester, object: object, now: now, recording: CertificateRequestRecords())
+    public func createCertificateRequest(name: String, requester: String, object: Data, now: Date) async throws
+        -> StoredCertificateRequest
+    {
+        try await createCertificateRequest(
+            name: name, requester: requester, object: object, now: now, recording: CertificateRequestRecords())
     }
 }

@@ -8,6 +8,7 @@ import ClusterPKICore
 /// several. Consumers take the narrowest protocol they need (`TokenStore`, `CredentialLedger`, ...). ``StateTransfer``
 /// copies a whole store from one backend to another.
 public protocol StateStore:
-    TokenStore, UploadStore, AuditLog, CredentialLedger, RotationPhaseStore, CertificateRequestStore, SigningTokenSource,
+    TokenStore, UploadStore, AuditLog, CredentialLedger, RotationPhaseStore, CertificateRequestStore,
+    SigningTokenSource,
     StoreWriteProbe, StateTransfer
 {}

@@ -17,7 +17,8 @@ public protocol TokenStore: Sendable {
     /// Deletes a token (and uploads bound to it); fails with ``StoreError/tokenNotFound(id:)``.
     func deleteToken(id: String, actor: String, now: Date) async throws
     /// Checks a presented `<id>.<secret>`, consumes one use, and returns the identity; `client` keys rate limiting.
-    func authenticate(_ presented: String, client: String, policy: TokenAuthPolicy, now: Date) async throws -> TokenAuthentication
+    func authenticate(_ presented: String, client: String, policy: TokenAuthPolicy, now: Date) async throws
+        -> TokenAuthentication
     /// Deletes every expired token and what is bound to it; returns how many tokens were deleted.
     func sweepExpired(now: Date) async throws -> Int
 }

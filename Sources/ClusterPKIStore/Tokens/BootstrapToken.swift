@@ -61,7 +61,9 @@ public struct BootstrapToken: Sendable, Hashable {
         func alnum(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) || (0x61...0x7a).contains(b) }
         guard bytes.count > prefix.count, bytes.count <= prefix.count + 256, bytes.starts(with: prefix),
             let last = bytes.last, alnum(last),
-            bytes[prefix.count..<(bytes.count - 1)].allSatisfy({ alnum($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "-") })
+            bytes[prefix.count..<(bytes.count - 1)].allSatisfy({
+                alnum($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "-")
+            })
         else { throw StoreError.invalidTokenGroup(group) }
     }
 }

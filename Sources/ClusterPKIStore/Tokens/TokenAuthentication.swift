@@ -35,7 +35,9 @@ public struct TokenAuthPolicy: Sendable, Hashable, Codable {
     public var recordsFailures: Bool
 
     /// A policy; the defaults allow 5 failures a minute, then lock out for 5 minutes.
-    public init(maxFailures: Int = 5, window: TimeInterval = 60, backoff: TimeInterval = 300, recordsFailures: Bool = true) {
+    public init(
+        maxFailures: Int = 5, window: TimeInterval = 60, backoff: TimeInterval = 300, recordsFailures: Bool = true
+    ) {
         self.maxFailures = max(1, maxFailures)
         self.window = window
         self.backoff = backoff

@@ -60,6 +60,8 @@ public struct TokenRequest: Sendable, Hashable {
 extension TokenRequest {
     /// Parses a `--ttl` value with Go's rules and error texts.
     public static func parseTTL(_ text: String) throws -> TimeInterval {
-        do { return try GoDurationParser.seconds(text) } catch { throw StoreError.invalidDuration(text, reason: error.reason) }
+        do { return try GoDurationParser.seconds(text) } catch {
+            throw StoreError.invalidDuration(text, reason: error.reason)
+        }
     }
 }

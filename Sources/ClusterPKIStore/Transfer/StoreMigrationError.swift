@@ -10,9 +10,11 @@ public enum StoreMigrationError: Error, Equatable, Sendable {
     public var message: String {
         switch self {
         case .targetNotEmpty(let target, let counts):
-            return "the target \(target) already holds other records (\(Self.describe(counts))); nothing was copied. Pass --force to replace them with the source's, or choose an empty target"
+            return
+                "the target \(target) already holds other records (\(Self.describe(counts))); nothing was copied. Pass --force to replace them with the source's, or choose an empty target"
         case .verificationFailed(let target, let expected, let found, let expectedDigest, let foundDigest):
-            return "the copy in \(target) does not match the source (expected \(Self.describe(expected)), digest \(expectedDigest); found \(Self.describe(found)), digest \(foundDigest)); was a store written during the migration? Stop every writer (clusterpki serve, timers) and run the migration again with --force"
+            return
+                "the copy in \(target) does not match the source (expected \(Self.describe(expected)), digest \(expectedDigest); found \(Self.describe(found)), digest \(foundDigest)); was a store written during the migration? Stop every writer (clusterpki serve, timers) and run the migration again with --force"
         case .sameStore(let store):
             return "--from and --to both name \(store); pass two different stores"
         }

@@ -1,6 +1,6 @@
+import ClusterPKIAPI
 import ClusterPKICore
 import ClusterPKITesting
-import ClusterPKIAPI
 import Foundation
 import Testing
 
@@ -9,8 +9,14 @@ import Testing
 
     /// Spec 5.3, cluster-bootstrap `jws_test.go`.
     @Test(arguments: [
-        (sentence, "my voice is my passcode", "eyJhbGciOiJIUzI1NiIsImtpZCI6Impvc2h1YSJ9..VShe2taLd-YTrmWuRkcL_8QTNDHYxQIEBsAYYiIj1_8"),
-        ("", "my voice is my passcode", "eyJhbGciOiJIUzI1NiIsImtpZCI6Impvc2h1YSJ9..7Ui1ALizW4jXphVUB7xUqC9vLYLL9RZeOFfVLoB7Tgk"),
+        (
+            sentence, "my voice is my passcode",
+            "eyJhbGciOiJIUzI1NiIsImtpZCI6Impvc2h1YSJ9..VShe2taLd-YTrmWuRkcL_8QTNDHYxQIEBsAYYiIj1_8"
+        ),
+        (
+            "", "my voice is my passcode",
+            "eyJhbGciOiJIUzI1NiIsImtpZCI6Impvc2h1YSJ9..7Ui1ALizW4jXphVUB7xUqC9vLYLL9RZeOFfVLoB7Tgk"
+        ),
         (sentence, "", "eyJhbGciOiJIUzI1NiIsImtpZCI6Impvc2h1YSJ9..UfkqvDGiIFxrMnFseDj9LYJOLNrvjW8aHhF71mvvAs8"),
     ])
     func upstreamVectors(content: String, secret: String, expected: String) {
@@ -19,21 +25,31 @@ import Testing
     }
 
     @Test func appendedContentDoesNotValidate() {
-        let signature = DetachedJWS.sign(content: Self.sentence, tokenID: "joshua", tokenSecret: "my voice is my passcode")
-        #expect(!DetachedJWS.isValid(signature, content: Self.sentence + "foo", tokenID: "joshua", tokenSecret: "my voice is my passcode"))
-        #expect(!DetachedJWS.isValid(signature + "x", content: Self.sentence, tokenID: "joshua", tokenSecret: "my voice is my passcode"))
+        let signature = DetachedJWS.sign(
+            content: Self.sentence, tokenID: "joshua", tokenSecret: "my voice is my passcode")
+        #expect(
+            !DetachedJWS.isValid(
+                signature, content: Self.sentence + "foo", tokenID: "joshua", tokenSecret: "my voice is my passcode"))
+        #expect(
+            !DetachedJWS.isValid(
+                signature + "x", content: Self.sentence, tokenID: "joshua", tokenSecret: "my voice is my passcode"))
     }
 
     /// Spec 5.4: kubeadm's dry-run cluster-info, byte for byte, signed with the token secret only.
     @Test func endToEndDiscoveryVector() throws {
         let kubeconfig = ClusterInfoKubeconfig.render(caData: Self.caB64, server: "https://192.168.0.101:6443")
         #expect(kubeconfig.hasPrefix("apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: LS0t"))
-        #expect(kubeconfig.hasSuffix("    server: https://192.168.0.101:6443\n  name: \"\"\ncontexts: null\ncurrent-context: \"\"\nkind: Config\npreferences: {}\nusers: null\n"))
+        #expect(
+            kubeconfig.hasSuffix(
+                "    server: https://192.168.0.101:6443\n  name: \"\"\ncontexts: null\ncurrent-context: \"\"\nkind: Config\npreferences: {}\nusers: null\n"
+            ))
         #expect(
             DetachedJWS.sign(content: kubeconfig, tokenID: "abcdef", tokenSecret: "abcdef0123456789")
                 == "eyJhbGciOiJIUzI1NiIsImtpZCI6ImFiY2RlZiJ9..wUZ0q9o0VK1RWFptmSBOEem2bXHWrHyxrposHg0mb1w")
         // The common misreading (full token as key) gives the other value of the spec.
-        #expect(DetachedJWS.sign(content: kubeconfig, tokenID: "abcdef", tokenSecret: "abcdef.abcdef0123456789").hasSuffix("MUpxpwNMdptYYrqSAlZtTwDLGsMJVyMtsoeJb2o5lAc"))
+        #expect(
+            DetachedJWS.sign(content: kubeconfig, tokenID: "abcdef", tokenSecret: "abcdef.abcdef0123456789").hasSuffix(
+                "MUpxpwNMdptYYrqSAlZtTwDLGsMJVyMtsoeJb2o5lAc"))
         // The PEM bytes give the same text as the base64 form.
         let pem = try #require(Data(base64Encoded: Self.caB64))
         #expect(ClusterInfoKubeconfig.render(caPEM: pem, server: "https://192.168.0.101:6443") == kubeconfig)

@@ -7,7 +7,8 @@ import Testing
     @Test func settingTheResourceVersionInPlaceEqualsEncodingTheObjectWithIt() throws {
         var object = CertificateSigningRequestObject(
             metadata: ObjectMeta(name: "csr-\"metadata\":{-x", annotations: ["a": #""metadata":{"#]),
-            spec: .init(request: "cmVx", signerName: "kubernetes.io/kube-apiserver-client-kubelet", usages: ["client auth"]),
+            spec: .init(
+                request: "cmVx", signerName: "kubernetes.io/kube-apiserver-client-kubelet", usages: ["client auth"]),
             status: nil)
         let encoded = try KubernetesJSON.encode(object)
         let spliced = try #require(KubernetesJSON.settingResourceVersion(42, in: encoded))

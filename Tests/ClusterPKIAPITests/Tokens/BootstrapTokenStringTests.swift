@@ -1,5 +1,5 @@
-import ClusterPKIStore
 import ClusterPKIAPI
+import ClusterPKIStore
 import ClusterPKITesting
 import Foundation
 import Testing
@@ -35,7 +35,9 @@ import Testing
     @Test func jsonFormIsTheQuotedToken() throws {
         let token = try BootstrapTokenString(parsing: "abcdef.abcdef0123456789")
         #expect(String(decoding: try JSONEncoder().encode(token), as: UTF8.self) == #""abcdef.abcdef0123456789""#)
-        #expect(try JSONDecoder().decode(BootstrapTokenString.self, from: Data(#""abcdef.abcdef0123456789""#.utf8)) == token)
+        #expect(
+            try JSONDecoder().decode(BootstrapTokenString.self, from: Data(#""abcdef.abcdef0123456789""#.utf8)) == token
+        )
     }
 
     @Test func descriptionNeverShowsTheSecret() throws {
@@ -60,7 +62,9 @@ import Testing
     @Test func generationCoversTheWholeAlphabetEvenly() {
         var counts = [UInt8: Int]()
         for _ in 0..<2000 {
-            for byte in BootstrapTokenString.generate().token.utf8 where byte != UInt8(ascii: ".") { counts[byte, default: 0] += 1 }
+            for byte in BootstrapTokenString.generate().token.utf8 where byte != UInt8(ascii: ".") {
+                counts[byte, default: 0] += 1
+            }
         }
         // 44,000 draws over 36 symbols: about 1,222 each; a biased mapping would skew the first four symbols.
         #expect(counts.count == 36)
@@ -73,7 +77,9 @@ import Testing
     }
 
     @Test func deleteRejectsOtherInputWithKubeadmText() {
-        #expect(throws: BootstrapTokenFormatError.malformedTokenOrID("invalid-token")) { try BootstrapTokenString.id(fromIDOrToken: "invalid-token") }
+        #expect(throws: BootstrapTokenFormatError.malformedTokenOrID("invalid-token")) {
+            try BootstrapTokenString.id(fromIDOrToken: "invalid-token")
+        }
         #expect(
             BootstrapTokenFormatError.malformedTokenOrID("x").message
                 == #"given token didn't match pattern "\\A([a-z0-9]{6})\\.([a-z0-9]{16})\\z" or "\\A([a-z0-9]{6})\\z""#)

@@ -42,7 +42,8 @@ import Testing
 
     /// Read-only commands: they succeed without --kubernetes-dir and leave the directory exactly as it was.
     @Test(arguments: [
-        ["token", "list"], ["token", "list", "-o", "json"], ["kubeconfig", "list"], ["kubeconfig", "list", "-o", "json"],
+        ["token", "list"], ["token", "list", "-o", "json"], ["kubeconfig", "list"],
+        ["kubeconfig", "list", "-o", "json"],
         ["ca", "status", "--cert-dir", "{certs}"], ["sa", "status", "--cert-dir", "{certs}"],
         ["rotate", "--dry-run", "--cert-dir", "{certs}"],
     ])
@@ -112,7 +113,9 @@ import Testing
         let cluster = try await Cluster.make()
         defer { cluster.directory.remove() }
         let key = String(repeating: "ab", count: 32)
-        try await runCommand(["upload-certs", "--certificate-key", key, "--cert-dir", cluster.certDir, "--db", cluster.db])
+        try await runCommand([
+            "upload-certs", "--certificate-key", key, "--cert-dir", cluster.certDir, "--db", cluster.db,
+        ])
         let target = cluster.directory.path("joined/pki")
         try await runCommand(["download-certs", "--certificate-key", key, "--cert-dir", target, "--db", cluster.db])
         #expect(FileManager.default.fileExists(atPath: target + "/ca.key"))
@@ -121,7 +124,9 @@ import Testing
 
     /// A missing key is an error naming the database, the key and the flag, for reading and writing commands alike,
     /// and no command creates a new key for the database.
-    @Test(arguments: [["token", "list"], ["token", "create"], ["token", "sweep"], ["upload-certs", "--cert-dir", "{certs}"]])
+    @Test(arguments: [
+        ["token", "list"], ["token", "create"], ["token", "sweep"], ["upload-certs", "--cert-dir", "{certs}"],
+    ])
     func missingKeyIsNamedAndNeverReplaced(_ arguments: [String]) async throws {
         let cluster = try await Cluster.make()
         defer { cluster.directory.remove() }
@@ -129,7 +134,9 @@ import Testing
         let args = arguments.map { $0 == "{certs}" ? cluster.certDir : $0 } + ["--db", cluster.db]
         let error = await #expect(throws: StateKeyError.self) { try await runCommand(args) }
         let message = error?.description ?? ""
-        #expect(message.contains(cluster.db) && message.contains(cluster.recordedKey) && message.contains("--kubernetes-dir"))
+        #expect(
+            message.contains(cluster.db) && message.contains(cluster.recordedKey)
+                && message.contains("--kubernetes-dir"))
         #expect(!FileManager.default.fileExists(atPath: cluster.recordedKey))
         #expect(!FileManager.default.fileExists(atPath: cluster.keyBesideDB))
     }
@@ -144,7 +151,9 @@ import Testing
             try await runCommand(["token", "list", "--db", cluster.db, "--kubernetes-dir", other])
         }
         let message = error?.description ?? ""
-        #expect(message.contains(cluster.recordedKey) && message.contains(other + "/pki/clusterpki-state.key"), "\(message)")
+        #expect(
+            message.contains(cluster.recordedKey) && message.contains(other + "/pki/clusterpki-state.key"), "\(message)"
+        )
     }
 
     /// A new database given only by --db gets its key beside it.
@@ -153,6 +162,8 @@ import Testing
         defer { directory.remove() }
         try await runCommand(["token", "create", "--db", directory.path("state.db")])
         #expect(filesUnder(directory.url) == ["clusterpki-state.key", "state.db"])
-        #expect(try SQLiteStateStore.keyRecord(path: directory.path("state.db"))?.keyPath == directory.path("clusterpki-state.key"))
+        #expect(
+            try SQLiteStateStore.keyRecord(path: directory.path("state.db"))?.keyPath
+                == directory.path("clusterpki-state.key"))
     }
 }

@@ -15,7 +15,8 @@ import Testing
         kubernetesDir: URL, prefix: String, endpoints: [String]? = nil, deadline: Duration = .seconds(10)
     ) throws -> StateStoreLocation {
         var location = StateStoreLocation(db: "", kubernetesDir: kubernetesDir)
-        location.etcd = try EtcdTestServer.required().configuration(endpoints: endpoints, prefix: prefix, deadline: deadline)
+        location.etcd = try EtcdTestServer.required().configuration(
+            endpoints: endpoints, prefix: prefix, deadline: deadline)
         return location
     }
 
@@ -32,7 +33,8 @@ import Testing
         let two = try Self.location(kubernetesDir: second.url, prefix: prefix)
         await #expect { try await two.openState() } throws: { error in
             guard case StoreError.stateKeyMissing(let keyFile, let store) = error else { return false }
-            return keyFile == two.keyURL.path && store.contains(prefix) && store.contains(try! EtcdTestServer.required().endpoint)
+            return keyFile == two.keyURL.path && store.contains(prefix)
+                && store.contains(try! EtcdTestServer.required().endpoint)
         }
         #expect(!FileManager.default.fileExists(atPath: two.keyURL.path))
 
@@ -54,7 +56,8 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let dead = ["127.0.0.1:\(try EtcdTestServer.freePort())", "127.0.0.1:\(try EtcdTestServer.freePort())"]
-        let location = try Self.location(kubernetesDir: directory.url, prefix: "/clusterpki-dead/", endpoints: dead, deadline: .seconds(2))
+        let location = try Self.location(
+            kubernetesDir: directory.url, prefix: "/clusterpki-dead/", endpoints: dead, deadline: .seconds(2))
         let start = ContinuousClock.now
         await #expect { try await location.openState() } throws: { error in
             guard case StoreError.unavailable(let endpoints, _) = error else { return false }

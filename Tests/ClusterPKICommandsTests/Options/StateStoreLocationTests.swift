@@ -92,7 +92,8 @@ import Testing
         ] as [() throws -> Void] {
             let error = #expect(throws: StateKeyError.self) { try open() }
             let message = error?.description ?? ""
-            #expect(message.contains(db) && message.contains(keyPath) && message.contains("--kubernetes-dir"), "\(message)")
+            #expect(
+                message.contains(db) && message.contains(keyPath) && message.contains("--kubernetes-dir"), "\(message)")
             if case .missing = error {} else { Issue.record("expected .missing, got \(String(describing: error))") }
         }
         #expect(!FileManager.default.fileExists(atPath: keyPath))
@@ -116,7 +117,10 @@ import Testing
         let message = error?.description ?? ""
         let firstKey = try #require(try StoreKey.load(at: StateStoreLocation.keyURL(in: first)))
         let secondKey = try #require(try StoreKey.load(at: StateStoreLocation.keyURL(in: second)))
-        for part in [db, StateStoreLocation.keyURL(in: first).path, StateStoreLocation.keyURL(in: second).path, firstKey.id, secondKey.id] {
+        for part in [
+            db, StateStoreLocation.keyURL(in: first).path, StateStoreLocation.keyURL(in: second).path, firstKey.id,
+            secondKey.id,
+        ] {
             #expect(message.contains(part), "\(message) should name \(part)")
         }
         #expect(message.contains("--kubernetes-dir") && message.contains("--db"))

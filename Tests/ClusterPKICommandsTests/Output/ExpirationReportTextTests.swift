@@ -2,6 +2,7 @@ import ClusterPKICore
 import ClusterPKITesting
 import Foundation
 import Testing
+
 @testable import ClusterPKICommands
 
 /// `certs check-expiration`'s text: kubeadm's two tables.
@@ -18,21 +19,22 @@ import Testing
     @Test func textMatchesKubeadmTables() async throws {
         try await TestSupport.withTemporaryDirectory { root in
             let text = try await Self.report(root).text()
-            let expected = [
-                "CERTIFICATE                EXPIRES                  RESIDUAL TIME   CERTIFICATE AUTHORITY   EXTERNALLY MANAGED",
-                "apiserver                  Jan 01, 2026 00:00 UTC   364d            ca                      no      ",
-                "apiserver-etcd-client      Jan 01, 2026 00:00 UTC   364d            etcd-ca                 no      ",
-                "apiserver-kubelet-client   Jan 01, 2026 00:00 UTC   364d            ca                      no      ",
-                "etcd-healthcheck-client    Jan 01, 2026 00:00 UTC   364d            etcd-ca                 no      ",
-                "etcd-peer                  Jan 01, 2026 00:00 UTC   364d            etcd-ca                 no      ",
-                "!MISSING! etcd-server                                                                       ",
-                "front-proxy-client         Jan 01, 2026 00:00 UTC   364d            front-proxy-ca          yes     ",
-                "",
-                "CERTIFICATE AUTHORITY   EXPIRES                  RESIDUAL TIME   EXTERNALLY MANAGED",
-                "ca                      Dec 30, 2034 00:00 UTC   9y              no      ",
-                "etcd-ca                 Dec 30, 2034 00:00 UTC   9y              no      ",
-                "front-proxy-ca          Dec 30, 2034 00:00 UTC   9y              yes     ",
-            ].joined(separator: "\n") + "\n"
+            let expected =
+                [
+                    "CERTIFICATE                EXPIRES                  RESIDUAL TIME   CERTIFICATE AUTHORITY   EXTERNALLY MANAGED",
+                    "apiserver                  Jan 01, 2026 00:00 UTC   364d            ca                      no      ",
+                    "apiserver-etcd-client      Jan 01, 2026 00:00 UTC   364d            etcd-ca                 no      ",
+                    "apiserver-kubelet-client   Jan 01, 2026 00:00 UTC   364d            ca                      no      ",
+                    "etcd-healthcheck-client    Jan 01, 2026 00:00 UTC   364d            etcd-ca                 no      ",
+                    "etcd-peer                  Jan 01, 2026 00:00 UTC   364d            etcd-ca                 no      ",
+                    "!MISSING! etcd-server                                                                       ",
+                    "front-proxy-client         Jan 01, 2026 00:00 UTC   364d            front-proxy-ca          yes     ",
+                    "",
+                    "CERTIFICATE AUTHORITY   EXPIRES                  RESIDUAL TIME   EXTERNALLY MANAGED",
+                    "ca                      Dec 30, 2034 00:00 UTC   9y              no      ",
+                    "etcd-ca                 Dec 30, 2034 00:00 UTC   9y              no      ",
+                    "front-proxy-ca          Dec 30, 2034 00:00 UTC   9y              yes     ",
+                ].joined(separator: "\n") + "\n"
             #expect(text == expected)
         }
     }
@@ -44,7 +46,10 @@ import Testing
             let report = try ExpirationReport(context: muchLater, credentials: muchLater.fileCredentials)
             #expect(report.certificates.allSatisfy { $0.residualTime < 0 })
             let line = try #require(report.text().split(separator: "\n").first { $0.hasPrefix("apiserver ") })
-            #expect(line == "apiserver                  Jan 01, 2026 00:00 UTC   <invalid>       ca                      no      ")
+            #expect(
+                line
+                    == "apiserver                  Jan 01, 2026 00:00 UTC   <invalid>       ca                      no      "
+            )
         }
     }
 }

@@ -49,12 +49,17 @@ import Testing
         let cluster = try TestCluster.empty()
         try await cluster.makeCertificates()
         _ = try await KubeconfigPhase(context: cluster.context).generate(["admin"])
-        try ServeEndpoint(listen: "127.0.0.1:9443", advertiseURL: "https://127.0.0.1:9443", apiServerURL: "https://lb.example.com:6443")
-            .write(kubernetesDir: cluster.kubernetesDir)
+        try ServeEndpoint(
+            listen: "127.0.0.1:9443", advertiseURL: "https://127.0.0.1:9443",
+            apiServerURL: "https://lb.example.com:6443"
+        )
+        .write(kubernetesDir: cluster.kubernetesDir)
         let hash = try DiscoveryHash(of: try #require(try cluster.context.directory.readCertificates("ca")?.first))
         let flags = "--token abcdef.0123456789abcdef --discovery-token-ca-cert-hash \(hash)"
         let text = try InitOutput.joinText(cluster.settings, token: "abcdef.0123456789abcdef", certificateKey: nil)
         #expect(text.contains("  clusterpki join 127.0.0.1:9443 \(flags)\n"))
-        #expect(text.hasSuffix("  (with kubeadm, through the API server once it runs: kubeadm join lb.example.com:6443 \(flags))"))
+        #expect(
+            text.hasSuffix(
+                "  (with kubeadm, through the API server once it runs: kubeadm join lb.example.com:6443 \(flags))"))
     }
 }

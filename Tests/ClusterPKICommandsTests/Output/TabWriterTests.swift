@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ClusterPKICommands
 
 @Suite struct TabWriterTests {

@@ -3,6 +3,7 @@ import ClusterPKIStore
 import ClusterPKITesting
 import Foundation
 import Testing
+
 @testable import ClusterPKICommands
 
 @Suite struct TokenListOutputTests {
@@ -31,7 +32,8 @@ import Testing
         let lines = TokenListOutput.text([token, proxy], now: referenceNow).split(separator: "\n")
         #expect(
             lines[2]
-                == "424h2b.bmvx996zclz8uu5k   1h          2026-01-01T01:59:59Z   <none>                   Proxy for managing TTL for the kubeadm-certs secret        <none>")
+                == "424h2b.bmvx996zclz8uu5k   1h          2026-01-01T01:59:59Z   <none>                   Proxy for managing TTL for the kubeadm-certs secret        <none>"
+        )
     }
 
     @Test func jsonMatchesKubeadm() {

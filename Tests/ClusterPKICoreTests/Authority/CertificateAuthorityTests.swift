@@ -10,18 +10,24 @@ import X509
     static let caUsage = KeyUsage(digitalSignature: true, keyEncipherment: true, keyCertSign: true)
     static let leafUsage = KeyUsage(digitalSignature: true, keyEncipherment: true)
 
-    static func makeCA(_ algorithm: KeyAlgorithm = .ecdsaP256, commonName: String = "kubernetes",
-                       notAfter: Date = TestSupport.start + 87600 * TestSupport.hour) throws -> CertificateAuthority {
+    static func makeCA(
+        _ algorithm: KeyAlgorithm = .ecdsaP256, commonName: String = "kubernetes",
+        notAfter: Date = TestSupport.start + 87600 * TestSupport.hour
+    ) throws -> CertificateAuthority {
         try CertificateAuthority.selfSigned(
             name: "ca", commonName: commonName, key: try PrivateKeyMaterial.generate(algorithm), keyUsage: caUsage,
             notBefore: TestSupport.start - 300, notAfter: notAfter)
     }
 
-    static func request(notAfter: Date = TestSupport.start + 8760 * TestSupport.hour, organizations: [String] = []) -> IssuanceRequest {
+    static func request(notAfter: Date = TestSupport.start + 8760 * TestSupport.hour, organizations: [String] = [])
+        -> IssuanceRequest
+    {
         IssuanceRequest(
             commonName: "kube-apiserver", organizations: organizations,
-            subjectAltNames: SubjectAltNames(dnsNames: ["kubernetes", "cp-1"], ipAddresses: [IPAddress("10.96.0.1")!, IPAddress("fd00::1")!]),
-            keyUsage: leafUsage, extendedKeyUsages: [.serverAuth], notBefore: TestSupport.start - 300, notAfter: notAfter)
+            subjectAltNames: SubjectAltNames(
+                dnsNames: ["kubernetes", "cp-1"], ipAddresses: [IPAddress("10.96.0.1")!, IPAddress("fd00::1")!]),
+            keyUsage: leafUsage, extendedKeyUsages: [.serverAuth], notBefore: TestSupport.start - 300,
+            notAfter: notAfter)
     }
 
     @Test func selfSignedCAHasKubeadmFieldsInKubeadmOrder() throws {
@@ -31,10 +37,11 @@ import X509
         #expect(certificate.subject == certificate.issuer)
         #expect(certificate.commonName == "kubernetes")
         #expect(certificate.organizations.isEmpty)
-        #expect(certificate.extensions.map(\.oid) == [
-            .X509ExtensionID.keyUsage, .X509ExtensionID.basicConstraints,
-            .X509ExtensionID.subjectKeyIdentifier, .X509ExtensionID.subjectAlternativeName,
-        ])
+        #expect(
+            certificate.extensions.map(\.oid) == [
+                .X509ExtensionID.keyUsage, .X509ExtensionID.basicConstraints,
+                .X509ExtensionID.subjectKeyIdentifier, .X509ExtensionID.subjectAlternativeName,
+            ])
         #expect(certificate.extensions.map(\.critical) == [true, true, false, false])
         #expect(try certificate.extensions.basicConstraints == .isCertificateAuthority(maxPathLength: nil))
         #expect(certificate.keyUsageBits == Self.caUsage)
@@ -48,11 +55,15 @@ import X509
         // Go (and kubeadm's fixture, spec 1.11) hash the subjectPublicKey BIT STRING, RFC 5280 method 1.
         let fixture = try DiscoveryHashTests.dryRunCA()
         let fixtureSKI = try #require(try fixture.extensions.subjectKeyIdentifier)
-        #expect(Array(fixtureSKI.keyIdentifier) == Array(Insecure.SHA1.hash(data: Array(fixture.publicKey.subjectPublicKeyInfoBytes))))
+        #expect(
+            Array(fixtureSKI.keyIdentifier)
+                == Array(Insecure.SHA1.hash(data: Array(fixture.publicKey.subjectPublicKeyInfoBytes))))
 
         let ca = try Self.makeCA()
         let ski = try #require(try ca.certificate.extensions.subjectKeyIdentifier)
-        #expect(Array(ski.keyIdentifier) == Array(Insecure.SHA1.hash(data: Array(ca.certificate.publicKey.subjectPublicKeyInfoBytes))))
+        #expect(
+            Array(ski.keyIdentifier)
+                == Array(Insecure.SHA1.hash(data: Array(ca.certificate.publicKey.subjectPublicKeyInfoBytes))))
     }
 
     @Test func signedLeafHasKubeadmLeafFields() throws {
@@ -80,10 +91,14 @@ import X509
     }
 
     @Test func organizationsPrecedeCommonNameInOneRDN() throws {
-        let name = try DistinguishedName.kubernetes(commonName: "kubernetes-admin", organizations: ["kubeadm:cluster-admins", "extra"])
+        let name = try DistinguishedName.kubernetes(
+            commonName: "kubernetes-admin", organizations: ["kubeadm:cluster-admins", "extra"])
         let rdns = Array(name)
         #expect(rdns.count == 2)
-        #expect(rdns.first.map { Array($0).map(\.type) } == [.RDNAttributeType.organizationName, .RDNAttributeType.organizationName])
+        #expect(
+            rdns.first.map { Array($0).map(\.type) } == [
+                .RDNAttributeType.organizationName, .RDNAttributeType.organizationName,
+            ])
         #expect(rdns.last.map { Array($0).map(\.type) } == [.RDNAttributeType.commonName])
         #expect(name.kubernetesIdentity.commonName == "kubernetes-admin")
         // An RDN is a SET OF: DER sorts its members (Go's encoding/asn1 does too since Go 1.15), so compare as sets.
@@ -100,8 +115,9 @@ import X509
     @Test func leafLongerThanItsCAIsCappedAtTheCANotAfter() throws {
         let caNotAfter = TestSupport.start + 100 * TestSupport.day
         let ca = try Self.makeCA(notAfter: caNotAfter)
-        let leaf = try ca.sign(Self.request(notAfter: TestSupport.start + 8760 * TestSupport.hour),
-                               publicKey: try PrivateKeyMaterial.generate(.ecdsaP256).publicKey)
+        let leaf = try ca.sign(
+            Self.request(notAfter: TestSupport.start + 8760 * TestSupport.hour),
+            publicKey: try PrivateKeyMaterial.generate(.ecdsaP256).publicKey)
         #expect(leaf.notValidAfter == caNotAfter)
         #expect(leaf.notValidAfter <= ca.certificate.notValidAfter)
     }
@@ -109,7 +125,8 @@ import X509
     @Test func leafShorterThanItsCAKeepsItsNotAfter() throws {
         let ca = try Self.makeCA()
         let notAfter = TestSupport.start + 10 * TestSupport.day
-        let leaf = try ca.sign(Self.request(notAfter: notAfter), publicKey: try PrivateKeyMaterial.generate(.ecdsaP256).publicKey)
+        let leaf = try ca.sign(
+            Self.request(notAfter: notAfter), publicKey: try PrivateKeyMaterial.generate(.ecdsaP256).publicKey)
         #expect(leaf.notValidAfter == notAfter)
     }
 
@@ -135,7 +152,8 @@ import X509
 
     @Test(arguments: [(true, false, false), (true, true, true), (false, false, true), (false, true, true)])
     func keyEnciphermentOnlyForRSAWhenThePolicySaysSo(_ onlyForRSA: Bool, _ keyIsRSA: Bool, _ expected: Bool) {
-        let usage = KeyUsage([.digitalSignature, .keyEncipherment], keyIsRSA: keyIsRSA, keyEnciphermentOnlyForRSA: onlyForRSA)
+        let usage = KeyUsage(
+            [.digitalSignature, .keyEncipherment], keyIsRSA: keyIsRSA, keyEnciphermentOnlyForRSA: onlyForRSA)
         #expect(usage.keyEncipherment == expected)
         #expect(usage.digitalSignature)
     }
@@ -155,7 +173,8 @@ import X509
 
     @Test func issuedCertificateSerialIsAPositiveDERIntegerOfAtMost20Octets() throws {
         let ca = try CertificateAuthorityTests.makeCA()
-        let leaf = try ca.sign(CertificateAuthorityTests.request(), publicKey: try PrivateKeyMaterial.generate(.ecdsaP256).publicKey)
+        let leaf = try ca.sign(
+            CertificateAuthorityTests.request(), publicKey: try PrivateKeyMaterial.generate(.ecdsaP256).publicKey)
         for certificate in [ca.certificate, leaf] {
             var serializer = DER.Serializer()
             try serializer.serialize(certificate)
@@ -168,7 +187,9 @@ import X509
 }
 
 @Suite struct ValidityTests {
-    static func context(_ policy: String = "kubeadm", _ change: (inout ClusterSettings) -> Void = { _ in }) throws -> TreeContext {
+    static func context(_ policy: String = "kubeadm", _ change: (inout ClusterSettings) -> Void = { _ in }) throws
+        -> TreeContext
+    {
         var settings = TestSupport.settings(URL(fileURLWithPath: "/nonexistent/k8s"))
         change(&settings)
         return TreeContext(policy: try TestSupport.policy(policy), settings: settings, now: TestSupport.start)
@@ -181,8 +202,10 @@ import X509
         #expect(context.notBefore == TestSupport.start - 5 * 60)
         #expect(context.caNotAfter(ca) == TestSupport.start + 87600 * TestSupport.hour)
         #expect(context.leafNotAfter(apiserver) == TestSupport.start + 8760 * TestSupport.hour)
-        #expect(context.request(for: apiserver, key: try PrivateKeyMaterial.generate(.ecdsaP256), sans: SubjectAltNames()).notBefore
-            == TestSupport.start - 5 * 60)
+        #expect(
+            context.request(for: apiserver, key: try PrivateKeyMaterial.generate(.ecdsaP256), sans: SubjectAltNames())
+                .notBefore
+                == TestSupport.start - 5 * 60)
     }
 
     @Test func hardenedLeavesLastNinetyDays() throws {
@@ -192,12 +215,13 @@ import X509
     }
 
     @Test func configValidityPeriodsOverrideThePolicy() throws {
-        let config = try KubeadmConfigFile(yaml: """
-            apiVersion: kubeadm.k8s.io/v1beta4
-            kind: ClusterConfiguration
-            certificateValidityPeriod: 48h0m0s
-            caCertificateValidityPeriod: 1000h
-            """)
+        let config = try KubeadmConfigFile(
+            yaml: """
+                apiVersion: kubeadm.k8s.io/v1beta4
+                kind: ClusterConfiguration
+                certificateValidityPeriod: 48h0m0s
+                caCertificateValidityPeriod: 1000h
+                """)
         let context = try Self.context { config.apply(to: &$0) }
         let ca = try #require(context.policy.authority(named: "ca"))
         #expect(context.leafNotAfter(nil) == TestSupport.start + 48 * TestSupport.hour)

@@ -73,38 +73,39 @@ import Testing
     }
 
     @Test func readsEveryPKIField() throws {
-        let config = try KubeadmConfigFile(yaml: """
-            apiVersion: kubeadm.k8s.io/v1beta4
-            kind: InitConfiguration
-            localAPIEndpoint:
-              advertiseAddress: "fd00::10"
-              bindPort: 8443
-            nodeRegistration:
-              name: node-a
-              criSocket: unix:///run/containerd/containerd.sock
-            bootstrapTokens:
-            - token: abcdef.0123456789abcdef
-            ---
-            apiVersion: kubeadm.k8s.io/v1beta4
-            kind: ClusterConfiguration
-            certificatesDir: /srv/pki
-            clusterName: prod
-            controlPlaneEndpoint: "lb.example.com:6443"
-            kubernetesVersion: v1.31.0
-            networking:
-              serviceSubnet: "fd00:10:96::/112"
-              dnsDomain: corp.local
-              podSubnet: 10.244.0.0/16
-            apiServer:
-              certSANs: ["api.example.com", "192.168.0.1"]
-            encryptionAlgorithm: ECDSA-P384
-            certificateValidityPeriod: 720h
-            caCertificateValidityPeriod: 43800h
-            ---
-            apiVersion: kubelet.config.k8s.io/v1beta1
-            kind: KubeletConfiguration
-            cgroupDriver: systemd
-            """)
+        let config = try KubeadmConfigFile(
+            yaml: """
+                apiVersion: kubeadm.k8s.io/v1beta4
+                kind: InitConfiguration
+                localAPIEndpoint:
+                  advertiseAddress: "fd00::10"
+                  bindPort: 8443
+                nodeRegistration:
+                  name: node-a
+                  criSocket: unix:///run/containerd/containerd.sock
+                bootstrapTokens:
+                - token: abcdef.0123456789abcdef
+                ---
+                apiVersion: kubeadm.k8s.io/v1beta4
+                kind: ClusterConfiguration
+                certificatesDir: /srv/pki
+                clusterName: prod
+                controlPlaneEndpoint: "lb.example.com:6443"
+                kubernetesVersion: v1.31.0
+                networking:
+                  serviceSubnet: "fd00:10:96::/112"
+                  dnsDomain: corp.local
+                  podSubnet: 10.244.0.0/16
+                apiServer:
+                  certSANs: ["api.example.com", "192.168.0.1"]
+                encryptionAlgorithm: ECDSA-P384
+                certificateValidityPeriod: 720h
+                caCertificateValidityPeriod: 43800h
+                ---
+                apiVersion: kubelet.config.k8s.io/v1beta1
+                kind: KubeletConfiguration
+                cgroupDriver: systemd
+                """)
         var settings = TestSupport.settings(URL(fileURLWithPath: "/etc/kubernetes"))
         config.apply(to: &settings)
         #expect(settings.certificatesDir.path == "/srv/pki")
@@ -119,24 +120,28 @@ import Testing
         #expect(settings.encryptionAlgorithm == .ecdsaP384)
         #expect(settings.certificateValidity == GoDuration(seconds: 720 * TestSupport.hour))
         #expect(settings.caCertificateValidity == GoDuration(seconds: 43800 * TestSupport.hour))
-        #expect(Set(config.ignoredFields) == ["nodeRegistration.criSocket", "bootstrapTokens", "kubernetesVersion", "networking.podSubnet",
-                                              "KubeletConfiguration (kubelet.config.k8s.io/v1beta1)"])
+        #expect(
+            Set(config.ignoredFields) == [
+                "nodeRegistration.criSocket", "bootstrapTokens", "kubernetesVersion", "networking.podSubnet",
+                "KubeletConfiguration (kubelet.config.k8s.io/v1beta1)",
+            ])
         let warning = try #require(config.warning)
         #expect(!warning.contains("\n"), "one warning line")
         #expect(warning.contains("kubernetesVersion") && warning.contains("networking.podSubnet"))
     }
 
     @Test func externalEtcdIsRead() throws {
-        let config = try KubeadmConfigFile(yaml: """
-            apiVersion: kubeadm.k8s.io/v1beta3
-            kind: ClusterConfiguration
-            etcd:
-              external:
-                endpoints: ["https://10.0.0.6:2379"]
-                caFile: /etc/etcd/ca.crt
-                certFile: /etc/etcd/client.crt
-                keyFile: /etc/etcd/client.key
-            """)
+        let config = try KubeadmConfigFile(
+            yaml: """
+                apiVersion: kubeadm.k8s.io/v1beta3
+                kind: ClusterConfiguration
+                etcd:
+                  external:
+                    endpoints: ["https://10.0.0.6:2379"]
+                    caFile: /etc/etcd/ca.crt
+                    certFile: /etc/etcd/client.crt
+                    keyFile: /etc/etcd/client.key
+                """)
         var settings = TestSupport.settings(URL(fileURLWithPath: "/etc/kubernetes"))
         config.apply(to: &settings)
         #expect(!settings.usesLocalEtcd)
@@ -145,7 +150,8 @@ import Testing
     }
 
     @Test func noIgnoredFieldsMeansNoWarning() throws {
-        let config = try KubeadmConfigFile(yaml: "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nclusterName: x\n")
+        let config = try KubeadmConfigFile(
+            yaml: "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nclusterName: x\n")
         #expect(config.warning == nil)
     }
 
@@ -185,13 +191,16 @@ import Testing
     ])
     func invalidValuesAreRejected(_ line: String, _ mentioned: String) {
         let error = #expect(throws: PKIError.self) {
-            try KubeadmConfigFile(yaml: "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n" + line + "\n")
+            try KubeadmConfigFile(
+                yaml: "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n" + line + "\n")
         }
         #expect(error?.message.contains(mentioned) == true, "\(String(describing: error))")
     }
 
     @Test func missingConfigFileIsAClearError() {
-        let error = #expect(throws: PKIError.self) { try KubeadmConfigFile(contentsOf: URL(fileURLWithPath: "/nonexistent/kubeadmcfg.yaml")) }
+        let error = #expect(throws: PKIError.self) {
+            try KubeadmConfigFile(contentsOf: URL(fileURLWithPath: "/nonexistent/kubeadmcfg.yaml"))
+        }
         #expect(error?.message.contains("--config") == true)
     }
 
@@ -207,17 +216,25 @@ import Testing
             for (host, name) in hosts {
                 let config = try KubeadmConfigFile(yaml: Self.haEtcdV1beta4(host: host, name: name))
                 let context = try CertsPhaseTests.context(root) { config.apply(to: &$0) }
-                try await CertsPhase(context: context).generate(["etcd-server", "etcd-peer", "etcd-healthcheck-client", "apiserver-etcd-client"])
+                try await CertsPhase(context: context).generate([
+                    "etcd-server", "etcd-peer", "etcd-healthcheck-client", "apiserver-etcd-client",
+                ])
                 for base in ["etcd/server", "etcd/peer"] {
                     let certificate = try TestSupport.certificate(pki.appendingPathComponent(base + ".crt"))
                     #expect(certificate.commonName == name)
                     #expect(certificate.dnsSANs == [name, "localhost"])
-                    #expect(certificate.ipSANs == [host, "127.0.0.1", "::1"].reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } })
+                    #expect(
+                        certificate.ipSANs
+                            == [host, "127.0.0.1", "::1"].reduce(into: [String]()) {
+                                if !$0.contains($1) { $0.append($1) }
+                            })
                     #expect(ca.issued(certificate))
                 }
                 // Clean up the non-reusable certificates, as the recipe's `find ... -delete` does.
                 for file in ["etcd/server", "etcd/peer", "etcd/healthcheck-client", "apiserver-etcd-client"] {
-                    for suffix in ["crt", "key"] { try FileManager.default.removeItem(at: pki.appendingPathComponent("\(file).\(suffix)")) }
+                    for suffix in ["crt", "key"] {
+                        try FileManager.default.removeItem(at: pki.appendingPathComponent("\(file).\(suffix)"))
+                    }
                 }
             }
             #expect(try TestSupport.certificate(pki.appendingPathComponent("etcd/ca.crt")) == caCertificate)

@@ -15,14 +15,20 @@ import Testing
     /// With nothing said, serve's own default: 127.0.0.1:9443, advertised as itself, and the API server separately.
     @Test func defaultsAreServesOwn() throws {
         let endpoint = try ServeEndpoint.choose(listen: nil, advertiseURL: nil, settings: Self.settings())
-        #expect(endpoint == ServeEndpoint(listen: "127.0.0.1:9443", advertiseURL: "https://127.0.0.1:9443", apiServerURL: "https://192.0.2.2:6443"))
+        #expect(
+            endpoint
+                == ServeEndpoint(
+                    listen: "127.0.0.1:9443", advertiseURL: "https://127.0.0.1:9443",
+                    apiServerURL: "https://192.0.2.2:6443"))
         #expect(endpoint.joinEndpoint == "127.0.0.1:9443")
     }
 
     /// Listening on every address advertises the API server's advertise address (recorded now, not guessed later).
     @Test(arguments: [("0.0.0.0:9443", "https://192.0.2.2:9443"), ("[::]:9000", "https://192.0.2.2:9000")])
     func wildcardAdvertisesTheAdvertiseAddress(_ listen: String, _ expected: String) throws {
-        #expect(try ServeEndpoint.choose(listen: listen, advertiseURL: nil, settings: Self.settings()).advertiseURL == expected)
+        #expect(
+            try ServeEndpoint.choose(listen: listen, advertiseURL: nil, settings: Self.settings()).advertiseURL
+                == expected)
     }
 
     @Test func flagsWinOverConfig() throws {
@@ -32,7 +38,8 @@ import Testing
         let fromConfig = try ServeEndpoint.choose(listen: nil, advertiseURL: nil, settings: settings)
         #expect(fromConfig.listen == "10.0.0.1:9443" && fromConfig.advertiseURL == "https://pki.example.com:9443")
         #expect(fromConfig.apiServerURL == "https://lb.example.com:6443")
-        let fromFlags = try ServeEndpoint.choose(listen: "10.0.0.2:9999", advertiseURL: "https://10.0.0.2:9999", settings: settings)
+        let fromFlags = try ServeEndpoint.choose(
+            listen: "10.0.0.2:9999", advertiseURL: "https://10.0.0.2:9999", settings: settings)
         #expect(fromFlags.listen == "10.0.0.2:9999" && fromFlags.advertiseURL == "https://10.0.0.2:9999")
     }
 
@@ -48,10 +55,13 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         #expect(try ServeEndpoint.load(kubernetesDir: directory.url) == nil)
-        let endpoint = ServeEndpoint(listen: "[::]:9443", advertiseURL: "https://[fd00::1]:9443", apiServerURL: "https://127.0.0.1:6443")
+        let endpoint = ServeEndpoint(
+            listen: "[::]:9443", advertiseURL: "https://[fd00::1]:9443", apiServerURL: "https://127.0.0.1:6443")
         try endpoint.write(kubernetesDir: directory.url)
         #expect(try ServeEndpoint.load(kubernetesDir: directory.url) == endpoint)
-        let mode = try FileManager.default.attributesOfItem(atPath: directory.path(ServeEndpoint.fileName))[.posixPermissions] as? Int
+        let mode =
+            try FileManager.default.attributesOfItem(atPath: directory.path(ServeEndpoint.fileName))[.posixPermissions]
+            as? Int
         #expect(mode == 0o644)
     }
 

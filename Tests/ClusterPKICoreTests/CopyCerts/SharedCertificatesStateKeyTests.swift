@@ -48,7 +48,9 @@ import Testing
         let target = try TemporaryTree()
         let other = String(repeating: "f", count: 64) + "\n"
         let targetKey = try Self.writeKey(other, in: target)
-        await #expect { try await SharedCertificates(context: target.context, stateKey: targetKey).open(sealed, with: key) } throws: {
+        await #expect {
+            try await SharedCertificates(context: target.context, stateKey: targetKey).open(sealed, with: key)
+        } throws: {
             error in
             let message = "\(error)"
             return message.contains(targetKey.path) && message.contains("clusterpki-state.key")
@@ -56,13 +58,17 @@ import Testing
         }
         #expect(try String(contentsOf: targetKey, encoding: .utf8) == other)
         // All or nothing: no certificate was written either.
-        #expect(!FileManager.default.fileExists(atPath: target.context.settings.certificatesDir.appendingPathComponent("ca.crt").path))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: target.context.settings.certificatesDir.appendingPathComponent("ca.crt").path))
     }
 
     @Test func aMissingStateKeyCannotBeUploaded() async throws {
         let source = try TemporaryTree()
         let context = try await source.generate()
         let missing = source.root.appendingPathComponent("pki/clusterpki-state.key")
-        #expect(throws: PKIError.self) { try SharedCertificates(context: context, stateKey: missing).seal(with: .generate()) }
+        #expect(throws: PKIError.self) {
+            try SharedCertificates(context: context, stateKey: missing).seal(with: .generate())
+        }
     }
 }

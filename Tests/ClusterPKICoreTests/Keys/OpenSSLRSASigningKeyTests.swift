@@ -7,7 +7,9 @@ import _CryptoExtras
 
 /// The OpenSSL-backed RSA signer must be indistinguishable from swift-crypto's, byte for byte.
 @Suite struct OpenSSLRSASigningKeyTests {
-    @Test(arguments: [Certificate.SignatureAlgorithm.sha256WithRSAEncryption, .sha384WithRSAEncryption, .sha512WithRSAEncryption])
+    @Test(arguments: [
+        Certificate.SignatureAlgorithm.sha256WithRSAEncryption, .sha384WithRSAEncryption, .sha512WithRSAEncryption,
+    ])
     func signaturesAreByteIdenticalToSwiftCrypto(_ algorithm: Certificate.SignatureAlgorithm) throws {
         let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
         let fast = try OpenSSLRSASigningKey(key)
@@ -38,7 +40,8 @@ import _CryptoExtras
         let leafKey = try PrivateKeyMaterial.generate(.ecdsaP256)
         let leaf = try ca.sign(
             IssuanceRequest(
-                commonName: "system:node:w1", organizations: ["system:nodes"], keyUsage: KeyUsage(digitalSignature: true),
+                commonName: "system:node:w1", organizations: ["system:nodes"],
+                keyUsage: KeyUsage(digitalSignature: true),
                 extendedKeyUsages: [.clientAuth], notBefore: now - 60, notAfter: now + 3_600),
             publicKey: leafKey.publicKey)
         #expect(ca.issued(leaf))

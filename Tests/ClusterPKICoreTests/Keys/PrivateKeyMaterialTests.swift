@@ -61,10 +61,18 @@ import X509
     }
 
     static let opensslKeys: [OpenSSLKey] = [
-        OpenSSLKey(label: "PKCS#8 P-256", arguments: ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"], header: "-----BEGIN PRIVATE KEY-----", isRSA: false),
-        OpenSSLKey(label: "PKCS#8 P-384", arguments: ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"], header: "-----BEGIN PRIVATE KEY-----", isRSA: false),
-        OpenSSLKey(label: "PKCS#8 RSA-2048", arguments: ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"], header: "-----BEGIN PRIVATE KEY-----", isRSA: true),
-        OpenSSLKey(label: "SEC1 with EC PARAMETERS block first", arguments: ["ecparam", "-name", "prime256v1", "-genkey"], header: "-----BEGIN EC PARAMETERS-----", isRSA: false),
+        OpenSSLKey(
+            label: "PKCS#8 P-256", arguments: ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"],
+            header: "-----BEGIN PRIVATE KEY-----", isRSA: false),
+        OpenSSLKey(
+            label: "PKCS#8 P-384", arguments: ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"],
+            header: "-----BEGIN PRIVATE KEY-----", isRSA: false),
+        OpenSSLKey(
+            label: "PKCS#8 RSA-2048", arguments: ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
+            header: "-----BEGIN PRIVATE KEY-----", isRSA: true),
+        OpenSSLKey(
+            label: "SEC1 with EC PARAMETERS block first", arguments: ["ecparam", "-name", "prime256v1", "-genkey"],
+            header: "-----BEGIN EC PARAMETERS-----", isRSA: false),
     ]
 
     @Test(arguments: opensslKeys)
@@ -159,7 +167,8 @@ import X509
         return try CertificateAuthority.selfSigned(
             name: "ca", commonName: "kubernetes", key: key,
             keyUsage: KeyUsage(digitalSignature: true, keyCertSign: true),
-            notBefore: TestSupport.start, notAfter: TestSupport.start + TestSupport.day).certificate
+            notBefore: TestSupport.start, notAfter: TestSupport.start + TestSupport.day
+        ).certificate
     }
 
     @Test func roundTripsABundleInOrder() throws {

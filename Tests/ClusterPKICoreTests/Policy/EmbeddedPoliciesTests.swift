@@ -15,7 +15,8 @@ import Testing
     @Test func everyShippedPolicyIsEmbedded() throws {
         let files = try FileManager.default.contentsOfDirectory(
             at: TestSupport.repositoryRoot.appendingPathComponent("policies"), includingPropertiesForKeys: nil)
-        let names = files.filter { $0.pathExtension == "yaml" }.map { $0.deletingPathExtension().lastPathComponent }.sorted()
+        let names = files.filter { $0.pathExtension == "yaml" }.map { $0.deletingPathExtension().lastPathComponent }
+            .sorted()
         #expect(EmbeddedPolicies.names == names)
     }
 
@@ -32,11 +33,13 @@ import Testing
         let file = directory.url.appendingPathComponent("kubeadm.yaml")
         try TestSupport.policyText("hardened").write(to: file, atomically: true, encoding: .utf8)
         let fromDisk = try PolicyLocator.locate(
-            "kubeadm", environment: ["CLUSTERPKI_POLICY_DIR": directory.url.path], currentDirectory: directory.url, systemDirectories: [])
+            "kubeadm", environment: ["CLUSTERPKI_POLICY_DIR": directory.url.path], currentDirectory: directory.url,
+            systemDirectories: [])
         #expect(fromDisk == .file(file))
         let elsewhere = try TemporaryDirectory()
         defer { elsewhere.remove() }
-        let found = try PolicyLocator.locate("kubeadm", environment: [:], currentDirectory: elsewhere.url, systemDirectories: [])
+        let found = try PolicyLocator.locate(
+            "kubeadm", environment: [:], currentDirectory: elsewhere.url, systemDirectories: [])
         #expect(found == .embedded(name: "kubeadm"))
     }
 
@@ -46,7 +49,8 @@ import Testing
         defer { prefix.remove() }
         let policies = prefix.url.appendingPathComponent("share/clusterpki/policies")
         try FileManager.default.createDirectory(at: policies, withIntermediateDirectories: true)
-        try TestSupport.policyText("hardened").write(to: policies.appendingPathComponent("hardened.yaml"), atomically: true, encoding: .utf8)
+        try TestSupport.policyText("hardened").write(
+            to: policies.appendingPathComponent("hardened.yaml"), atomically: true, encoding: .utf8)
         let found = try PolicyLocator.locate(
             "hardened", environment: [:], executable: prefix.url.appendingPathComponent("bin/clusterpki"),
             currentDirectory: URL(fileURLWithPath: "/nonexistent"), systemDirectories: [])
@@ -56,7 +60,8 @@ import Testing
     @Test func unknownNameIsStillAnError() {
         let error = #expect(throws: PKIError.self) {
             try PolicyLocator.locate(
-                "no-such-policy", environment: [:], currentDirectory: URL(fileURLWithPath: "/nonexistent"), systemDirectories: [])
+                "no-such-policy", environment: [:], currentDirectory: URL(fileURLWithPath: "/nonexistent"),
+                systemDirectories: [])
         }
         #expect(error?.message.contains("built in (hardened, kubeadm)") == true)
     }

@@ -61,7 +61,9 @@ import Testing
 
     /// Go prints sub-second parts (`1.5s`, `500ms`); rounding to whole seconds breaks the round trip.
     /// The largest Go duration is found by the go-duration fuzz target: printed from a Double it overflowed Go's range.
-    @Test(arguments: ["1500ms", "500ms", "1m0.5s", "2562047h47m16.854775807s", "-2562047h47m16.854775807s", "1.000000001s"])
+    @Test(arguments: [
+        "1500ms", "500ms", "1m0.5s", "2562047h47m16.854775807s", "-2562047h47m16.854775807s", "1.000000001s",
+    ])
     func subSecondDescriptionRoundTrips(_ text: String) throws {
         let duration = try GoDuration(parsing: text)
         let reparsed = try GoDuration(parsing: duration.description)

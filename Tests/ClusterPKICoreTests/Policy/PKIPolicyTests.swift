@@ -18,21 +18,48 @@ struct ExpectedProfile: Sendable, CustomTestStringConvertible {
 
     /// Spec 1.1 and 1.2 (v1.29–v1.36 subjects).
     static let kubeadmTree: [ExpectedProfile] = [
-        .init(name: "ca", baseName: "ca", issuer: nil, commonName: "kubernetes", organizations: [], extKeyUsages: [], sans: .none, localEtcdOnly: false),
-        .init(name: "front-proxy-ca", baseName: "front-proxy-ca", issuer: nil, commonName: "front-proxy-ca", organizations: [], extKeyUsages: [], sans: .none, localEtcdOnly: false),
-        .init(name: "etcd-ca", baseName: "etcd/ca", issuer: nil, commonName: "etcd-ca", organizations: [], extKeyUsages: [], sans: .none, localEtcdOnly: true),
-        .init(name: "apiserver", baseName: "apiserver", issuer: "ca", commonName: "kube-apiserver", organizations: [], extKeyUsages: [.serverAuth], sans: .apiserver, localEtcdOnly: false),
-        .init(name: "apiserver-kubelet-client", baseName: "apiserver-kubelet-client", issuer: "ca", commonName: "kube-apiserver-kubelet-client", organizations: ["kubeadm:cluster-admins"], extKeyUsages: [.clientAuth], sans: .none, localEtcdOnly: false),
-        .init(name: "front-proxy-client", baseName: "front-proxy-client", issuer: "front-proxy-ca", commonName: "front-proxy-client", organizations: [], extKeyUsages: [.clientAuth], sans: .none, localEtcdOnly: false),
-        .init(name: "etcd-server", baseName: "etcd/server", issuer: "etcd-ca", commonName: "${nodeName}", organizations: [], extKeyUsages: [.serverAuth, .clientAuth], sans: .etcdServer, localEtcdOnly: true),
-        .init(name: "etcd-peer", baseName: "etcd/peer", issuer: "etcd-ca", commonName: "${nodeName}", organizations: [], extKeyUsages: [.serverAuth, .clientAuth], sans: .etcdPeer, localEtcdOnly: true),
-        .init(name: "etcd-healthcheck-client", baseName: "etcd/healthcheck-client", issuer: "etcd-ca", commonName: "kube-etcd-healthcheck-client", organizations: [], extKeyUsages: [.clientAuth], sans: .none, localEtcdOnly: true),
-        .init(name: "apiserver-etcd-client", baseName: "apiserver-etcd-client", issuer: "etcd-ca", commonName: "kube-apiserver-etcd-client", organizations: [], extKeyUsages: [.clientAuth], sans: .none, localEtcdOnly: true),
+        .init(
+            name: "ca", baseName: "ca", issuer: nil, commonName: "kubernetes", organizations: [], extKeyUsages: [],
+            sans: .none, localEtcdOnly: false),
+        .init(
+            name: "front-proxy-ca", baseName: "front-proxy-ca", issuer: nil, commonName: "front-proxy-ca",
+            organizations: [], extKeyUsages: [], sans: .none, localEtcdOnly: false),
+        .init(
+            name: "etcd-ca", baseName: "etcd/ca", issuer: nil, commonName: "etcd-ca", organizations: [],
+            extKeyUsages: [], sans: .none, localEtcdOnly: true),
+        .init(
+            name: "apiserver", baseName: "apiserver", issuer: "ca", commonName: "kube-apiserver", organizations: [],
+            extKeyUsages: [.serverAuth], sans: .apiserver, localEtcdOnly: false),
+        .init(
+            name: "apiserver-kubelet-client", baseName: "apiserver-kubelet-client", issuer: "ca",
+            commonName: "kube-apiserver-kubelet-client", organizations: ["kubeadm:cluster-admins"],
+            extKeyUsages: [.clientAuth], sans: .none, localEtcdOnly: false),
+        .init(
+            name: "front-proxy-client", baseName: "front-proxy-client", issuer: "front-proxy-ca",
+            commonName: "front-proxy-client", organizations: [], extKeyUsages: [.clientAuth], sans: .none,
+            localEtcdOnly: false),
+        .init(
+            name: "etcd-server", baseName: "etcd/server", issuer: "etcd-ca", commonName: "${nodeName}",
+            organizations: [], extKeyUsages: [.serverAuth, .clientAuth], sans: .etcdServer, localEtcdOnly: true),
+        .init(
+            name: "etcd-peer", baseName: "etcd/peer", issuer: "etcd-ca", commonName: "${nodeName}", organizations: [],
+            extKeyUsages: [.serverAuth, .clientAuth], sans: .etcdPeer, localEtcdOnly: true),
+        .init(
+            name: "etcd-healthcheck-client", baseName: "etcd/healthcheck-client", issuer: "etcd-ca",
+            commonName: "kube-etcd-healthcheck-client", organizations: [], extKeyUsages: [.clientAuth], sans: .none,
+            localEtcdOnly: true),
+        .init(
+            name: "apiserver-etcd-client", baseName: "apiserver-etcd-client", issuer: "etcd-ca",
+            commonName: "kube-apiserver-etcd-client", organizations: [], extKeyUsages: [.clientAuth], sans: .none,
+            localEtcdOnly: true),
     ]
 
     /// clusterpki's own leaves beyond kubeadm's tree: its client of a stacked etcd that holds the state store.
     static let clusterPKIAdditions: [ExpectedProfile] = [
-        .init(name: "clusterpki-etcd-client", baseName: "clusterpki-etcd-client", issuer: "etcd-ca", commonName: "clusterpki-etcd-client", organizations: [], extKeyUsages: [.clientAuth], sans: .none, localEtcdOnly: true),
+        .init(
+            name: "clusterpki-etcd-client", baseName: "clusterpki-etcd-client", issuer: "etcd-ca",
+            commonName: "clusterpki-etcd-client", organizations: [], extKeyUsages: [.clientAuth], sans: .none,
+            localEtcdOnly: true)
     ]
 }
 
@@ -97,7 +124,8 @@ struct ExpectedProfile: Sendable, CustomTestStringConvertible {
 
     @Test(arguments: ExpectedProfile.kubeadmTree + ExpectedProfile.clusterPKIAdditions)
     func hardenedPolicyKeepsKubeadmTreeShape(_ expected: ExpectedProfile) throws {
-        let profile = try #require(try TestSupport.policy("hardened").orderedProfiles.first { $0.name == expected.name })
+        let profile = try #require(
+            try TestSupport.policy("hardened").orderedProfiles.first { $0.name == expected.name })
         #expect(profile.baseName == expected.baseName)
         #expect(profile.issuer == expected.issuer)
         #expect(profile.commonName == expected.commonName)
@@ -107,12 +135,14 @@ struct ExpectedProfile: Sendable, CustomTestStringConvertible {
 
     @Test func generationOrderPutsEachCAFirst() throws {
         let policy = try TestSupport.policy("kubeadm")
-        #expect(policy.generatableNames == [
-            "ca", "apiserver", "apiserver-kubelet-client",
-            "front-proxy-ca", "front-proxy-client",
-            "etcd-ca", "etcd-server", "etcd-peer", "etcd-healthcheck-client", "apiserver-etcd-client", "clusterpki-etcd-client",
-            "sa",
-        ])
+        #expect(
+            policy.generatableNames == [
+                "ca", "apiserver", "apiserver-kubelet-client",
+                "front-proxy-ca", "front-proxy-client",
+                "etcd-ca", "etcd-server", "etcd-peer", "etcd-healthcheck-client", "apiserver-etcd-client",
+                "clusterpki-etcd-client",
+                "sa",
+            ])
     }
 
     // MARK: Invalid policies
@@ -127,29 +157,46 @@ struct ExpectedProfile: Sendable, CustomTestStringConvertible {
     }
 
     static let mutations: [Mutation] = [
-        Mutation(label: "unknown top-level field", old: "name: kubeadm\n", new: "name: kubeadm\nbogus: 1\n", field: "bogus"),
-        Mutation(label: "unknown field in a certificate",
-                 old: "    extKeyUsages: [clientAuth]\n    longName: certificate for the API server to connect to kubelet",
-                 new: "    extKeyUsage: [clientAuth]\n    longName: certificate for the API server to connect to kubelet",
-                 field: "certificates[1].extKeyUsage"),
-        Mutation(label: "unknown field in validity", old: "  backdate: 5m", new: "  backdate: 5m\n  grace: 1h", field: "validity.grace"),
-        Mutation(label: "bad duration", old: "  certificate: 8760h", new: "  certificate: 1year", field: "validity.certificate"),
-        Mutation(label: "unknown issuer", old: "    issuer: ca\n    commonName: kube-apiserver\n",
-                 new: "    issuer: root-ca\n    commonName: kube-apiserver\n", field: "certificates[0].issuer"),
-        Mutation(label: "empty EKU list", old: "    extKeyUsages: [serverAuth]\n    subjectAltNames: apiserver",
-                 new: "    extKeyUsages: []\n    subjectAltNames: apiserver", field: "certificates[0].extKeyUsages"),
-        Mutation(label: "missing EKU list", old: "    extKeyUsages: [serverAuth]\n    subjectAltNames: apiserver",
-                 new: "    subjectAltNames: apiserver", field: "certificates[0].extKeyUsages"),
-        Mutation(label: "missing required field", old: "    commonName: kube-apiserver\n", new: "", field: "certificates[0].commonName"),
-        Mutation(label: "unknown EKU value", old: "    extKeyUsages: [serverAuth]\n    subjectAltNames: apiserver",
-                 new: "    extKeyUsages: [serverAuth, codeSigning]\n    subjectAltNames: apiserver", field: "certificates[0].extKeyUsages"),
-        Mutation(label: "unknown key algorithm", old: "keyAlgorithm: RSA-2048", new: "keyAlgorithm: RSA-1024", field: "keyAlgorithm"),
-        Mutation(label: "CA without keyCertSign",
-                 old: "    commonName: kubernetes\n    keyUsages: [digitalSignature, keyEncipherment, keyCertSign]",
-                 new: "    commonName: kubernetes\n    keyUsages: [digitalSignature, keyEncipherment]",
-                 field: "certificateAuthorities[0].keyUsages"),
-        Mutation(label: "list where a mapping is expected", old: "serviceAccount:\n  name: sa\n  baseName: sa",
-                 new: "serviceAccount: [sa]", field: "serviceAccount"),
+        Mutation(
+            label: "unknown top-level field", old: "name: kubeadm\n", new: "name: kubeadm\nbogus: 1\n", field: "bogus"),
+        Mutation(
+            label: "unknown field in a certificate",
+            old: "    extKeyUsages: [clientAuth]\n    longName: certificate for the API server to connect to kubelet",
+            new: "    extKeyUsage: [clientAuth]\n    longName: certificate for the API server to connect to kubelet",
+            field: "certificates[1].extKeyUsage"),
+        Mutation(
+            label: "unknown field in validity", old: "  backdate: 5m", new: "  backdate: 5m\n  grace: 1h",
+            field: "validity.grace"),
+        Mutation(
+            label: "bad duration", old: "  certificate: 8760h", new: "  certificate: 1year",
+            field: "validity.certificate"),
+        Mutation(
+            label: "unknown issuer", old: "    issuer: ca\n    commonName: kube-apiserver\n",
+            new: "    issuer: root-ca\n    commonName: kube-apiserver\n", field: "certificates[0].issuer"),
+        Mutation(
+            label: "empty EKU list", old: "    extKeyUsages: [serverAuth]\n    subjectAltNames: apiserver",
+            new: "    extKeyUsages: []\n    subjectAltNames: apiserver", field: "certificates[0].extKeyUsages"),
+        Mutation(
+            label: "missing EKU list", old: "    extKeyUsages: [serverAuth]\n    subjectAltNames: apiserver",
+            new: "    subjectAltNames: apiserver", field: "certificates[0].extKeyUsages"),
+        Mutation(
+            label: "missing required field", old: "    commonName: kube-apiserver\n", new: "",
+            field: "certificates[0].commonName"),
+        Mutation(
+            label: "unknown EKU value", old: "    extKeyUsages: [serverAuth]\n    subjectAltNames: apiserver",
+            new: "    extKeyUsages: [serverAuth, codeSigning]\n    subjectAltNames: apiserver",
+            field: "certificates[0].extKeyUsages"),
+        Mutation(
+            label: "unknown key algorithm", old: "keyAlgorithm: RSA-2048", new: "keyAlgorithm: RSA-1024",
+            field: "keyAlgorithm"),
+        Mutation(
+            label: "CA without keyCertSign",
+            old: "    commonName: kubernetes\n    keyUsages: [digitalSignature, keyEncipherment, keyCertSign]",
+            new: "    commonName: kubernetes\n    keyUsages: [digitalSignature, keyEncipherment]",
+            field: "certificateAuthorities[0].keyUsages"),
+        Mutation(
+            label: "list where a mapping is expected", old: "serviceAccount:\n  name: sa\n  baseName: sa",
+            new: "serviceAccount: [sa]", field: "serviceAccount"),
     ]
 
     @Test(arguments: mutations)
@@ -178,13 +225,17 @@ struct ExpectedProfile: Sendable, CustomTestStringConvertible {
         let text = try TestSupport.policyText("kubeadm").replacingOccurrences(
             of: "    extKeyUsages: [serverAuth]\n    subjectAltNames: apiserver",
             with: "    extKeyUsages: []\n    subjectAltNames: apiserver")
-        #expect(throws: PKIError.policy(field: "certificates[0].extKeyUsages", problem: "must specify at least one ExtKeyUsage")) {
+        #expect(
+            throws: PKIError.policy(
+                field: "certificates[0].extKeyUsages", problem: "must specify at least one ExtKeyUsage")
+        ) {
             try PKIPolicy(yaml: text)
         }
     }
 
     @Test func missingFieldIsReportedAsRequired() throws {
-        let text = try TestSupport.policyText("kubeadm").replacingOccurrences(of: "    commonName: kube-apiserver\n", with: "")
+        let text = try TestSupport.policyText("kubeadm").replacingOccurrences(
+            of: "    commonName: kube-apiserver\n", with: "")
         #expect(throws: PKIError.policy(field: "certificates[0].commonName", problem: "required field is missing")) {
             try PKIPolicy(yaml: text)
         }

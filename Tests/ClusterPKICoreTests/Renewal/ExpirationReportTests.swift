@@ -21,8 +21,11 @@ import Testing
             #expect(object["apiVersion"] as? String == "output.kubeadm.k8s.io/v1alpha3")
             let certificates = try #require(object["certificates"] as? [[String: Any]])
             let authorities = try #require(object["certificateAuthorities"] as? [[String: Any]])
-            #expect(certificates.map { $0["name"] as? String } == ["apiserver", "apiserver-etcd-client", "apiserver-kubelet-client",
-                                                                  "etcd-healthcheck-client", "etcd-peer", "etcd-server", "front-proxy-client"])
+            #expect(
+                certificates.map { $0["name"] as? String } == [
+                    "apiserver", "apiserver-etcd-client", "apiserver-kubelet-client",
+                    "etcd-healthcheck-client", "etcd-peer", "etcd-server", "front-proxy-client",
+                ])
             #expect(authorities.map { $0["name"] as? String } == ["ca", "etcd-ca", "front-proxy-ca"])
 
             let apiserver = try #require(certificates.first)

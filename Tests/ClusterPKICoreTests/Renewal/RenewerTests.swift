@@ -27,7 +27,10 @@ import X509
             let context = try await Self.tree(root) { $0.apiServerCertSANs = ["*.apps.example.com", "fd00::1"] }
             var before: [String: (Certificate, String)] = [:]
             for leaf in Self.leaves {
-                before[leaf.name] = (try Self.certificate(context, leaf.baseName), try TestSupport.read(context.directory.url(leaf.baseName, "key")))
+                before[leaf.name] = (
+                    try Self.certificate(context, leaf.baseName),
+                    try TestSupport.read(context.directory.url(leaf.baseName, "key"))
+                )
             }
             let caBefore = try TestSupport.snapshot(context.directory.root).filter { $0.key.contains("ca.") }
             let later = Self.at(context, TestSupport.start + 30 * TestSupport.day)
@@ -39,7 +42,9 @@ import X509
                 let (old, oldKey) = try #require(before[leaf.name])
                 let new = try Self.certificate(context, leaf.baseName)
                 let key = try TestSupport.key(context.directory.url(leaf.baseName, "key"))
-                #expect(try TestSupport.read(context.directory.url(leaf.baseName, "key")) != oldKey, "\(leaf.name): key reused")
+                #expect(
+                    try TestSupport.read(context.directory.url(leaf.baseName, "key")) != oldKey,
+                    "\(leaf.name): key reused")
                 #expect(key.publicKey == new.publicKey, "\(leaf.name): key does not match")
                 #expect(new.serialNumber != old.serialNumber)
                 #expect(new.subject == old.subject, "\(leaf.name)")
@@ -51,10 +56,13 @@ import X509
                 #expect(new.notValidAfter == later.now + 8760 * TestSupport.hour)
                 #expect(try TestSupport.mode(context.directory.url(leaf.baseName, "key")) == 0o600)
                 let caBase = try #require(ExpectedProfile.kubeadmTree.first { $0.name == leaf.issuer }).baseName
-                let ca = CertificateAuthority(name: leaf.issuer!, certificate: try Self.certificate(context, caBase), key: nil)
+                let ca = CertificateAuthority(
+                    name: leaf.issuer!, certificate: try Self.certificate(context, caBase), key: nil)
                 #expect(ca.issued(new), "\(leaf.name)")
             }
-            #expect(try TestSupport.snapshot(context.directory.root).filter { $0.key.contains("ca.") } == caBefore, "a CA changed")
+            #expect(
+                try TestSupport.snapshot(context.directory.root).filter { $0.key.contains("ca.") } == caBefore,
+                "a CA changed")
             #expect(try Self.certificate(context, "apiserver").dnsSANs.contains("*.apps.example.com"))
         }
     }
@@ -73,7 +81,9 @@ import X509
             #expect(report.items.filter { $0.outcome == .notDue }.map(\.name) == ["apiserver"])
             #expect(report.count(.renewed) == Self.leaves.count - 1)
             #expect(try TestSupport.read(context.directory.url("apiserver", "crt")) == apiserverBefore)
-            #expect(try Self.certificate(context, "front-proxy-client").notValidAfter == day350.now + 8760 * TestSupport.hour)
+            #expect(
+                try Self.certificate(context, "front-proxy-client").notValidAfter == day350.now + 8760
+                    * TestSupport.hour)
         }
     }
 
@@ -104,7 +114,9 @@ import X509
     @Test func missingFileIsReportedAndOthersRenewed() async throws {
         try await TestSupport.withTemporaryDirectory { root in
             let context = try await Self.tree(root)
-            for suffix in ["crt", "key"] { try FileManager.default.removeItem(at: context.directory.url("front-proxy-client", suffix)) }
+            for suffix in ["crt", "key"] {
+                try FileManager.default.removeItem(at: context.directory.url("front-proxy-client", suffix))
+            }
             let report = try await Renewer(context: context, credentials: context.fileCredentials).renew(["all"])
             #expect(report.items.filter { $0.outcome == .missing }.map(\.name) == ["front-proxy-client"])
             #expect(report.lines.contains("MISSING! certificate for the front proxy client"))
@@ -146,7 +158,9 @@ import X509
             let context = try await Self.tree(root)
             let late = Self.at(context, TestSupport.start + 87000 * TestSupport.hour)
             _ = try await Renewer(context: late, credentials: late.fileCredentials).renew(["apiserver"])
-            #expect(try Self.certificate(context, "apiserver").notValidAfter == Self.certificate(context, "ca").notValidAfter)
+            #expect(
+                try Self.certificate(context, "apiserver").notValidAfter
+                    == Self.certificate(context, "ca").notValidAfter)
         }
     }
 }

@@ -20,7 +20,8 @@ import Testing
             #expect(try TestSupport.mode(root) == 0o700)
             #expect(try TestSupport.mode(root.appendingPathComponent("etcd")) == 0o700)
             // No journal or temporary file is left behind.
-            #expect(try Set(TestSupport.snapshot(root).keys) == ["etcd", "etcd/server.crt", "etcd/server.key", "ca.crt"])
+            #expect(
+                try Set(TestSupport.snapshot(root).keys) == ["etcd", "etcd/server.crt", "etcd/server.key", "ca.crt"])
         }
     }
 
@@ -80,7 +81,8 @@ import Testing
             try FileManager.default.createDirectory(at: journal, withIntermediateDirectories: false)
             try "new cert".write(to: journal.appendingPathComponent("0"), atomically: false, encoding: .utf8)
             try "new key".write(to: journal.appendingPathComponent("1"), atomically: false, encoding: .utf8)
-            try Data(#"["apiserver.crt","apiserver.key"]"#.utf8).write(to: journal.appendingPathComponent("manifest.pending"))
+            try Data(#"["apiserver.crt","apiserver.key"]"#.utf8).write(
+                to: journal.appendingPathComponent("manifest.pending"))
             let recovered = try FileTransaction.recover(in: root)
             #expect(recovered.isEmpty)
             #expect(try Set(TestSupport.snapshot(root).keys) == ["apiserver.crt"])
@@ -90,14 +92,16 @@ import Testing
 
     @Test func committedJournalIsRolledForward() async throws {
         try await TestSupport.withTemporaryDirectory { root in
-            try FileManager.default.createDirectory(at: root.appendingPathComponent("etcd"), withIntermediateDirectories: false)
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent("etcd"), withIntermediateDirectories: false)
             try "old cert".write(to: root.appendingPathComponent("etcd/server.crt"), atomically: false, encoding: .utf8)
             try "old key".write(to: root.appendingPathComponent("etcd/server.key"), atomically: false, encoding: .utf8)
             let journal = root.appendingPathComponent(".clusterpki-txn-x")
             try FileManager.default.createDirectory(at: journal, withIntermediateDirectories: false)
             try "new cert".write(to: journal.appendingPathComponent("0"), atomically: false, encoding: .utf8)
             try "new key".write(to: journal.appendingPathComponent("1"), atomically: false, encoding: .utf8)
-            try Data(#"["etcd/server.crt","etcd/server.key"]"#.utf8).write(to: journal.appendingPathComponent("manifest"))
+            try Data(#"["etcd/server.crt","etcd/server.key"]"#.utf8).write(
+                to: journal.appendingPathComponent("manifest"))
             let recovered = try FileTransaction.recover(in: root)
             #expect(recovered == ["etcd/server.crt", "etcd/server.key"])
             #expect(try TestSupport.read(root.appendingPathComponent("etcd/server.crt")) == "new cert")
@@ -124,9 +128,12 @@ import Testing
 
     @Test func strayTemporaryFilesAreRemoved() async throws {
         try await TestSupport.withTemporaryDirectory { root in
-            try FileManager.default.createDirectory(at: root.appendingPathComponent("etcd"), withIntermediateDirectories: false)
-            try "partial".write(to: root.appendingPathComponent(".sa.pub.clusterpki-tmp-abc"), atomically: false, encoding: .utf8)
-            try "partial".write(to: root.appendingPathComponent("etcd/.ca.crt.clusterpki-tmp-def"), atomically: false, encoding: .utf8)
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent("etcd"), withIntermediateDirectories: false)
+            try "partial".write(
+                to: root.appendingPathComponent(".sa.pub.clusterpki-tmp-abc"), atomically: false, encoding: .utf8)
+            try "partial".write(
+                to: root.appendingPathComponent("etcd/.ca.crt.clusterpki-tmp-def"), atomically: false, encoding: .utf8)
             try "keep".write(to: root.appendingPathComponent("ca.crt"), atomically: false, encoding: .utf8)
             try FileTransaction.recover(in: root)
             #expect(try Set(TestSupport.snapshot(root).keys) == ["etcd", "ca.crt"])

@@ -123,8 +123,12 @@ import Testing
             #expect(try await store.certificateRequests(after: "csr-b", limit: 2).map(\.name) == ["csr-c", "csr-d"])
             #expect(try await store.certificateRequests(after: "csr-d", limit: 2).map(\.name) == ["csr-e"])
             #expect(try await store.certificateRequests(after: "csr-e", limit: 2).isEmpty)
-            #expect(try await store.certificateRequests(after: "csr-bb", limit: nil).map(\.name) == ["csr-c", "csr-d", "csr-e"])
-            #expect(try await store.certificateRequests(after: nil, limit: nil) == (try await store.certificateRequests()))
+            #expect(
+                try await store.certificateRequests(after: "csr-bb", limit: nil).map(\.name) == [
+                    "csr-c", "csr-d", "csr-e",
+                ])
+            #expect(
+                try await store.certificateRequests(after: nil, limit: nil) == (try await store.certificateRequests()))
         }
     }
 

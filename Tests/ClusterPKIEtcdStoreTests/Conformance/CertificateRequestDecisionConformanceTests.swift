@@ -47,7 +47,8 @@ import Testing
             let store = fixture.store
             let created = try await store.createCertificateRequest(
                 name: "csr-gone", requester: "r", object: Data([7]), now: referenceNow)
-            let event = AuditEvent(time: referenceNow, actor: "kubernetes-admin", action: .certificateRequestDeleted, detail: "csr-gone")
+            let event = AuditEvent(
+                time: referenceNow, actor: "kubernetes-admin", action: .certificateRequestDeleted, detail: "csr-gone")
             let deleted = try await store.deleteCertificateRequest(
                 name: "csr-gone", recording: CertificateRequestRecords(auditEvents: [event]))
             #expect(deleted.name == "csr-gone" && deleted.object == Data([7]) && deleted.requester == "r")
@@ -55,7 +56,8 @@ import Testing
             #expect(try await store.certificateRequest(named: "csr-gone") == nil)
             #expect(try await store.auditEvents(limit: nil).map(\.action) == [.certificateRequestDeleted])
             await #expect(throws: StoreError.certificateRequestNotFound(name: "csr-gone")) {
-                try await store.deleteCertificateRequest(name: "csr-gone", recording: CertificateRequestRecords(auditEvents: [event]))
+                try await store.deleteCertificateRequest(
+                    name: "csr-gone", recording: CertificateRequestRecords(auditEvents: [event]))
             }
             #expect(try await store.auditEvents(limit: nil).count == 1)
         }

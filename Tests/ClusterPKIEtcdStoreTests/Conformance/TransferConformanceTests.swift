@@ -25,7 +25,8 @@ import Testing
             #expect(snapshot.certificateRequests.map(\.name) == ["csr-1", "csr-2"])
             #expect(snapshot.nodes.map(\.name) == ["node-1"])
             #expect(snapshot.rotationPhases.map(\.phase) == ["prepared"])
-            #expect(snapshot.auditEvents.map(\.action) == (try await fixture.store.auditEvents(limit: nil)).map(\.action))
+            #expect(
+                snapshot.auditEvents.map(\.action) == (try await fixture.store.auditEvents(limit: nil)).map(\.action))
             #expect(try await fixture.store.stateCounts() == snapshot.counts)
             #expect(
                 snapshot.counts
@@ -44,7 +45,8 @@ import Testing
                 // Whatever the target held goes, failure counters included.
                 _ = try await target.store.createToken(TokenRequest(), actor: "old", now: referenceNow)
                 await #expect(throws: StoreError.self) {
-                    try await target.store.authenticate("zzzzzz.0123456789abcdef", client: "c", policy: .default, now: referenceNow)
+                    try await target.store.authenticate(
+                        "zzzzzz.0123456789abcdef", client: "c", policy: .default, now: referenceNow)
                 }
                 #expect(try await target.count(.authFailures) > 0)
                 try await target.store.replaceState(with: snapshot)
@@ -75,15 +77,18 @@ import Testing
             try await StoreFixture.with(backend) { target in
                 _ = try await target.store.createToken(TokenRequest(), actor: "other", now: referenceNow)
                 do {
-                    _ = try await StoreMigration.run(from: source.store, to: target.store, targetName: "t", force: false)
+                    _ = try await StoreMigration.run(
+                        from: source.store, to: target.store, targetName: "t", force: false)
                     Issue.record("a non-empty target was overwritten without --force")
                 } catch let error as StoreMigrationError {
                     guard case .targetNotEmpty(let name, let counts) = error else { throw error }
                     #expect(name == "t" && counts.tokens == 1)
                 }
-                let first = try await StoreMigration.run(from: source.store, to: target.store, targetName: "t", force: true)
+                let first = try await StoreMigration.run(
+                    from: source.store, to: target.store, targetName: "t", force: true)
                 #expect(first.copied && first.sourceDigest == first.targetDigest)
-                let second = try await StoreMigration.run(from: source.store, to: target.store, targetName: "t", force: false)
+                let second = try await StoreMigration.run(
+                    from: source.store, to: target.store, targetName: "t", force: false)
                 #expect(!second.copied && second.targetDigest == first.targetDigest)
                 #expect(second.target == first.source)
             }
@@ -97,8 +102,10 @@ import Testing
             let filled = try await StateSample.fill(first.store)
             try await StoreFixture.with(.etcd) { etcd in
                 try await StoreFixture.with(.sqlite) { last in
-                    let there = try await StoreMigration.run(from: first.store, to: etcd.store, targetName: "etcd", force: false)
-                    let back = try await StoreMigration.run(from: etcd.store, to: last.store, targetName: "sqlite", force: false)
+                    let there = try await StoreMigration.run(
+                        from: first.store, to: etcd.store, targetName: "etcd", force: false)
+                    let back = try await StoreMigration.run(
+                        from: etcd.store, to: last.store, targetName: "sqlite", force: false)
                     #expect(there.copied && back.copied)
                     #expect(there.sourceDigest == there.targetDigest)
                     #expect(back.targetDigest == there.sourceDigest)

@@ -23,17 +23,22 @@ import Testing
         try await StoreFixture.with(.etcd) { fixture in
             let store = try await twiceDelivering(fixture)
             let token = try await store.createToken(TokenRequest(maxUses: 3), actor: "alice", now: referenceNow)
-            let first = try await store.authenticate(token.token.token, client: "c", policy: .default, now: referenceNow)
+            let first = try await store.authenticate(
+                token.token.token, client: "c", policy: .default, now: referenceNow)
             #expect(first.usesLeft == 2)
-            let second = try await store.authenticate(token.token.token, client: "c", policy: .default, now: referenceNow)
+            let second = try await store.authenticate(
+                token.token.token, client: "c", policy: .default, now: referenceNow)
             #expect(second.usesLeft == 1)
-            try await store.recordNode(NodeRecord(name: "n1", addresses: ["10.0.0.1"], recorded: referenceNow, recordedBy: "c"))
+            try await store.recordNode(
+                NodeRecord(name: "n1", addresses: ["10.0.0.1"], recorded: referenceNow, recordedBy: "c"))
             try await store.recordRotationPhase(
                 RotationPhase(subject: "sa", phase: "prepared", updatedAt: referenceNow, actor: "root"))
             try await store.recordAuditEvent(AuditEvent(time: referenceNow, actor: "root", action: .certificateRenewed))
             let upload = try await store.storeUpload(
                 name: "kubeadm-certs", blobs: ["ca.crt": Data([1])], ttl: 3600, actor: "root", now: referenceNow)
-            #expect(try await store.countUploadFetch(name: "kubeadm-certs", actor: "c", tokenID: nil, now: referenceNow) == 1)
+            #expect(
+                try await store.countUploadFetch(name: "kubeadm-certs", actor: "c", tokenID: nil, now: referenceNow)
+                    == 1)
             try await store.recordCredential(
                 try IssuedCredential(
                     serial: "0a", commonName: "bob", organizations: [], notAfter: referenceNow, created: referenceNow,
@@ -48,7 +53,8 @@ import Testing
             try await store.deleteUpload(named: "kubeadm-certs", actor: "root", now: referenceNow)
             try await store.deleteToken(id: token.id, actor: "alice", now: referenceNow)
             await #expect(throws: StoreError.tokenNotFound(id: "zzzzzz")) {
-                try await store.authenticate("zzzzzz.0123456789abcdef", client: "d", policy: .default, now: referenceNow)
+                try await store.authenticate(
+                    "zzzzzz.0123456789abcdef", client: "d", policy: .default, now: referenceNow)
             }
 
             let actions = try await fixture.store.auditEvents(limit: nil).map(\.action)

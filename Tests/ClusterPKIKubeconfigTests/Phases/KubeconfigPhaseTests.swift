@@ -3,6 +3,7 @@ import ClusterPKITesting
 import Foundation
 import Testing
 import X509
+
 @testable import ClusterPKIKubeconfig
 
 @Suite struct KubeconfigPhaseTests {
@@ -12,10 +13,15 @@ import X509
     }
 
     static let identities = [
-        Expected(file: "admin.conf", commonName: "kubernetes-admin", organizations: ["kubeadm:cluster-admins"], local: false),
-        Expected(file: "super-admin.conf", commonName: "kubernetes-super-admin", organizations: ["system:masters"], local: false),
+        Expected(
+            file: "admin.conf", commonName: "kubernetes-admin", organizations: ["kubeadm:cluster-admins"], local: false),
+        Expected(
+            file: "super-admin.conf", commonName: "kubernetes-super-admin", organizations: ["system:masters"],
+            local: false),
         Expected(file: "kubelet.conf", commonName: "system:node:node-1", organizations: ["system:nodes"], local: false),
-        Expected(file: "controller-manager.conf", commonName: "system:kube-controller-manager", organizations: [], local: true),
+        Expected(
+            file: "controller-manager.conf", commonName: "system:kube-controller-manager", organizations: [],
+            local: true),
         Expected(file: "scheduler.conf", commonName: "system:kube-scheduler", organizations: [], local: true),
     ]
 
@@ -27,11 +33,18 @@ import X509
 
         let config = try KubeConfig(yaml: try cluster.read(expected.file), path: expected.file)
         #expect(config.clusters.map(\.name) == ["prod"])
-        #expect(config.clusters[0].cluster.server == (expected.local ? "https://10.0.0.10:6443" : "https://lb.example.com:6443"))
+        #expect(
+            config.clusters[0].cluster.server
+                == (expected.local ? "https://10.0.0.10:6443" : "https://lb.example.com:6443"))
         #expect(config.users.map(\.name) == [expected.commonName])
         #expect(config.currentContext == "\(expected.commonName)@prod")
-        #expect(config.contexts == [.init(context: .init(cluster: "prod", user: expected.commonName), name: "\(expected.commonName)@prod")])
-        #expect(config.clusters[0].cluster.certificateAuthorityData == Data(try cluster.caCertificatePEM().utf8).base64EncodedString())
+        #expect(
+            config.contexts == [
+                .init(context: .init(cluster: "prod", user: expected.commonName), name: "\(expected.commonName)@prod")
+            ])
+        #expect(
+            config.clusters[0].cluster.certificateAuthorityData
+                == Data(try cluster.caCertificatePEM().utf8).base64EncodedString())
 
         let document = try #require(try KubeconfigDocument.load(cluster.url(expected.file)))
         let certificate = try document.clientCertificate()
@@ -48,7 +61,8 @@ import X509
         #expect(key.publicKey == certificate.publicKey)
         #expect(try document.pem(.clientKeyData)?.hasPrefix("-----BEGIN EC PRIVATE KEY-----") == true)
 
-        let mode = try FileManager.default.attributesOfItem(atPath: cluster.url(expected.file).path)[.posixPermissions] as? Int
+        let mode =
+            try FileManager.default.attributesOfItem(atPath: cluster.url(expected.file).path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
     }
 
@@ -56,7 +70,9 @@ import X509
         let cluster = try TestCluster.empty(controlPlaneEndpoint: nil)
         try await cluster.makeCertificates()
         try await KubeconfigPhase(context: cluster.context).generate(["admin", "scheduler"])
-        #expect(try KubeConfig(yaml: try cluster.read("admin.conf"), path: "").clusters[0].cluster.server == "https://10.0.0.10:6443")
+        #expect(
+            try KubeConfig(yaml: try cluster.read("admin.conf"), path: "").clusters[0].cluster.server
+                == "https://10.0.0.10:6443")
         #expect(!FileManager.default.fileExists(atPath: cluster.url("kubelet.conf").path))
     }
 
@@ -64,8 +80,11 @@ import X509
         let cluster = try TestCluster.empty()
         try await cluster.makeCertificates()
         let lines = try await KubeconfigPhase(context: cluster.context).generate(["admin"])
-        #expect(lines == ["[kubeconfig] Using kubeconfig folder \"\(cluster.kubernetesDir.path)\"",
-                          "[kubeconfig] Writing \"admin.conf\" kubeconfig file"])
+        #expect(
+            lines == [
+                "[kubeconfig] Using kubeconfig folder \"\(cluster.kubernetesDir.path)\"",
+                "[kubeconfig] Writing \"admin.conf\" kubeconfig file",
+            ])
     }
 
     @Test func keepsAnExistingFileSignedForTheSameCA() async throws {
@@ -85,7 +104,12 @@ import X509
         try await KubeconfigPhase(context: cluster.context).generate(["admin"])
         cluster.settings.controlPlaneEndpoint = "other.example.com"
         let lines = try await KubeconfigPhase(context: cluster.context).generate(["admin"])
-        #expect(lines.contains { $0.contains("unexpected API Server URL: expected: https://other.example.com:6443, got: https://lb.example.com:6443") })
+        #expect(
+            lines.contains {
+                $0.contains(
+                    "unexpected API Server URL: expected: https://other.example.com:6443, got: https://lb.example.com:6443"
+                )
+            })
     }
 
     @Test func refusesAnExistingFileOfAnotherCAAndWritesNothing() async throws {
@@ -143,7 +167,10 @@ import X509
     @Test func unknownNameListsTheKnownOnes() async throws {
         let cluster = try TestCluster.empty()
         try await cluster.makeCertificates()
-        await #expect(throws: KubeconfigError.unknownKubeconfig("bootstrap", known: ["all", "admin", "super-admin", "kubelet", "controller-manager", "scheduler"])) {
+        await #expect(
+            throws: KubeconfigError.unknownKubeconfig(
+                "bootstrap", known: ["all", "admin", "super-admin", "kubelet", "controller-manager", "scheduler"])
+        ) {
             try await KubeconfigPhase(context: cluster.context).generate(["bootstrap"])
         }
     }
@@ -155,6 +182,9 @@ import X509
         let context = TreeContext(policy: try PKIPolicy(contentsOf: url), settings: cluster.settings)
         #expect(try context.kubeconfigSpecs().map(\.file) == Self.identities.map(\.file))
         #expect(try context.kubeconfigSpecs().map(\.commonName) == Self.identities.map(\.commonName))
-        #expect(context.kubeconfigCredentials.map(\.name) == ["admin.conf", "super-admin.conf", "controller-manager.conf", "scheduler.conf"])
+        #expect(
+            context.kubeconfigCredentials.map(\.name) == [
+                "admin.conf", "super-admin.conf", "controller-manager.conf", "scheduler.conf",
+            ])
     }
 }

@@ -1,10 +1,11 @@
-import ClusterPKIStore
-import ClusterPKILifecycle
 import ClusterPKICore
+import ClusterPKILifecycle
+import ClusterPKIStore
 import ClusterPKITesting
 import Foundation
 import Testing
 import X509
+
 @testable import ClusterPKIKubeconfig
 
 @Suite struct UserCredentialMinterTests {
@@ -13,7 +14,9 @@ import X509
         try await cluster.makeCertificates()
         let ledger = try cluster.ledger()
         let minted = try await UserCredentialMinter(context: cluster.context)
-            .mint(UserCredentialRequest(clientName: "alice", organizations: ["dev", "ops"]), recorder: LedgerRecorder(ledger: ledger, actor: "root", now: Date()))
+            .mint(
+                UserCredentialRequest(clientName: "alice", organizations: ["dev", "ops"]),
+                recorder: LedgerRecorder(ledger: ledger, actor: "root", now: Date()))
 
         let config = try KubeConfig(yaml: minted.yaml, path: "stdout")
         #expect(config.currentContext == "alice@kubernetes")
@@ -34,7 +37,8 @@ import X509
         let cluster = try TestCluster.empty()
         try await cluster.makeCertificates()
         let minted = try await UserCredentialMinter(context: cluster.context).mint(
-            UserCredentialRequest(clientName: "bob", validity: try GoDuration(parsing: "2h"), server: "https://127.0.0.1:7443"),
+            UserCredentialRequest(
+                clientName: "bob", validity: try GoDuration(parsing: "2h"), server: "https://127.0.0.1:7443"),
             recorder: LedgerRecorder(ledger: try cluster.ledger(), actor: "x", now: Date()))
         let record = try #require(try await recorded(minted, in: try cluster.ledger()))
         #expect(abs(record.notAfter.timeIntervalSince(Date()) - 7200) < 30)
@@ -46,7 +50,9 @@ import X509
         try await cluster.makeCertificates()
         let ledger = try cluster.ledger()
         let minted = try await UserCredentialMinter(context: cluster.context)
-            .mint(UserCredentialRequest(clientName: "ci", token: "abcdef.0123456789abcdef"), recorder: LedgerRecorder(ledger: ledger, actor: "x", now: Date()))
+            .mint(
+                UserCredentialRequest(clientName: "ci", token: "abcdef.0123456789abcdef"),
+                recorder: LedgerRecorder(ledger: ledger, actor: "x", now: Date()))
         let config = try KubeConfig(yaml: minted.yaml, path: "")
         #expect(config.users == [.init(name: "ci", user: .init(token: "abcdef.0123456789abcdef"))])
         #expect(minted.certificate == nil)
@@ -55,12 +61,21 @@ import X509
 
     static let refusals: [(UserCredentialRequest, KubeconfigError)] = [
         (UserCredentialRequest(clientName: "  "), .emptyClientName),
-        (UserCredentialRequest(clientName: "eve", organizations: ["system:masters"]), .privilegedOrganization("system:masters")),
+        (
+            UserCredentialRequest(clientName: "eve", organizations: ["system:masters"]),
+            .privilegedOrganization("system:masters")
+        ),
         (UserCredentialRequest(clientName: "eve", organizations: ["dev", ""]), .emptyOrganization),
-        (UserCredentialRequest(clientName: "eve", validity: GoDuration(seconds: 8761 * 3600)), .validityAboveMaximum(requested: "8761h0m0s", maximum: "8760h0m0s")),
+        (
+            UserCredentialRequest(clientName: "eve", validity: GoDuration(seconds: 8761 * 3600)),
+            .validityAboveMaximum(requested: "8761h0m0s", maximum: "8760h0m0s")
+        ),
         (UserCredentialRequest(clientName: "eve", validity: GoDuration(seconds: 0)), .nonPositiveValidity("0s")),
         (UserCredentialRequest(clientName: "eve", token: ""), .emptyToken),
-        (UserCredentialRequest(clientName: "eve", organizations: ["dev"], token: "abcdef.0123456789abcdef"), .organizationsWithToken),
+        (
+            UserCredentialRequest(clientName: "eve", organizations: ["dev"], token: "abcdef.0123456789abcdef"),
+            .organizationsWithToken
+        ),
     ]
 
     @Test(arguments: refusals)
@@ -69,7 +84,8 @@ import X509
         try await cluster.makeCertificates()
         let ledger = try cluster.ledger()
         await #expect(throws: expected) {
-            try await UserCredentialMinter(context: cluster.context).mint(request, recorder: LedgerRecorder(ledger: ledger, actor: "x", now: Date()))
+            try await UserCredentialMinter(context: cluster.context).mint(
+                request, recorder: LedgerRecorder(ledger: ledger, actor: "x", now: Date()))
         }
         #expect(try await ledger.credentials().isEmpty)
     }
@@ -78,7 +94,8 @@ import X509
         let cluster = try TestCluster.empty()
         try await cluster.makeCertificates()
         let minted = try await UserCredentialMinter(context: cluster.context).mint(
-            UserCredentialRequest(clientName: "kubernetes-super-admin", organizations: ["system:masters"], allowSuperuser: true),
+            UserCredentialRequest(
+                clientName: "kubernetes-super-admin", organizations: ["system:masters"], allowSuperuser: true),
             recorder: LedgerRecorder(ledger: try cluster.ledger(), actor: "x", now: Date()))
         #expect(try await recorded(minted, in: try cluster.ledger())?.organizations == ["system:masters"])
     }
@@ -88,7 +105,9 @@ import X509
         try await cluster.makeCertificates()
         try FileManager.default.removeItem(at: cluster.context.directory.url("ca", "key"))
         await #expect {
-            try await UserCredentialMinter(context: cluster.context).mint(UserCredentialRequest(clientName: "a"), recorder: LedgerRecorder(ledger: try cluster.ledger(), actor: "x", now: Date()))
+            try await UserCredentialMinter(context: cluster.context).mint(
+                UserCredentialRequest(clientName: "a"),
+                recorder: LedgerRecorder(ledger: try cluster.ledger(), actor: "x", now: Date()))
         } throws: { error in
             if case KubeconfigError.externalCA = error { return true }
             return false

@@ -1,11 +1,12 @@
-import ClusterPKIStore
-import ClusterPKILifecycle
 import ClusterPKICore
+import ClusterPKILifecycle
+import ClusterPKIStore
 import ClusterPKITesting
 import Foundation
 import Testing
-@testable import ClusterPKICommands
 import X509
+
+@testable import ClusterPKICommands
 @testable import ClusterPKIKubeconfig
 
 @Suite struct KubeconfigRenewalTests {
@@ -13,7 +14,9 @@ import X509
     static func skeleton(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             for field in KubeconfigDocument.Field.allCases {
-                if let range = line.range(of: field.rawValue + ": ") { return String(line[..<range.upperBound]) + "<value>" }
+                if let range = line.range(of: field.rawValue + ": ") {
+                    return String(line[..<range.upperBound]) + "<value>"
+                }
             }
             return String(line)
         }.joined(separator: "\n")
@@ -27,17 +30,27 @@ import X509
         let original = try cluster.read("admin.conf")
         let staleCA = Data((try cluster.caCertificatePEM() + "\n\n").utf8).base64EncodedString()
         let document = try #require(try KubeconfigDocument.load(cluster.url("admin.conf")))
-        let edited = "# managed by hand\n" + original
+        let edited =
+            "# managed by hand\n"
+            + original
             .replacingOccurrences(of: try #require(document.value(.certificateAuthorityData)), with: staleCA)
-            .replacingOccurrences(of: "    user: kubernetes-admin\n", with: "    namespace: kube-system   # default ns\n    user: kubernetes-admin\n")
+            .replacingOccurrences(
+                of: "    user: kubernetes-admin\n",
+                with: "    namespace: kube-system   # default ns\n    user: kubernetes-admin\n")
             + "- name: someone-else\n  user:\n    token: abc.def\n"
         try edited.write(to: cluster.url("admin.conf"), atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: cluster.url("admin.conf").path)
-        let before = try #require(try KubeconfigFileCredential(profile: cluster.policy.kubeconfigs[0], kubernetesDir: cluster.kubernetesDir).currentCertificate())
+        let before = try #require(
+            try KubeconfigFileCredential(profile: cluster.policy.kubeconfigs[0], kubernetesDir: cluster.kubernetesDir)
+                .currentCertificate())
 
-        let report = try await Renewer(context: cluster.context, credentials: cluster.context.kubeconfigCredentials).renew(["admin.conf"])
+        let report = try await Renewer(context: cluster.context, credentials: cluster.context.kubeconfigCredentials)
+            .renew(["admin.conf"])
         #expect(report.items.map(\.outcome) == [.renewed])
-        #expect(report.lines == ["certificate embedded in the kubeconfig file for the admin to use and for kubeadm itself renewed"])
+        #expect(
+            report.lines == [
+                "certificate embedded in the kubeconfig file for the admin to use and for kubeadm itself renewed"
+            ])
 
         let renewedText = try cluster.read("admin.conf")
         #expect(Self.skeleton(renewedText) == Self.skeleton(edited))
@@ -49,7 +62,8 @@ import X509
         let key = try PrivateKeyMaterial(pemEncoded: try #require(try renewed.pem(.clientKeyData)), path: "")
         #expect(key.publicKey == certificate.publicKey && key.publicKey != before.publicKey)
         #expect(try KubeConfig(yaml: renewedText, path: "").users.count == 2)
-        let mode = try FileManager.default.attributesOfItem(atPath: cluster.url("admin.conf").path)[.posixPermissions] as? Int
+        let mode =
+            try FileManager.default.attributesOfItem(atPath: cluster.url("admin.conf").path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
     }
 
@@ -59,7 +73,10 @@ import X509
         try await KubeconfigPhase(context: cluster.context).generate(["all"])
         try FileManager.default.removeItem(at: cluster.url("scheduler.conf"))
         let report = try ExpirationReport(context: cluster.context, credentials: cluster.context.kubeconfigCredentials)
-        #expect(report.certificates.map(\.name) == ["admin.conf", "controller-manager.conf", "scheduler.conf", "super-admin.conf"])
+        #expect(
+            report.certificates.map(\.name) == [
+                "admin.conf", "controller-manager.conf", "scheduler.conf", "super-admin.conf",
+            ])
         #expect(report.certificates.allSatisfy { $0.caName == "ca" })
         #expect(report.certificates.map(\.missing) == [false, false, true, false])
         #expect(report.text().contains("admin.conf"))
@@ -70,13 +87,17 @@ import X509
         try await cluster.makeCertificates()
         let ledger = try cluster.ledger()
         let minted = try await UserCredentialMinter(context: cluster.context).mint(
-            UserCredentialRequest(clientName: "kubernetes-super-admin", organizations: ["system:masters"], allowSuperuser: true),
+            UserCredentialRequest(
+                clientName: "kubernetes-super-admin", organizations: ["system:masters"], allowSuperuser: true),
             recorder: LedgerRecorder(ledger: ledger, actor: "root", now: Date()))
         try FileManager.default.createDirectory(at: cluster.kubernetesDir, withIntermediateDirectories: true)
         try minted.yaml.write(to: cluster.url("super-admin.conf"), atomically: true, encoding: .utf8)
-        _ = try await ledger.revokeCredential(serial: try #require(minted.certificate?.serialHex), actor: "root", now: Date())
+        _ = try await ledger.revokeCredential(
+            serial: try #require(minted.certificate?.serialHex), actor: "root", now: Date())
 
-        let renewer = Renewer(context: cluster.context, credentials: cluster.context.kubeconfigCredentials) { try await ledger.renewalRefusal($0) }
+        let renewer = Renewer(context: cluster.context, credentials: cluster.context.kubeconfigCredentials) {
+            try await ledger.renewalRefusal($0)
+        }
         let report = try await renewer.renew(["super-admin.conf"])
         #expect(report.items.map(\.outcome) == [.refused])
         #expect(report.lines[0].contains("revoked in the credential ledger"))
@@ -104,16 +125,22 @@ import X509
             "",
         ].joined(separator: "\r\n")
         let document = try KubeconfigDocument(text: text, path: "t")
-        let result = try document.replacing([.certificateAuthorityData: "CA2", .clientCertificateData: "CERT2", .clientKeyData: "KEY2"])
+        let result = try document.replacing([
+            .certificateAuthorityData: "CA2", .clientCertificateData: "CERT2", .clientKeyData: "KEY2",
+        ])
         let expected = text.replacingOccurrences(of: "\"CA1\"", with: "\"CA2\"")
             .replacingOccurrences(of: "'CERT1', client-key-data: KEY1", with: "'CERT2', client-key-data: KEY2")
         #expect(result == expected)
     }
 
     @Test func refusesBlockScalarsInsteadOfRewritingTheFile() throws {
-        let text = "apiVersion: v1\nclusters:\n- name: c\n  cluster:\n    server: s\n    certificate-authority-data: >\n      QUJD\n      REVG\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\nusers:\n- name: u\n  user: {client-certificate-data: A, client-key-data: B}\n"
+        let text =
+            "apiVersion: v1\nclusters:\n- name: c\n  cluster:\n    server: s\n    certificate-authority-data: >\n      QUJD\n      REVG\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\nusers:\n- name: u\n  user: {client-certificate-data: A, client-key-data: B}\n"
         let document = try KubeconfigDocument(text: text, path: "t")
-        #expect(throws: KubeconfigError.cannotEditInPlace(path: "t", field: "certificate-authority-data", reason: "it is a block scalar")) {
+        #expect(
+            throws: KubeconfigError.cannotEditInPlace(
+                path: "t", field: "certificate-authority-data", reason: "it is a block scalar")
+        ) {
             try document.replacing([.certificateAuthorityData: "Q"])
         }
     }
@@ -122,10 +149,16 @@ import X509
         let cluster = try TestCluster.empty()
         try await cluster.makeCertificates()
         try FileManager.default.createDirectory(at: cluster.kubernetesDir, withIntermediateDirectories: true)
-        let config = KubeConfig(clusterName: "kubernetes", server: "https://x", caPEM: try cluster.caCertificatePEM(), userName: "u", user: .init(token: "t"))
+        let config = KubeConfig(
+            clusterName: "kubernetes", server: "https://x", caPEM: try cluster.caCertificatePEM(), userName: "u",
+            user: .init(token: "t"))
         try config.yaml().write(to: cluster.url("admin.conf"), atomically: true, encoding: .utf8)
-        #expect(throws: KubeconfigError.missingEmbeddedData(path: cluster.url("admin.conf").path, field: "client certificate")) {
-            try KubeconfigFileCredential(profile: cluster.policy.kubeconfigs[0], kubernetesDir: cluster.kubernetesDir).currentCertificate()
+        #expect(
+            throws: KubeconfigError.missingEmbeddedData(
+                path: cluster.url("admin.conf").path, field: "client certificate")
+        ) {
+            try KubeconfigFileCredential(profile: cluster.policy.kubeconfigs[0], kubernetesDir: cluster.kubernetesDir)
+                .currentCertificate()
         }
     }
 }

@@ -6,6 +6,7 @@ import ClusterPKITesting
 import Foundation
 import Testing
 import X509
+
 @testable import ClusterPKILifecycle
 
 /// Phased CA rotation: prepare, switch, finish, each safe to re-run.
@@ -37,10 +38,14 @@ import X509
         // Re-running (e.g. after a crash) keeps the same next CA and changes no file.
         let files = try ["pki/ca.crt", "pki/ca.next.crt", "pki/ca.next.key", "admin.conf"].map { try cluster.read($0) }
         _ = try await rotation.run(.prepare)
-        #expect(try ["pki/ca.crt", "pki/ca.next.crt", "pki/ca.next.key", "admin.conf"].map { try cluster.read($0) } == files)
+        #expect(
+            try ["pki/ca.crt", "pki/ca.next.crt", "pki/ca.next.key", "admin.conf"].map { try cluster.read($0) } == files
+        )
 
         // Leaves renewed during the overlap are still signed by the old CA, which every bundle trusts.
-        _ = try await Renewer(context: cluster.context, credentials: cluster.context.fileCredentials).renew(["apiserver"])
+        _ = try await Renewer(context: cluster.context, credentials: cluster.context.fileCredentials).renew([
+            "apiserver"
+        ])
         let apiserver = try #require(try directory.readCertificates("apiserver")?.first)
         #expect(CertificateAuthority(name: "ca", certificate: old, key: nil).issued(apiserver))
         let status = try await CertificateAuthorityRotation.status(context: cluster.context, store: store)
@@ -53,17 +58,24 @@ import X509
         // Simulate a crash after the pki commit: admin.conf still has the old CA only, the phase is not recorded.
         let old = try #require(try cluster.context.directory.readCertificates("ca")?.first)
         let document = try #require(try KubeconfigDocument.load(cluster.url("admin.conf")))
-        try document.replacing([.certificateAuthorityData: Data(try PEMCertificates.encode([old]).utf8).base64EncodedString()])
-            .write(to: cluster.url("admin.conf"), atomically: true, encoding: .utf8)
-        let fresh = try SQLiteStateStore(path: cluster.root.appendingPathComponent("other.db").path, storeKey: .random())
-        _ = try await CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: fresh, actor: "root").run(.prepare)
+        try document.replacing([
+            .certificateAuthorityData: Data(try PEMCertificates.encode([old]).utf8).base64EncodedString()
+        ])
+        .write(to: cluster.url("admin.conf"), atomically: true, encoding: .utf8)
+        let fresh = try SQLiteStateStore(
+            path: cluster.root.appendingPathComponent("other.db").path, storeKey: .random())
+        _ = try await CertificateAuthorityRotation(
+            context: cluster.context, authority: "ca", store: fresh, actor: "root"
+        ).run(.prepare)
         let repaired = try #require(try KubeconfigDocument.load(cluster.url("admin.conf")))
         let repairedData = try #require(try repaired.pem(.certificateAuthorityData))
         #expect(try PEMCertificates.parse(repairedData, path: "").count == 2)
         #expect(try await fresh.rotationPhase("ca")?.phase == "prepared")
 
         await #expect(throws: RotationError.notSwitched(name: "ca")) { try await rotation.run(.finish) }
-        #expect(throws: RotationError.self) { try CertificateAuthorityRotation(context: cluster.context, authority: "sa", store: store, actor: "r") }
+        #expect(throws: RotationError.self) {
+            try CertificateAuthorityRotation(context: cluster.context, authority: "sa", store: store, actor: "r")
+        }
     }
 
     @Test func switchSignsWithTheNextCAReissuesItsLeavesAndIsSafeToRepeat() async throws {
@@ -101,7 +113,8 @@ import X509
         let files = try ["pki/ca.crt", "pki/ca.key", "pki/apiserver.crt", "admin.conf"].map { try cluster.read($0) }
         let again = try await rotation.run(.switch)
         #expect(again.first?.contains("signs already") == true)
-        #expect(try ["pki/ca.crt", "pki/ca.key", "pki/apiserver.crt", "admin.conf"].map { try cluster.read($0) } == files)
+        #expect(
+            try ["pki/ca.crt", "pki/ca.key", "pki/apiserver.crt", "admin.conf"].map { try cluster.read($0) } == files)
     }
 
     @Test func finishRefusesWhileALeafChainsOnlyToTheOldCAThenDropsIt() async throws {
@@ -114,7 +127,9 @@ import X509
         // A client certificate that still chains only to the old CA (here kubelet.conf as it was before the switch, which
         // re-issued it): finish must wait for it.
         try staleKubeletConf.write(to: cluster.url("kubelet.conf"), atomically: true, encoding: .utf8)
-        await #expect(throws: RotationError.finishRefused(name: "ca", leaves: ["kubelet.conf"])) { try await rotation.run(.finish) }
+        await #expect(throws: RotationError.finishRefused(name: "ca", leaves: ["kubelet.conf"])) {
+            try await rotation.run(.finish)
+        }
         #expect(try directory.readCertificates("ca")?.count == 2)
         try FileManager.default.removeItem(at: cluster.url("kubelet.conf"))
 
@@ -141,8 +156,10 @@ import X509
         let start = Date()
         func record(_ name: String, created: Date) async throws -> String {
             let serial = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-            try await store.recordCredential(try IssuedCredential(
-                serial: serial, commonName: name, organizations: ["system:nodes"], notAfter: created + 365 * 86400, created: created, actor: "test"))
+            try await store.recordCredential(
+                try IssuedCredential(
+                    serial: serial, commonName: name, organizations: ["system:nodes"], notAfter: created + 365 * 86400,
+                    created: created, actor: "test"))
             return try IssuedCredential.normalizeSerial(serial)
         }
         let worker1 = try await record("system:node:worker-1", created: start - 60)
@@ -155,15 +172,24 @@ import X509
         _ = try await rotation.run(.switch)
         #expect(try await store.rotationPhase("ca")?.detail.contains("since=") == true)
 
-        let both: [RotationError.NodeCredential] = [.init(commonName: "system:node:worker-1", serials: [worker1]), .init(commonName: "system:node:worker-2", serials: [worker2])]
+        let both: [RotationError.NodeCredential] = [
+            .init(commonName: "system:node:worker-1", serials: [worker1]),
+            .init(commonName: "system:node:worker-2", serials: [worker2]),
+        ]
         await #expect(throws: RotationError.finishWaitsForNodes(nodes: both)) { try await rotation.run(.finish) }
         #expect(RotationError.finishWaitsForNodes(nodes: both).description.contains("clusterpki kubelet renew"))
-        #expect(RotationError.finishWaitsForNodes(nodes: both).description.contains("clusterpki kubeconfig revoke --client-name"))
+        #expect(
+            RotationError.finishWaitsForNodes(nodes: both).description.contains(
+                "clusterpki kubeconfig revoke --client-name"))
         #expect(try cluster.context.directory.readCertificates("ca")?.count == 2)
 
         // A renewal within the signer's lag may still carry the previous CA's signature: it does not count.
         let early = try await record("system:node:worker-1", created: start + 1)
-        await #expect(throws: RotationError.finishWaitsForNodes(nodes: [.init(commonName: "system:node:worker-1", serials: [worker1, early]), both[1]])) {
+        await #expect(
+            throws: RotationError.finishWaitsForNodes(nodes: [
+                .init(commonName: "system:node:worker-1", serials: [worker1, early]), both[1],
+            ])
+        ) {
             try await rotation.run(.finish)
         }
         _ = try await record("system:node:worker-1", created: start + 10)
@@ -180,20 +206,24 @@ import X509
         let (cluster, _, rotation) = try await TestCluster.rotatingCA()
         let directory = cluster.context.directory
         let pemURL = cluster.root.appendingPathComponent("kubelet/pki/kubelet-client-current.pem")
-        try FileManager.default.createDirectory(at: pemURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: pemURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         func writeNodeCredential(signedBy authority: CertificateAuthority) throws {
             let key = try PrivateKeyMaterial.generate(.ecdsaP256)
             let certificate = try authority.sign(
                 IssuanceRequest(
-                    commonName: "system:node:node-1", organizations: ["system:nodes"], keyUsage: KeyUsage(digitalSignature: true),
+                    commonName: "system:node:node-1", organizations: ["system:nodes"],
+                    keyUsage: KeyUsage(digitalSignature: true),
                     extendedKeyUsages: [.clientAuth], notBefore: Date() - 60, notAfter: Date() + 86400),
                 publicKey: key.publicKey)
-            try (try PEMCertificates.encode([certificate]) + (try key.pemString())).write(to: pemURL, atomically: true, encoding: .utf8)
+            try (try PEMCertificates.encode([certificate]) + (try key.pemString())).write(
+                to: pemURL, atomically: true, encoding: .utf8)
         }
         let caProfile = try #require(cluster.policy.authority(named: "ca"))
         try writeNodeCredential(signedBy: try #require(try directory.loadAuthority(caProfile)))
         let config = KubeConfig(
-            clusterName: "kubernetes", server: "https://10.0.0.10:6443", caPEM: try cluster.caCertificatePEM(), userName: "system:node:node-1",
+            clusterName: "kubernetes", server: "https://10.0.0.10:6443", caPEM: try cluster.caCertificatePEM(),
+            userName: "system:node:node-1",
             user: KubeConfig.AuthInfo(clientCertificate: pemURL.path, clientKey: pemURL.path))
         try config.yaml().write(to: cluster.url("kubelet.conf"), atomically: true, encoding: .utf8)
 
@@ -202,13 +232,18 @@ import X509
         let switched = try await rotation.run(.switch)
         // On this node (it holds ca.key) switch re-issued the PEM kubelet.conf names, and said so.
         let nextAuthority = try #require(try directory.loadAuthority(caProfile))
-        let reissued = try #require(try PEMCertificates.parse(try String(contentsOf: pemURL, encoding: .utf8), path: pemURL.path).first)
+        let reissued = try #require(
+            try PEMCertificates.parse(try String(contentsOf: pemURL, encoding: .utf8), path: pemURL.path).first)
         #expect(nextAuthority.issued(reissued))
         #expect(switched.contains { $0.contains("kubelet.conf") && $0.contains("needs no `clusterpki kubelet renew`") })
         // A node credential of the old CA (as another node's would be) makes finish wait.
         try writeNodeCredential(signedBy: oldAuthority)
-        await #expect(throws: RotationError.finishRefused(name: "ca", leaves: ["kubelet.conf"])) { try await rotation.run(.finish) }
-        #expect(RotationError.finishRefused(name: "ca", leaves: ["kubelet.conf"]).description.contains("clusterpki kubelet renew"))
+        await #expect(throws: RotationError.finishRefused(name: "ca", leaves: ["kubelet.conf"])) {
+            try await rotation.run(.finish)
+        }
+        #expect(
+            RotationError.finishRefused(name: "ca", leaves: ["kubelet.conf"]).description.contains(
+                "clusterpki kubelet renew"))
         try writeNodeCredential(signedBy: nextAuthority)  // the next CA signs now
         _ = try await rotation.run(.finish)
         #expect(try directory.readCertificates("ca")?.count == 1)
@@ -220,7 +255,8 @@ import X509
         _ = try await rotation.run(.prepare)
         let bundle = try #require(try cluster.context.directory.readCertificates("ca"))
         let before = try #require(try KubeconfigDocument.load(cluster.url("admin.conf"))).clientCertificate()
-        let report = try await Renewer(context: cluster.context, credentials: cluster.context.kubeconfigCredentials).renew(["admin.conf"])
+        let report = try await Renewer(context: cluster.context, credentials: cluster.context.kubeconfigCredentials)
+            .renew(["admin.conf"])
         #expect(report.items.first?.outcome == .renewed)
         let admin = try #require(try KubeconfigDocument.load(cluster.url("admin.conf")))
         #expect(try admin.clientCertificate() != before)
@@ -235,7 +271,8 @@ import X509
         try await cluster.makeCertificates(["all"])
         cluster.settings.encryptionAlgorithm = nil  // as `ca rotate` without --config / --encryption-algorithm
         #expect(cluster.context.keyAlgorithm == .rsa2048, "the policy's default differs from the tree's key type")
-        let rotation = try CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: try cluster.ledger(), actor: "root")
+        let rotation = try CertificateAuthorityRotation(
+            context: cluster.context, authority: "ca", store: try cluster.ledger(), actor: "root")
         _ = try await rotation.run(.prepare)
         #expect(try cluster.context.directory.readKey("ca.next")?.algorithm == .ecdsaP384)
         _ = try await rotation.run(.switch)
@@ -244,7 +281,8 @@ import X509
 
         // An explicit algorithm still wins.
         cluster.settings.encryptionAlgorithm = .ecdsaP256
-        let explicit = try CertificateAuthorityRotation(context: cluster.context, authority: "etcd-ca", store: try cluster.ledger(), actor: "root")
+        let explicit = try CertificateAuthorityRotation(
+            context: cluster.context, authority: "etcd-ca", store: try cluster.ledger(), actor: "root")
         _ = try await explicit.run(.prepare)
         #expect(try cluster.context.directory.readKey("etcd/ca.next")?.algorithm == .ecdsaP256)
     }
@@ -263,7 +301,10 @@ extension CertificateAuthorityRotationTests {
         try await KubeconfigPhase(context: context).generate(
             ["all"], recorder: { LedgerRecorder(ledger: store, actor: "init", now: start - 60) })
         let before = try #require(try KubeconfigDocument.load(cluster.url("kubelet.conf"))).clientCertificate()
-        #expect(try await store.credentials().contains { $0.serial == before.serialHex && $0.commonName == "system:node:node-1" })
+        #expect(
+            try await store.credentials().contains {
+                $0.serial == before.serialHex && $0.commonName == "system:node:node-1"
+            })
         let rotation = try CertificateAuthorityRotation(context: context, authority: "ca", store: store, actor: "root")
         _ = try await rotation.run(.prepare)
         let next = try #require(try context.directory.readCertificates("ca.next")?.first)
@@ -283,11 +324,16 @@ extension CertificateAuthorityRotationTests {
 
 extension TestCluster {
     /// The whole tree (and the `kubeconfigs`), its ledger, and a rotation of the cluster CA by root, not yet run.
-    static func rotatingCA(kubeconfigs: [String] = []) async throws -> (TestCluster, SQLiteStateStore, CertificateAuthorityRotation) {
+    static func rotatingCA(kubeconfigs: [String] = []) async throws -> (
+        TestCluster, SQLiteStateStore, CertificateAuthorityRotation
+    ) {
         let cluster = try TestCluster.empty()
         try await cluster.makeCertificates(["all"])
         if !kubeconfigs.isEmpty { try await KubeconfigPhase(context: cluster.context).generate(kubeconfigs) }
         let store = try cluster.ledger()
-        return (cluster, store, try CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: store, actor: "root"))
+        return (
+            cluster, store,
+            try CertificateAuthorityRotation(context: cluster.context, authority: "ca", store: store, actor: "root")
+        )
     }
 }

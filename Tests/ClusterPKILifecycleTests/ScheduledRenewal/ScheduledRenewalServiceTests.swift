@@ -41,7 +41,9 @@ import Testing
         let group = ServiceGroup(services: [service], gracefulShutdownSignals: [], logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            for _ in 0..<600 where reports.withLockedValue({ $0.count }) < 3 { try await Task.sleep(for: .milliseconds(50)) }
+            for _ in 0..<600 where reports.withLockedValue({ $0.count }) < 3 {
+                try await Task.sleep(for: .milliseconds(50))
+            }
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }

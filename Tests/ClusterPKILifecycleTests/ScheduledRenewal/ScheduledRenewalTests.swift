@@ -6,14 +6,17 @@ import ClusterPKITesting
 import Foundation
 import Testing
 import X509
+
 @testable import ClusterPKILifecycle
 
 /// `clusterpki rotate` with an injected clock: a tree created 400 days before `now`.
 @Suite struct RotationJobTests {
     static let now = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z
     static let day: TimeInterval = 86400
-    static let leaves = ["apiserver", "apiserver-etcd-client", "apiserver-kubelet-client", "etcd-healthcheck-client",
-                         "etcd-peer", "etcd-server", "front-proxy-client"]
+    static let leaves = [
+        "apiserver", "apiserver-etcd-client", "apiserver-kubelet-client", "etcd-healthcheck-client",
+        "etcd-peer", "etcd-server", "front-proxy-client",
+    ]
     static let kubeconfigs = ["admin.conf", "controller-manager.conf", "scheduler.conf", "super-admin.conf"]
 
     /// A full tree (CAs, leaves, kubeconfigs, clusterpki-server) made at `now − 400d`; apiserver renewed at `now − 10d`
@@ -36,8 +39,10 @@ import X509
         let authority = try #require(try context.directory.loadAuthority(profile))
         let key = try PrivateKeyMaterial.generate(.ecdsaP256)
         let request = IssuanceRequest(
-            commonName: "clusterpki-server", subjectAltNames: SubjectAltNames(dnsNames: ["node-1"], ipAddresses: [IPAddress("127.0.0.1")!]),
-            keyUsage: KeyUsage([.digitalSignature], keyIsRSA: false, keyEnciphermentOnlyForRSA: true), extendedKeyUsages: [.serverAuth],
+            commonName: "clusterpki-server",
+            subjectAltNames: SubjectAltNames(dnsNames: ["node-1"], ipAddresses: [IPAddress("127.0.0.1")!]),
+            keyUsage: KeyUsage([.digitalSignature], keyIsRSA: false, keyEnciphermentOnlyForRSA: true),
+            extendedKeyUsages: [.serverAuth],
             notBefore: context.notBefore, notAfter: context.now + 8760 * 3600)
         let certificate = try authority.sign(request, publicKey: key.publicKey)
         var transaction = FileTransaction()
@@ -76,7 +81,9 @@ import X509
         let report = try await job.run()
 
         // kubelet.conf too: on a node holding ca.key, rotate re-issues the node's own kubelet credential (issue 14).
-        let expected = Set(Self.leaves + Self.kubeconfigs + ["clusterpki-server", "kubelet.conf"]).subtracting(["apiserver"])
+        let expected = Set(Self.leaves + Self.kubeconfigs + ["clusterpki-server", "kubelet.conf"]).subtracting([
+            "apiserver"
+        ])
         #expect(Set(report.renewed.map(\.name)) == expected)
         #expect(report.notDue.map(\.name) == ["apiserver"])
         #expect(report.failed.isEmpty && report.skipped.isEmpty && report.succeeded)
@@ -95,9 +102,13 @@ import X509
         #expect(audit.count == expected.count)
         #expect(audit.allSatisfy { $0.actor == "timer" && $0.time == Self.now })
         let ledgerSerials = Set(try await store.credentials().map(\.serial))
-        for item in report.renewed where item.name.hasSuffix(".conf") { #expect(ledgerSerials.contains(try #require(item.newSerial))) }
+        for item in report.renewed where item.name.hasSuffix(".conf") {
+            #expect(ledgerSerials.contains(try #require(item.newSerial)))
+        }
 
-        let second = try await ScheduledRenewal(context: cluster.context(at: Self.now + 60), store: store, actor: "timer", restartHook: "exit 7").run()
+        let second = try await ScheduledRenewal(
+            context: cluster.context(at: Self.now + 60), store: store, actor: "timer", restartHook: "exit 7"
+        ).run()
         #expect(second.renewed.isEmpty && second.succeeded && second.hook == nil)
         #expect(Set(second.notDue.map(\.name)) == expected.union(["apiserver"]))
         #expect(try Self.files(cluster) == after)
@@ -112,7 +123,8 @@ import X509
         let dbBefore = try Data(contentsOf: URL(fileURLWithPath: store.path))
         let marker = cluster.root.appendingPathComponent("hook-ran")
         let report = try await ScheduledRenewal(
-            context: cluster.context(at: Self.now), store: store, actor: "t", dryRun: true, restartHook: "touch \(marker.path)"
+            context: cluster.context(at: Self.now), store: store, actor: "t", dryRun: true,
+            restartHook: "touch \(marker.path)"
         ).run()
         #expect(report.wouldRenew.count == Self.leaves.count + Self.kubeconfigs.count + 1)  // 7 leaves + 4 + server + kubelet.conf − apiserver
         #expect(report.renewed.isEmpty && report.hook == nil && report.succeeded)
@@ -139,7 +151,8 @@ import X509
 
     @Test func aBrokenCredentialIsListedAndTheOthersAreStillRenewed() async throws {
         let cluster = try await Self.agedCluster()
-        try "not a certificate\n".write(to: cluster.context.directory.url("etcd/peer", "crt"), atomically: true, encoding: .utf8)
+        try "not a certificate\n".write(
+            to: cluster.context.directory.url("etcd/peer", "crt"), atomically: true, encoding: .utf8)
         let report = try await ScheduledRenewal(context: cluster.context(at: Self.now), store: nil, actor: "t").run()
         #expect(report.failed.map(\.name) == ["etcd-peer"])
         #expect(report.renewed.count == 11)  // 10 + kubelet.conf
@@ -153,18 +166,22 @@ import X509
         let cluster = try await Self.agedCluster()
         let created = cluster.context(at: Self.now - 400 * Self.day)
         let pemURL = cluster.root.appendingPathComponent("kubelet/pki/kubelet-client-current.pem")
-        try FileManager.default.createDirectory(at: pemURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: pemURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         let caProfile = try #require(created.policy.authority(named: "ca"))
         let authority = try #require(try created.directory.loadAuthority(caProfile))
         let key = try PrivateKeyMaterial.generate(.ecdsaP256)
         let old = try authority.sign(
             IssuanceRequest(
-                commonName: "system:node:node-1", organizations: ["system:nodes"], keyUsage: KeyUsage(digitalSignature: true),
+                commonName: "system:node:node-1", organizations: ["system:nodes"],
+                keyUsage: KeyUsage(digitalSignature: true),
                 extendedKeyUsages: [.clientAuth], notBefore: created.now, notAfter: created.now + 365 * Self.day),
             publicKey: key.publicKey)
-        try (try PEMCertificates.encode([old]) + (try key.pemString())).write(to: pemURL, atomically: true, encoding: .utf8)
+        try (try PEMCertificates.encode([old]) + (try key.pemString())).write(
+            to: pemURL, atomically: true, encoding: .utf8)
         let config = KubeConfig(
-            clusterName: "kubernetes", server: "https://10.0.0.10:6443", caPEM: try cluster.caCertificatePEM(), userName: "system:node:node-1",
+            clusterName: "kubernetes", server: "https://10.0.0.10:6443", caPEM: try cluster.caCertificatePEM(),
+            userName: "system:node:node-1",
             user: KubeConfig.AuthInfo(clientCertificate: pemURL.path, clientKey: pemURL.path))
         try config.yaml().write(to: cluster.url("kubelet.conf"), atomically: true, encoding: .utf8)
         let kubeletConf = try cluster.read("kubelet.conf")
@@ -187,7 +204,10 @@ import X509
         #expect(cluster.context.kubeletCredential != nil)
         try FileManager.default.removeItem(at: cluster.url("pki/ca.key"))
         #expect(cluster.context.kubeletCredential == nil)
-        #expect(!ScheduledRenewal(context: cluster.context, store: nil, actor: "t").credentials.contains { $0.name == "kubelet.conf" })
+        #expect(
+            !ScheduledRenewal(context: cluster.context, store: nil, actor: "t").credentials.contains {
+                $0.name == "kubelet.conf"
+            })
     }
 
     @Test func thePolicyWindowDecidesWhatIsDue() throws {
@@ -195,9 +215,11 @@ import X509
         #expect(RenewalPolicy.fraction("25%") == 0.25)
         #expect(RenewalPolicy.fraction("0.5") == 0.5)
         #expect(RenewalPolicy.fraction("x") == nil)
-        let bad = try String(contentsOf: TestSupport.policyURL("kubeadm"), encoding: .utf8).replacingOccurrences(of: "window: \"1/3\"", with: "window: \"3/2\"")
+        let bad = try String(contentsOf: TestSupport.policyURL("kubeadm"), encoding: .utf8).replacingOccurrences(
+            of: "window: \"1/3\"", with: "window: \"3/2\"")
         #expect(throws: PKIError.self) { try PKIPolicy(yaml: bad) }
-        let unknown = try String(contentsOf: TestSupport.policyURL("kubeadm"), encoding: .utf8).replacingOccurrences(of: "maxWindow:", with: "maxWindo:")
+        let unknown = try String(contentsOf: TestSupport.policyURL("kubeadm"), encoding: .utf8).replacingOccurrences(
+            of: "maxWindow:", with: "maxWindo:")
         #expect(throws: PKIError.self) { try PKIPolicy(yaml: unknown) }
         let policy = try PKIPolicy(contentsOf: TestSupport.policyURL("kubeadm"))
         #expect(policy.renewalPolicy == .default)

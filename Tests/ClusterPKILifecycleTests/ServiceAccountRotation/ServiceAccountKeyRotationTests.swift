@@ -6,6 +6,7 @@ import ClusterPKITesting
 import Foundation
 import Testing
 import X509
+
 @testable import ClusterPKILifecycle
 
 @Suite struct ServiceAccountKeyRotationTests {
@@ -16,7 +17,9 @@ import X509
         return (cluster, store, ServiceAccountKeyRotation(context: cluster.context, store: store, actor: "root"))
     }
 
-    static func keys(_ cluster: TestCluster) throws -> (key: PrivateKeyMaterial, pub: [Certificate.PublicKey], pubText: String) {
+    static func keys(_ cluster: TestCluster) throws -> (
+        key: PrivateKeyMaterial, pub: [Certificate.PublicKey], pubText: String
+    ) {
         let key = try #require(try cluster.context.directory.readKey("sa"))
         let text = try cluster.read("pki/sa.pub")
         return (key, try PublicKeyBundle.parse(text, path: "sa.pub"), text)
@@ -53,7 +56,8 @@ import X509
         #expect(try await store.auditEvents(limit: nil).filter { $0.action == .rotationPhase }.count == events)
 
         let status = try await ServiceAccountKeyRotation.status(context: cluster.context, store: store)
-        #expect(status.verificationKeys == [PublicKeyBundle.fingerprint(prepared.key.publicKey)] && status.state == "idle")
+        #expect(
+            status.verificationKeys == [PublicKeyBundle.fingerprint(prepared.key.publicKey)] && status.state == "idle")
     }
 
     @Test func aCrashAfterTheFilesButBeforeTheDatabaseIsRecordedOnReRun() async throws {
@@ -63,7 +67,8 @@ import X509
         let new = try PrivateKeyMaterial.generate(.ecdsaP256)
         var transaction = FileTransaction()
         transaction.write(try new.pemString(), to: "sa.key", mode: 0o600)
-        transaction.write(try PublicKeyBundle.encode([new.publicKey, original.key.publicKey]), to: "sa.pub", mode: 0o600)
+        transaction.write(
+            try PublicKeyBundle.encode([new.publicKey, original.key.publicKey]), to: "sa.pub", mode: 0o600)
         try transaction.commit(in: cluster.context.directory.root)
         #expect(try await store.rotationPhase("sa") == nil)
 
@@ -72,7 +77,8 @@ import X509
         #expect(try await store.rotationPhase("sa")?.phase == "prepared")
 
         // finish's write completed, then the process died: the re-run records it.
-        try PublicKeyBundle.encode([new.publicKey]).write(to: cluster.url("pki/sa.pub"), atomically: true, encoding: .utf8)
+        try PublicKeyBundle.encode([new.publicKey]).write(
+            to: cluster.url("pki/sa.pub"), atomically: true, encoding: .utf8)
         _ = try await rotation.run(.finish)
         #expect(try await store.rotationPhase("sa")?.phase == "finished")
     }
@@ -85,9 +91,11 @@ import X509
         #expect(try await store.rotationPhase("sa") == nil)
 
         let foreign = try PrivateKeyMaterial.generate(.ecdsaP256)
-        try PublicKeyBundle.encode([foreign.publicKey]).write(to: cluster.url("pki/sa.pub"), atomically: true, encoding: .utf8)
+        try PublicKeyBundle.encode([foreign.publicKey]).write(
+            to: cluster.url("pki/sa.pub"), atomically: true, encoding: .utf8)
         let refused = RotationError.signingKeyNotFirstInBundle(
-            keyPath: cluster.context.directory.url("sa", "key").path, bundlePath: cluster.context.directory.url("sa", "pub").path)
+            keyPath: cluster.context.directory.url("sa", "key").path,
+            bundlePath: cluster.context.directory.url("sa", "pub").path)
         await #expect(throws: refused) { try await rotation.run(.prepare) }
         await #expect(throws: refused) { try await rotation.run(.finish) }
     }

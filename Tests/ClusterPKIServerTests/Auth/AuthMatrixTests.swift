@@ -1,6 +1,6 @@
-import ClusterPKILifecycle
 import ClusterPKIAPI
 import ClusterPKICore
+import ClusterPKILifecycle
 import ClusterPKIServer
 import ClusterPKIStore
 import ClusterPKITesting
@@ -46,7 +46,8 @@ import Testing
         let certsRoute = probe.path.hasSuffix("kubeadm-certs") || probe.path.hasSuffix("issuedcredentials")
         switch who {
         case .anonymous, .basic: return [403]
-        case .expiredToken, .exhaustedToken, .wrongSecret, .malformed, .revokedAdmin, .expiredAdmin, .otherCA: return [401]
+        case .expiredToken, .exhaustedToken, .wrongSecret, .malformed, .revokedAdmin, .expiredAdmin, .otherCA:
+            return [401]
         case .token: return csrRoute || certsRoute ? admin : [403]
         case .otherGroupToken: return [403]
         case .node: return csrRoute ? admin : [403]
@@ -67,11 +68,14 @@ import Testing
         let expiredAdmin = try await cluster.credential(
             commonName: "kubernetes-admin", organizations: ["kubeadm:cluster-admins"], notAfter: cluster.now + 5)
         let otherCA = try TestCluster.makeCA(commonName: "kubernetes", now: cluster.now)
-        let foreign = try await cluster.credential(commonName: "kubernetes-admin", organizations: ["system:masters"], issuer: otherCA)
+        let foreign = try await cluster.credential(
+            commonName: "kubernetes-admin", organizations: ["system:masters"], issuer: otherCA)
         let node = try await cluster.credential(commonName: "system:node:worker-1", organizations: ["system:nodes"])
         try await cluster.application().test(.router) { client in
             // Use the one-shot token once, then let the short tokens and certificates expire.
-            _ = try await client.execute(uri: "/apis/certificates.k8s.io/v1/certificatesigningrequests", method: .get, headers: headers(token: "onceon.0123456789abcdef"))
+            _ = try await client.execute(
+                uri: "/apis/certificates.k8s.io/v1/certificatesigningrequests", method: .get,
+                headers: headers(token: "onceon.0123456789abcdef"))
             cluster.advance(60)
             for who in Who.allCases {
                 var fields: HTTPFields
@@ -92,9 +96,12 @@ import Testing
                 }
                 if probe.body != nil { fields[.contentType] = "application/json" }
                 let response = try await client.execute(
-                    uri: probe.path, method: probe.method, headers: fields, body: probe.body.map { ByteBuffer(string: $0) })
+                    uri: probe.path, method: probe.method, headers: fields,
+                    body: probe.body.map { ByteBuffer(string: $0) })
                 let code = Int(response.status.code)
-                #expect(Self.expected(who, probe).contains(code), "\(who) on \(probe.method) \(probe.path) got \(code): \(response.text)")
+                #expect(
+                    Self.expected(who, probe).contains(code),
+                    "\(who) on \(probe.method) \(probe.path) got \(code): \(response.text)")
                 #expect(response.json["kind"] as? String == "Status" || code < 300, "\(who): error is not a Status")
             }
         }
@@ -109,11 +116,14 @@ import Testing
             // The kubeadm policy allows 5 failures a minute, then locks out the token id and the client for 5 minutes.
             for attempt in 0..<5 {
                 let response = try await client.execute(
-                    uri: path, method: .get, headers: headers(token: "abcdef.00000000000000\(String(format: "%02d", attempt))", address: "203.0.113.5"))
+                    uri: path, method: .get,
+                    headers: headers(
+                        token: "abcdef.00000000000000\(String(format: "%02d", attempt))", address: "203.0.113.5"))
                 #expect(response.status == .unauthorized)
                 #expect(response.json["reason"] as? String == "Unauthorized")
             }
-            let locked = try await client.execute(uri: path, method: .get, headers: headers(token: "abcdef.0123456789abcdef", address: "203.0.113.5"))
+            let locked = try await client.execute(
+                uri: path, method: .get, headers: headers(token: "abcdef.0123456789abcdef", address: "203.0.113.5"))
             #expect(locked.status == .tooManyRequests)
             #expect(locked.json["reason"] as? String == "TooManyRequests")
             #expect(locked.headers[.retryAfter] != nil)
@@ -137,17 +147,21 @@ import Testing
         let cluster = try TestCluster()
         _ = try await cluster.token("zzzzzz.0123456789abcdef", groups: ["system:bootstrappers:other"])
         try await cluster.application().test(.router) { client in
-            let unauthorized = try await client.execute(uri: "/api/v1/namespaces/kube-system/secrets", method: .get, headers: headers(token: "nope00.0123456789abcdef"))
+            let unauthorized = try await client.execute(
+                uri: "/api/v1/namespaces/kube-system/secrets", method: .get,
+                headers: headers(token: "nope00.0123456789abcdef"))
             #expect(unauthorized.json["kind"] as? String == "Status")
             #expect(unauthorized.json["apiVersion"] as? String == "v1")
             #expect(unauthorized.json["status"] as? String == "Failure")
             #expect(unauthorized.json["message"] as? String == "Unauthorized")
             #expect(unauthorized.json["code"] as? Int == 401)
             let forbidden = try await client.execute(
-                uri: "/api/v1/namespaces/kube-system/secrets/kubeadm-certs", method: .get, headers: headers(token: "zzzzzz.0123456789abcdef"))
+                uri: "/api/v1/namespaces/kube-system/secrets/kubeadm-certs", method: .get,
+                headers: headers(token: "zzzzzz.0123456789abcdef"))
             #expect(
                 forbidden.json["message"] as? String
-                    == "secrets \"kubeadm-certs\" is forbidden: User \"system:bootstrap:zzzzzz\" cannot get resource \"secrets\" in API group \"\" in the namespace \"kube-system\"")
+                    == "secrets \"kubeadm-certs\" is forbidden: User \"system:bootstrap:zzzzzz\" cannot get resource \"secrets\" in API group \"\" in the namespace \"kube-system\""
+            )
             #expect((forbidden.json["details"] as? [String: Any])?["kind"] as? String == "secrets")
         }
     }

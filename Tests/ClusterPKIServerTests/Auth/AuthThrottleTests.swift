@@ -13,7 +13,8 @@ struct AuthThrottleTests {
         let throttle = AuthThrottle(policy: policy)
         for second in 0..<3 {
             #expect(throttle.backOff(client: "a", tokenID: "abcdef", now: t0 + Double(second)) == nil)
-            _ = throttle.failed(client: "a", tokenID: "abcdef", reason: "wrong_secret", wrongSecret: true, now: t0 + Double(second))
+            _ = throttle.failed(
+                client: "a", tokenID: "abcdef", reason: "wrong_secret", wrongSecret: true, now: t0 + Double(second))
         }
         #expect(throttle.backOff(client: "a", tokenID: "abcdef", now: t0 + 10)?.retryAfter == 292)
         #expect(throttle.backOff(client: "b", tokenID: "abcdef", now: t0 + 10) == nil)
@@ -28,7 +29,8 @@ struct AuthThrottleTests {
                 client: "10.0.0.\(index)", tokenID: "abcdef", reason: "wrong_secret", wrongSecret: true, now: t0)
             #expect(failure.retryAfter == nil)
         }
-        let fourth = throttle.failed(client: "10.0.0.9", tokenID: "abcdef", reason: "wrong_secret", wrongSecret: true, now: t0 + 1)
+        let fourth = throttle.failed(
+            client: "10.0.0.9", tokenID: "abcdef", reason: "wrong_secret", wrongSecret: true, now: t0 + 1)
         #expect(fourth.retryAfter == 299)
         // Unknown tokens and malformed text never count against an id.
         let throttle2 = AuthThrottle(policy: policy)
@@ -57,14 +59,18 @@ struct AuthThrottleTests {
         #expect(drained.allSatisfy { $0.event.detail.hasSuffix("reasons=wrong_secret") })
         #expect(throttle.drain(now: t0 + 61).isEmpty)
         // The next window logs again.
-        #expect(throttle.failed(client: "203.0.113.0", tokenID: "abcdef", reason: "wrong_secret", wrongSecret: true, now: t0 + 70).log)
+        #expect(
+            throttle.failed(
+                client: "203.0.113.0", tokenID: "abcdef", reason: "wrong_secret", wrongSecret: true, now: t0 + 70
+            ).log)
     }
 
     @Test func tablesStayAtTheirCapacityWhateverTheAddresses() {
         let throttle = AuthThrottle(policy: policy, capacity: 1000)
         for index in 0..<50_000 {
             _ = throttle.failed(
-                client: "2001:db8::\(String(index, radix: 16))", tokenID: "t\(index % 3000)", reason: "wrong_secret", wrongSecret: true,
+                client: "2001:db8::\(String(index, radix: 16))", tokenID: "t\(index % 3000)", reason: "wrong_secret",
+                wrongSecret: true,
                 now: t0)
         }
         let drained = throttle.drain(now: t0 + 1)

@@ -15,7 +15,8 @@ import Testing
 
     static func csr(_ node: String) throws -> ByteBuffer {
         try TestCSR.body(
-            name: "node-csr-\(node)", pem: try TestCSR.pem(commonName: "system:node:\(node)", organizations: ["system:nodes"]))
+            name: "node-csr-\(node)",
+            pem: try TestCSR.pem(commonName: "system:node:\(node)", organizations: ["system:nodes"]))
     }
 
     @Test func anAttackerHammeringAPublishedIDNeverLocksOutTheRealJoiner() async throws {
@@ -34,7 +35,8 @@ import Testing
                     // The real joiner, from its own address, in the middle of the attack.
                     let created = try await client.execute(
                         uri: Self.csrPath, method: .post,
-                        headers: headers(token: "abcdef.0123456789abcdef", address: "198.51.100.\(attempt / 500)", contentType: true),
+                        headers: headers(
+                            token: "abcdef.0123456789abcdef", address: "198.51.100.\(attempt / 500)", contentType: true),
                         body: try Self.csr("worker-\(attempt / 500)"))
                     #expect(created.status == .created, "joiner at attempt \(attempt): \(created.text)")
                 }
@@ -42,11 +44,13 @@ import Testing
             // Five 401s, then the attacker's address is in back-off and never reaches the store again.
             #expect(codes == [401: 5, 429: 2995])
             let refused = try await client.execute(
-                uri: Self.csrPath, method: .get, headers: headers(token: "abcdef.0123456789abcdef", address: "203.0.113.66"))
+                uri: Self.csrPath, method: .get,
+                headers: headers(token: "abcdef.0123456789abcdef", address: "203.0.113.66"))
             #expect(refused.status == .tooManyRequests)
             #expect(refused.headers[.retryAfter] != nil)
         }
-        #expect(try await cluster.store.credentials().filter { $0.commonName.hasPrefix("system:node:worker-") }.count == 6)
+        #expect(
+            try await cluster.store.credentials().filter { $0.commonName.hasPrefix("system:node:worker-") }.count == 6)
     }
 
     @Test func wrongSecretsFromManyAddressesGet429WhileTheRightSecretStillAuthenticates() async throws {
@@ -59,7 +63,8 @@ import Testing
                 for guess in 0..<2 {
                     let wrong = String(format: "abcdef.%016x", index * 2 + guess + 1)
                     let response = try await client.execute(
-                        uri: Self.csrPath, method: .get, headers: headers(token: wrong, address: "10.9.\(index / 256).\(index % 256)"))
+                        uri: Self.csrPath, method: .get,
+                        headers: headers(token: wrong, address: "10.9.\(index / 256).\(index % 256)"))
                     codes[response.status.code, default: 0] += 1
                 }
             }
@@ -68,7 +73,8 @@ import Testing
             // ...and the right secret from a fresh address still works, twice.
             for node in ["a", "b"] {
                 let created = try await client.execute(
-                    uri: Self.csrPath, method: .post, headers: headers(token: "abcdef.0123456789abcdef", address: "198.51.100.9", contentType: true),
+                    uri: Self.csrPath, method: .post,
+                    headers: headers(token: "abcdef.0123456789abcdef", address: "198.51.100.9", contentType: true),
                     body: try Self.csr(node))
                 #expect(created.status == .created, "\(created.text)")
             }
@@ -100,7 +106,9 @@ import Testing
                                 let wrong = String(format: "abcdef.%016x", batch * 10_000 + index + 1)
                                 let response = try await client.execute(
                                     uri: Self.csrPath, method: .get, headers: headers(token: wrong, address: address))
-                                if response.status == .unauthorized || response.status == .tooManyRequests { failures += 1 }
+                                if response.status == .unauthorized || response.status == .tooManyRequests {
+                                    failures += 1
+                                }
                             }
                             return failures
                         }
@@ -115,7 +123,8 @@ import Testing
         let events = try await cluster.store.auditEvents(limit: nil)
         // One row per address and token id per window: 100 addresses a batch, 10 batches.
         #expect(events.count - rowsBefore == 1_000)
-        #expect(events.filter { $0.action == .authenticationFailed }.map(\.detail).allSatisfy { $0.hasPrefix("failures=") })
+        #expect(
+            events.filter { $0.action == .authenticationFailed }.map(\.detail).allSatisfy { $0.hasPrefix("failures=") })
         let growth = Self.size(database) - before
         print("audit growth for 100,000 failed requests: \(events.count - rowsBefore) rows, \(growth) bytes")
         #expect(growth <= 512 * 1024, "the database grew by \(growth) bytes")

@@ -1,7 +1,7 @@
-import ClusterPKILifecycle
 import ClusterPKIAPI
 import ClusterPKICore
 import ClusterPKIKubeconfig
+import ClusterPKILifecycle
 import ClusterPKIServer
 import ClusterPKIStore
 import ClusterPKITesting
@@ -41,7 +41,8 @@ import X509
         let caData = String(line.split(separator: " ").last ?? "")
         let pem = String(decoding: try #require(Data(base64Encoded: caData)), as: UTF8.self)
         let signature = try #require(data["jws-kubeconfig-abcdef"])
-        let signed = DetachedJWS.isValid(signature, content: kubeconfig, tokenID: "abcdef", tokenSecret: "0123456789abcdef")
+        let signed = DetachedJWS.isValid(
+            signature, content: kubeconfig, tokenID: "abcdef", tokenSecret: "0123456789abcdef")
         return (try PEMCertificates.parse(pem, path: "cluster-info"), caData, signed)
     }
 
@@ -66,7 +67,9 @@ import X509
         // A switch caught between its two renames: ca.crt starts with the next CA, ca.key is still the old key.
         try Self.write(try PEMCertificates.encode([next.certificate, old]), to: "ca.crt", in: cluster)
         cluster.advance(1)
-        #expect(watcher.current().generation == 1 && watcher.current().signing.certificate == old, "a mismatched pair keeps the previous CA")
+        #expect(
+            watcher.current().generation == 1 && watcher.current().signing.certificate == old,
+            "a mismatched pair keeps the previous CA")
         try Self.write(try next.key!.pemString(), to: "ca.key", in: cluster, mode: 0o600)
         #expect(watcher.current(refresh: true).signing.certificate == next.certificate, "refresh ignores the interval")
         let switched = watcher.current()
@@ -93,20 +96,28 @@ import X509
         let bundle = Data(try PEMCertificates.encode([cluster.authority.certificate, next.certificate]).utf8)
         let current = NIOLockedValueBox(cluster.caPEM)
         let publisher = ClusterInfoPublisher(
-            caPEM: { current.withLockedValue { $0 } }, server: "https://192.0.2.10:9443", tokens: cluster.store, created: cluster.now, maxAge: 60)
+            caPEM: { current.withLockedValue { $0 } }, server: "https://192.0.2.10:9443", tokens: cluster.store,
+            created: cluster.now, maxAge: 60)
         func decode(_ body: Data) throws -> (kubeconfig: String, signature: String, version: String) {
             let object = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
             let data = try #require(object["data"] as? [String: String])
             let metadata = try #require(object["metadata"] as? [String: Any])
-            return (try #require(data["kubeconfig"]), try #require(data["jws-kubeconfig-abcdef"]), try #require(metadata["resourceVersion"] as? String))
+            return (
+                try #require(data["kubeconfig"]), try #require(data["jws-kubeconfig-abcdef"]),
+                try #require(metadata["resourceVersion"] as? String)
+            )
         }
         let first = try decode(try await publisher.body(now: cluster.now))
         #expect(first.kubeconfig.contains(cluster.caPEM.base64EncodedString()))
         current.withLockedValue { $0 = bundle }
         let second = try decode(try await publisher.body(now: cluster.now))  // same instant: the cache is still fresh by age
         #expect(second.kubeconfig.contains(bundle.base64EncodedString()) && second.kubeconfig == publisher.kubeconfig)
-        #expect(DetachedJWS.isValid(second.signature, content: second.kubeconfig, tokenID: "abcdef", tokenSecret: "0123456789abcdef"))
-        #expect(!DetachedJWS.isValid(first.signature, content: second.kubeconfig, tokenID: "abcdef", tokenSecret: "0123456789abcdef"))
+        #expect(
+            DetachedJWS.isValid(
+                second.signature, content: second.kubeconfig, tokenID: "abcdef", tokenSecret: "0123456789abcdef"))
+        #expect(
+            !DetachedJWS.isValid(
+                first.signature, content: second.kubeconfig, tokenID: "abcdef", tokenSecret: "0123456789abcdef"))
         #expect(second.version != first.version, "the resource version moves with the kubeconfig")
     }
 
@@ -120,33 +131,43 @@ import X509
         let clock = cluster.clock
         let watcher = try ClusterCAWatcher(tree: cluster.tree, interval: 1, now: { clock.withLockedValue { $0 } })
         let environment = ServerEnvironment(
-            store: cluster.store, tree: cluster.tree, authorities: watcher, advertiseURL: "https://192.0.2.10:9443", peer: HeaderPeer(),
+            store: cluster.store, tree: cluster.tree, authorities: watcher, advertiseURL: "https://192.0.2.10:9443",
+            peer: HeaderPeer(),
             now: { clock.withLockedValue { $0 } })
-        let rotation = try CertificateAuthorityRotation(context: cluster.tree, authority: "ca", store: cluster.store, actor: "test")
+        let rotation = try CertificateAuthorityRotation(
+            context: cluster.tree, authority: "ca", store: cluster.store, actor: "test")
         let old = cluster.authority
         let oldAdmin = try await cluster.admin()
         let directory = cluster.tree.directory
 
         try await cluster.application(environment).test(.router) { client in
             func info() async throws -> (ca: [Certificate], caData: String, signed: Bool) {
-                try Self.clusterInfo(try await client.execute(uri: "/api/v1/namespaces/kube-public/configmaps/cluster-info", method: .get))
+                try Self.clusterInfo(
+                    try await client.execute(
+                        uri: "/api/v1/namespaces/kube-public/configmaps/cluster-info", method: .get))
             }
             func secrets(_ credential: TestCredential) async throws -> HTTPResponse.Status {
-                try await client.execute(uri: "/api/v1/namespaces/kube-system/secrets", method: .get, headers: headers(credential: credential)).status
+                try await client.execute(
+                    uri: "/api/v1/namespaces/kube-system/secrets", method: .get,
+                    headers: headers(credential: credential)
+                ).status
             }
             func csr(_ name: String, credential: TestCredential? = nil) async throws -> Certificate {
                 let pem = try TestCSR.pem(commonName: "system:node:worker-1", organizations: ["system:nodes"])
                 let response = try await client.execute(
                     uri: Self.csrs, method: .post,
-                    headers: credential.map { headers(credential: $0, contentType: true) } ?? headers(token: Self.token, contentType: true),
+                    headers: credential.map { headers(credential: $0, contentType: true) }
+                        ?? headers(token: Self.token, contentType: true),
                     body: try TestCSR.body(name: name, pem: pem))
                 #expect(response.status == .created)
                 return try #require(try CSRRouteTests.certificate(response.json))
             }
             func mint() async throws -> (certificate: Certificate, ca: [Certificate]) {
                 let response = try await client.execute(
-                    uri: "/apis/clusterpki.io/v1alpha1/userkubeconfigs", method: .post, headers: headers(credential: oldAdmin, contentType: true),
-                    body: ByteBuffer(string: #"{"metadata":{"name":"jane"},"spec":{"groups":["dev"],"validity":"1h"}}"#))
+                    uri: "/apis/clusterpki.io/v1alpha1/userkubeconfigs", method: .post,
+                    headers: headers(credential: oldAdmin, contentType: true),
+                    body: ByteBuffer(string: #"{"metadata":{"name":"jane"},"spec":{"groups":["dev"],"validity":"1h"}}"#)
+                )
                 #expect(response.status == .created)
                 let kubeconfig = try #require((response.json["status"] as? [String: Any])?["kubeconfig"] as? String)
                 let document = try KubeconfigDocument(text: kubeconfig, path: "jane")
@@ -161,13 +182,19 @@ import X509
             // prepare: the bundle is old + next; the old key still signs; a next-CA client certificate is accepted.
             _ = try await rotation.run(.prepare)
             let nextCertificate = try #require(try directory.readCertificates("ca.next")?.first)
-            let next = CertificateAuthority(name: "ca", certificate: nextCertificate, key: try directory.readKey("ca.next"))
-            let nextAdmin = try await cluster.credential(commonName: "kubernetes-admin", organizations: ["kubeadm:cluster-admins"], issuer: next)
-            #expect(try await secrets(nextAdmin) == .unauthorized, "not trusted before the server looked at the files again")
+            let next = CertificateAuthority(
+                name: "ca", certificate: nextCertificate, key: try directory.readKey("ca.next"))
+            let nextAdmin = try await cluster.credential(
+                commonName: "kubernetes-admin", organizations: ["kubeadm:cluster-admins"], issuer: next)
+            #expect(
+                try await secrets(nextAdmin) == .unauthorized, "not trusted before the server looked at the files again"
+            )
             cluster.advance(1)
             let prepared = try await info()
             #expect(prepared.ca == [old.certificate, nextCertificate], "cluster-info serves the bundle")
-            #expect(prepared.caData == (try Data(contentsOf: directory.url("ca", "crt"))).base64EncodedString(), "byte for byte ca.crt")
+            #expect(
+                prepared.caData == (try Data(contentsOf: directory.url("ca", "crt"))).base64EncodedString(),
+                "byte for byte ca.crt")
             #expect(prepared.signed, "and is signed again for the token")
             #expect(try await secrets(nextAdmin) == .ok)
             #expect(try await secrets(oldAdmin) == .ok)
@@ -191,8 +218,12 @@ import X509
             #expect(finished.ca == [nextCertificate] && finished.signed)
             #expect(try await secrets(oldAdmin) == .unauthorized)
             #expect(try await secrets(nextAdmin) == .ok)
-            let adminConf = try #require(try KubeconfigDocument.load(cluster.tree.settings.kubernetesDir.appendingPathComponent("admin.conf")))
-            let renewedAdmin = TestCredential(certificate: try Self.clientCertificate(adminConf), key: try PrivateKeyMaterial(pemEncoded: try #require(try adminConf.pem(.clientKeyData)), path: "admin.conf"))
+            let adminConf = try #require(
+                try KubeconfigDocument.load(cluster.tree.settings.kubernetesDir.appendingPathComponent("admin.conf")))
+            let renewedAdmin = TestCredential(
+                certificate: try Self.clientCertificate(adminConf),
+                key: try PrivateKeyMaterial(
+                    pemEncoded: try #require(try adminConf.pem(.clientKeyData)), path: "admin.conf"))
             #expect(try await secrets(renewedAdmin) == .ok, "admin.conf re-issued by switch works after finish")
         }
     }
@@ -207,23 +238,38 @@ import X509
         let logger = Logger(label: "test")
         let serving = ServingCertificate(
             tree: cluster.tree, authorities: watcher,
-            subjectAltNames: ServingCertificate.subjectAltNames(listenHost: "127.0.0.1", nodeName: "cp-1", advertiseHost: nil, extras: ["localhost"]))
+            subjectAltNames: ServingCertificate.subjectAltNames(
+                listenHost: "127.0.0.1", nodeName: "cp-1", advertiseHost: nil, extras: ["localhost"]))
         let tls = try ServingTLS(material: try await serving.ensure(now: Date(), logger: logger), authorities: watcher)
-        let reloader = ClusterCAReloader(authorities: watcher, serving: serving, tls: tls, logger: logger, now: { clock.withLockedValue { $0 } })
+        let reloader = ClusterCAReloader(
+            authorities: watcher, serving: serving, tls: tls, logger: logger, now: { clock.withLockedValue { $0 } })
         let environment = ServerEnvironment(
-            store: cluster.store, tree: cluster.tree, authorities: watcher, advertiseURL: "https://127.0.0.1", peer: TLSConnectionPeer(),
+            store: cluster.store, tree: cluster.tree, authorities: watcher, advertiseURL: "https://127.0.0.1",
+            peer: TLSConnectionPeer(),
             now: { clock.withLockedValue { $0 } })
-        let rotation = try CertificateAuthorityRotation(context: cluster.tree, authority: "ca", store: cluster.store, actor: "test")
+        let rotation = try CertificateAuthorityRotation(
+            context: cluster.tree, authority: "ca", store: cluster.store, actor: "test")
         let oldAdmin = try await cluster.admin()
         try await withLiveServer(environment: environment, tls: tls, logger: logger) { serverPort in
             /// The status of GET secrets with `credential`, trusting `roots` for the server; nil when TLS fails.
             func secrets(_ credential: TestCredential, roots: [Certificate]) async -> HTTPResponse.Status? {
                 do {
                     var configuration = TLSConfiguration.makeClientConfiguration()
-                    configuration.trustRoots = .certificates(try roots.map { try NIOSSLCertificate(bytes: Array($0.serializeAsPEM().pemString.utf8), format: .pem) })
-                    configuration.certificateChain = [.certificate(try NIOSSLCertificate(bytes: Array(try credential.certificate.serializeAsPEM().pemString.utf8), format: .pem))]
-                    configuration.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(try credential.key.pemString().utf8), format: .pem))
-                    let client = TestClient(host: "127.0.0.1", port: serverPort, configuration: .init(tlsConfiguration: configuration, timeout: .seconds(5), serverName: "localhost"))
+                    configuration.trustRoots = .certificates(
+                        try roots.map {
+                            try NIOSSLCertificate(bytes: Array($0.serializeAsPEM().pemString.utf8), format: .pem)
+                        })
+                    configuration.certificateChain = [
+                        .certificate(
+                            try NIOSSLCertificate(
+                                bytes: Array(try credential.certificate.serializeAsPEM().pemString.utf8), format: .pem))
+                    ]
+                    configuration.privateKey = .privateKey(
+                        try NIOSSLPrivateKey(bytes: Array(try credential.key.pemString().utf8), format: .pem))
+                    let client = TestClient(
+                        host: "127.0.0.1", port: serverPort,
+                        configuration: .init(
+                            tlsConfiguration: configuration, timeout: .seconds(5), serverName: "localhost"))
                     client.connect()
                     defer { Task { try? await client.shutdown() } }
                     return try await client.get("/api/v1/namespaces/kube-system/secrets").status
@@ -236,12 +282,17 @@ import X509
 
             _ = try await rotation.run(.prepare)
             let nextCertificate = try #require(try cluster.tree.directory.readCertificates("ca.next")?.first)
-            let next = CertificateAuthority(name: "ca", certificate: nextCertificate, key: try cluster.tree.directory.readKey("ca.next"))
-            let nextAdmin = try await cluster.credential(commonName: "kubernetes-admin", organizations: ["kubeadm:cluster-admins"], issuer: next)
-            #expect(await secrets(nextAdmin, roots: [old]) == nil, "the handshake refuses a next-CA client certificate before the server looked")
+            let next = CertificateAuthority(
+                name: "ca", certificate: nextCertificate, key: try cluster.tree.directory.readKey("ca.next"))
+            let nextAdmin = try await cluster.credential(
+                commonName: "kubernetes-admin", organizations: ["kubeadm:cluster-admins"], issuer: next)
+            #expect(
+                await secrets(nextAdmin, roots: [old]) == nil,
+                "the handshake refuses a next-CA client certificate before the server looked")
             cluster.advance(1)
             #expect(await reloader.check() == false, "prepare does not change the serving certificate")
-            #expect(await secrets(nextAdmin, roots: [old]) == .ok, "during the overlap the handshake accepts the next CA")
+            #expect(
+                await secrets(nextAdmin, roots: [old]) == .ok, "during the overlap the handshake accepts the next CA")
 
             _ = try await rotation.run(.switch)
             #expect(await secrets(oldAdmin, roots: [nextCertificate]) == nil, "still the old serving certificate")
@@ -255,7 +306,9 @@ import X509
             _ = try await rotation.run(.finish)
             cluster.advance(1)
             _ = await reloader.check()
-            #expect(await secrets(oldAdmin, roots: [nextCertificate]) == nil, "after finish the old CA's client certificate fails the handshake")
+            #expect(
+                await secrets(oldAdmin, roots: [nextCertificate]) == nil,
+                "after finish the old CA's client certificate fails the handshake")
             #expect(await secrets(nextAdmin, roots: [nextCertificate]) == .ok)
         }
     }

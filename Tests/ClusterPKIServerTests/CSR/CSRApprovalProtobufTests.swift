@@ -22,18 +22,26 @@ struct CSRApprovalProtobufTests {
     static func body(name: String, conditions: [(type: String, status: String, reason: String)]) -> Data {
         let metadata = field(1, field(1, name) + field(3, "ns-ignored"))
         let spec = field(2, field(1, Array(repeating: 0x41, count: 300)) + field(7, "kubernetes.io/kubelet-serving"))
-        let status = field(3, conditions.flatMap { field(1, field(1, $0.type) + field(2, $0.reason) + field(3, "by kubectl") + field(6, $0.status)) })
-        let unknown = field(1, field(1, "certificates.k8s.io/v1") + field(2, "CertificateSigningRequest"))
+        let status = field(
+            3,
+            conditions.flatMap {
+                field(1, field(1, $0.type) + field(2, $0.reason) + field(3, "by kubectl") + field(6, $0.status))
+            })
+        let unknown =
+            field(1, field(1, "certificates.k8s.io/v1") + field(2, "CertificateSigningRequest"))
             + field(2, metadata + spec + status) + field(3, "") + field(4, "")
         return Data([0x6b, 0x38, 0x73, 0x00] + unknown)
     }
 
     @Test func readsTheNameAndConditions() throws {
-        let object = try CSRApprovalProtobuf.decode(Self.body(name: "csr-1", conditions: [("Approved", "True", "KubectlApprove")]))
+        let object = try CSRApprovalProtobuf.decode(
+            Self.body(name: "csr-1", conditions: [("Approved", "True", "KubectlApprove")]))
         #expect(object.metadata.name == "csr-1")
         #expect(
             object.status?.conditions == [
-                .init(type: "Approved", status: "True", reason: "KubectlApprove", message: "by kubectl", lastUpdateTime: nil, lastTransitionTime: nil)
+                .init(
+                    type: "Approved", status: "True", reason: "KubectlApprove", message: "by kubectl",
+                    lastUpdateTime: nil, lastTransitionTime: nil)
             ])
     }
 

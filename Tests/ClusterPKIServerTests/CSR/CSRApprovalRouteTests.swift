@@ -16,17 +16,23 @@ import X509
     static let csrs = CSRRouteTests.csrs
 
     /// A pending serving CSR `serving-pending` (IP 10.0.0.99 was not recorded for worker-2 at its join).
-    static func pendingServingCSR(_ cluster: TestCluster, _ client: some TestClientProtocol) async throws -> [String: Any] {
+    static func pendingServingCSR(_ cluster: TestCluster, _ client: some TestClientProtocol) async throws -> [String:
+        Any]
+    {
         let join = try await client.execute(
-            uri: csrs, method: .post, headers: headers(token: "abcdef.0123456789abcdef", address: "10.0.0.21", contentType: true),
-            body: try TestCSR.body(name: "node-csr-w2", pem: try TestCSR.pem(commonName: "system:node:worker-2", organizations: ["system:nodes"])))
+            uri: csrs, method: .post,
+            headers: headers(token: "abcdef.0123456789abcdef", address: "10.0.0.21", contentType: true),
+            body: try TestCSR.body(
+                name: "node-csr-w2",
+                pem: try TestCSR.pem(commonName: "system:node:worker-2", organizations: ["system:nodes"])))
         #expect(CSRRouteTests.conditions(join.json).first?["type"] as? String == "Approved")
         let node = try await cluster.credential(commonName: "system:node:worker-2", organizations: ["system:nodes"])
         let created = try await client.execute(
             uri: csrs, method: .post, headers: headers(credential: node, contentType: true),
             body: try TestCSR.body(
                 name: "serving-pending",
-                pem: try TestCSR.pem(commonName: "system:node:worker-2", organizations: ["system:nodes"], ipAddresses: ["10.0.0.99"]),
+                pem: try TestCSR.pem(
+                    commonName: "system:node:worker-2", organizations: ["system:nodes"], ipAddresses: ["10.0.0.99"]),
                 signer: "kubernetes.io/kubelet-serving", usages: ["digital signature", "server auth"]))
         #expect(created.status == .created)
         return created.json
@@ -37,7 +43,10 @@ import X509
         var object = object
         var status = object["status"] as? [String: Any] ?? [:]
         var conditions = status["conditions"] as? [[String: Any]] ?? []
-        conditions.append(["type": type, "status": "True", "reason": reason, "message": message, "lastUpdateTime": "2026-01-01T00:00:00Z"])
+        conditions.append([
+            "type": type, "status": "True", "reason": reason, "message": message,
+            "lastUpdateTime": "2026-01-01T00:00:00Z",
+        ])
         status["conditions"] = conditions
         object["status"] = status
         return ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object))
@@ -54,9 +63,11 @@ import X509
             let ledgerBefore = try await cluster.store.credentials().count
 
             let approved = try await client.execute(
-                uri: "\(Self.csrs)/serving-pending/approval", method: .put, headers: headers(credential: admin, contentType: true),
+                uri: "\(Self.csrs)/serving-pending/approval", method: .put,
+                headers: headers(credential: admin, contentType: true),
                 body: try Self.decision(
-                    pending, type: "Approved", reason: "KubectlApprove", message: "This CSR was approved by kubectl certificate approve."))
+                    pending, type: "Approved", reason: "KubectlApprove",
+                    message: "This CSR was approved by kubectl certificate approve."))
             #expect(approved.status == .ok)
             let condition = try #require(CSRRouteTests.conditions(approved.json).first)
             #expect(condition["type"] as? String == "Approved")
@@ -67,24 +78,31 @@ import X509
             #expect(try certificate.extensions.extendedKeyUsage?.contains(.serverAuth) == true)
 
             // One transaction: the stored object has the certificate, the ledger its row, the audit log the approval.
-            let fetched = try await client.execute(uri: "\(Self.csrs)/serving-pending", method: .get, headers: headers(credential: admin))
+            let fetched = try await client.execute(
+                uri: "\(Self.csrs)/serving-pending", method: .get, headers: headers(credential: admin))
             #expect(try CSRRouteTests.certificate(fetched.json) == certificate)
             let ledger = try await cluster.store.credentials()
             #expect(ledger.count == ledgerBefore + 1)
             #expect(ledger.contains { $0.serial == certificate.serialHex && $0.actor == "kubernetes-admin" })
             let audit = try await cluster.store.auditEvents(limit: nil)
-            #expect(audit.contains { $0.action == .certificateRequestPending && $0.detail.hasPrefix("serving-pending") })
-            #expect(audit.contains { $0.action == .certificateRequestApproved && $0.detail.contains("approvedBy=kubernetes-admin") })
+            #expect(
+                audit.contains { $0.action == .certificateRequestPending && $0.detail.hasPrefix("serving-pending") })
+            #expect(
+                audit.contains {
+                    $0.action == .certificateRequestApproved && $0.detail.contains("approvedBy=kubernetes-admin")
+                })
 
             // Approving again changes nothing; denying an approved CSR is refused.
             let again = try await client.execute(
-                uri: "\(Self.csrs)/serving-pending/approval", method: .put, headers: headers(credential: admin, contentType: true),
+                uri: "\(Self.csrs)/serving-pending/approval", method: .put,
+                headers: headers(credential: admin, contentType: true),
                 body: try Self.decision(pending, type: "Approved", reason: "KubectlApprove", message: "again"))
             #expect(again.status == .ok)
             #expect(try CSRRouteTests.certificate(again.json) == certificate)
             #expect(try await cluster.store.credentials().count == ledgerBefore + 1)
             let deny = try await client.execute(
-                uri: "\(Self.csrs)/serving-pending/approval", method: .put, headers: headers(credential: admin, contentType: true),
+                uri: "\(Self.csrs)/serving-pending/approval", method: .put,
+                headers: headers(credential: admin, contentType: true),
                 body: try Self.decision(pending, type: "Denied", reason: "KubectlDeny", message: "no"))
             #expect(deny.status == .unprocessableContent)
             #expect(deny.json["reason"] as? String == "Invalid")
@@ -98,15 +116,21 @@ import X509
         try await cluster.application().test(.router) { client in
             let pending = try await Self.pendingServingCSR(cluster, client)
             let denied = try await client.execute(
-                uri: "\(Self.csrs)/serving-pending/approval", method: .put, headers: headers(credential: admin, contentType: true),
-                body: try Self.decision(pending, type: "Denied", reason: "KubectlDeny", message: "This CSR was denied by kubectl certificate deny."))
+                uri: "\(Self.csrs)/serving-pending/approval", method: .put,
+                headers: headers(credential: admin, contentType: true),
+                body: try Self.decision(
+                    pending, type: "Denied", reason: "KubectlDeny",
+                    message: "This CSR was denied by kubectl certificate deny."))
             #expect(denied.status == .ok)
             let condition = try #require(CSRRouteTests.conditions(denied.json).first)
             #expect(condition["type"] as? String == "Denied")
             #expect(condition["reason"] as? String == "KubectlDeny")
             #expect(try CSRRouteTests.certificate(denied.json) == nil)
             let audit = try await cluster.store.auditEvents(limit: nil)
-            #expect(audit.contains { $0.action == .certificateRequestDenied && $0.detail.contains("deniedBy=kubernetes-admin") })
+            #expect(
+                audit.contains {
+                    $0.action == .certificateRequestDenied && $0.detail.contains("deniedBy=kubernetes-admin")
+                })
         }
     }
 
@@ -118,13 +142,16 @@ import X509
             let pending = try await Self.pendingServingCSR(cluster, client)
             let node = try await cluster.credential(commonName: "system:node:worker-2", organizations: ["system:nodes"])
             let approve = try await client.execute(
-                uri: "\(Self.csrs)/serving-pending/approval", method: .put, headers: headers(credential: node, contentType: true),
+                uri: "\(Self.csrs)/serving-pending/approval", method: .put,
+                headers: headers(credential: node, contentType: true),
                 body: try Self.decision(pending, type: "Approved", reason: "KubectlApprove", message: "self"))
             #expect(approve.status == .forbidden)
             let delete = try await client.execute(
-                uri: "\(Self.csrs)/serving-pending", method: .delete, headers: headers(token: "abcdef.0123456789abcdef"))
+                uri: "\(Self.csrs)/serving-pending", method: .delete, headers: headers(token: "abcdef.0123456789abcdef")
+            )
             #expect(delete.status == .forbidden)
-            let fetched = try await client.execute(uri: "\(Self.csrs)/serving-pending", method: .get, headers: headers(credential: node))
+            let fetched = try await client.execute(
+                uri: "\(Self.csrs)/serving-pending", method: .get, headers: headers(credential: node))
             #expect(CSRRouteTests.conditions(fetched.json).isEmpty)
         }
     }
@@ -135,13 +162,16 @@ import X509
         let admin = try await cluster.admin()
         try await cluster.application().test(.router) { client in
             _ = try await Self.pendingServingCSR(cluster, client)
-            let deleted = try await client.execute(uri: "\(Self.csrs)/serving-pending", method: .delete, headers: headers(credential: admin))
+            let deleted = try await client.execute(
+                uri: "\(Self.csrs)/serving-pending", method: .delete, headers: headers(credential: admin))
             #expect(deleted.status == .ok)
             #expect(deleted.json["kind"] as? String == "CertificateSigningRequest")
             #expect((deleted.json["metadata"] as? [String: Any])?["name"] as? String == "serving-pending")
-            let gone = try await client.execute(uri: "\(Self.csrs)/serving-pending", method: .get, headers: headers(credential: admin))
+            let gone = try await client.execute(
+                uri: "\(Self.csrs)/serving-pending", method: .get, headers: headers(credential: admin))
             #expect(gone.status == .notFound)
-            let again = try await client.execute(uri: "\(Self.csrs)/serving-pending", method: .delete, headers: headers(credential: admin))
+            let again = try await client.execute(
+                uri: "\(Self.csrs)/serving-pending", method: .delete, headers: headers(credential: admin))
             #expect(again.status == .notFound)
             let audit = try await cluster.store.auditEvents(limit: nil)
             #expect(audit.contains { $0.action == .certificateRequestDeleted && $0.detail == "serving-pending" })
@@ -156,7 +186,8 @@ import X509
             let resources = try #require(response.json["resources"] as? [[String: Any]])
             let csrs = try #require(resources.first { $0["name"] as? String == "certificatesigningrequests" })
             #expect((csrs["verbs"] as? [String])?.contains("delete") == true)
-            let approval = try #require(resources.first { $0["name"] as? String == "certificatesigningrequests/approval" })
+            let approval = try #require(
+                resources.first { $0["name"] as? String == "certificatesigningrequests/approval" })
             #expect((approval["verbs"] as? [String]) == ["update"])
             let openAPI = try await client.execute(uri: "/openapi/v3/apis/certificates.k8s.io/v1", method: .get)
             #expect(openAPI.text.contains("/apis/certificates.k8s.io/v1/certificatesigningrequests/{name}/approval"))

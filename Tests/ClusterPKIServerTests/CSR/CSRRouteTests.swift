@@ -1,6 +1,6 @@
-import ClusterPKILifecycle
 import ClusterPKIAPI
 import ClusterPKICore
+import ClusterPKILifecycle
 import ClusterPKIServer
 import ClusterPKIStore
 import ClusterPKITesting
@@ -18,7 +18,9 @@ import X509
     }
 
     static func certificate(_ json: [String: Any]) throws -> Certificate? {
-        guard let b64 = (json["status"] as? [String: Any])?["certificate"] as? String, let data = Data(base64Encoded: b64) else { return nil }
+        guard let b64 = (json["status"] as? [String: Any])?["certificate"] as? String,
+            let data = Data(base64Encoded: b64)
+        else { return nil }
         return try PEMCertificates.parse(String(decoding: data, as: UTF8.self), path: "status.certificate").first
     }
 
@@ -29,8 +31,10 @@ import X509
         try await cluster.application(environment).test(.router) { client in
             let pem = try TestCSR.pem(commonName: "system:node:worker-1", organizations: ["system:nodes"])
             let created = try await client.execute(
-                uri: Self.csrs, method: .post, headers: headers(token: "abcdef.0123456789abcdef", address: "10.0.0.11", contentType: true),
-                body: try TestCSR.body(name: "node-csr-worker-1", pem: pem, annotations: ["clusterpki.io/node-ip": "10.0.0.11,fd00::11"]))
+                uri: Self.csrs, method: .post,
+                headers: headers(token: "abcdef.0123456789abcdef", address: "10.0.0.11", contentType: true),
+                body: try TestCSR.body(
+                    name: "node-csr-worker-1", pem: pem, annotations: ["clusterpki.io/node-ip": "10.0.0.11,fd00::11"]))
             #expect(created.status == .created)
             let json = created.json
             #expect(json["kind"] as? String == "CertificateSigningRequest")
@@ -49,23 +53,32 @@ import X509
             #expect(certificate.notValidAfter <= cluster.now + 8760 * 3600 + 1)
 
             // Get, list with fieldSelector, and a duplicate create.
-            let fetched = try await client.execute(uri: "\(Self.csrs)/node-csr-worker-1", method: .get, headers: headers(token: "abcdef.0123456789abcdef"))
+            let fetched = try await client.execute(
+                uri: "\(Self.csrs)/node-csr-worker-1", method: .get, headers: headers(token: "abcdef.0123456789abcdef"))
             #expect(fetched.status == .ok)
             #expect(((fetched.json["status"] as? [String: Any])?["certificate"] as? String) != nil)
             let list = try await client.execute(
-                uri: "\(Self.csrs)?fieldSelector=metadata.name%3Dnode-csr-worker-1&limit=500", method: .get, headers: headers(token: "abcdef.0123456789abcdef"))
+                uri: "\(Self.csrs)?fieldSelector=metadata.name%3Dnode-csr-worker-1&limit=500", method: .get,
+                headers: headers(token: "abcdef.0123456789abcdef"))
             #expect(list.json["kind"] as? String == "CertificateSigningRequestList")
             #expect((list.json["items"] as? [[String: Any]])?.count == 1)
-            let none = try await client.execute(uri: "\(Self.csrs)?fieldSelector=metadata.name%3Dnope", method: .get, headers: headers(token: "abcdef.0123456789abcdef"))
+            let none = try await client.execute(
+                uri: "\(Self.csrs)?fieldSelector=metadata.name%3Dnope", method: .get,
+                headers: headers(token: "abcdef.0123456789abcdef"))
             #expect((none.json["items"] as? [[String: Any]])?.count == 0)
             let duplicate = try await client.execute(
                 uri: Self.csrs, method: .post, headers: headers(token: "abcdef.0123456789abcdef", contentType: true),
                 body: try TestCSR.body(name: "node-csr-worker-1", pem: pem))
             #expect(duplicate.status == .conflict)
             #expect(duplicate.json["reason"] as? String == "AlreadyExists")
-            #expect(duplicate.json["message"] as? String == "certificatesigningrequests.certificates.k8s.io \"node-csr-worker-1\" already exists")
-            let missing = try await client.execute(uri: "\(Self.csrs)/nope", method: .get, headers: headers(token: "abcdef.0123456789abcdef"))
-            #expect(missing.json["message"] as? String == "certificatesigningrequests.certificates.k8s.io \"nope\" not found")
+            #expect(
+                duplicate.json["message"] as? String
+                    == "certificatesigningrequests.certificates.k8s.io \"node-csr-worker-1\" already exists")
+            let missing = try await client.execute(
+                uri: "\(Self.csrs)/nope", method: .get, headers: headers(token: "abcdef.0123456789abcdef"))
+            #expect(
+                missing.json["message"] as? String
+                    == "certificatesigningrequests.certificates.k8s.io \"nope\" not found")
 
             // The join recorded where the node is, and the certificate is in the ledger.
             let node = try #require(try await cluster.store.node(named: "worker-1"))
@@ -75,7 +88,9 @@ import X509
             let actions = try await cluster.store.auditEvents(limit: nil).map(\.action)
             #expect(actions.contains(.certificateRequestApproved))
         }
-        #expect(environment.metrics.render().contains("clusterpki_csrs_signed_total{signer=\"kubernetes.io/kube-apiserver-client-kubelet\"} 1"))
+        #expect(
+            environment.metrics.render().contains(
+                "clusterpki_csrs_signed_total{signer=\"kubernetes.io/kube-apiserver-client-kubelet\"} 1"))
     }
 
     @Test(arguments: [
@@ -90,7 +105,8 @@ import X509
         try await cluster.application(environment).test(.router) { client in
             let created = try await client.execute(
                 uri: Self.csrs, method: .post, headers: headers(token: "abcdef.0123456789abcdef", contentType: true),
-                body: try TestCSR.body(name: "bad", pem: try TestCSR.pem(commonName: cn, organizations: orgs), signer: signer))
+                body: try TestCSR.body(
+                    name: "bad", pem: try TestCSR.pem(commonName: cn, organizations: orgs), signer: signer))
             #expect(created.status == .created)
             let condition = try #require(Self.conditions(created.json).first)
             #expect(condition["type"] as? String == "Denied")
@@ -105,7 +121,8 @@ import X509
         let cluster = try TestCluster()
         _ = try await cluster.token()
         try await cluster.application().test(.router) { client in
-            let pem = try TestCSR.pem(commonName: "system:node:w", organizations: ["system:nodes"], dnsNames: ["evil.example"])
+            let pem = try TestCSR.pem(
+                commonName: "system:node:w", organizations: ["system:nodes"], dnsNames: ["evil.example"])
             let created = try await client.execute(
                 uri: Self.csrs, method: .post, headers: headers(token: "abcdef.0123456789abcdef", contentType: true),
                 body: try TestCSR.body(name: "sans", pem: pem))
@@ -124,19 +141,24 @@ import X509
         _ = try await cluster.token()
         try await cluster.application().test(.router) { client in
             let join = try await client.execute(
-                uri: Self.csrs, method: .post, headers: headers(token: "abcdef.0123456789abcdef", address: "10.0.0.21", contentType: true),
+                uri: Self.csrs, method: .post,
+                headers: headers(token: "abcdef.0123456789abcdef", address: "10.0.0.21", contentType: true),
                 body: try TestCSR.body(
-                    name: "node-csr-w2", pem: try TestCSR.pem(commonName: "system:node:worker-2", organizations: ["system:nodes"]),
+                    name: "node-csr-w2",
+                    pem: try TestCSR.pem(commonName: "system:node:worker-2", organizations: ["system:nodes"]),
                     annotations: ["clusterpki.io/node-ip": "172.16.0.21"]))
             #expect(Self.conditions(join.json).first?["type"] as? String == "Approved")
-            let nodeCredential = try await cluster.credential(commonName: "system:node:worker-2", organizations: ["system:nodes"])
+            let nodeCredential = try await cluster.credential(
+                commonName: "system:node:worker-2", organizations: ["system:nodes"])
             let servingUsages = ["digital signature", "server auth"]
 
             let good = try await client.execute(
                 uri: Self.csrs, method: .post, headers: headers(credential: nodeCredential, contentType: true),
                 body: try TestCSR.body(
                     name: "serving-ok",
-                    pem: try TestCSR.pem(commonName: "system:node:worker-2", organizations: ["system:nodes"], dnsNames: ["worker-2"], ipAddresses: ["10.0.0.21", "172.16.0.21"]),
+                    pem: try TestCSR.pem(
+                        commonName: "system:node:worker-2", organizations: ["system:nodes"], dnsNames: ["worker-2"],
+                        ipAddresses: ["10.0.0.21", "172.16.0.21"]),
                     signer: "kubernetes.io/kubelet-serving", usages: servingUsages))
             #expect(Self.conditions(good.json).first?["type"] as? String == "Approved")
             let certificate = try #require(try Self.certificate(good.json))
@@ -147,18 +169,25 @@ import X509
                 uri: Self.csrs, method: .post, headers: headers(credential: nodeCredential, contentType: true),
                 body: try TestCSR.body(
                     name: "serving-bad",
-                    pem: try TestCSR.pem(commonName: "system:node:worker-2", organizations: ["system:nodes"], ipAddresses: ["10.0.0.99"]),
+                    pem: try TestCSR.pem(
+                        commonName: "system:node:worker-2", organizations: ["system:nodes"], ipAddresses: ["10.0.0.99"]),
                     signer: "kubernetes.io/kubelet-serving", usages: servingUsages))
             #expect(Self.conditions(foreign.json).first?["reason"] as? String == "SANNotOwnedByNode")
 
             // Self renewal: own CN approved, another node's CN denied.
             let renew = try await client.execute(
                 uri: Self.csrs, method: .post, headers: headers(credential: nodeCredential, contentType: true),
-                body: try TestCSR.body(name: "renew", pem: try TestCSR.pem(commonName: "system:node:worker-2", organizations: ["system:nodes"])))
-            #expect(Self.conditions(renew.json).first?["message"] as? String == "Auto approving self kubelet client certificate after SubjectAccessReview.")
+                body: try TestCSR.body(
+                    name: "renew",
+                    pem: try TestCSR.pem(commonName: "system:node:worker-2", organizations: ["system:nodes"])))
+            #expect(
+                Self.conditions(renew.json).first?["message"] as? String
+                    == "Auto approving self kubelet client certificate after SubjectAccessReview.")
             let steal = try await client.execute(
                 uri: Self.csrs, method: .post, headers: headers(credential: nodeCredential, contentType: true),
-                body: try TestCSR.body(name: "steal", pem: try TestCSR.pem(commonName: "system:node:worker-1", organizations: ["system:nodes"])))
+                body: try TestCSR.body(
+                    name: "steal",
+                    pem: try TestCSR.pem(commonName: "system:node:worker-1", organizations: ["system:nodes"])))
             #expect(Self.conditions(steal.json).first?["reason"] as? String == "RequesterMismatch")
         }
     }
@@ -169,7 +198,9 @@ import X509
         try await cluster.application().test(.router) { client in
             _ = try await client.execute(
                 uri: Self.csrs, method: .post, headers: headers(token: "abcdef.0123456789abcdef", contentType: true),
-                body: try TestCSR.body(name: "node-csr-a", pem: try TestCSR.pem(commonName: "system:node:a", organizations: ["system:nodes"])))
+                body: try TestCSR.body(
+                    name: "node-csr-a",
+                    pem: try TestCSR.pem(commonName: "system:node:a", organizations: ["system:nodes"])))
             let watch = try await client.execute(
                 uri: "\(Self.csrs)?fieldSelector=metadata.name%3Dnode-csr-a&watch=true&timeoutSeconds=1", method: .get,
                 headers: headers(token: "abcdef.0123456789abcdef"))
@@ -179,7 +210,9 @@ import X509
             #expect(lines.count == 1)
             let event = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
             #expect(event["type"] as? String == "ADDED")
-            #expect(((event["object"] as? [String: Any])?["metadata"] as? [String: Any])?["name"] as? String == "node-csr-a")
+            #expect(
+                ((event["object"] as? [String: Any])?["metadata"] as? [String: Any])?["name"] as? String == "node-csr-a"
+            )
         }
     }
 
@@ -188,7 +221,8 @@ import X509
         _ = try await cluster.token()
         try await cluster.application().test(.router) { client in
             let garbage = try await client.execute(
-                uri: Self.csrs, method: .post, headers: headers(token: "abcdef.0123456789abcdef", contentType: true), body: ByteBuffer(string: "{"))
+                uri: Self.csrs, method: .post, headers: headers(token: "abcdef.0123456789abcdef", contentType: true),
+                body: ByteBuffer(string: "{"))
             #expect(garbage.status == .badRequest)
             #expect(garbage.json["reason"] as? String == "BadRequest")
             let notPEM = try await client.execute(
@@ -213,13 +247,16 @@ import X509
             let name = "node-csr-PTp5Wv92SPAlq0ElDHRO8oOcQw0GXR46Zj_zHBcxAUE"
             let created = try await client.execute(
                 uri: Self.csrs, method: .post, headers: headers(token: "abcdef.0123456789abcdef", contentType: true),
-                body: try TestCSR.body(name: name, pem: try TestCSR.pem(commonName: "system:node:b", organizations: ["system:nodes"])))
+                body: try TestCSR.body(
+                    name: name, pem: try TestCSR.pem(commonName: "system:node:b", organizations: ["system:nodes"])))
             #expect(created.status == .created)
-            let fetched = try await client.execute(uri: "\(Self.csrs)/\(name)", method: .get, headers: headers(token: "abcdef.0123456789abcdef"))
+            let fetched = try await client.execute(
+                uri: "\(Self.csrs)/\(name)", method: .get, headers: headers(token: "abcdef.0123456789abcdef"))
             #expect(fetched.status == .ok)
             let slash = try await client.execute(
                 uri: Self.csrs, method: .post, headers: headers(token: "abcdef.0123456789abcdef", contentType: true),
-                body: try TestCSR.body(name: "a/b", pem: try TestCSR.pem(commonName: "system:node:b", organizations: ["system:nodes"])))
+                body: try TestCSR.body(
+                    name: "a/b", pem: try TestCSR.pem(commonName: "system:node:b", organizations: ["system:nodes"])))
             #expect(slash.status.code == 422)
         }
     }
@@ -229,10 +266,13 @@ import X509
         _ = try await cluster.token()
         try await cluster.application().test(.router) { client in
             let object: [String: Any] = [
-                "apiVersion": "certificates.k8s.io/v1", "kind": "CertificateSigningRequest", "metadata": ["generateName": "csr-"],
+                "apiVersion": "certificates.k8s.io/v1", "kind": "CertificateSigningRequest",
+                "metadata": ["generateName": "csr-"],
                 "spec": [
-                    "request": Data(try TestCSR.pem(commonName: "system:node:g", organizations: ["system:nodes"]).utf8).base64EncodedString(),
-                    "signerName": "kubernetes.io/kube-apiserver-client-kubelet", "usages": ["digital signature", "client auth"],
+                    "request": Data(try TestCSR.pem(commonName: "system:node:g", organizations: ["system:nodes"]).utf8)
+                        .base64EncodedString(),
+                    "signerName": "kubernetes.io/kube-apiserver-client-kubelet",
+                    "usages": ["digital signature", "client auth"],
                 ],
             ]
             let created = try await client.execute(

@@ -1,6 +1,6 @@
-import ClusterPKILifecycle
 import ClusterPKIAPI
 import ClusterPKICore
+import ClusterPKILifecycle
 import ClusterPKIServer
 import ClusterPKIStore
 import ClusterPKITesting
@@ -27,12 +27,15 @@ import Testing
     func discoveryDocuments(path: String, kind: String) async throws {
         let cluster = try TestCluster()
         try await cluster.application().test(.router) { client in
-            let response = try await client.execute(uri: path, method: .get, headers: [.authorization: "Basic YW5vbnltb3VzOg=="])
+            let response = try await client.execute(
+                uri: path, method: .get, headers: [.authorization: "Basic YW5vbnltb3VzOg=="])
             #expect(response.status == .ok)
             #expect(response.json["kind"] as? String == kind)
             if kind == "APIResourceList" {
                 for resource in response.json["resources"] as? [[String: Any]] ?? [] {
-                    #expect(resource["name"] != nil && resource["kind"] != nil && resource["namespaced"] != nil && resource["verbs"] != nil)
+                    #expect(
+                        resource["name"] != nil && resource["kind"] != nil && resource["namespaced"] != nil
+                            && resource["verbs"] != nil)
                 }
             }
         }
@@ -45,8 +48,11 @@ import Testing
             let paths = try #require(root["paths"] as? [String: Any])
             #expect(paths.keys.contains("api/v1") && paths.keys.contains("apis/certificates.k8s.io/v1"))
             let gv = try await client.execute(uri: "/openapi/v3/apis/certificates.k8s.io/v1", method: .get).json
-            let patch = try #require(((gv["paths"] as? [String: Any])?["/apis/certificates.k8s.io/v1/certificatesigningrequests/{name}"] as? [String: Any])?["patch"] as? [String: Any])
-            #expect((patch["x-kubernetes-group-version-kind"] as? [String: String])?["kind"] == "CertificateSigningRequest")
+            let patch = try #require(
+                ((gv["paths"] as? [String: Any])?["/apis/certificates.k8s.io/v1/certificatesigningrequests/{name}"]
+                    as? [String: Any])?["patch"] as? [String: Any])
+            #expect(
+                (patch["x-kubernetes-group-version-kind"] as? [String: String])?["kind"] == "CertificateSigningRequest")
             #expect((patch["parameters"] as? [[String: Any]])?.first?["name"] as? String == "fieldValidation")
         }
     }
@@ -85,18 +91,23 @@ import Testing
         let environment = cluster.environment()
         try await cluster.application(environment).test(.router) { client in
             let response = try await client.execute(
-                uri: "/api/v1/namespaces/kube-public/configmaps/cluster-info", method: .get, headers: [.authorization: "Basic YW5vbnltb3VzOg=="])
+                uri: "/api/v1/namespaces/kube-public/configmaps/cluster-info", method: .get,
+                headers: [.authorization: "Basic YW5vbnltb3VzOg=="])
             #expect(response.status == .ok)
             #expect(response.json["kind"] as? String == "ConfigMap")
             let data = try #require(response.json["data"] as? [String: String])
             let kubeconfig = try #require(data["kubeconfig"])
             #expect(kubeconfig == ClusterInfoKubeconfig.render(caPEM: cluster.caPEM, server: "https://192.0.2.10:9443"))
             #expect(Set(data.keys) == ["kubeconfig", "jws-kubeconfig-abcdef", "jws-kubeconfig-ghijkl"])
-            #expect(DetachedJWS.isValid(data["jws-kubeconfig-abcdef"]!, content: kubeconfig, tokenID: "abcdef", tokenSecret: "0123456789abcdef"))
+            #expect(
+                DetachedJWS.isValid(
+                    data["jws-kubeconfig-abcdef"]!, content: kubeconfig, tokenID: "abcdef",
+                    tokenSecret: "0123456789abcdef"))
 
             // After the 60 s token expires (and the 1 s cache with it), its signature disappears.
             cluster.advance(120)
-            let later = try await client.execute(uri: "/api/v1/namespaces/kube-public/configmaps/cluster-info", method: .get)
+            let later = try await client.execute(
+                uri: "/api/v1/namespaces/kube-public/configmaps/cluster-info", method: .get)
             let laterData = try #require(later.json["data"] as? [String: String])
             #expect(Set(laterData.keys) == ["kubeconfig", "jws-kubeconfig-abcdef"])
 

@@ -26,7 +26,10 @@ import Testing
             let cases: [(spec: [String: Any], field: String, words: String)] = [
                 (["username": long], "spec.username", "ub-common-name"),
                 (["username": "eve", "groups": ["dev", long]], "spec.groups[1]", "ub-organization-name"),
-                (["username": "eve\n2026-11-30T00:00:00Z critical clusterpki.serve: FORGED"], "spec.username", "control"),
+                (
+                    ["username": "eve\n2026-11-30T00:00:00Z critical clusterpki.serve: FORGED"], "spec.username",
+                    "control"
+                ),
                 (["username": "eve", "groups": ["dev", "dev"]], "spec.groups[1]", "twice"),
                 (["username": "system:node:Bad_Name"], "spec.username", "RFC 1123"),
             ]
@@ -52,7 +55,8 @@ import Testing
         try await cluster.application().test(.router) { client in
             for (index, node) in ["n6\ncritical FORGED-BY-TOKEN", "Upper", "a..b", "-x"].enumerated() {
                 let response = try await client.execute(
-                    uri: Self.csrPath, method: .post, headers: headers(token: "abcdef.0123456789abcdef", contentType: true),
+                    uri: Self.csrPath, method: .post,
+                    headers: headers(token: "abcdef.0123456789abcdef", contentType: true),
                     body: try TestCSR.body(
                         name: "node-csr-\(index)",
                         pem: try TestCSR.pem(commonName: "system:node:\(node)", organizations: ["system:nodes"])))
@@ -76,7 +80,9 @@ import Testing
                 uri: Self.csrPath, method: .post, headers: headers(credential: admin, contentType: true),
                 body: try TestCSR.body(
                     name: "long-o",
-                    pem: try TestCSR.pem(commonName: "system:node:ok", organizations: ["system:nodes", String(repeating: "o", count: 65)])))
+                    pem: try TestCSR.pem(
+                        commonName: "system:node:ok",
+                        organizations: ["system:nodes", String(repeating: "o", count: 65)])))
             #expect(response.status.code == 422, "\(response.text)")
             let message = response.json["message"] as? String ?? ""
             #expect(message.contains("spec.request (subject O[1]): Invalid value: "), "\(message)")

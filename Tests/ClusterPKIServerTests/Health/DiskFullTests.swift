@@ -1,7 +1,7 @@
 import ClusterPKIAPI
 import ClusterPKICore
-import ClusterPKIServer
 import ClusterPKISQLiteStore
+import ClusterPKIServer
 import ClusterPKIStore
 import ClusterPKITesting
 import Foundation

@@ -17,7 +17,8 @@ import Testing
         for attempt in 0..<3 {
             await #expect(throws: StoreError.self) {
                 try await store.authenticate(
-                    "zzzzz\(attempt).0123456789abcdef", client: "10.0.0.\(attempt)", policy: .default, now: referenceNow)
+                    "zzzzz\(attempt).0123456789abcdef", client: "10.0.0.\(attempt)", policy: .default, now: referenceNow
+                )
             }
         }
         #expect(try rawCount(store.path, "SELECT count(*) FROM authFailure") == 6)

@@ -30,9 +30,11 @@ import Testing
             let clock = cluster.clock
             let environment = ServerEnvironment(
                 store: store, tree: cluster.tree, authority: cluster.authority, caPEM: cluster.caPEM,
-                advertiseURL: "https://192.0.2.1\(index):9443", peer: HeaderPeer(), now: { clock.withLockedValue { $0 } })
+                advertiseURL: "https://192.0.2.1\(index):9443", peer: HeaderPeer(),
+                now: { clock.withLockedValue { $0 } })
             publisher = ClusterInfoPublisher(environment: environment, maxAge: 3600)
-            application = Application(router: ClusterPKIServer.router(environment: environment, clusterInfo: publisher).router)
+            application = Application(
+                router: ClusterPKIServer.router(environment: environment, clusterInfo: publisher).router)
         }
     }
 
@@ -41,7 +43,8 @@ import Testing
     static func signatures(_ client: some TestClientProtocol) async throws -> Set<String> {
         let response = try await client.execute(uri: APIPaths.clusterInfo, method: .get)
         let data = response.json["data"] as? [String: String] ?? [:]
-        return Set(data.keys.filter { $0.hasPrefix("jws-kubeconfig-") }.map { String($0.dropFirst("jws-kubeconfig-".count)) })
+        return Set(
+            data.keys.filter { $0.hasPrefix("jws-kubeconfig-") }.map { String($0.dropFirst("jws-kubeconfig-".count)) })
     }
 
     /// Polls `condition` for up to `seconds`.
@@ -62,7 +65,9 @@ import Testing
         let admin = try await cluster.credential(
             commonName: "kubernetes-admin", organizations: ["kubeadm:cluster-admins"], record: false)
         let refresher = Task {
-            try await ClusterInfoRefresher(feed: second.store, publisher: second.publisher, logger: Logger(label: "test")).run()
+            try await ClusterInfoRefresher(
+                feed: second.store, publisher: second.publisher, logger: Logger(label: "test")
+            ).run()
         }
         defer { refresher.cancel() }
         try await first.application.test(.router) { one in
@@ -103,21 +108,31 @@ import Testing
         try await first.application.test(.router) { one in
             try await second.application.test(.router) { two in
                 // Replica 2 has seen the token (and remembers it) before replica 1 deletes it.
-                #expect(try await two.execute(uri: Self.csrs, method: .get, headers: headers(token: token.token.token)).status == .ok)
+                #expect(
+                    try await two.execute(uri: Self.csrs, method: .get, headers: headers(token: token.token.token))
+                        .status == .ok)
                 let deleted = try await one.execute(
-                    uri: "\(Self.secrets)/bootstrap-token-\(token.id)", method: .delete, headers: headers(credential: admin))
+                    uri: "\(Self.secrets)/bootstrap-token-\(token.id)", method: .delete,
+                    headers: headers(credential: admin))
                 #expect(deleted.status == .ok)
                 #expect(
-                    try await two.execute(uri: Self.csrs, method: .get, headers: headers(token: token.token.token)).status
+                    try await two.execute(uri: Self.csrs, method: .get, headers: headers(token: token.token.token))
+                        .status
                         == .unauthorized)
                 // Two uses in all, whichever replica grants them.
-                #expect(try await one.execute(uri: Self.csrs, method: .get, headers: headers(token: limited.token.token)).status == .ok)
-                #expect(try await two.execute(uri: Self.csrs, method: .get, headers: headers(token: limited.token.token)).status == .ok)
                 #expect(
-                    try await one.execute(uri: Self.csrs, method: .get, headers: headers(token: limited.token.token)).status
+                    try await one.execute(uri: Self.csrs, method: .get, headers: headers(token: limited.token.token))
+                        .status == .ok)
+                #expect(
+                    try await two.execute(uri: Self.csrs, method: .get, headers: headers(token: limited.token.token))
+                        .status == .ok)
+                #expect(
+                    try await one.execute(uri: Self.csrs, method: .get, headers: headers(token: limited.token.token))
+                        .status
                         == .unauthorized)
                 #expect(
-                    try await two.execute(uri: Self.csrs, method: .get, headers: headers(token: limited.token.token)).status
+                    try await two.execute(uri: Self.csrs, method: .get, headers: headers(token: limited.token.token))
+                        .status
                         == .unauthorized)
             }
         }
@@ -136,7 +151,8 @@ import Testing
             #expect(ready.status == .serviceUnavailable)
             #expect(ready.json["reason"] as? String == "ServiceUnavailable")
             #expect(ready.headers[.retryAfter] == "5")
-            let listed = try await client.execute(uri: Self.csrs, method: .get, headers: headers(token: token.token.token))
+            let listed = try await client.execute(
+                uri: Self.csrs, method: .get, headers: headers(token: token.token.token))
             #expect(listed.status == .serviceUnavailable)
             #expect(listed.json["kind"] as? String == "Status")
             #expect(listed.json["reason"] as? String == "ServiceUnavailable")
@@ -145,8 +161,11 @@ import Testing
             #expect(try await client.execute(uri: "/livez", method: .get).status == .ok)
             #expect(try await client.execute(uri: "/version", method: .get).status == .ok)
             server.resume()
-            #expect(try await Self.eventually(15) { try await client.execute(uri: "/readyz", method: .get).status == .ok })
-            #expect(try await client.execute(uri: Self.csrs, method: .get, headers: headers(token: token.token.token)).status == .ok)
+            #expect(
+                try await Self.eventually(15) { try await client.execute(uri: "/readyz", method: .get).status == .ok })
+            #expect(
+                try await client.execute(uri: Self.csrs, method: .get, headers: headers(token: token.token.token))
+                    .status == .ok)
         }
     }
 }
@@ -156,11 +175,13 @@ enum SecretsBody {
     /// A bootstrap-token Secret as `kubectl create -f` sends it.
     static func token(id: String, secret: String) -> ByteBuffer {
         let object: [String: Any] = [
-            "apiVersion": "v1", "kind": "Secret", "metadata": ["name": "bootstrap-token-\(id)", "namespace": "kube-system"],
+            "apiVersion": "v1", "kind": "Secret",
+            "metadata": ["name": "bootstrap-token-\(id)", "namespace": "kube-system"],
             "type": "bootstrap.kubernetes.io/token",
             "stringData": [
                 "token-id": id, "token-secret": secret, "usage-bootstrap-authentication": "true",
-                "usage-bootstrap-signing": "true", "auth-extra-groups": "system:bootstrappers:kubeadm:default-node-token",
+                "usage-bootstrap-signing": "true",
+                "auth-extra-groups": "system:bootstrappers:kubeadm:default-node-token",
             ],
         ]
         return ByteBuffer(bytes: try! JSONSerialization.data(withJSONObject: object))

@@ -1,6 +1,6 @@
-import ClusterPKILifecycle
 import ClusterPKIAPI
 import ClusterPKICore
+import ClusterPKILifecycle
 import ClusterPKIServer
 import ClusterPKIStore
 import ClusterPKITesting
@@ -21,11 +21,13 @@ import Testing
         let logger = Logger(label: "test")
         let serving = ServingCertificate(
             tree: cluster.tree, authority: cluster.authority,
-            subjectAltNames: ServingCertificate.subjectAltNames(listenHost: "127.0.0.1", nodeName: "cp-1", advertiseHost: nil, extras: ["localhost"]))
+            subjectAltNames: ServingCertificate.subjectAltNames(
+                listenHost: "127.0.0.1", nodeName: "cp-1", advertiseHost: nil, extras: ["localhost"]))
         let material = try await serving.ensure(now: Date(), logger: logger)
         #expect(material.renewed)
         #expect(try await serving.ensure(now: Date(), logger: logger).renewed == false)
-        let tls = try ServingTLS(material: material, authorities: ClusterCAWatcher(fixed: cluster.authority, bundlePEM: cluster.caPEM))
+        let tls = try ServingTLS(
+            material: material, authorities: ClusterCAWatcher(fixed: cluster.authority, bundlePEM: cluster.caPEM))
         let environment = cluster.environment(peer: TLSConnectionPeer())
         try await withLiveServer(environment: environment, tls: tls, logger: logger) { serverPort in
             let roots = try NIOSSLCertificate.fromPEMBytes(Array(cluster.caPEM))
@@ -33,7 +35,9 @@ import Testing
             // Anonymous over verified TLS: cluster-info, and 403 on a protected route.
             var anonymousTLS = TLSConfiguration.makeClientConfiguration()
             anonymousTLS.trustRoots = .certificates(roots)
-            let anonymous = TestClient(host: "127.0.0.1", port: serverPort, configuration: .init(tlsConfiguration: anonymousTLS, serverName: "localhost"))
+            let anonymous = TestClient(
+                host: "127.0.0.1", port: serverPort,
+                configuration: .init(tlsConfiguration: anonymousTLS, serverName: "localhost"))
             anonymous.connect()
             let info = try await anonymous.get("/api/v1/namespaces/kube-public/configmaps/cluster-info")
             #expect(info.status == .ok)
@@ -44,9 +48,16 @@ import Testing
 
             // The admin client certificate from admin.conf is recognised.
             var adminTLS = anonymousTLS
-            adminTLS.certificateChain = [.certificate(try NIOSSLCertificate(bytes: Array(try admin.certificate.serializeAsPEM().pemString.utf8), format: .pem))]
-            adminTLS.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(try admin.key.pemString().utf8), format: .pem))
-            let adminClient = TestClient(host: "127.0.0.1", port: serverPort, configuration: .init(tlsConfiguration: adminTLS, serverName: "localhost"))
+            adminTLS.certificateChain = [
+                .certificate(
+                    try NIOSSLCertificate(
+                        bytes: Array(try admin.certificate.serializeAsPEM().pemString.utf8), format: .pem))
+            ]
+            adminTLS.privateKey = .privateKey(
+                try NIOSSLPrivateKey(bytes: Array(try admin.key.pemString().utf8), format: .pem))
+            let adminClient = TestClient(
+                host: "127.0.0.1", port: serverPort,
+                configuration: .init(tlsConfiguration: adminTLS, serverName: "localhost"))
             adminClient.connect()
             let secrets = try await adminClient.get("/api/v1/namespaces/kube-system/secrets")
             #expect(secrets.status == .ok)
@@ -55,13 +66,23 @@ import Testing
 
             // A client certificate from another CA fails the handshake.
             let otherCA = try TestCluster.makeCA(commonName: "kubernetes", now: cluster.now)
-            let foreign = try await cluster.credential(commonName: "kubernetes-admin", organizations: ["system:masters"], issuer: otherCA)
+            let foreign = try await cluster.credential(
+                commonName: "kubernetes-admin", organizations: ["system:masters"], issuer: otherCA)
             var foreignTLS = anonymousTLS
-            foreignTLS.certificateChain = [.certificate(try NIOSSLCertificate(bytes: Array(try foreign.certificate.serializeAsPEM().pemString.utf8), format: .pem))]
-            foreignTLS.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(try foreign.key.pemString().utf8), format: .pem))
-            let foreignClient = TestClient(host: "127.0.0.1", port: serverPort, configuration: .init(tlsConfiguration: foreignTLS, timeout: .seconds(5), serverName: "localhost"))
+            foreignTLS.certificateChain = [
+                .certificate(
+                    try NIOSSLCertificate(
+                        bytes: Array(try foreign.certificate.serializeAsPEM().pemString.utf8), format: .pem))
+            ]
+            foreignTLS.privateKey = .privateKey(
+                try NIOSSLPrivateKey(bytes: Array(try foreign.key.pemString().utf8), format: .pem))
+            let foreignClient = TestClient(
+                host: "127.0.0.1", port: serverPort,
+                configuration: .init(tlsConfiguration: foreignTLS, timeout: .seconds(5), serverName: "localhost"))
             foreignClient.connect()
-            await #expect(throws: (any Error).self) { _ = try await foreignClient.get("/api/v1/namespaces/kube-system/secrets") }
+            await #expect(throws: (any Error).self) {
+                _ = try await foreignClient.get("/api/v1/namespaces/kube-system/secrets")
+            }
             try? await foreignClient.shutdown()
         }
     }

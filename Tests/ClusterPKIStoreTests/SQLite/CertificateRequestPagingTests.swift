@@ -55,7 +55,8 @@ private struct WholeListStore: CertificateRequestStore {
         try await base.updateCertificateRequest(name: name, object: object)
     }
     func updateCertificateRequest(
-        name: String, object: Data, ifResourceVersion resourceVersion: Int64, recording records: CertificateRequestRecords
+        name: String, object: Data, ifResourceVersion resourceVersion: Int64,
+        recording records: CertificateRequestRecords
     ) async throws -> StoredCertificateRequest {
         try await base.updateCertificateRequest(
             name: name, object: object, ifResourceVersion: resourceVersion, recording: records)

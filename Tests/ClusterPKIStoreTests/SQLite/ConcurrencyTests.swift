@@ -2,6 +2,7 @@ import ClusterPKIStore
 import ClusterPKITesting
 import Foundation
 import Testing
+
 @testable import ClusterPKISQLiteStore
 
 @Suite struct ConcurrencyTests {

@@ -3,6 +3,7 @@ import ClusterPKITesting
 import Foundation
 import GRDB
 import Testing
+
 @testable import ClusterPKISQLiteStore
 
 /// Concurrent writes share transactions (group commit) without sharing failures.
@@ -41,11 +42,15 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             for n in 0..<50 {
                 group.addTask {
-                    try await store.write { db in try db.execute(sql: "INSERT INTO probe (n) VALUES (?)", arguments: [n]) }
+                    try await store.write { db in
+                        try db.execute(sql: "INSERT INTO probe (n) VALUES (?)", arguments: [n])
+                    }
                     // A separate connection (another process) sees the row as soon as the write returned.
                     let queue = try DatabaseQueue(path: store.path)
                     defer { try? queue.close() }
-                    let seen = try await queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM probe WHERE n = ?", arguments: [n]) }
+                    let seen = try await queue.read {
+                        try Int.fetchOne($0, sql: "SELECT count(*) FROM probe WHERE n = ?", arguments: [n])
+                    }
                     #expect(seen == 1)
                 }
             }
@@ -60,11 +65,15 @@ import Testing
             serial: "0a1b2c", commonName: "system:node:w1", organizations: ["system:nodes"],
             notAfter: referenceNow.addingTimeInterval(86_400), created: referenceNow, actor: "system:bootstrap:abcdef")
         let records = CertificateRequestRecords(
-            auditEvents: [AuditEvent(time: referenceNow, actor: "a", action: .certificateRequestApproved, detail: "csr-1 serial=0a1b2c")],
+            auditEvents: [
+                AuditEvent(
+                    time: referenceNow, actor: "a", action: .certificateRequestApproved, detail: "csr-1 serial=0a1b2c")
+            ],
             credential: credential,
             node: NodeRecord(name: "w1", addresses: ["10.0.0.5"], recorded: referenceNow, recordedBy: "a"))
         let stored = try await store.createCertificateRequest(
-            name: "csr-1", requester: "system:bootstrap:abcdef", object: Data("{}".utf8), now: referenceNow, recording: records)
+            name: "csr-1", requester: "system:bootstrap:abcdef", object: Data("{}".utf8), now: referenceNow,
+            recording: records)
         #expect(stored.resourceVersion == 1)
         #expect(try await store.credentials().map(\.serial) == [credential.serial])
         #expect(try await store.node(named: "w1")?.addresses == ["10.0.0.5"])
@@ -77,7 +86,8 @@ import Testing
             notAfter: referenceNow.addingTimeInterval(86_400), created: referenceNow, actor: "x")
         second.node = NodeRecord(name: "w2", addresses: ["10.0.0.6"], recorded: referenceNow, recordedBy: "x")
         await #expect(throws: StoreError.self) {
-            try await store.createCertificateRequest(name: "csr-1", requester: "x", object: Data("{}".utf8), now: referenceNow, recording: second)
+            try await store.createCertificateRequest(
+                name: "csr-1", requester: "x", object: Data("{}".utf8), now: referenceNow, recording: second)
         }
         #expect(try await store.credentials().map(\.serial) == [credential.serial])
         #expect(try await store.node(named: "w2") == nil)

@@ -5,6 +5,7 @@ import ClusterPKITesting
 import Foundation
 import GRDB
 import Testing
+
 @testable import ClusterPKISQLiteStore
 
 @Suite struct SQLiteStateStoreTests {
@@ -61,7 +62,9 @@ import Testing
             try SQLiteStateStore(path: path, storeKey: testKey)
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == contents)
-        #expect(StoreError.notAStateDatabase(path: path, detail: "x").message.hasPrefix("\(path) is not a clusterpki state database: x"))
+        #expect(
+            StoreError.notAStateDatabase(path: path, detail: "x").message.hasPrefix(
+                "\(path) is not a clusterpki state database: x"))
     }
 
     @Test func refusesAnotherApplicationsDatabase() throws {
@@ -88,7 +91,9 @@ import Testing
         }
         // A later clusterpki applied a migration this build does not know.
         let queue = try DatabaseQueue(path: path)
-        try await queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9-from-the-future')") }
+        try await queue.write {
+            try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9-from-the-future')")
+        }
         try queue.close()
         #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -136,7 +141,8 @@ import Testing
         let second = try StoreKey.loadOrCreate(at: url)
         #expect(first.checkValue == second.checkValue)
         #expect(try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int == 0o600)
-        #expect(try FileManager.default.attributesOfItem(atPath: directory.path("pki"))[.posixPermissions] as? Int == 0o700)
+        #expect(
+            try FileManager.default.attributesOfItem(atPath: directory.path("pki"))[.posixPermissions] as? Int == 0o700)
         chmod(url.path, 0o644)
         #expect(throws: StoreError.insecureStoreKeyFile(path: url.path, mode: "0644")) { try StoreKey.load(at: url) }
     }

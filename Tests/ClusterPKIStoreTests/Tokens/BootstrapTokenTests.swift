@@ -1,10 +1,10 @@
 import ClusterPKIAPI
 import ClusterPKICore
-import ClusterPKICore
 import ClusterPKIStore
 import ClusterPKITesting
 import Foundation
 import Testing
+
 @testable import ClusterPKISQLiteStore
 
 @Suite struct BootstrapTokenTests {
@@ -62,7 +62,8 @@ import Testing
         let expected = [
             "token-id": "abcdef", "token-secret": "abcdef0123456789", "description": "foo",
             "expiration": "1970-01-01T01:01:01Z", "usage-bootstrap-signing": "true",
-            "usage-bootstrap-authentication": "true", "auth-extra-groups": "system:bootstrappers,system:bootstrappers:foo",
+            "usage-bootstrap-authentication": "true",
+            "auth-extra-groups": "system:bootstrappers,system:bootstrappers:foo",
         ]
         #expect(data == expected.mapValues { Data($0.utf8).base64EncodedString() })
     }
@@ -84,7 +85,9 @@ import Testing
         let fixed = RFC3339.parse("2030-05-06T07:08:09Z")!
         #expect(TokenRequest(ttl: 3600, expires: fixed).expiration(now: now) == fixed)
         // Sub-second parts of "now" are truncated like the RFC 3339 Secret value.
-        #expect(TokenRequest(ttl: 60).expiration(now: now.addingTimeInterval(0.9)).map(RFC3339.format) == "1970-01-01T01:02:01Z")
+        #expect(
+            TokenRequest(ttl: 60).expiration(now: now.addingTimeInterval(0.9)).map(RFC3339.format)
+                == "1970-01-01T01:02:01Z")
     }
 
     static let durationCases: [(String, Double)] = [
@@ -114,7 +117,8 @@ import Testing
     }
 
     static let humanCases: [(Double, String)] = [
-        (-5.0, "<invalid>"), (-1, "0s"), (-0.5, "0s"), (0, "0s"), (59.9, "59s"), (60, "1m"), (3599, "59m"), (3600, "1h"),
+        (-5.0, "<invalid>"), (-1, "0s"), (-0.5, "0s"), (0, "0s"), (59.9, "59s"), (60, "1m"), (3599, "59m"),
+        (3600, "1h"),
         (86_399, "23h"), (86_400, "1d"), (364 * 86_400, "364d"), (365 * 86_400, "1y"), (800 * 86_400, "2y"),
     ]
 

@@ -5,6 +5,7 @@ import ClusterPKITesting
 import Foundation
 import GRDB
 import Testing
+
 @testable import ClusterPKISQLiteStore
 
 /// Run with `CLUSTERPKI_BENCH=1 swift test --filter TokenBenchmarkTests`; prints auth p50/p99 and sweep time.
@@ -43,7 +44,9 @@ struct TokenBenchmarkTests {
         #expect(swept == count)
         #expect(try rawCount(store.path, "SELECT count(*) FROM bootstrapToken") == 0)
         let slow = samples.filter { $0 > .milliseconds(1) }.count
-        print("BENCH p90=\(samples[samples.count * 9 / 10]) p999=\(samples[samples.count * 999 / 1000]) over1ms=\(slow)/\(samples.count)")
+        print(
+            "BENCH p90=\(samples[samples.count * 9 / 10]) p999=\(samples[samples.count * 999 / 1000]) over1ms=\(slow)/\(samples.count)"
+        )
         print("BENCH tokens=\(count) insert=\(insertTime) auth p50=\(p50) p99=\(p99) sweep=\(sweepTime)")
     }
 }

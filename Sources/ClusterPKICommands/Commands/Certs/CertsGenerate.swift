@@ -13,7 +13,8 @@ struct CertsGenerate: AsyncParsableCommand {
     @OptionGroup var directories: DirectoryOptions
     @OptionGroup var cluster: ClusterFlags
 
-    @Option(help: "The state store, as the other commands take it; with etcd://..., clusterpki-etcd-client is issued too.")
+    @Option(
+        help: "The state store, as the other commands take it; with etcd://..., clusterpki-etcd-client is issued too.")
     var store: String?
 
     func validate() throws {

@@ -19,7 +19,8 @@ struct DownloadCerts: AsyncParsableCommand {
         let context = try directories.context()
         let location = try state.location(directories, context.settings, policy: context.policy)
         let store = try await location.openForDownload()
-        try await CertificateDownloader.run(context: context, store: store, key: key, stateKey: location.sharedStateKey) {
+        try await CertificateDownloader.run(context: context, store: store, key: key, stateKey: location.sharedStateKey)
+        {
             print($0)
         }
         // The key that arrived (or was here) must open the shared store: a mismatch names both.

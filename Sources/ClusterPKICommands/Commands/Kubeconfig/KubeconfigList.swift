@@ -20,7 +20,7 @@ struct KubeconfigList: AsyncParsableCommand {
     func run() async throws {
         let records =
             try await ledger.location(directories, try directories.settings()).openReadOnlyState(withKey: false)?
-                .credentials() ?? []
+            .credentials() ?? []
         print(
             output == "json" ? try LedgerListing.json(records) : LedgerListing.text(records, now: Date()),
             terminator: "")

@@ -7,7 +7,9 @@ import Foundation
 struct KubeletRenew: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "renew",
-        abstract: "Refresh kubelet.conf's CA bundle from cluster-info (verified with the current one), then renew the client certificate when it is due or not signed by the signing CA.")
+        abstract:
+            "Refresh kubelet.conf's CA bundle from cluster-info (verified with the current one), then renew the client certificate when it is due or not signed by the signing CA."
+    )
 
     @Option(help: "The directory holding kubelet.conf (and pki/ca.crt, updated when present).")
     var kubernetesDir = "/etc/kubernetes"

@@ -36,7 +36,8 @@ struct RotateCommand: AsyncParsableCommand {
         // A dry run creates nothing, not even the state database: it reads the ledger read-only if there is one.
         let location = try state.location(directories, context.settings, policy: context.policy)
         let store = try await dryRun ? location.openReadOnlyState(withKey: false) : Optional(location.openState())
-        var job = ScheduledRenewal(context: context, store: store, actor: LedgerActor.current(), dryRun: dryRun, restartHook: restartHook)
+        var job = ScheduledRenewal(
+            context: context, store: store, actor: LedgerActor.current(), dryRun: dryRun, restartHook: restartHook)
         let display = ProgressDisplay(quiet: quiet)
         job.progress = display.sink
         let result: ScheduledRenewalReport

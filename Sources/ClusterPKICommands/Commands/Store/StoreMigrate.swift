@@ -5,7 +5,8 @@ import ClusterPKIStore
 struct StoreMigrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
-        abstract: "Copy every record of one state store into another (SQLite to etcd, or back), verified by counts and digest.",
+        abstract:
+            "Copy every record of one state store into another (SQLite to etcd, or back), verified by counts and digest.",
         discussion: """
             Tokens (with their secrets, remaining uses and expiry), uploads, the audit log in order, the credential \
             ledger with its revocations, CSRs, node records and rotation phases are copied; failed-authentication \
@@ -33,8 +34,10 @@ struct StoreMigrate: AsyncParsableCommand {
 
     func run() async throws {
         let context = try directories.context()
-        let source = try etcd.location(StoreSelection(parsing: from, db: ""), settings: context.settings, policy: context.policy)
-        let target = try etcd.location(StoreSelection(parsing: to, db: ""), settings: context.settings, policy: context.policy)
+        let source = try etcd.location(
+            StoreSelection(parsing: from, db: ""), settings: context.settings, policy: context.policy)
+        let target = try etcd.location(
+            StoreSelection(parsing: to, db: ""), settings: context.settings, policy: context.policy)
         guard source.storeDescription != target.storeDescription else {
             throw StoreMigrationError.sameStore(source.storeDescription)
         }

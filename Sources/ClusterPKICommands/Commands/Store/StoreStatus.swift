@@ -5,7 +5,9 @@ import ClusterPKIStore
 struct StoreStatus: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show the state store's backend, each etcd endpoint's health (version, leader, database size) and the counts.")
+        abstract:
+            "Show the state store's backend, each etcd endpoint's health (version, leader, database size) and the counts."
+    )
 
     @OptionGroup var directories: DirectoryOptions
     @OptionGroup var state: StateOptions
