@@ -63,6 +63,7 @@ import Testing
             guard case StoreError.unavailable(let endpoints, _) = error else { return false }
             return endpoints == dead && dead.allSatisfy { "\(error)".contains($0) }
         }
-        #expect(ContinuousClock.now - start < .seconds(4))
+        // Two endpoints under one 2 s deadline: it ends, it does not hang (the bound allows for a loaded machine).
+        #expect(ContinuousClock.now - start < .seconds(10))
     }
 }

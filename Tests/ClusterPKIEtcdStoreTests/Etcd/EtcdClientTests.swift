@@ -50,7 +50,7 @@ import Testing
     @Test func aClientWithoutCertificateIsRefusedWithTheTLSCause() async throws {
         let server = try EtcdTestServer.required()
         let client = try EtcdClient(
-            configuration: server.configuration(prefix: Self.prefix, deadline: .seconds(3), clientCertificate: false))
+            configuration: server.configuration(prefix: Self.prefix, deadline: .seconds(20), clientCertificate: false))
         defer { Task { await client.close() } }
         do {
             _ = try await client.get(Self.prefix + "anything")
