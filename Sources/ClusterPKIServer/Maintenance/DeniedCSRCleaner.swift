@@ -36,11 +36,7 @@ public struct DeniedCSRCleaner: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            if Task.isShuttingDownGracefully || Task.isCancelled { return }
-            await sweepOnce()
-        }
+        await PeriodicLoop.run(every: interval) { _ = await sweepOnce() }
     }
 
     /// One sweep; returns the names deleted, or nil when the store could not be listed (logged; the next interval
