@@ -104,7 +104,7 @@ public enum ClusterPKIServer {
 
     /// The HTTPS application: the router behind TLS with optional client certificates and the connection limits of
     /// `server.connections`, plus `services` (the serving-certificate renewer) run and stopped with it, the periodic
-    /// token sweep, and, on a store that several replicas share, the ``ClusterInfoRefresher``.
+    /// token sweep and denied-CSR cleaner, and, on a store that several replicas share, the ``ClusterInfoRefresher``.
     public static func application(
         environment: ServerEnvironment, tls: ServingTLS, host: String, port: Int, services: [any Service] = [],
         logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
@@ -114,7 +114,8 @@ public enum ClusterPKIServer {
         let (router, _) = Self.router(
             environment: environment, readiness: { ready.withLockedValue { $0 } }, clusterInfo: clusterInfo)
         var housekeeping: [any Service] = [
-            TokenSweepService(store: environment.store, logger: logger, now: environment.now)
+            TokenSweepService(store: environment.store, logger: logger, now: environment.now),
+            DeniedCSRCleaner(environment: environment, logger: logger),
         ]
         if let feed = environment.store as? any TokenChangeFeed {
             housekeeping.append(ClusterInfoRefresher(feed: feed, publisher: clusterInfo, logger: logger))

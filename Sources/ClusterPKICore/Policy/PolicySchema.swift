@@ -70,7 +70,7 @@ indirect enum PolicySchema: Sendable {
             "creatorGroups": .list(.scalar), "nodeClientApprovalGroups": .list(.scalar),
             "selfNodeClientApproval": .scalar,
             "kubeletServingApproval": .scalar, "unrecordedServingNames": .scalar, "signingDuration": .scalar,
-            "maxWatchSeconds": .scalar,
+            "maxWatchSeconds": .scalar, "deniedTTL": .scalar, "maxDeniedPerRequester": .scalar,
         ]),
         "servingCertificate": .object(["validity": .scalar, "renewBefore": .scalar, "checkInterval": .scalar]),
         "statusPage": .object(["localhostWithoutCertificate": .scalar]),

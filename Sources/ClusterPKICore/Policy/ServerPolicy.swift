@@ -98,13 +98,19 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
         public var signingDuration: GoDuration
         /// The longest a `watch=true` request stays open.
         public var maxWatchSeconds: Int
+        /// How long a CSR stays stored after its `Denied` or `Failed` condition (kube-controller-manager's csrcleaner:
+        /// one hour); `serve` deletes it after that.
+        public var deniedTTL: GoDuration
+        /// Denied CSRs one requester may have stored; the next CSR that would be denied gets 429 and is not stored.
+        public var maxDeniedPerRequester: Int
 
         public init(
             creatorGroups: [String] = [ServerPolicy.defaultNodeTokenGroup],
             nodeClientApprovalGroups: [String] = [ServerPolicy.defaultNodeTokenGroup],
             selfNodeClientApproval: Bool = true, kubeletServingApproval: Bool = true,
             unrecordedServingNames: UnrecordedServingNames = .pending,
-            signingDuration: GoDuration = GoDuration(seconds: 8760 * 3600), maxWatchSeconds: Int = 1800
+            signingDuration: GoDuration = GoDuration(seconds: 8760 * 3600), maxWatchSeconds: Int = 1800,
+            deniedTTL: GoDuration = GoDuration(seconds: 3600), maxDeniedPerRequester: Int = 100
         ) {
             self.creatorGroups = creatorGroups
             self.nodeClientApprovalGroups = nodeClientApprovalGroups
@@ -113,6 +119,8 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
             self.unrecordedServingNames = unrecordedServingNames
             self.signingDuration = signingDuration
             self.maxWatchSeconds = maxWatchSeconds
+            self.deniedTTL = deniedTTL
+            self.maxDeniedPerRequester = maxDeniedPerRequester
         }
 
         public init(from decoder: any Decoder) throws {
@@ -130,6 +138,9 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
                 ?? d.unrecordedServingNames
             signingDuration = try c.decodeIfPresent(GoDuration.self, forKey: .signingDuration) ?? d.signingDuration
             maxWatchSeconds = try c.decodeIfPresent(Int.self, forKey: .maxWatchSeconds) ?? d.maxWatchSeconds
+            deniedTTL = try c.decodeIfPresent(GoDuration.self, forKey: .deniedTTL) ?? d.deniedTTL
+            maxDeniedPerRequester =
+                try c.decodeIfPresent(Int.self, forKey: .maxDeniedPerRequester) ?? d.maxDeniedPerRequester
             guard signingDuration.seconds >= 600 else {
                 throw PKIError.policy(
                     field: "server.certificateSigningRequests.signingDuration", problem: "must be at least 10m")
@@ -137,6 +148,14 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
             guard maxWatchSeconds > 0 else {
                 throw PKIError.policy(
                     field: "server.certificateSigningRequests.maxWatchSeconds", problem: "must be positive")
+            }
+            guard deniedTTL.seconds >= 1 else {
+                throw PKIError.policy(
+                    field: "server.certificateSigningRequests.deniedTTL", problem: "must be at least 1s")
+            }
+            guard maxDeniedPerRequester > 0 else {
+                throw PKIError.policy(
+                    field: "server.certificateSigningRequests.maxDeniedPerRequester", problem: "must be positive")
             }
         }
     }

@@ -17,6 +17,9 @@ public struct CSRIssuer: Sendable {
     let authorities: ClusterCAWatcher
     /// The policy's `validity.backdate`.
     let backdate: TimeInterval
+    /// The policy's `maxDeniedPerRequester` and `deniedTTL`, checked only when a CSR would be denied.
+    let deniedLimit: Int
+    let deniedTTL: GoDuration
     let now: @Sendable () -> Date
 
     public init(
@@ -27,6 +30,8 @@ public struct CSRIssuer: Sendable {
         self.approver = CSRApprover(policy: policy.serverPolicy)
         self.authorities = authorities
         self.backdate = policy.validity.backdate.seconds
+        self.deniedLimit = policy.serverPolicy.certificateSigningRequests.maxDeniedPerRequester
+        self.deniedTTL = policy.serverPolicy.certificateSigningRequests.deniedTTL
         self.now = now
     }
 
@@ -51,7 +56,8 @@ public struct CSRIssuer: Sendable {
     }
 
     /// Decides `request` from `requester` (who connected from `client`) and stores it; an invalid object is a 422
-    /// ``KubernetesStatus``, a taken name ``StoreError/certificateRequestAlreadyExists(name:)`` (nothing stored).
+    /// ``KubernetesStatus``, a taken name ``StoreError/certificateRequestAlreadyExists(name:)``, a denial beyond the
+    /// requester's `maxDeniedPerRequester` a 429 (nothing stored).
     public func issue(
         _ request: CertificateSigningRequestObject, requester: Identity, client: String
     ) async throws -> Issued {
@@ -65,6 +71,7 @@ public struct CSRIssuer: Sendable {
         let isServing = review.signerName == CertificateSigningRequestObject.kubeletServingSigner
         if isServing, let nodeName = requester.nodeName { node = try await store.node(named: nodeName) }
         let decision = try Self.nameDenial(review, name: valid.name) ?? approver.decide(review, node: node)
+        if !decision.isApproved, !decision.isPending { try await checkDeniedCap(of: requester) }
         var certificate: Certificate?
         if let plan = decision.plan {
             certificate = try CSRSigner(authority: authorities.current().signing, backdate: backdate)

@@ -1,4 +1,5 @@
 import ClusterPKIAPI
+import ClusterPKICore
 import Foundation
 import Hummingbird
 
@@ -111,6 +112,16 @@ extension KubernetesStatus {
             message:
                 "user \"\(user)\" already has \(limit) open watches, the limit of the policy (server.connections.maxWatchesPerIdentity); close one and retry",
             details: Details(retryAfterSeconds: 1))
+    }
+
+    /// A requester over `server.certificateSigningRequests.maxDeniedPerRequester` denied CSRs. No `Retry-After`:
+    /// client-go retries a 429 that has one by itself, which would only repeat the refusal until `deniedTTL` passes.
+    public static func tooManyDeniedRequests(user: String, limit: Int, ttl: GoDuration) -> KubernetesStatus {
+        KubernetesStatus(
+            code: 429, reason: "TooManyRequests",
+            message:
+                "user \"\(user)\" already has \(limit) denied certificatesigningrequests stored, the limit of the policy (server.certificateSigningRequests.maxDeniedPerRequester); denied CSRs are deleted \(ttl) after their denial (server.certificateSigningRequests.deniedTTL): fix the request and retry after that, or ask an admin to delete them (kubectl delete csr)"
+        )
     }
 
     /// 503 with `Retry-After`: the state store cannot be reached now (etcd down or without quorum).

@@ -26,11 +26,7 @@ public struct TokenSweepService: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            if Task.isShuttingDownGracefully || Task.isCancelled { return }
-            await sweepOnce()
-        }
+        await PeriodicLoop.run(every: interval) { _ = await sweepOnce() }
     }
 
     /// One sweep; a failure (the store unreachable) is logged and tried again at the next interval.

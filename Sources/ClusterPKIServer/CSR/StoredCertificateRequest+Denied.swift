@@ -1,0 +1,25 @@
+import ClusterPKIAPI
+import ClusterPKICore
+import ClusterPKIStore
+import Foundation
+
+extension StoredCertificateRequest {
+    /// When the request was denied or failed (its `Denied` or `Failed` condition, as kube-controller-manager's
+    /// csrcleaner reads it), or nil for a request approved or pending. A condition without a time counts from the
+    /// request's creation; an object that does not decode counts as not denied (it is never deleted by age).
+    var deniedSince: Date? {
+        guard let decoded = try? KubernetesJSON.decode(Conditions.self, from: object),
+            let condition = decoded.status?.conditions?.first(where: {
+                ($0.type == "Denied" || $0.type == "Failed") && $0.status == "True"
+            })
+        else { return nil }
+        let stamp = condition.lastUpdateTime ?? condition.lastTransitionTime
+        return stamp.flatMap(RFC3339.parse) ?? created
+    }
+
+    /// Only the conditions of the stored object: the rest is not decoded.
+    private struct Conditions: Decodable {
+        struct Status: Decodable { var conditions: [CertificateSigningRequestObject.Condition]? }
+        var status: Status?
+    }
+}
