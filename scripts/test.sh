@@ -3,6 +3,7 @@
 #   scripts/test.sh                 (as root, or with sudo available, for the apt-get step)
 #   E2E="openssl-verify etcd-mtls" scripts/test.sh     run only these e2e scripts
 #   SKIP_SWIFT_TEST=1 scripts/test.sh                   skip `swift test` (local iteration only)
+#   FUZZ_SECONDS=30 scripts/test.sh                     also run every libFuzzer target that long (scripts/fuzz.sh)
 # Ends with "N passed, N failed" counting suites; exits non-zero if any suite failed.
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
@@ -57,6 +58,11 @@ run_suite "scripts/format.sh --check" 600 scripts/format.sh --check
 run_suite "scripts/check-layout.sh" 120 scripts/check-layout.sh
 if [[ "${SKIP_SWIFT_TEST:-0}" != 1 ]]; then
     run_suite "swift test" 1800 swift test
+fi
+
+# Fuzzing is opt-in (FUZZ_SECONDS=30 scripts/test.sh): a second, sanitized build, not yet measured against CI's budget.
+if [[ -n "${FUZZ_SECONDS:-}" ]]; then
+    run_suite "scripts/fuzz.sh all $FUZZ_SECONDS" 5400 scripts/fuzz.sh all "$FUZZ_SECONDS"
 fi
 
 # ---- 3. Python tools of the e2e suites (PyPI, pinned in scripts/requirements.txt) in .build/venv

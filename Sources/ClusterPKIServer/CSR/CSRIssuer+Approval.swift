@@ -14,12 +14,13 @@ extension CSRIssuer {
         name: String, update: CertificateSigningRequestObject, admin: Identity, client: String
     ) async throws -> Issued {
         func invalid(_ problem: String) -> KubernetesStatus { .invalid(.certificateSigningRequest(name), problem) }
+        // A CSR that does not exist is 404 whatever the body says (the body is only compared with what is there).
+        guard let stored = try await store.certificateRequest(named: name) else {
+            throw KubernetesStatus.notFound(.certificateSigningRequest(name))
+        }
         if let given = update.metadata.name, given != name {
             throw KubernetesStatus.badRequest(
                 "the name of the object (\(given)) does not match the name on the URL (\(name))")
-        }
-        guard let stored = try await store.certificateRequest(named: name) else {
-            throw KubernetesStatus.notFound(.certificateSigningRequest(name))
         }
         var object = try KubernetesJSON.decode(CertificateSigningRequestObject.self, from: stored.object)
         let decisions = (update.status?.conditions ?? []).filter {

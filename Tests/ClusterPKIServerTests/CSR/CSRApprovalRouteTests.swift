@@ -156,6 +156,32 @@ import X509
         }
     }
 
+    /// A missing CSR is 404 whatever the body names (schemathesis found a 400 here); a body naming another CSR than an
+    /// existing one in the URL is 400, as the API server answers.
+    @Test func approvalOfAMissingCSRIsNotFoundAndANameMismatchIsBadRequest() async throws {
+        let cluster = try TestCluster()
+        _ = try await cluster.token()
+        let admin = try await cluster.admin()
+        try await cluster.application().test(.router) { client in
+            let pending = try await Self.pendingServingCSR(cluster, client)
+            let body = try Self.decision(pending, type: "Approved", reason: "KubectlApprove", message: "ok")
+            let missing = try await client.execute(
+                uri: "\(Self.csrs)/no-such-csr/approval", method: .put,
+                headers: headers(credential: admin, contentType: true), body: body)
+            #expect(missing.status == .notFound)
+            var renamed = pending
+            var metadata = try #require(pending["metadata"] as? [String: Any])
+            metadata["name"] = "another-csr"
+            renamed["metadata"] = metadata
+            let mismatch = try await client.execute(
+                uri: "\(Self.csrs)/serving-pending/approval", method: .put,
+                headers: headers(credential: admin, contentType: true),
+                body: try Self.decision(renamed, type: "Approved", reason: "KubectlApprove", message: "ok"))
+            #expect(mismatch.status == .badRequest)
+            #expect((mismatch.json["message"] as? String)?.contains("does not match the name on the URL") == true)
+        }
+    }
+
     @Test func adminDeletesACSRAtOnce() async throws {
         let cluster = try TestCluster()
         _ = try await cluster.token()
