@@ -38,10 +38,7 @@ public struct KubeadmConfigFile: Sendable {
     }
 
     public init(yaml text: String, path: String = "config") throws {
-        let documents: [Any?]
-        do { documents = Array(try Yams.load_all(yaml: text)) } catch {
-            throw PKIError.config(path: path, problem: "not valid YAML: \(error)")
-        }
+        let documents = try YAMLKeyGuard.loadDocuments(text, path: path)
         var parsed = Parser(path: path)
         for document in documents {
             guard let document else { continue }

@@ -55,7 +55,9 @@ public struct ServeEndpoint: Sendable, Hashable {
         let url = kubernetesDir.appendingPathComponent(fileName)
         guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
         let problem = "remove it and run `clusterpki init` again, or fix its listen, advertiseURL and apiServerURL"
-        guard let map = try? Yams.load(yaml: String(decoding: data, as: UTF8.self)) as? [String: Any],
+        let text = String(decoding: data, as: UTF8.self)
+        guard (try? YAMLKeyGuard.hasComplexKey(text)) == false,
+            let map = try? Yams.load(yaml: text) as? [String: Any],
             map["kind"] as? String == kind, let listen = map["listen"] as? String,
             let advertiseURL = map["advertiseURL"] as? String, let apiServerURL = map["apiServerURL"] as? String
         else { throw PKIError.config(path: url.path, problem: "not a \(kind) record; \(problem)") }
