@@ -104,7 +104,8 @@ public enum ClusterPKIServer {
 
     /// The HTTPS application: the router behind TLS with optional client certificates and the connection limits of
     /// `server.connections`, plus `services` (the serving-certificate renewer) run and stopped with it, the periodic
-    /// token sweep and denied-CSR cleaner, and, on a store that several replicas share, the ``ClusterInfoRefresher``.
+    /// token sweep, denied-CSR cleaner and audit maintenance, and, on a store that several replicas share, the
+    /// ``ClusterInfoRefresher``.
     public static func application(
         environment: ServerEnvironment, tls: ServingTLS, host: String, port: Int, services: [any Service] = [],
         logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
@@ -116,6 +117,7 @@ public enum ClusterPKIServer {
         var housekeeping: [any Service] = [
             TokenSweepService(store: environment.store, logger: logger, now: environment.now),
             DeniedCSRCleaner(environment: environment, logger: logger),
+            AuditMaintenance(environment: environment, logger: logger),
         ]
         if let feed = environment.store as? any TokenChangeFeed {
             housekeeping.append(ClusterInfoRefresher(feed: feed, publisher: clusterInfo, logger: logger))

@@ -89,7 +89,7 @@ public struct ServeLauncher: Sendable {
         let renewer = ServingCertificateRenewer(
             certificate: serving, tls: tls, metrics: environment.metrics, logger: logger)
         let reloader = ClusterCAReloader(authorities: authorities, serving: serving, tls: tls, logger: logger)
-        var services: [any Service] = [renewer, reloader, AuditMaintenance(environment: environment, logger: logger)]
+        var services: [any Service] = [renewer, reloader]
         if let rotateEvery {
             services.append(
                 rotationService(every: rotateEvery, store: store, serving: serving, tls: tls, logger: logger))

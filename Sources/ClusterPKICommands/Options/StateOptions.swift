@@ -17,11 +17,6 @@ struct StateOptions: ParsableArguments {
         try storeFlags.selection(db: db)
     }
 
-    /// Where the SQLite store is; `kubernetesDir` is `--kubernetes-dir` when it was given.
-    func location(kubernetesDir: URL?) -> StateStoreLocation {
-        StateStoreLocation(db: db, kubernetesDir: kubernetesDir)
-    }
-
     /// Where the chosen store and its key are for the cluster of `settings` (whose `--config` may name etcd's
     /// endpoints), with `directories`' `--kubernetes-dir` if it was given.
     func location(_ directories: DirectoryOptions, _ settings: ClusterSettings, policy: PKIPolicy? = nil) throws

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Where `clusterpki serve` listens, the URL it advertises to joining nodes, and the API server URL of the tree:
 /// chosen once by `clusterpki init` and recorded in `<kubernetes-dir>/clusterpki-serve.yaml`, so that serve's
@@ -55,9 +54,8 @@ public struct ServeEndpoint: Sendable, Hashable {
         let url = kubernetesDir.appendingPathComponent(fileName)
         guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
         let problem = "remove it and run `clusterpki init` again, or fix its listen, advertiseURL and apiServerURL"
-        let text = String(decoding: data, as: UTF8.self)
-        guard (try? YAMLKeyGuard.hasComplexKey(text)) == false,
-            let map = try? Yams.load(yaml: text) as? [String: Any],
+        let documents = try? YAMLKeyGuard.loadDocuments(String(decoding: data, as: UTF8.self), path: url.path)
+        guard documents?.count == 1, let map = documents?.first as? [String: Any],
             map["kind"] as? String == kind, let listen = map["listen"] as? String,
             let advertiseURL = map["advertiseURL"] as? String, let apiServerURL = map["apiServerURL"] as? String
         else { throw PKIError.config(path: url.path, problem: "not a \(kind) record; \(problem)") }

@@ -37,11 +37,8 @@ public struct AuditMaintenance: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            await tick()  // also on the way out, so the last window's failures are audited
-            if Task.isShuttingDownGracefully || Task.isCancelled { return }
-        }
+        await PeriodicLoop.run(every: interval) { await tick() }
+        await tick()  // also on the way out, so the last window's failures are audited
     }
 
     /// One round: flush the tallies, then prune. Failures are logged, never thrown: the next tick tries again.

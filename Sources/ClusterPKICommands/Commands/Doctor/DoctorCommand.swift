@@ -43,10 +43,10 @@ struct DoctorCommand: AsyncParsableCommand {
     func report(now: Date = Date()) async throws -> HealthReport {
         var context = try directories.context()
         context.now = now
-        // SQLite: the key of the tree being checked; etcd: the store every control-plane node shares.
-        let chosen = try state.location(directories, context.settings, policy: context.policy)
-        let access = await (chosen.etcd == nil ? state.location(kubernetesDir: context.settings.kubernetesDir) : chosen)
-            .inspect()
+        // The state key checked is the tree's own (etcd's key is always the tree's; SQLite's, too, for the doctor).
+        var location = try state.location(directories, context.settings, policy: context.policy)
+        location.kubernetesDir = context.settings.kubernetesDir
+        let access = await location.inspect()
         return await HealthCheck(
             context: context, state: access, rotateReport: URL(fileURLWithPath: rotateReport),
             commands: directories.fixCommands(db: state.db),
