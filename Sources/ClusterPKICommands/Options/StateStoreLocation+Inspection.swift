@@ -11,7 +11,8 @@ extension StateStoreLocation {
         guard FileManager.default.fileExists(atPath: db) else { return .absent(database: db) }
         do {
             guard let key = try StoreKey.load(at: keyURL) else { return .keyMissing(database: db, key: keyURL.path) }
-            return .opened(try SQLiteStateStore(path: db, storeKey: key), database: db, key: keyURL.path)
+            // Read-only: the doctor never writes (no key record, no schema upgrade); the key is still compared.
+            return .opened(try SQLiteStateStore(readOnlyAt: db, storeKey: key), database: db, key: keyURL.path)
         } catch let error as StoreError {
             return .unusable(database: db, key: keyURL.path, error: error)
         } catch {
