@@ -8,7 +8,10 @@ import Logging
 /// The outermost middleware: every failure becomes a Kubernetes `Status` (a ``StoreError`` through the one mapping,
 /// ``KubernetesStatus/init(_:object:)``), and every response is counted by route template and code and logged
 /// (method, path without query, code, user-visible reason; never headers or bodies). A method the path does not
-/// serve is 405 MethodNotAllowed with `Allow`, not the router's 404.
+/// serve is 405 MethodNotAllowed with `Allow`, not the router's 404. A path with an empty segment (a trailing or
+/// doubled slash) is matched exactly against the route table: Hummingbird's router drops empty segments, so
+/// `.../certificatesigningrequests/` (what a client sends for the name `.` once it normalizes the path) would
+/// otherwise answer the list where an object was asked for.
 struct EdgeMiddleware: RouterMiddleware {
     typealias Context = ServerContext
     let metrics: ServerMetrics
@@ -22,6 +25,10 @@ struct EdgeMiddleware: RouterMiddleware {
         var response: Response
         var failure: KubernetesStatus?
         do {
+            let path = request.uri.path
+            if path.hasSuffix("/") || path.contains("//"), routes.allowedMethods(for: path).isEmpty {
+                throw HTTPError(.notFound)
+            }
             response = try await next(request, context)
         } catch let status as KubernetesStatus {
             failure = status

@@ -45,6 +45,37 @@ import Testing
         }
     }
 
+    /// Hummingbird's router ignores empty segments; the server does not: a name of `.` reaches it as a trailing slash
+    /// (clients remove dot segments), and must not be answered with the list (a List where a CSR or Secret was asked).
+    @Test(arguments: [
+        "/apis/certificates.k8s.io/v1/certificatesigningrequests/",
+        "/apis/certificates.k8s.io/v1/certificatesigningrequests//",
+        "/api/v1/namespaces/kube-system/secrets/",
+        "/api/v1/namespaces/kube-system/secrets//",
+        "/api/v1/namespaces/kube-system/",
+        "/apis/certificates.k8s.io/v1/",
+        "/version/",
+        "//version",
+    ])
+    func emptySegmentIsNotTheCollection(path: String) async throws {
+        let cluster = try TestCluster()
+        let admin = try await cluster.admin()
+        try await cluster.application().test(.router) { client in
+            let response = try await client.execute(uri: path, method: .get, headers: headers(credential: admin))
+            #expect(response.status.code == 404, "\(path)")
+            #expect(response.json["kind"] as? String == "Status")
+            #expect(response.json["reason"] as? String == "NotFound")
+        }
+    }
+
+    @Test func statusPageKeepsItsTrailingSlash() async throws {
+        let cluster = try TestCluster()
+        try await cluster.application().test(.router) { client in
+            let response = try await client.execute(uri: "/ui/", method: .get)
+            #expect(response.status.code != 404)
+        }
+    }
+
     @Test func routeTableMatchesTemplates() {
         let table = RouteTable([
             RouteDescription(method: "GET", path: "/api/v1/namespaces/{namespace}"),
