@@ -85,12 +85,9 @@ extension SQLiteStateStore {
             let token = BootstrapToken(
                 token: parsed, usages: [.authentication], groups: Self.splitList(row["groups"]), expires: nil,
                 created: now)
-            try appendAudit(
-                AuditEvent(
-                    time: now, actor: client, action: .authenticated, tokenID: parsed.id,
-                    detail: usesLeft.map { "usesLeft=\($0)" } ?? ""),
-                db: db)
-            return .authenticated(TokenAuthentication(token: token, usesLeft: usesLeft))
+            let identity = TokenAuthentication(token: token, usesLeft: usesLeft)
+            try appendAudit(.authenticatedToken(identity, client: client, now: now), db: db)
+            return .authenticated(identity)
         }
         switch outcome {
         case .authenticated(let identity): return identity

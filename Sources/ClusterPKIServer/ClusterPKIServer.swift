@@ -29,12 +29,13 @@ public enum ClusterPKIServer {
     /// passes the one its ``ClusterInfoRefresher`` keeps fresh.
     public static func router(
         environment: ServerEnvironment, readiness: @escaping @Sendable () -> Bool = { true },
-        clusterInfo: ClusterInfoPublisher? = nil
+        clusterInfo: ClusterInfoPublisher? = nil, auditWriteBehind: AuditWriteBehind? = nil
     ) -> (router: Router<ServerContext>, routes: [RouteDescription]) {
         let router = Router(context: ServerContext.self)
         let authenticator = Authenticator(
             authorities: environment.authorities, tokens: environment.store, ledger: environment.store,
-            throttle: environment.authThrottle, peer: environment.peer, metrics: environment.metrics,
+            audit: environment.store, writeBehind: auditWriteBehind, throttle: environment.authThrottle,
+            peer: environment.peer, metrics: environment.metrics,
             now: environment.now)
         let authenticated = router.group()
             .add(middleware: AuthenticationMiddleware(authenticator: authenticator))
@@ -112,9 +113,12 @@ public enum ClusterPKIServer {
     ) throws -> some ApplicationProtocol {
         let ready = NIOLockedValueBox(true)
         let clusterInfo = ClusterInfoPublisher(environment: environment)
+        let auditWriteBehind = AuditWriteBehind(store: environment.store, logger: logger)
         let (router, _) = Self.router(
-            environment: environment, readiness: { ready.withLockedValue { $0 } }, clusterInfo: clusterInfo)
+            environment: environment, readiness: { ready.withLockedValue { $0 } }, clusterInfo: clusterInfo,
+            auditWriteBehind: auditWriteBehind)
         var housekeeping: [any Service] = [
+            auditWriteBehind,
             TokenSweepService(store: environment.store, logger: logger, now: environment.now),
             DeniedCSRCleaner(environment: environment, logger: logger),
             AuditMaintenance(environment: environment, logger: logger),

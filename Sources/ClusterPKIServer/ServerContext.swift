@@ -10,6 +10,9 @@ public struct ServerContext: RequestContext {
     public let channel: (any Channel)?
     /// Who sent the request, set by ``AuthenticationMiddleware`` on the routes that need an identity; nil elsewhere.
     public internal(set) var requester: Requester?
+    /// The success audit event of a token checked read-only, for the CSR creation that records it in its own
+    /// transaction (see ``PendingAudit``); nil elsewhere.
+    public internal(set) var pendingAudit: PendingAudit?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -43,6 +43,12 @@ public final class CountingStore: StateStore {
         count("authenticate")
         return try await base.authenticate(presented, client: client, policy: policy, now: now)
     }
+    public func authenticateReadOnly(_ presented: String, client: String, now: Date) async throws
+        -> TokenAuthentication?
+    {
+        count("authenticateReadOnly")
+        return try await base.authenticateReadOnly(presented, client: client, now: now)
+    }
     public func sweepExpired(now: Date) async throws -> Int {
         count("sweepExpired")
         return try await base.sweepExpired(now: now)

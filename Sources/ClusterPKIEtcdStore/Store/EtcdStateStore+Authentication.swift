@@ -76,6 +76,23 @@ extension EtcdStateStore {
         throw contention("authenticating with token \(parsed?.id ?? "?")")
     }
 
+    /// The read-only fast path for tokens without a use limit: one linearizable read of the token and both failure
+    /// counters (no Raft write), decided as ``authenticate(_:client:policy:now:)`` would. `nil` whenever that path
+    /// would write something other than its success audit event (a use, a failure, an expired token to delete).
+    public func authenticateReadOnly(_ presented: String, client: String, now: Date) async throws
+        -> TokenAuthentication?
+    {
+        guard let parsed = try? BootstrapTokenString(parsing: presented) else { return nil }
+        let counterKeys = [
+            keys.authFailure(scope: "client", subject: client), keys.authFailure(scope: "token", subject: parsed.id),
+        ]
+        let values = try await read(counterKeys + [keys.token(parsed.id)])
+        let verdict = try judge(
+            parsed, presented, client: client, counters: Array(zip(counterKeys, values)), token: values[2], now: now)
+        guard case .authenticate(_, nil, let identity) = verdict, identity.usesLeft == nil else { return nil }
+        return identity
+    }
+
     /// The decision on one set of values: the lock-out first, then the token (kubeadm's order of checks).
     private func judge(
         _ parsed: BootstrapTokenString?, _ presented: String, client: String, counters: [(String, Mvccpb_KeyValue?)],
@@ -115,15 +132,11 @@ extension EtcdStateStore {
             used = try EtcdJSON.encode(consumed)
             writes.append(.put(kv.keyString, used!, keepLease: true))
         }
-        writes += try auditOps([
-            AuditEvent(
-                time: now, actor: client, action: .authenticated, tokenID: parsed.id,
-                detail: usesLeft.map { "usesLeft=\($0)" } ?? "")
-        ])
         let token = BootstrapToken(
             token: parsed, usages: [.authentication], groups: record.groups, expires: nil, created: now)
-        return .authenticate(
-            writes: writes, token: used, identity: TokenAuthentication(token: token, usesLeft: usesLeft))
+        let identity = TokenAuthentication(token: token, usesLeft: usesLeft)
+        writes += try auditOps([.authenticatedToken(identity, client: client, now: now)])
+        return .authenticate(writes: writes, token: used, identity: identity)
     }
 
     /// Counts one failure on every counter and audits it in one transaction, compare-and-swapped against the

@@ -12,6 +12,8 @@ public struct AuthenticatedContext: ChildRequestContext {
     public let client: String
     /// The connection (a watch ends when it closes); `nil` only when a context is made without one.
     public let channel: (any Channel)?
+    /// A token's success audit event still to be recorded, on a CSR creation (see ``PendingAudit``).
+    public let pendingAudit: PendingAudit?
 
     public init(context: ServerContext) throws {
         // Only a route registered without the middleware gets here without a requester: a wiring bug, not the client's.
@@ -20,5 +22,6 @@ public struct AuthenticatedContext: ChildRequestContext {
         self.identity = requester.identity
         self.client = requester.client
         self.channel = context.channel
+        self.pendingAudit = context.pendingAudit
     }
 }

@@ -15,9 +15,27 @@ struct AuthenticationMiddleware: RouterMiddleware {
         async throws -> Response
     {
         let client = authenticator.peer.address(for: request, context: context)
-        let identity = try await authenticator.identity(for: request, context: context, client: client)
+        let (identity, event) = try await authenticator.identity(for: request, context: context, client: client)
         var context = context
         context.requester = Requester(identity: identity, client: client)
-        return try await next(request, context)
+        guard let event else { return try await next(request, context) }
+        // A token checked read-only: its success event is still to be recorded. A CSR creation records it in the
+        // CSR's own transaction; any other request has it recorded first (written behind when serve runs).
+        guard request.method == .post, request.uri.path == APIPaths.certificateSigningRequests else {
+            try await authenticator.record(event)
+            return try await next(request, context)
+        }
+        let pending = PendingAudit(event)
+        context.pendingAudit = pending
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            // Refused or failed before its transaction committed: the authentication is audited all the same.
+            if let event = pending.take() { try? await authenticator.record(event) }
+            throw error
+        }
+        if let event = pending.take() { try await authenticator.record(event) }
+        return response
     }
 }

@@ -17,6 +17,10 @@ struct Authenticator: Sendable {
     let authorities: ClusterCAWatcher
     let tokens: any TokenStore
     let ledger: any CredentialLedger
+    /// Where the success event of a token checked read-only is recorded: written behind by `writeBehind` when it
+    /// runs, else at once in `audit`.
+    let audit: any AuditLog
+    let writeBehind: AuditWriteBehind?
     /// The store's policy: ``TokenAuthPolicy/recordsFailures`` off, the throttle counts.
     var tokenPolicy: TokenAuthPolicy {
         var policy = throttle.policy
@@ -28,14 +32,18 @@ struct Authenticator: Sendable {
     let metrics: ServerMetrics
     let now: @Sendable () -> Date
 
-    /// The identity of `request`, which came from `client`.
-    func identity(for request: Request, context: ServerContext, client: String) async throws -> Identity {
+    /// The identity of `request`, which came from `client`, and for a token without a use limit (checked read-only,
+    /// nothing written) the success audit event the caller must record; every other token goes through the store's
+    /// write path, which records its event with the use it consumes.
+    func identity(for request: Request, context: ServerContext, client: String) async throws -> (
+        Identity, pendingAudit: AuditEvent?
+    ) {
         if let certificate = await peer.certificate(for: request, context: context) {
-            return .certificate(try await verify(certificate, client: client, logger: context.logger))
+            return (.certificate(try await verify(certificate, client: client, logger: context.logger)), nil)
         }
-        guard let header = request.headers[.authorization] else { return .anonymous }
+        guard let header = request.headers[.authorization] else { return (.anonymous, nil) }
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return .anonymous }
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return (.anonymous, nil) }
         let presented = parts[1].trimmingCharacters(in: .whitespaces)
         let tokenID = (try? BootstrapTokenString(parsing: presented))?.id
         let time = now()
@@ -46,10 +54,13 @@ struct Authenticator: Sendable {
             }
             throw StoreError.tooManyAttempts(retryAfter: refusal.retryAfter)
         }
+        if let identity = try await tokens.authenticateReadOnly(presented, client: client, now: time) {
+            return (.token(identity), .authenticatedToken(identity, client: client, now: time))
+        }
         do {
             // The throttle counts failures, so the store is asked not to: a wrong guess costs no database write.
             let identity = try await tokens.authenticate(presented, client: client, policy: tokenPolicy, now: time)
-            return .token(identity)
+            return (.token(identity), nil)
         } catch let error as StoreError {
             switch error {
             case .malformedToken, .tokenNotFound, .tokenSecretMismatch, .tokenNotForAuthentication, .tokenExpired:
@@ -71,6 +82,13 @@ struct Authenticator: Sendable {
             }
             throw error  // 401 / 429 / 500 through the one mapping, at the edge
         }
+    }
+
+    /// Records the success event of a token checked read-only: queued for ``AuditWriteBehind`` when it runs and has
+    /// room, else written now.
+    func record(_ event: AuditEvent) async throws {
+        if let writeBehind, writeBehind.enqueue(event) { return }
+        try await audit.recordAuditEvent(event)
     }
 
     /// Checks a client certificate the TLS layer accepted: issued by a CA of the current `ca.crt`, valid now, for

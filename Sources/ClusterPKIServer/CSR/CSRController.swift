@@ -44,7 +44,8 @@ struct CSRController: Sendable {
         let body = try await RequestBody.read(request, limit: environment.serverPolicy.maxRequestBodyBytes)
         let object = try RequestBody.decode(
             CertificateSigningRequestObject.self, from: body, what: "CertificateSigningRequest")
-        let issued = try await issuer.issue(object, requester: identity, client: context.client)
+        let issued = try await issuer.issue(
+            object, requester: identity, client: context.client, pendingAudit: context.pendingAudit)
 
         let signer = issued.object.spec.signerName
         var metadata: Logger.Metadata = [

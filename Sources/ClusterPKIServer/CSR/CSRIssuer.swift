@@ -58,8 +58,11 @@ public struct CSRIssuer: Sendable {
     /// Decides `request` from `requester` (who connected from `client`) and stores it; an invalid object is a 422
     /// ``KubernetesStatus``, a taken name ``StoreError/certificateRequestAlreadyExists(name:)``, a denial beyond the
     /// requester's `maxDeniedPerRequester` a 429 (nothing stored).
+    /// A `pendingAudit` event (the requester's token authentication) is stored first in the same transaction, and
+    /// taken once that transaction committed.
     public func issue(
-        _ request: CertificateSigningRequestObject, requester: Identity, client: String
+        _ request: CertificateSigningRequestObject, requester: Identity, client: String,
+        pendingAudit: PendingAudit? = nil
     ) async throws -> Issued {
         let valid = try Self.validate(request)
         let now = self.now()
@@ -78,14 +81,16 @@ public struct CSRIssuer: Sendable {
                 .sign(plan, publicKey: valid.csr.publicKey, now: now)
         }
         object.status = try Self.status(decision, certificate: certificate, now: now)
-        let records = try Self.records(
+        var records = try Self.records(
             of: decision, certificate: certificate, name: valid.name, requester: requester, client: client,
             declaredIPs: valid.declaredIPs, now: now)
+        if let authentication = pendingAudit?.event { records.auditEvents.insert(authentication, at: 0) }
 
         // A taken name is found by this insert (a primary key), which keeps a request to one write transaction.
         let encoded = try KubernetesJSON.encode(object)
         let stored = try await store.createCertificateRequest(
             name: valid.name, requester: requester.username, object: encoded, now: now, recording: records)
+        pendingAudit?.take()
         object.metadata.resourceVersion = String(stored.resourceVersion)
         let json =
             try KubernetesJSON.settingResourceVersion(stored.resourceVersion, in: encoded)

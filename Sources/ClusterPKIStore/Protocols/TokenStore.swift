@@ -21,4 +21,17 @@ public protocol TokenStore: Sendable {
         -> TokenAuthentication
     /// Deletes every expired token and what is bound to it; returns how many tokens were deleted.
     func sweepExpired(now: Date) async throws -> Int
+    /// The read-only fast path of ``authenticate(_:client:policy:now:)``: the identity when `presented` is a live token
+    /// without a use limit, with the right secret and the authentication usage, and neither its id nor `client` is
+    /// locked out in the store. It writes nothing (no use to consume, no audit event): the caller records
+    /// ``AuditEvent/authenticatedToken(_:client:now:)`` itself. `nil` in every other case, failures included; the
+    /// caller then calls ``authenticate(_:client:policy:now:)``, which decides again and records.
+    func authenticateReadOnly(_ presented: String, client: String, now: Date) async throws -> TokenAuthentication?
+}
+
+extension TokenStore {
+    /// No fast path: every authentication goes through ``authenticate(_:client:policy:now:)``.
+    public func authenticateReadOnly(_ presented: String, client: String, now: Date) async throws
+        -> TokenAuthentication?
+    { nil }
 }

@@ -79,7 +79,11 @@ import Testing
                 uri: "/apis/certificates.k8s.io/v1/certificatesigningrequests", method: .get,
                 headers: headers(token: "abcdef.0123456789abcdef"))
             #expect(list.status == .ok)
-            #expect(store.calls["authenticate"] == 1)
+            // A token without a use limit is checked read-only; its success event is written on its own (at once
+            // here: no write-behind runs in a router test).
+            #expect(store.calls["authenticateReadOnly"] == 1)
+            #expect(store.calls["authenticate"] == nil)
+            #expect(store.calls["recordAuditEvent"] == 1)
             #expect(store.calls["isRevoked"] == nil)
 
             store.reset()
@@ -110,8 +114,55 @@ import Testing
                     pem: try TestCSR.pem(commonName: "system:node:c", organizations: ["system:nodes"])))
             #expect(created.status == .created)
         }
-        #expect(store.calls == ["authenticate": 1, "createCertificateRequest": 1])
+        // The token is checked read-only and its success event rides in the CSR's own transaction: one write in all.
+        #expect(store.calls == ["authenticateReadOnly": 1, "createCertificateRequest": 1])
         #expect(try await cluster.store.node(named: "c")?.addresses == ["10.0.0.31"])
         #expect(try await cluster.store.credentials().contains { $0.commonName == "system:node:c" })
+        let events = try await cluster.store.auditEvents(limit: nil)
+        let authenticated = events.filter { $0.action == .authenticated && $0.tokenID == "abcdef" }
+        #expect(authenticated.count == 1)
+        #expect(authenticated.first?.actor == "10.0.0.31")
+        // Stored together, in order: the authentication, then the approval.
+        #expect(
+            events.suffix(4).map(\.action) == [
+                .authenticated, .certificateRequestApproved, .credentialRecorded, .nodeRecorded,
+            ])
+    }
+
+    /// A token with a use limit goes through the store's write path (the use is consumed there, with its event).
+    @Test func aLimitedTokenIsConsumedByTheWritePath() async throws {
+        let (cluster, store, environment) = try Self.counted()
+        _ = try await cluster.token(maxUses: 2)
+        try await cluster.application(environment).test(.router) { client in
+            store.reset()
+            let created = try await client.execute(
+                uri: "/apis/certificates.k8s.io/v1/certificatesigningrequests", method: .post,
+                headers: headers(token: "abcdef.0123456789abcdef", address: "10.0.0.32", contentType: true),
+                body: try TestCSR.body(
+                    name: "node-csr-d",
+                    pem: try TestCSR.pem(commonName: "system:node:d", organizations: ["system:nodes"])))
+            #expect(created.status == .created)
+        }
+        #expect(store.calls == ["authenticateReadOnly": 1, "authenticate": 1, "createCertificateRequest": 1])
+        #expect(try await cluster.store.token(id: "abcdef", now: cluster.now)?.usesLeft == 1)
+        let events = try await cluster.store.auditEvents(limit: nil).filter { $0.action == .authenticated }
+        #expect(events.map(\.detail) == ["usesLeft=1"], "one success event, from the write path")
+    }
+
+    /// A CSR refused before its transaction (an undecodable body, 400) still leaves its authentication audited.
+    @Test func aRefusedCSRStillAuditsItsAuthentication() async throws {
+        let (cluster, store, environment) = try Self.counted()
+        _ = try await cluster.token()
+        try await cluster.application(environment).test(.router) { client in
+            store.reset()
+            let refused = try await client.execute(
+                uri: "/apis/certificates.k8s.io/v1/certificatesigningrequests", method: .post,
+                headers: headers(token: "abcdef.0123456789abcdef", address: "10.0.0.33", contentType: true),
+                body: ByteBuffer(string: "{not json"))
+            #expect(refused.status == .badRequest)
+        }
+        #expect(store.calls == ["authenticateReadOnly": 1, "recordAuditEvent": 1])
+        let events = try await cluster.store.auditEvents(limit: nil).filter { $0.action == .authenticated }
+        #expect(events.map(\.actor) == ["10.0.0.33"])
     }
 }
