@@ -64,7 +64,7 @@ public enum SubjectNameValidator {
 
     /// A CN or O value: not blank, printable, within its RFC 5280 bound (counted in characters, as ASN.1 counts).
     static func validateText(_ value: String, field: SubjectField) throws(PKIError) {
-        guard value.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
+        guard value.unicodeScalars.contains(where: { !isWhitespace($0) }) else {
             throw .emptyName(field: field)
         }
         guard value.unicodeScalars.allSatisfy(isAllowedInName) else {
@@ -75,9 +75,17 @@ public enum SubjectNameValidator {
         guard length <= limit else { throw .nameTooLong(field: field, value: value, length: length, limit: limit) }
     }
 
+    /// Unicode's White_Space, with ASCII answered directly.
+    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return scalar == " " || (0x09...0x0D).contains(scalar.value) }
+        return scalar.properties.isWhitespace
+    }
+
     /// No control characters (C0, DEL, C1), no line or paragraph separators and no bidirectional controls: each
     /// can break or disguise a log line or a table row when the name is printed.
     static func isAllowedInName(_ scalar: Unicode.Scalar) -> Bool {
+        // ASCII without a table lookup (names are nearly always ASCII, and this runs for every CSR).
+        if scalar.isASCII { return scalar.value >= 0x20 && scalar.value != 0x7F }
         switch scalar.properties.generalCategory {
         case .control, .lineSeparator, .paragraphSeparator, .surrogate: return false
         default: break
