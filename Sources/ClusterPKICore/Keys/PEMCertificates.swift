@@ -21,6 +21,6 @@ public enum PEMCertificates {
 
     /// Newline-terminated PEM for one or more certificates (a bundle).
     public static func encode(_ certificates: [Certificate]) throws -> String {
-        try certificates.map { try $0.serializeAsPEM().pemString + "\n" }.joined()
+        try certificates.map { try PEMEncoder.certificate($0) + "\n" }.joined()
     }
 }

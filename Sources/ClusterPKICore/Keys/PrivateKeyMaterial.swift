@@ -113,7 +113,7 @@ public enum PrivateKeyMaterial: Sendable {
                 try $0.serialize(ASN1BitString(bytes: ArraySlice(publicX963)))
             }
         }
-        return PEMDocument(type: "EC PRIVATE KEY", derBytes: serializer.serializedBytes).pemString + "\n"
+        return PEMEncoder.block(type: "EC PRIVATE KEY", der: serializer.serializedBytes) + "\n"
     }
 
     /// Reads the first private key block of a PEM file (PKCS#1, SEC1 or PKCS#8), skipping other blocks such as
