@@ -70,6 +70,14 @@ public struct ServingCertificate: Sendable {
         return SubjectAltNames(dnsNames: dns, ipAddresses: ips)
     }
 
+    /// The serving key's algorithm: the cluster's `encryptionAlgorithm` when a config sets it (as kubeadm's apiserver
+    /// certificate follows it), else the cluster CA key's, so that a tree made by `init --encryption-algorithm
+    /// ECDSA-P256` gets an ECDSA serving key from a `serve` started without `--config` (the policy's default would be
+    /// RSA-2048, one RSA signature per TLS handshake); the policy's default only for a CA without its key here.
+    static func keyAlgorithm(tree: TreeContext, authority: CertificateAuthority) -> KeyAlgorithm {
+        tree.settings.encryptionAlgorithm ?? authority.key?.algorithm ?? tree.keyAlgorithm
+    }
+
     /// Loads the current pair, or issues a new one when needed.
     public func ensure(now: Date, logger: Logger) async throws -> Material {
         let policy = tree.policy.serverPolicy.servingCertificate
@@ -86,7 +94,7 @@ public struct ServingCertificate: Sendable {
             return Material(
                 certificatePEM: certificatePEM, keyPEM: keyPEM, notAfter: existing.notValidAfter, renewed: false)
         }
-        let key = try PrivateKeyMaterial.generate(tree.keyAlgorithm)
+        let key = try PrivateKeyMaterial.generate(Self.keyAlgorithm(tree: tree, authority: authority))
         let request = IssuanceRequest(
             commonName: Self.commonName, subjectAltNames: subjectAltNames,
             keyUsage: KeyUsage(
