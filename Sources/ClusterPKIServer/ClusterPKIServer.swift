@@ -40,6 +40,12 @@ public enum ClusterPKIServer {
         let authenticated = router.group()
             .add(middleware: AuthenticationMiddleware(authenticator: authenticator))
             .group(context: AuthenticatedContext.self)
+        // A route whose handler records a read-only token check's success audit in its own transaction.
+        let authenticatedAuditInTransaction = router.group()
+            .add(
+                middleware: AuthenticationMiddleware(authenticator: authenticator, successAudit: .inHandlerTransaction)
+            )
+            .group(context: AuthenticatedContext.self)
 
         // Routes are declared first and registered after the edge middleware, which needs the whole table (405s).
         var routes: [RouteDescription] = []
@@ -83,7 +89,9 @@ public enum ClusterPKIServer {
         on(authenticated, .post, "/api/v1/namespaces/{namespace}/secrets", secrets.create)
         on(authenticated, .get, "/api/v1/namespaces/{namespace}/secrets/{name}", secrets.get)
         on(authenticated, .delete, "/api/v1/namespaces/{namespace}/secrets/{name}", secrets.delete)
-        on(authenticated, .post, "/apis/certificates.k8s.io/v1/certificatesigningrequests", csrs.create)
+        on(
+            authenticatedAuditInTransaction, .post, "/apis/certificates.k8s.io/v1/certificatesigningrequests",
+            csrs.create)
         on(authenticated, .get, "/apis/certificates.k8s.io/v1/certificatesigningrequests", csrs.list)
         on(authenticated, .get, "/apis/certificates.k8s.io/v1/certificatesigningrequests/{name}", csrs.get)
         on(authenticated, .delete, "/apis/certificates.k8s.io/v1/certificatesigningrequests/{name}", csrs.delete)

@@ -84,8 +84,7 @@ public enum SubjectNameValidator {
     /// No control characters (C0, DEL, C1), no line or paragraph separators and no bidirectional controls: each
     /// can break or disguise a log line or a table row when the name is printed.
     static func isAllowedInName(_ scalar: Unicode.Scalar) -> Bool {
-        // ASCII without a table lookup (names are nearly always ASCII, and this runs for every CSR).
-        if scalar.isASCII { return scalar.value >= 0x20 && scalar.value != 0x7F }
+        if let printable = scalar.asciiPrintable { return printable }
         switch scalar.properties.generalCategory {
         case .control, .lineSeparator, .paragraphSeparator, .surrogate: return false
         default: break

@@ -41,8 +41,7 @@ enum GoQuote {
     }
 
     static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {
-        // ASCII without a table lookup: the space and 0x21-0x7E are printable, C0 controls and DEL are not.
-        if scalar.isASCII { return scalar.value >= 0x20 && scalar.value != 0x7F }
+        if let printable = scalar.asciiPrintable { return printable }
         switch scalar.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
             .nonspacingMark, .spacingMark, .enclosingMark,

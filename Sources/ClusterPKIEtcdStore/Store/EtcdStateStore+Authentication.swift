@@ -7,8 +7,8 @@ import SwiftProtobuf
 extension EtcdStateStore {
     /// What one look at the token and the failure counters decides.
     private enum Verdict {
-        /// Consume a use: `writes` (the token with one use less, if it has a limit, and the audit event).
-        case authenticate(writes: [Etcdserverpb_RequestOp], token: Data?, identity: TokenAuthentication)
+        /// Authenticated; `used` is the token with one use less when it has a limit (to write back).
+        case authenticate(identity: TokenAuthentication, used: Data?)
         case lockedOut(until: Double)
         /// Refuse; `expired` is the token to delete first, as TokenCleaner would.
         case refuse(StoreError, reason: String, expired: Mvccpb_KeyValue?)
@@ -37,7 +37,12 @@ extension EtcdStateStore {
             let verdict = try judge(
                 parsed, presented, client: client, counters: Array(zip(counterKeys, values)),
                 token: parsed == nil ? nil : values.last ?? nil, now: now)
-            if case .authenticate(let writes, let token, let identity) = verdict {
+            if case .authenticate(let identity, let token) = verdict {
+                // The token's value is the last one watched whenever the verdict authenticates (parsed != nil).
+                var writes = try auditOps([.authenticatedToken(identity, client: client, now: now)])
+                if let token, let kv = values.last ?? nil {
+                    writes.insert(.put(kv.keyString, token, keepLease: true), at: 0)
+                }
                 let response = try await self.commit(
                     .init(
                         compare: zip(watched, values).map { .modRevision($0, is: $1?.modRevision ?? 0) },
@@ -89,7 +94,7 @@ extension EtcdStateStore {
         let values = try await read(counterKeys + [keys.token(parsed.id)])
         let verdict = try judge(
             parsed, presented, client: client, counters: Array(zip(counterKeys, values)), token: values[2], now: now)
-        guard case .authenticate(_, nil, let identity) = verdict, identity.usesLeft == nil else { return nil }
+        guard case .authenticate(let identity, nil) = verdict, identity.usesLeft == nil else { return nil }
         return identity
     }
 
@@ -121,7 +126,6 @@ extension EtcdStateStore {
         guard record.usages.contains(.authentication) else {
             return .refuse(.tokenNotForAuthentication(id: parsed.id), reason: "no authentication usage", expired: nil)
         }
-        var writes: [Etcdserverpb_RequestOp] = []
         var used: Data?
         var usesLeft = record.usesLeft
         if let left = usesLeft {
@@ -130,13 +134,10 @@ extension EtcdStateStore {
             consumed.usesLeft = left - 1
             usesLeft = left - 1
             used = try EtcdJSON.encode(consumed)
-            writes.append(.put(kv.keyString, used!, keepLease: true))
         }
         let token = BootstrapToken(
             token: parsed, usages: [.authentication], groups: record.groups, expires: nil, created: now)
-        let identity = TokenAuthentication(token: token, usesLeft: usesLeft)
-        writes += try auditOps([.authenticatedToken(identity, client: client, now: now)])
-        return .authenticate(writes: writes, token: used, identity: identity)
+        return .authenticate(identity: TokenAuthentication(token: token, usesLeft: usesLeft), used: used)
     }
 
     /// Counts one failure on every counter and audits it in one transaction, compare-and-swapped against the

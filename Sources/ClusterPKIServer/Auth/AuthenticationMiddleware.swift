@@ -8,8 +8,18 @@ import Hummingbird
 /// The routes that need no identity (version, discovery, OpenAPI, health, metrics, namespaces, cluster-info) are
 /// registered outside the group this middleware guards, so they never reach the store for authentication.
 struct AuthenticationMiddleware: RouterMiddleware {
+    /// Who records the success event of a token checked read-only.
+    enum SuccessAudit {
+        /// This middleware, before the handler runs (written behind when serve runs).
+        case beforeHandler
+        /// The handler, in its own store transaction (a CSR creation: one commit per signed CSR); this middleware
+        /// records it only if the handler did not, e.g. when the request is refused before its transaction.
+        case inHandlerTransaction
+    }
+
     typealias Context = ServerContext
     let authenticator: Authenticator
+    var successAudit: SuccessAudit = .beforeHandler
 
     func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response)
         async throws -> Response
@@ -19,9 +29,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var context = context
         context.requester = Requester(identity: identity, client: client)
         guard let event else { return try await next(request, context) }
-        // A token checked read-only: its success event is still to be recorded. A CSR creation records it in the
-        // CSR's own transaction; any other request has it recorded first (written behind when serve runs).
-        guard request.method == .post, request.uri.path == APIPaths.certificateSigningRequests else {
+        // A token checked read-only: its success event is still to be recorded, by the route's choice.
+        guard successAudit == .inHandlerTransaction else {
             try await authenticator.record(event)
             return try await next(request, context)
         }

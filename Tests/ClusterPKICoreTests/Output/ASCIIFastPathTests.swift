@@ -13,8 +13,15 @@ import Testing
             case .control: byTable = false
             default: byTable = true  // letters, marks, numbers, punctuation, symbols, and the space
             }
+            #expect(scalar.asciiPrintable == byTable, "U+\(String(scalar.value, radix: 16))")
             #expect(GoQuote.isPrintable(scalar) == byTable, "U+\(String(scalar.value, radix: 16))")
             #expect(SubjectNameValidator.isAllowedInName(scalar) == byTable, "U+\(String(scalar.value, radix: 16))")
+        }
+    }
+
+    @Test func beyondASCIITheCallersRuleDecides() {
+        for scalar: Unicode.Scalar in ["\u{80}", "\u{85}", "\u{A0}", "\u{E9}", "\u{2028}", "\u{1F600}"] {
+            #expect(scalar.asciiPrintable == nil, "U+\(String(scalar.value, radix: 16))")
         }
     }
 
