@@ -54,8 +54,10 @@
 #       (a) joins/s: scripts/load/joiners.py, HA_JOINERS=200 concurrent protocol-level joiners (discovery, CSR,
 #           polling), HA_ROUNDS=3 interleaved rounds, median; (b) token check: one keep-alive client sends
 #           HA_CHECKS=2000 sequential GETs of a missing CSR with a bootstrap token without a use limit (a read-only
-#           token check, its audit event written behind, plus one read), p50/p99 of the request latency (an upper
-#           bound of the check itself). Targets (issue 12): etcd within 2x of SQLite's join rate; token check p99 < 5 ms.
+#           token check, its audit event written behind, plus one read): the check's p50/p99 from the server's own
+#           histogram (clusterpki_token_check_duration_seconds{path="read_only"}, scraped before and after: bucket
+#           edges, so upper bounds, and the share over 5 ms), and the whole request's p50/p99 as the client sees it.
+#           Targets (issue 12): etcd within 2x of SQLite's join rate; token check p99 < 5 ms (< 1 % of checks > 5 ms).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -618,8 +620,15 @@ import http.client, ssl, sys, time
 host, port, ca, token, n = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
 conn = http.client.HTTPSConnection(host, port, context=ssl.create_default_context(cafile=ca), timeout=30)
 headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-samples = []
+def buckets():   # the server's own read-only token-check histogram: {le: cumulative count}
+    conn.request("GET", "/metrics"); text = conn.getresponse().read().decode()
+    prefix = 'clusterpki_token_check_duration_seconds_bucket{path="read_only",le="'
+    return {float(l[len(prefix):].split('"')[0]): int(float(l.split()[-1]))
+            for l in text.splitlines() if l.startswith(prefix) and "+Inf" not in l}
+samples, before = [], {}
 for i in range(n + 50):
+    if i == 50:
+        before = buckets()
     t0 = time.perf_counter()
     conn.request("GET", "/apis/certificates.k8s.io/v1/certificatesigningrequests/bench-missing", headers=headers)
     resp = conn.getresponse(); resp.read()
@@ -627,10 +636,18 @@ for i in range(n + 50):
         raise SystemExit(f"unexpected HTTP {resp.status}")
     if i >= 50:  # warm-up
         samples.append(time.perf_counter() - t0)
+after = buckets()
+delta = {le: after[le] - before.get(le, 0) for le in sorted(after)}
+# p99 of the check as the upper edge of the bucket where 99 % of the n checks are reached (an upper bound), the
+# share of checks over 5 ms, and the median bucket edge.
+p99 = next((le for le, c in delta.items() if c >= 0.99 * n), float("inf"))
+p50 = next((le for le, c in delta.items() if c >= 0.5 * n), float("inf"))
+over5 = 1 - delta.get(0.005, 0) / n
 samples.sort()
-print(f"{samples[len(samples) // 2] * 1000:.3f} {samples[len(samples) * 99 // 100] * 1000:.3f}")
+print(f"{samples[len(samples) // 2] * 1000:.3f} {samples[len(samples) * 99 // 100] * 1000:.3f} "
+      f"{p50 * 1000:.3f} {p99 * 1000:.3f} {over5:.5f}")
 PY
-        info "$backend token check (request latency) p50/p99 ms: $(cat "$W/check-$backend.txt")"
+        info "$backend token check: request latency p50/p99 ms, check (server histogram) p50/p99 bucket edge ms, share > 5 ms: $(cat "$W/check-$backend.txt")"
     done
     local report
     report="$(python3 - "$W" "$rounds" <<'PY'
@@ -645,10 +662,13 @@ for b in ("sqlite", "etcd"):
     print(f"CHECK {b}-join-errors {errors} 0.5")
 check = {b: [float(v) for v in open(f"{w}/check-{b}.txt").read().split()] for b in ("sqlite", "etcd")}
 for b in ("sqlite", "etcd"):
-    print(f"{b}: token check (authenticated request) p50 {check[b][0]:.3f} ms, p99 {check[b][1]:.3f} ms")
+    req50, req99, chk50, chk99, over5 = check[b]
+    print(f"{b}: token check (server histogram) p50 <= {chk50:g} ms, p99 <= {chk99:g} ms, {over5:.2%} over 5 ms; "
+          f"whole request (check + one CSR read + HTTP/TLS + client) p50 {req50:.3f} ms, p99 {req99:.3f} ms")
 print(f"etcd/sqlite join rate: {rate['etcd'] / rate['sqlite']:.2f} (target >= 0.5)")
 print(f"CHECK sqlite-to-etcd-join-ratio {rate['sqlite'] / rate['etcd']:.3f} 2")
-print(f"CHECK etcd-token-check-p99-ms {check['etcd'][1]:.3f} 5")
+# p99 under 5 ms: fewer than 1 % of the checks in the histogram's buckets above 5 ms.
+print(f"CHECK etcd-token-check-share-over-5ms {check['etcd'][4]:.5f} 0.01")
 PY
 )" || { fail "parse the ha benchmark output" "$report"; return 0; }
     echo; grep -v '^CHECK' <<<"$report"

@@ -54,9 +54,15 @@ struct Authenticator: Sendable {
             }
             throw StoreError.tooManyAttempts(retryAfter: refusal.retryAfter)
         }
-        if let identity = try await tokens.authenticateReadOnly(presented, client: client, now: time) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let readOnly = try await tokens.authenticateReadOnly(presented, client: client, now: time)
+        metrics.tokenCheck(path: "read_only", duration: clock.now - start)
+        if let identity = readOnly {
             return (.token(identity), .authenticatedToken(identity, client: client, now: time))
         }
+        let writeStart = clock.now
+        defer { metrics.tokenCheck(path: "write", duration: clock.now - writeStart) }
         do {
             // The throttle counts failures, so the store is asked not to: a wrong guess costs no database write.
             let identity = try await tokens.authenticate(presented, client: client, policy: tokenPolicy, now: time)

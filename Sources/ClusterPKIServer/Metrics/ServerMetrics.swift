@@ -41,6 +41,24 @@ public final class ServerMetrics: Sendable {
         ).increment()
     }
 
+    /// `clusterpki_token_check_duration_seconds{path}`: how long the store took to check a bootstrap token.
+    /// `path="read_only"`: the read-only check every token goes through first (it decides a token without a use
+    /// limit with one read); `path="write"`: the write path for the others (a use consumed, a failure counted). On etcd this is the store's round trip to the cluster, the figure
+    /// to watch when joins slow down; a bucket ends at 5 ms, the target of `scripts/bench.sh ha`.
+    func tokenCheck(path: String, duration: Duration) {
+        registry.makeDurationHistogram(
+            name: "clusterpki_token_check_duration_seconds", labels: [("path", path)],
+            buckets: Self.tokenCheckBuckets,
+            help: "Bootstrap-token checks by the state store: read_only (no use limit) or write."
+        ).record(duration)
+    }
+
+    static let tokenCheckBuckets: [Duration] = [
+        .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(3),
+        .milliseconds(4), .milliseconds(5), .milliseconds(7), .milliseconds(10), .milliseconds(25),
+        .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1), .seconds(5),
+    ]
+
     func clientCertificateFailure(reason: String) {
         registry.makeCounter(
             name: "clusterpki_client_certificate_failures_total", labels: [("reason", reason)],

@@ -107,6 +107,23 @@ import Testing
         }
     }
 
+    @Test func aTokenWithoutAUseLimitIsCheckedOnTheReadOnlyPathAndMetered() async throws {
+        let cluster = try TestCluster()
+        _ = try await cluster.token("abcdef.0123456789abcdef")
+        let environment = cluster.environment()
+        try await cluster.application(environment).test(.router) { client in
+            for _ in 0..<3 {
+                let response = try await client.execute(
+                    uri: "/apis/certificates.k8s.io/v1/certificatesigningrequests/missing", method: .get,
+                    headers: headers(token: "abcdef.0123456789abcdef", address: "203.0.113.7"))
+                #expect(response.status == .notFound)
+            }
+            let metrics = try await client.execute(uri: "/metrics", method: .get).text
+            #expect(metrics.contains("clusterpki_token_check_duration_seconds_count{path=\"read_only\"} 3"))
+            #expect(!metrics.contains("clusterpki_token_check_duration_seconds_count{path=\"write\"}"))
+        }
+    }
+
     @Test func bruteForceBackOffIsVisibleInMetricsAndAudit() async throws {
         let cluster = try TestCluster()
         _ = try await cluster.token("abcdef.0123456789abcdef")
@@ -130,6 +147,12 @@ import Testing
             let metrics = try await client.execute(uri: "/metrics", method: .get)
             #expect(metrics.text.contains("clusterpki_token_auth_failures_total{reason=\"wrong_secret\"} 5"))
             #expect(metrics.text.contains("clusterpki_token_auth_failures_total{reason=\"locked_out\"} 1"))
+            // Each wrong secret was looked at read-only, then counted on the write path; the locked-out request
+            // never reached the store.
+            #expect(metrics.text.contains("clusterpki_token_check_duration_seconds_count{path=\"read_only\"} 5"))
+            #expect(metrics.text.contains("clusterpki_token_check_duration_seconds_count{path=\"write\"} 5"))
+            #expect(
+                metrics.text.contains("clusterpki_token_check_duration_seconds_bucket{path=\"write\",le=\"0.005\"}"))
             #expect(metrics.text.contains("clusterpki_http_requests_total"))
             #expect(metrics.text.contains("code=\"429\""))
         }
