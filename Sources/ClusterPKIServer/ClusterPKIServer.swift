@@ -114,7 +114,7 @@ public enum ClusterPKIServer {
     /// The HTTPS application: the router behind TLS with optional client certificates and the connection limits of
     /// `server.connections`, plus `services` (the serving-certificate renewer) run and stopped with it, the periodic
     /// token sweep, denied-CSR cleaner and audit maintenance, and, on a store that several replicas share, the
-    /// ``ClusterInfoRefresher``.
+    /// ``ClusterInfoRefresher`` and the token read cache.
     public static func application(
         environment: ServerEnvironment, tls: ServingTLS, host: String, port: Int, services: [any Service] = [],
         logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
@@ -133,6 +133,9 @@ public enum ClusterPKIServer {
         ]
         if let feed = environment.store as? any TokenChangeFeed {
             housekeeping.append(ClusterInfoRefresher(feed: feed, publisher: clusterInfo, logger: logger))
+        }
+        if let cache = environment.store as? any TokenReadCaching {
+            housekeeping.append(TokenReadCacheService(store: cache))
         }
         let limits = environment.serverPolicy.connections
         return Application(

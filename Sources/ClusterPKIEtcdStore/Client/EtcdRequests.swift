@@ -79,7 +79,12 @@ extension Etcdserverpb_RequestOp {
 
     /// Reads `key`.
     public static func get(_ key: String) -> Self {
-        .with { $0.requestRange = .init(key: key) }
+        range(.init(key: key))
+    }
+
+    /// Runs `request` (any range read) inside the transaction.
+    public static func range(_ request: Etcdserverpb_RangeRequest) -> Self {
+        .with { $0.requestRange = request }
     }
 }
 

@@ -81,8 +81,9 @@ extension EtcdStateStore {
         throw contention("authenticating with token \(parsed?.id ?? "?")")
     }
 
-    /// The read-only fast path for tokens without a use limit: one linearizable read of the token and both failure
-    /// counters (no Raft write), decided as ``authenticate(_:client:policy:now:)`` would. `nil` whenever that path
+    /// The read-only fast path for tokens without a use limit: the replica's current copy (``TokenReadCache``) or one
+    /// linearizable read of the token and both failure counters (no Raft write), decided as
+    /// ``authenticate(_:client:policy:now:)`` would. `nil` whenever that path
     /// would write something other than its success audit event (a use, a failure, an expired token to delete).
     public func authenticateReadOnly(_ presented: String, client: String, now: Date) async throws
         -> TokenAuthentication?
@@ -91,7 +92,18 @@ extension EtcdStateStore {
         let counterKeys = [
             keys.authFailure(scope: "client", subject: client), keys.authFailure(scope: "token", subject: parsed.id),
         ]
-        let values = try await read(counterKeys + [keys.token(parsed.id)])
+        let watched = counterKeys + [keys.token(parsed.id)]
+        // This replica's copy answers a plain success while it is current; anything else is decided on a read.
+        if let cached = readCache.lookup(watched), cached[2] != nil,
+            case .authenticate(let identity, nil) = try judge(
+                parsed, presented, client: client, counters: Array(zip(counterKeys, cached)), token: cached[2],
+                now: now),
+            identity.usesLeft == nil
+        {
+            readCache.recordHit()
+            return identity
+        }
+        let values = try await read(watched)
         let verdict = try judge(
             parsed, presented, client: client, counters: Array(zip(counterKeys, values)), token: values[2], now: now)
         guard case .authenticate(let identity, nil) = verdict, identity.usesLeft == nil else { return nil }

@@ -75,6 +75,7 @@ extension EtcdStateStore {
                         + auditOps([AuditEvent(time: now, actor: actor, action: .tokenDeleted, tokenID: id)])))
             if response.succeeded {
                 await releaseLease(kv.lease)
+                if record.usesLeft == nil, !record.isExpired(at: now) { await awaitTokenReadCaches() }
                 return
             }
         }

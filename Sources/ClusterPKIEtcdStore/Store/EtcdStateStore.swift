@@ -7,8 +7,10 @@ import SwiftProtobuf
 /// same etcd, under one key prefix (see ``EtcdKeys``).
 ///
 /// Each operation is one etcd transaction or a read followed by a compare-and-swap on the mod revision of what was
-/// read, retried when another replica wrote in between. Nothing remembered between calls decides anything (see
-/// ``AuthenticationHints``), so a token deleted or used up through one replica is refused by every other one at once.
+/// read, retried when another replica wrote in between. Nothing remembered between calls decides a refusal or a use
+/// (see ``AuthenticationHints``), so a token used up through one replica is refused by every other one at once; the
+/// one remembered success, a token without a use limit found in this replica's ``TokenReadCache``, is bounded so
+/// that a token whose deletion has returned is refused by every replica too.
 /// Expiry is decided by the stored absolute time against the caller's clock; leases only collect the keys of expired
 /// tokens and uploads.
 public struct EtcdStateStore: StateStore {
@@ -21,6 +23,9 @@ public struct EtcdStateStore: StateStore {
     let leaseGrace: TimeInterval
     /// Values last seen on the authentication path (shared by copies of this store); see ``AuthenticationHints``.
     let hints = AuthenticationHints()
+    /// This replica's watched copy of the tokens and failure counters (shared by copies of this store); it answers
+    /// only while ``maintainTokenReadCache()`` runs and has found it current (see ``TokenReadCache``).
+    let readCache: TokenReadCache
 
     /// How often a compare-and-swap is retried when other replicas keep winning.
     static let maxAttempts = 100
@@ -36,6 +41,7 @@ public struct EtcdStateStore: StateStore {
         self.keys = EtcdKeys(prefix: client.configuration.prefix)
         self.key = storeKey
         self.leaseGrace = max(0, leaseGrace)
+        self.readCache = TokenReadCache(prefixes: [keys.tokens, keys.authFailures])
     }
 
     /// A store for reading an upload on a node that does not have the state key yet (`download-certs` brings it):

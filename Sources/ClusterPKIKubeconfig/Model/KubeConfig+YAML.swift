@@ -12,15 +12,20 @@ extension KubeConfig {
 
     /// Decodes a kubeconfig file's text; `path` names the file in errors.
     public init(yaml text: String, path: String) throws {
+        // One parse, with the resolver YAMLDecoder itself uses (merge keys only: the Decodable types decide what a
+        // scalar is, so the default resolver's per-scalar pattern matching would be wasted work).
+        let parser: Parser
+        let root: Node?
         do {
-            guard try Yams.compose(yaml: text) != nil else {
-                throw KubeconfigError.notAKubeconfig(path: path, detail: "the file is empty")
-            }
-        } catch let error as KubeconfigError { throw error } catch {
+            parser = try Parser(yaml: text, resolver: Resolver.basic.appending(.merge))
+            root = try parser.singleRoot()
+        } catch {
             throw KubeconfigError.notYAML(path: path, detail: "\(error)")
         }
+        guard let root else { throw KubeconfigError.notAKubeconfig(path: path, detail: "the file is empty") }
         do {
-            self = try YAMLDecoder().decode(KubeConfig.self, from: text)
+            // The parser owns the anchors the nodes refer to: it lives until the decoding is done.
+            self = try withExtendedLifetime(parser) { try YAMLDecoder().decode(KubeConfig.self, from: root) }
         } catch {
             throw KubeconfigError.notAKubeconfig(path: path, detail: Self.describe(error))
         }
