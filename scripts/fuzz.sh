@@ -30,6 +30,10 @@ REPO="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$REPO"
 SCRATCH=.build-fuzz
 SANITIZE=-sanitize=fuzzer,address
+# The modules get libFuzzer's instrumentation without its runtime: -sanitize=fuzzer would also reach the build-tool
+# executables SwiftPM links with the same flags (PolicyEmbedder), and libFuzzer's own main() breaks their link.
+# These are the coverage kinds -sanitize=fuzzer turns on; the entry's link below adds libFuzzer itself.
+MODULE_SANITIZE=(-sanitize=address -sanitize-coverage=edge,trace-cmp,indirect-calls,inline-8bit-counters,pc-table)
 # Release runs 5-10 times more inputs per second than debug; -enable-testing keeps `@testable import` working.
 CONFIG="${FUZZ_CONFIG:-release}"
 BUILD=(--scratch-path "$SCRATCH" -c "$CONFIG")
@@ -48,9 +52,12 @@ modules() {   # modules ROW -> the modules that exist, one per line
 
 build_modules() {   # build_modules MODULE...: each library target with the sanitizer (incremental)
     mkdir -p "$SCRATCH/logs"
+    local XSWIFTC=() f
+    for f in "${MODULE_SANITIZE[@]}" -enable-testing; do XSWIFTC+=(-Xswiftc "$f"); done
     local m; for m in "$@"; do
-        echo "==== swift build --target $m ($SANITIZE)"
-        swift build "${BUILD[@]}" -Xswiftc "$SANITIZE" -Xswiftc -enable-testing --target "$m" >"$SCRATCH/logs/build-$m.log" 2>&1 ||
+        echo "==== swift build --target $m (${MODULE_SANITIZE[*]})"
+        swift build "${BUILD[@]}" "${XSWIFTC[@]}" --target "$m" \
+            >"$SCRATCH/logs/build-$m.log" 2>&1 ||
             { tail -30 "$SCRATCH/logs/build-$m.log"; echo "build of $m failed; log: $SCRATCH/logs/build-$m.log" >&2; return 1; }
     done
 }
@@ -69,7 +76,8 @@ while todo:
     if name in closure or name not in targets: continue
     closure.add(name); todo += targets[name].get("target_dependencies", [])
 for entry in sorted(os.listdir(bin)):
-    if not entry.endswith(".build"): continue
+    # Build-tool copies (NAME-tool.build, for the plugins host executables) duplicate the real modules.
+    if not entry.endswith(".build") or entry.endswith("-tool.build"): continue
     name = entry[: -len(".build")]
     if name in targets and name not in closure: continue
     for root, _, files in os.walk(os.path.join(bin, entry)):
@@ -84,7 +92,7 @@ link() {   # link TARGET: the fuzzer binary .build-fuzz/bin/fuzz-TARGET
     mapfile -t mods < <(modules "$r")
     bin="$(swift build "${BUILD[@]}" --show-bin-path)"
     mapfile -d '' objs < <(objects "${mods[@]}")
-    for m in "$bin"/*.build/module.modulemap Sources/*/module.modulemap \
+    for m in $(ls "$bin"/*.build/module.modulemap | grep -v -- '-tool\.build/') Sources/*/module.modulemap \
              $(find "$SCRATCH/checkouts" -name module.modulemap -path '*/include/*') \
              $(find "$SCRATCH/checkouts" -name module.modulemap -path '*/Sources/GRDBSQLite/*'); do
         [[ -f "$m" ]] && maps+=(-Xcc "-fmodule-map-file=$m")
