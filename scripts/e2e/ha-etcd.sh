@@ -7,7 +7,8 @@
 #   2. nodes 2 and 3 join the control plane (through replicas 1 and 2): same state key, own etcd client; then serve
 #   3. a token created through replica 1 (kubectl create -f with node 1's admin.conf)
 #   4. a `--max-uses 5` token raced by 30 authenticated requests spread over the replicas: exactly 5 succeed
-#   5. a `--ttl 10s` token: accepted at once, refused by every replica after it expired
+#   5. a `--ttl 10s` token: accepted at once, refused by every replica after it expired; a token every replica has
+#      accepted is refused by all three as soon as `token delete` returns
 #   6. JOINERS (300) protocol-level joiners round-robin over the replicas + REAL_JOINERS (10) `clusterpki join`
 #      processes given all three servers; mid-load replica 2 is killed with -9 and etcd member 3 is stopped:
 #      0 failures, distinct serials, every issued certificate in the ledger exactly once, and every CSR that returned
@@ -192,6 +193,14 @@ check_eq "... and the other 25 refused (401, or 429 once the failures lock the t
 # --- 5. --ttl 10s: refused by every replica once expired
 SHORT="$("$BIN" token create --kubernetes-dir "$N1" --store "$STORE" --ttl 10s)"
 check_eq "--ttl 10s token accepted by replica 3 at once" 200 "$(csr_list 2 "$SHORT")"
+# Meanwhile: a token every replica has just accepted (each may answer from its watched copy) is refused by all three
+# as soon as `token delete` has returned.
+GONE="$("$BIN" token create --kubernetes-dir "$N1" --store "$STORE" --ttl 1h)"
+for round in 1 2 3; do for i in 0 1 2; do
+    check_eq "token to delete accepted by replica $((i + 1)) (round $round)" 200 "$(csr_list "$i" "$GONE" 127.0.0.7)"
+done; done
+check "token delete through node 1" "$BIN" token delete "$GONE" --kubernetes-dir "$N1" --store "$STORE"
+for i in 0 1 2; do check_eq "deleted token refused by replica $((i + 1)) once the delete returned" 401 "$(csr_list "$i" "$GONE" 127.0.0.7)"; done
 sleep 11
 for i in 0 1 2; do check_eq "expired --ttl 10s token refused by replica $((i + 1))" 401 "$(csr_list "$i" "$SHORT" 127.0.0.8)"; done
 
