@@ -83,8 +83,8 @@ extension EtcdStateStore {
 
     /// The read-only fast path for tokens without a use limit: the replica's current copy (``TokenReadCache``) or one
     /// linearizable read of the token and both failure counters (no Raft write), decided as
-    /// ``authenticate(_:client:policy:now:)`` would. `nil` whenever that path
-    /// would write something other than its success audit event (a use, a failure, an expired token to delete).
+    /// ``authenticate(_:client:policy:now:)`` would. `nil` whenever that path would write something other than its
+    /// success audit event (a use, a failure, an expired token to delete).
     public func authenticateReadOnly(_ presented: String, client: String, now: Date) async throws
         -> TokenAuthentication?
     {

@@ -5,8 +5,9 @@ import Foundation
 extension EtcdStateStore: TokenReadCaching {
     /// Keeps this replica's ``TokenReadCache`` (tokens and failure counters) until cancelled: lists both prefixes,
     /// follows them with watches, and every ``TokenReadCache/probeInterval`` asks etcd, linearizably, whether it holds
-    /// exactly what the copy holds (the same keys, each last written at the same revision). Only a probe that finds no difference lets the copy answer, for ``TokenReadCache/validity`` after the
-    /// probe was issued; a broken watch or an unreachable etcd lets it lapse, and the checks read etcd again.
+    /// exactly what the copy holds (the same keys, each last written at the same revision). Only a probe that finds no
+    /// difference lets the copy answer, for ``TokenReadCache/validity`` after the probe was issued; a broken watch or
+    /// an unreachable etcd lets it lapse, and the checks read etcd again.
     public func maintainTokenReadCache() async {
         let cache = readCache
         while !Task.isCancelled {

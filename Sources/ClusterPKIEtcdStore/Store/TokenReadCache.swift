@@ -1,18 +1,18 @@
 import EtcdAPI
 import Synchronization
 
-/// A replica's copy of the token and failure-counter prefixes, kept by a watch, from which the read-only token
-/// check answers without a round trip to the etcd cluster, but only while the copy is known to be current.
+/// A replica's copy of the token and failure-counter prefixes, kept by a watch, from which the read-only token check
+/// answers without a round trip to the etcd cluster, but only while the copy is known to be current.
 ///
 /// Why it is safe: the copy is "fresh" for ``validity`` after a linearizable probe, *issued at that instant*, found
-/// that etcd holds exactly what the copy holds (the same keys at the same mod revisions) (``EtcdStateStore/maintainTokenReadCache()``). A token deleted at
-/// commit time `d` is therefore absent from every copy checked after `d`, and a copy checked before `d` stops
-/// answering before `d + validity`. Every deletion of a live token waits ``deletionBarrier`` (> ``validity``) after
-/// its commit before it returns, so once a delete has returned no replica authenticates that token, as with a
-/// linearizable read. (The argument needs only that two machines' monotonic clocks run at nearly the same rate over
-/// a second, the assumption of Raft's leader leases.) Only successes are answered here: a token with a use limit,
-/// an unknown id, anything that is not plainly a success goes to the read or write path as before, and so does
-/// everything when the copy is not fresh.
+/// that etcd holds exactly what the copy holds (the same keys at the same mod revisions)
+/// (``EtcdStateStore/maintainTokenReadCache()``). A token deleted at commit time `d` is therefore absent from every
+/// copy checked after `d`, and a copy checked before `d` stops answering before `d + validity`. Every deletion of a
+/// live token waits ``deletionBarrier`` (> ``validity``) after its commit before it returns, so once a delete has
+/// returned no replica authenticates that token, as with a linearizable read. (The argument needs only that two
+/// machines' monotonic clocks run at nearly the same rate over a second, the assumption of Raft's leader leases.) Only
+/// successes are answered here: a token with a use limit, an unknown id, anything that is not plainly a success goes to
+/// the read or write path as before, and so does everything when the copy is not fresh.
 final class TokenReadCache: Sendable {
     /// How long one successful probe keeps the copy answering.
     static let validity: Duration = .seconds(1)
