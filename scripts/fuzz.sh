@@ -143,7 +143,12 @@ case "${1:-}" in
         for r in "${TARGETS[@]}"; do mapfile -t -O "${#all[@]}" all < <(modules "$r"); done
         mapfile -t all < <(printf '%s\n' "${all[@]}" | awk '!seen[$0]++')
         build_modules "${all[@]}"
-        for r in "${TARGETS[@]}"; do t="$(field "$r" 1)"; link "$t"; run "$t" "$seconds" || failed=$((failed + 1)); done
+        for r in "${TARGETS[@]}"; do
+            t="$(field "$r" 1)"
+            # A target whose entry no longer compiles counts as failed; the others still run.
+            if ! link "$t"; then echo "$t: the fuzzer did not link (see above)"; failed=$((failed + 1)); continue; fi
+            run "$t" "$seconds" || failed=$((failed + 1))
+        done
         echo "$failed of ${#TARGETS[@]} targets crashed"
         [[ $failed -eq 0 ]] ;;
     *)

@@ -18,7 +18,7 @@ func fuzz(_ data: [UInt8]) {
 }
 
 /// The decoded object, after checking that storing it and reading it back changes nothing.
-func roundTrip<T: Codable & Hashable>(_ type: T.Type, _ body: Data, _ what: String) -> T? {
+func roundTrip<T: Codable & Hashable & KubernetesObjectBody>(_ type: T.Type, _ body: Data, _ what: String) -> T? {
     guard let object = try? RequestBody.decode(type, from: body, what: what) else { return nil }
     let stored = try? KubernetesJSON.decode(type, from: KubernetesJSON.encode(object))
     require(stored == object, "a \(what) changes when it is stored and read back")
