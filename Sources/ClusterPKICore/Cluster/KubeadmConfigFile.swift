@@ -38,7 +38,7 @@ public struct KubeadmConfigFile: Sendable {
     }
 
     public init(yaml text: String, path: String = "config") throws {
-        let documents = try YAMLKeyGuard.loadDocuments(text, path: path)
+        let documents = try YAMLInputGuard.loadDocuments(text, path: path)
         var parsed = Parser(path: path)
         for document in documents {
             guard let document else { continue }

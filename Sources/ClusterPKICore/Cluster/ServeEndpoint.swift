@@ -54,7 +54,7 @@ public struct ServeEndpoint: Sendable, Hashable {
         let url = kubernetesDir.appendingPathComponent(fileName)
         guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
         let problem = "remove it and run `clusterpki init` again, or fix its listen, advertiseURL and apiServerURL"
-        let documents = try? YAMLKeyGuard.loadDocuments(String(decoding: data, as: UTF8.self), path: url.path)
+        let documents = try? YAMLInputGuard.loadDocuments(String(decoding: data, as: UTF8.self), path: url.path)
         guard documents?.count == 1, let map = documents?.first as? [String: Any],
             map["kind"] as? String == kind, let listen = map["listen"] as? String,
             let advertiseURL = map["advertiseURL"] as? String, let apiServerURL = map["apiServerURL"] as? String

@@ -13,6 +13,7 @@ extension PKIPolicy {
         } catch let error as PKIError { throw error } catch {
             throw PKIError.policy(field: source, problem: "not valid YAML: \(error)")
         }
+        if let problem = YAMLInputGuard.problem(in: node) { throw PKIError.policy(field: source, problem: problem) }
         try PolicySchema.root.check(node, path: "")
         do {
             self = try YAMLDecoder().decode(PKIPolicy.self, from: node)
