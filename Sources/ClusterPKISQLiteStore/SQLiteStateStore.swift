@@ -14,6 +14,8 @@ public struct SQLiteStateStore: StateStore {
     public let path: String
     let pool: DatabasePool
     let writer: GroupCommitWriter
+    /// The request path's point reads, on the caller's thread (``HotPathReader``).
+    let hotPath: HotPathReader
     /// The store key; nil for a read-only store opened without it (ledger, rotation phases, audit: no token secrets).
     let storeKey: StoreKey?
     /// Opened with ``init(readOnlyAt:storeKey:)``: reads skip the sweeps that delete expired rows as they go.
@@ -32,6 +34,7 @@ public struct SQLiteStateStore: StateStore {
         let needsMigration = try Self.inspect(path: path)
         pool = try Self.openPool(path: path, readonly: false)
         writer = GroupCommitWriter(pool: pool)
+        hotPath = HotPathReader(path: path)
         if needsMigration { try migrate() }
         try checkStoreKey(storeKey, recordingPath: keyPath)
     }
@@ -50,6 +53,7 @@ public struct SQLiteStateStore: StateStore {
         if try Self.inspect(path: path) { throw StoreError.databaseNeedsUpgrade(path: path) }
         pool = try Self.openPool(path: path, readonly: true)
         writer = GroupCommitWriter(pool: pool)
+        hotPath = HotPathReader(path: path)
         if let storeKey {
             let stored = try database {
                 try pool.read { try Data.fetchOne($0, sql: "SELECT value FROM storeMeta WHERE key = 'storeKeyCheck'") }
@@ -71,6 +75,12 @@ public struct SQLiteStateStore: StateStore {
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = readonly ? "clusterpki-state-readonly" : "clusterpki-state"
         configuration.maximumReaderCount = 2
+        configuration.prepareDatabase { db in
+            // The group commit writer runs each body in a savepoint; past 64 KiB SQLite spills a transaction's
+            // savepoint journal to a temporary file under /var/tmp (created, written and deleted per batch).
+            // In memory it costs at most the pages of one batch (``GroupCommitWriter/maximumBatch`` bodies).
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
         do {
             return try DatabasePool(path: path, configuration: configuration)
         } catch {

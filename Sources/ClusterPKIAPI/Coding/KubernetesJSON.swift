@@ -1,6 +1,8 @@
 import Foundation
 
-/// JSON encoding as the API server writes it: keys in declaration order, no escaped slashes.
+/// JSON encoding as the API server reads it: no escaped slashes. Foundation's encoder writes an object's members in
+/// an order that changes from process to process (clients do not care); the CSR object, encoded once per request,
+/// has its own writer, in declaration order (``encode(_:)-(CertificateSigningRequestObject)``).
 public enum KubernetesJSON {
     public static func encode<T: Encodable>(_ value: T) throws -> Data {
         let encoder = JSONEncoder()
@@ -12,7 +14,7 @@ public enum KubernetesJSON {
         try JSONDecoder().decode(type, from: data)
     }
 
-    /// `encoded` (an object encoded by ``encode(_:)`` without a resource version, `kind` and `apiVersion` first) with
+    /// `encoded` (an object encoded by ``encode(_:)`` without a resource version) with
     /// `metadata.resourceVersion` set, without encoding it a second time; `nil` if `encoded` has no such shape.
     public static func settingResourceVersion(_ version: Int64, in encoded: Data) -> Data? {
         // Strings are escaped in the output, so the first unescaped `"metadata":{` is the top-level key's.

@@ -57,7 +57,7 @@ extension CSRIssuer {
         if condition.type == "Approved" {
             let valid = try Self.validate(object)
             let review = try CSRReview(
-                csr: valid.csr, signerName: object.spec.signerName, usages: valid.usages, requester: admin,
+                verified: valid.csr, signerName: object.spec.signerName, usages: valid.usages, requester: admin,
                 expirationSeconds: object.spec.expirationSeconds)
             decision = approver.decideAdminApproval(
                 review, message: condition.message ?? "approved by \(admin.username)")

@@ -68,7 +68,7 @@ public struct CSRIssuer: Sendable {
         let now = self.now()
         var object = Self.accepted(request, name: valid.name, requester: requester, now: now)
         let review = try CSRReview(
-            csr: valid.csr, signerName: object.spec.signerName, usages: valid.usages, requester: requester,
+            verified: valid.csr, signerName: object.spec.signerName, usages: valid.usages, requester: requester,
             expirationSeconds: object.spec.expirationSeconds)
         var node: NodeRecord?
         let isServing = review.signerName == CertificateSigningRequestObject.kubeletServingSigner
@@ -108,7 +108,7 @@ public struct CSRIssuer: Sendable {
         object.apiVersion = "certificates.k8s.io/v1"
         object.metadata.name = name
         object.metadata.namespace = nil
-        object.metadata.uid = UUID().uuidString.lowercased()
+        object.metadata.uid = UUID.random().uuidString.lowercased()
         object.metadata.creationTimestamp = RFC3339.format(now)
         object.metadata.resourceVersion = nil
         object.spec.username = requester.username

@@ -169,6 +169,12 @@ import X509
             #expect(bytes.contains { $0 != 0 }, "zero serial")
         }
         #expect(Set(serials.map { Array($0.bytes) }).count == 1000)
+        // 16 bytes, every bit but the sign bit random: each one is set in some serial (two 64-bit draws fill them).
+        #expect(serials.allSatisfy { $0.bytes.count == 16 })
+        let union = serials.reduce(into: [UInt8](repeating: 0, count: 16)) { union, serial in
+            for (i, byte) in serial.bytes.enumerated() { union[i] |= byte }
+        }
+        #expect(union == [0x7f] + [UInt8](repeating: 0xff, count: 15))
     }
 
     @Test func issuedCertificateSerialIsAPositiveDERIntegerOfAtMost20Octets() throws {

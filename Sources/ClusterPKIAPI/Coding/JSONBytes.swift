@@ -1,0 +1,103 @@
+/// A JSON text built byte by byte, for the few objects written on the request path (see
+/// ``KubernetesJSON/encode(_:)-(CertificateSigningRequestObject)``): members in the order they are written, strings
+/// escaped exactly as Foundation's `JSONEncoder` escapes them with `.withoutEscapingSlashes` (`"`, `\` and the C0
+/// controls; `\b \f \n \r \t` by name, the others as `\u00XX`), so the output is the encoder's, byte for byte.
+struct JSONBytes {
+    private(set) var bytes: [UInt8] = []
+    /// Whether the object being written has no member yet (one entry per open object).
+    private var empty: [Bool] = []
+
+    init(capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    mutating func beginObject() {
+        bytes.append(UInt8(ascii: "{"))
+        empty.append(true)
+    }
+
+    mutating func endObject() {
+        bytes.append(UInt8(ascii: "}"))
+        empty.removeLast()
+    }
+
+    /// `"name":` with the comma before it when the object already has a member.
+    mutating func key(_ name: String) {
+        if empty[empty.count - 1] {
+            empty[empty.count - 1] = false
+        } else {
+            bytes.append(UInt8(ascii: ","))
+        }
+        string(name)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    mutating func member(_ name: String, _ value: String?) {
+        guard let value else { return }
+        key(name)
+        string(value)
+    }
+
+    mutating func member(_ name: String, _ value: Int?) {
+        guard let value else { return }
+        key(name)
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    mutating func member(_ name: String, _ value: Bool?) {
+        guard let value else { return }
+        key(name)
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
+    mutating func member(_ name: String, _ values: [String]?) {
+        guard let values else { return }
+        key(name)
+        array(values) { $0.string($1) }
+    }
+
+    /// An object member whose keys are written sorted (Foundation writes a dictionary in its hash order, which
+    /// differs from run to run; sorted is the same JSON, and stable).
+    mutating func member<Value>(_ name: String, _ dictionary: [String: Value]?, value: (inout JSONBytes, Value) -> Void)
+    {
+        guard let dictionary else { return }
+        key(name)
+        beginObject()
+        for entry in dictionary.sorted(by: { $0.key < $1.key }) {
+            key(entry.key)
+            value(&self, entry.value)
+        }
+        endObject()
+    }
+
+    mutating func array<Element>(_ elements: [Element], _ element: (inout JSONBytes, Element) -> Void) {
+        bytes.append(UInt8(ascii: "["))
+        for (index, value) in elements.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            element(&self, value)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    mutating func string(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
+            case 0x08: bytes.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+            case 0x0C: bytes.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [
+                    0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)],
+                ])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,19 @@
+import Foundation
+
+extension UUID {
+    /// A version 4 (random) UUID from two draws of the system generator, i.e. two getrandom(2) calls.
+    ///
+    /// Foundation's `UUID()` on Linux opens, reads and closes `/dev/urandom` for every UUID (four system calls and a
+    /// file descriptor); the CSR path makes one per request.
+    public static func random() -> UUID {
+        var generator = SystemRandomNumberGenerator()
+        let high = generator.next(), low = generator.next()
+        var b = (0..<8).map { UInt8(truncatingIfNeeded: high >> (8 * $0)) }
+        b += (0..<8).map { UInt8(truncatingIfNeeded: low >> (8 * $0)) }
+        b[6] = (b[6] & 0x0f) | 0x40  // version 4
+        b[8] = (b[8] & 0x3f) | 0x80  // RFC 4122 variant
+        return UUID(
+            uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15])
+        )
+    }
+}
