@@ -48,21 +48,24 @@ struct CSRController: Sendable {
             object, requester: identity, client: context.client, pendingAudit: context.pendingAudit)
 
         let signer = issued.object.spec.signerName
-        var metadata: Logger.Metadata = [
-            "csr": .untrusted(issued.object.metadata.name ?? ""), "signer": "\(signer)",
-            "requester": .untrusted(identity.username), "client": .untrusted(context.client),
-        ]
+        // Built only when the line is logged (the logger takes metadata as an autoclosure): escaping the untrusted
+        // values was 2 % of a signed CSR's instructions at the default level, which drops these lines.
+        func metadata(_ extra: Logger.Metadata) -> Logger.Metadata {
+            extra.merging(
+                [
+                    "csr": .untrusted(issued.object.metadata.name ?? ""), "signer": "\(signer)",
+                    "requester": .untrusted(identity.username), "client": .untrusted(context.client),
+                ], uniquingKeysWith: { first, _ in first })
+        }
         if let certificate = issued.certificate {
-            metadata["serial"] = "\(certificate.serialHex)"
             environment.metrics.csrSigned(signer: signer)
-            context.logger.info("csr approved and signed", metadata: metadata)
+            context.logger.info("csr approved and signed", metadata: metadata(["serial": "\(certificate.serialHex)"]))
         } else if issued.decision.isPending {
-            metadata["reason"] = "\(issued.decision.reason)"
-            context.logger.notice("csr pending for an admin", metadata: metadata)
+            context.logger.notice(
+                "csr pending for an admin", metadata: metadata(["reason": "\(issued.decision.reason)"]))
         } else {
-            metadata["reason"] = .untrusted(issued.decision.reason)
             environment.metrics.csrDenied(signer: signer, reason: issued.decision.reason)
-            context.logger.notice("csr denied", metadata: metadata)
+            context.logger.notice("csr denied", metadata: metadata(["reason": .untrusted(issued.decision.reason)]))
         }
         return KubernetesJSON.response(bytes: issued.json, status: .created)
     }

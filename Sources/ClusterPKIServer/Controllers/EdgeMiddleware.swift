@@ -59,13 +59,17 @@ struct EdgeMiddleware: RouterMiddleware {
         let route = context.endpointPath ?? "unmatched"
         metrics.request(method: request.method.rawValue, route: route, code: Int(response.status.code))
         let elapsed = ContinuousClock.now - start
-        var metadata: Logger.Metadata = [
-            "method": "\(request.method.rawValue)", "path": .untrusted(request.uri.path),
-            "code": "\(response.status.code)",
-            "ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
-        ]
-        if let failure { metadata["reason"] = "\(failure.reason)" }
-        context.logger.debug("request", metadata: metadata)
+        // Built only when debug lines are logged (metadata is an autoclosure): every request passes here.
+        func metadata() -> Logger.Metadata {
+            var metadata: Logger.Metadata = [
+                "method": "\(request.method.rawValue)", "path": .untrusted(request.uri.path),
+                "code": "\(response.status.code)",
+                "ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
+            ]
+            if let failure { metadata["reason"] = "\(failure.reason)" }
+            return metadata
+        }
+        context.logger.debug("request", metadata: metadata())
         return response
     }
 }

@@ -28,7 +28,8 @@ import Testing
         #expect(try await serving.ensure(now: Date(), logger: logger).renewed == false)
         let tls = try ServingTLS(
             material: material, authorities: ClusterCAWatcher(fixed: cluster.authority, bundlePEM: cluster.caPEM))
-        let environment = cluster.environment(peer: TLSConnectionPeer())
+        let peer = TLSConnectionPeer()
+        let environment = cluster.environment(peer: peer)
         try await withLiveServer(environment: environment, tls: tls, logger: logger) { serverPort in
             let roots = try NIOSSLCertificate.fromPEMBytes(Array(cluster.caPEM))
 
@@ -44,6 +45,9 @@ import Testing
             #expect(String(buffer: info.body ?? ByteBuffer()).contains("jws-kubeconfig-abcdef"))
             let denied = try await anonymous.get("/api/v1/namespaces/kube-system/secrets")
             #expect(denied.status == .forbidden)
+            // The connection's "no certificate" is remembered: asked again, still anonymous.
+            #expect(peer.rememberedConnections == 1)
+            #expect(try await anonymous.get("/api/v1/namespaces/kube-system/secrets").status == .forbidden)
             try await anonymous.shutdown()
 
             // The admin client certificate from admin.conf is recognised.
@@ -62,7 +66,12 @@ import Testing
             let secrets = try await adminClient.get("/api/v1/namespaces/kube-system/secrets")
             #expect(secrets.status == .ok)
             #expect(String(buffer: secrets.body ?? ByteBuffer()).contains("bootstrap-token-abcdef"))
+            // The second request on the connection takes the remembered certificate: still the admin.
+            #expect(try await adminClient.get("/api/v1/namespaces/kube-system/secrets").status == .ok)
             try await adminClient.shutdown()
+            // A closed connection is forgotten (when its close completes on the server's event loop).
+            for _ in 0..<200 where peer.rememberedConnections > 0 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(peer.rememberedConnections == 0)
 
             // A client certificate from another CA fails the handshake.
             let otherCA = try TestCluster.makeCA(commonName: "kubernetes", now: cluster.now)
