@@ -9,7 +9,9 @@ import Synchronization
 /// the caller's executor: three thread wake-ups, more CPU than the two point reads they carry. Here the connection's
 /// serial queue is entered with `sync`, which runs inline on the calling thread. The connection is its own, so a
 /// long read elsewhere (a list, a sweep) never makes the caller wait; the callers share it one at a time, and a read
-/// holds it for tens of microseconds. Opened at first use: a CLI command that never checks a token never opens it.
+/// holds it for tens of microseconds. A lock held elsewhere is never waited for (SQLITE_BUSY at once, see
+/// ``isBusy(_:)``): the caller's thread belongs to the concurrency pool, and a wait there would stall every request.
+/// Opened at first use: a CLI command that never checks a token never opens it.
 final class HotPathReader: Sendable {
     private let path: String
     private let connection = Mutex<DatabaseQueue?>(nil)
@@ -24,12 +26,19 @@ final class HotPathReader: Sendable {
             if let connection { return connection }
             var configuration = Configuration()
             configuration.readonly = true
-            configuration.busyMode = .timeout(SQLiteStateStore.busyTimeout)
+            configuration.busyMode = .immediateError
             configuration.label = "clusterpki-state-hot-path"
             let opened = try DatabaseQueue(path: path, configuration: configuration)
             connection = opened
             return opened
         }
         return try queue.read(body)
+    }
+
+    /// Whether `error` is a lock held by another connection or process (a `store migrate`, an exclusive-mode tool):
+    /// the caller then takes its slower path, which waits off the concurrency pool.
+    static func isBusy(_ error: any Error) -> Bool {
+        guard let error = error as? DatabaseError else { return false }
+        return error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
     }
 }

@@ -6,16 +6,17 @@ import GRDB
 
 extension SQLiteStateStore {
     /// The read-only fast path of ``authenticate(_:client:policy:now:)`` for tokens without a use limit: one read
-    /// transaction on the hot-path connection, on the caller's thread (``HotPathReader``), no write and no commit. Whatever would change the database (an expired
-    /// token to sweep, a failure to count, a use to consume) returns `nil`, and the caller falls back to
+    /// transaction on the hot-path connection, on the caller's thread (``HotPathReader``), no write and no commit.
+    /// Whatever would change the database (an expired token to sweep, a failure to count, a use to consume) returns
+    /// `nil`, and so does a database locked by someone else: the caller falls back to
     /// ``authenticate(_:client:policy:now:)``, which decides it again in its write transaction.
     public func authenticateReadOnly(_ presented: String, client: String, now: Date) async throws
         -> TokenAuthentication?
     {
         guard let parsed = try? BootstrapTokenString(parsing: presented) else { return nil }
         let key = try key()
-        return try database {
-            try hotPath.read { db in
+        do {
+            return try hotPath.read { db in
                 let t = now.timeIntervalSince1970
                 let blocked =
                     try Bool.fetchOne(
@@ -44,6 +45,10 @@ extension SQLiteStateStore {
                     created: now)
                 return TokenAuthentication(token: token, usesLeft: nil)
             }
+        } catch  where HotPathReader.isBusy(error) {
+            return nil
+        } catch {
+            throw Self.mapError(error, path: path)
         }
     }
 }
