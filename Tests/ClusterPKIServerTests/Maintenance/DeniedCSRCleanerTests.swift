@@ -63,4 +63,29 @@ import Testing
         #expect(await cleaner.sweepOnce() == ["young-denied"])
         #expect(try await cluster.store.certificateRequests().map(\.name) == ["approved"])
     }
+
+    /// Approved requests are told apart without a decode (they hold no "Denied"/"Failed" string), but the word in a
+    /// field of an approved request does not make it denied: the decode still decides.
+    @Test func theWordDeniedInAnApprovedRequestDoesNotMakeItDenied() async throws {
+        let cluster = try TestCluster()
+        let start = cluster.now
+        let issuer = CSRIssuerTests.issuer(cluster)
+        var object = try CSRIssuerTests.object(name: "approved-noted", commonName: "system:node:a")
+        object.metadata.annotations = ["note": "Denied", "other": "Failed"]
+        let approved = try await issuer.issue(object, requester: CSRIssuerTests.bootstrapToken, client: "10.0.0.5")
+        #expect(approved.decision.isApproved)
+        _ = try await issuer.issue(
+            try Self.denied("denied"), requester: CSRIssuerTests.bootstrapToken, client: "10.0.0.5")
+        let stored = try await cluster.store.certificateRequests()
+        let noted = try #require(stored.first { $0.name == "approved-noted" })
+        #expect(String(decoding: noted.object, as: UTF8.self).contains(#""Denied""#))
+        let plain = try await issuer.issue(
+            try CSRIssuerTests.object(name: "approved-plain", commonName: "system:node:a"),
+            requester: CSRIssuerTests.bootstrapToken, client: "10.0.0.5")
+        #expect(plain.decision.isApproved)
+        cluster.clock.withLockedValue { $0 = start + 3601 }
+        #expect(await Self.cleaner(cluster).sweepOnce() == ["denied"])
+        #expect(
+            try await cluster.store.certificateRequests().map(\.name).sorted() == ["approved-noted", "approved-plain"])
+    }
 }
