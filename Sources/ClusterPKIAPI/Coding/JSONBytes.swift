@@ -51,9 +51,21 @@ struct JSONBytes {
     }
 
     mutating func member(_ name: String, _ values: [String]?) {
-        guard let values else { return }
+        member(name, values) { $0.string($1) }
+    }
+
+    /// An array member, left out when nil.
+    mutating func member<Element>(_ name: String, _ elements: [Element]?, element: (inout JSONBytes, Element) -> Void) {
+        guard let elements else { return }
         key(name)
-        array(values) { $0.string($1) }
+        array(elements, element)
+    }
+
+    /// An object whose members `body` writes.
+    mutating func object(_ body: (inout JSONBytes) -> Void) {
+        beginObject()
+        body(&self)
+        endObject()
     }
 
     /// An object member whose keys are written sorted (Foundation writes a dictionary in its hash order, which

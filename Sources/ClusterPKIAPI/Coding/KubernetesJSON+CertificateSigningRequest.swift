@@ -27,60 +27,54 @@ extension KubernetesJSON {
 extension JSONBytes {
     /// The members of ``ObjectMeta`` in declaration order.
     mutating func write(_ metadata: ObjectMeta) {
-        beginObject()
-        member("name", metadata.name)
-        member("generateName", metadata.generateName)
-        member("namespace", metadata.namespace)
-        member("uid", metadata.uid)
-        member("resourceVersion", metadata.resourceVersion)
-        member("creationTimestamp", metadata.creationTimestamp)
-        member("labels", metadata.labels) { $0.string($1) }
-        member("annotations", metadata.annotations) { $0.string($1) }
-        if let owners = metadata.ownerReferences {
-            key("ownerReferences")
-            array(owners) { json, owner in
-                json.beginObject()
-                json.member("apiVersion", owner.apiVersion)
-                json.member("kind", owner.kind)
-                json.member("name", owner.name)
-                json.member("uid", owner.uid)
-                json.member("controller", owner.controller)
-                json.member("blockOwnerDeletion", owner.blockOwnerDeletion)
-                json.endObject()
+        object { json in
+            json.member("name", metadata.name)
+            json.member("generateName", metadata.generateName)
+            json.member("namespace", metadata.namespace)
+            json.member("uid", metadata.uid)
+            json.member("resourceVersion", metadata.resourceVersion)
+            json.member("creationTimestamp", metadata.creationTimestamp)
+            json.member("labels", metadata.labels) { $0.string($1) }
+            json.member("annotations", metadata.annotations) { $0.string($1) }
+            json.member("ownerReferences", metadata.ownerReferences) { json, owner in
+                json.object { json in
+                    json.member("apiVersion", owner.apiVersion)
+                    json.member("kind", owner.kind)
+                    json.member("name", owner.name)
+                    json.member("uid", owner.uid)
+                    json.member("controller", owner.controller)
+                    json.member("blockOwnerDeletion", owner.blockOwnerDeletion)
+                }
             }
         }
-        endObject()
     }
 
     mutating func write(_ spec: CertificateSigningRequestObject.Spec) {
-        beginObject()
-        member("request", spec.request)
-        member("signerName", spec.signerName)
-        member("expirationSeconds", spec.expirationSeconds)
-        member("usages", spec.usages)
-        member("username", spec.username)
-        member("uid", spec.uid)
-        member("groups", spec.groups)
-        member("extra", spec.extra) { json, values in json.array(values) { $0.string($1) } }
-        endObject()
+        object { json in
+            json.member("request", spec.request)
+            json.member("signerName", spec.signerName)
+            json.member("expirationSeconds", spec.expirationSeconds)
+            json.member("usages", spec.usages)
+            json.member("username", spec.username)
+            json.member("uid", spec.uid)
+            json.member("groups", spec.groups)
+            json.member("extra", spec.extra) { json, values in json.array(values) { $0.string($1) } }
+        }
     }
 
     mutating func write(_ status: CertificateSigningRequestObject.Status) {
-        beginObject()
-        if let conditions = status.conditions {
-            key("conditions")
-            array(conditions) { json, condition in
-                json.beginObject()
-                json.member("type", condition.type)
-                json.member("status", condition.status)
-                json.member("reason", condition.reason)
-                json.member("message", condition.message)
-                json.member("lastUpdateTime", condition.lastUpdateTime)
-                json.member("lastTransitionTime", condition.lastTransitionTime)
-                json.endObject()
+        object { json in
+            json.member("conditions", status.conditions) { json, condition in
+                json.object { json in
+                    json.member("type", condition.type)
+                    json.member("status", condition.status)
+                    json.member("reason", condition.reason)
+                    json.member("message", condition.message)
+                    json.member("lastUpdateTime", condition.lastUpdateTime)
+                    json.member("lastTransitionTime", condition.lastTransitionTime)
+                }
             }
+            json.member("certificate", status.certificate)
         }
-        member("certificate", status.certificate)
-        endObject()
     }
 }

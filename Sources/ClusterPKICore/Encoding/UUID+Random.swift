@@ -1,15 +1,12 @@
 import Foundation
 
 extension UUID {
-    /// A version 4 (random) UUID from two draws of the system generator, i.e. two getrandom(2) calls.
+    /// A version 4 (random) UUID from ``RandomBytes/sixteen()``: two getrandom(2) calls.
     ///
     /// Foundation's `UUID()` on Linux opens, reads and closes `/dev/urandom` for every UUID (four system calls and a
     /// file descriptor); the CSR path makes one per request.
     public static func random() -> UUID {
-        var generator = SystemRandomNumberGenerator()
-        let high = generator.next(), low = generator.next()
-        var b = (0..<8).map { UInt8(truncatingIfNeeded: high >> (8 * $0)) }
-        b += (0..<8).map { UInt8(truncatingIfNeeded: low >> (8 * $0)) }
+        var b = RandomBytes.sixteen()
         b[6] = (b[6] & 0x0f) | 0x40  // version 4
         b[8] = (b[8] & 0x3f) | 0x80  // RFC 4122 variant
         return UUID(
