@@ -18,7 +18,8 @@ final class GroupCommitWriter: Sendable {
 
     private struct Pending: Sendable {
         /// Runs the body in a savepoint; returns how to resume the caller once the outcome of the commit is known.
-        let execute: @Sendable (Database) -> @Sendable ((any Error)?) -> Void
+        /// Throws only when the body's changes could not be rolled back: the whole batch then fails.
+        let execute: @Sendable (Database) throws -> @Sendable ((any Error)?) -> Void
         let fail: @Sendable (any Error) -> Void
     }
 
@@ -39,17 +40,7 @@ final class GroupCommitWriter: Sendable {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let pending = Pending(
                 execute: { db in
-                    let outcome: Result<T, any Error>
-                    do {
-                        var value: T?
-                        try db.inSavepoint {
-                            value = try body(db)
-                            return .commit
-                        }
-                        outcome = .success(value!)
-                    } catch {
-                        outcome = .failure(error)
-                    }
+                    let outcome = try Self.inSavepoint(db) { try body(db) }
                     return { commitError in
                         if let commitError {
                             continuation.resume(throwing: commitError)
@@ -69,6 +60,24 @@ final class GroupCommitWriter: Sendable {
         }
     }
 
+    /// Runs `body` in a savepoint of the open transaction: its changes are kept when it returns and rolled back
+    /// when it throws, and its error is its outcome. GRDB's `inSavepoint` compiles its `SAVEPOINT` and `RELEASE`
+    /// statements anew each time (~22,000 instructions a write); these are cached, and GRDB still sees them as
+    /// savepoints (it reads a statement's effect on the transaction when it is compiled). Throws when the rollback
+    /// fails, as the transaction then holds changes of a body that failed.
+    static func inSavepoint<T>(_ db: Database, _ body: () throws -> T) throws -> Result<T, any Error> {
+        try db.cachedStatement(sql: "SAVEPOINT clusterpki_write").execute()
+        do {
+            let value = try body()
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT clusterpki_write").execute()
+            return .success(value)
+        } catch {
+            try db.cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT clusterpki_write").execute()
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT clusterpki_write").execute()
+            return .failure(error)
+        }
+    }
+
     /// Runs batches on the writer connection until the queue is empty.
     private func drain(_ db: Database) {
         while true {
@@ -83,12 +92,12 @@ final class GroupCommitWriter: Sendable {
             resumptions.reserveCapacity(batch.count)
             do {
                 try db.inTransaction(.immediate) {
-                    for pending in batch { resumptions.append(pending.execute(db)) }
+                    for pending in batch { resumptions.append(try pending.execute(db)) }
                     return .commit
                 }
                 for resume in resumptions { resume(nil) }
             } catch {
-                // BEGIN or COMMIT failed: nothing of this batch was kept.
+                // BEGIN, COMMIT or a savepoint's rollback failed: nothing of this batch was kept.
                 for resume in resumptions { resume(error) }
                 for pending in batch.dropFirst(resumptions.count) { pending.fail(error) }
             }

@@ -182,6 +182,7 @@ extension SQLiteStateStore {
     }
 
     private static func nextRequestVersion(_ db: Database) throws -> Int64 {
-        (try Int64.fetchOne(db, sql: "SELECT coalesce(max(resourceVersion), 0) + 1 FROM certificateRequest")) ?? 1
+        (try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT coalesce(max(resourceVersion), 0) + 1 FROM certificateRequest"))) ?? 1
     }
 }

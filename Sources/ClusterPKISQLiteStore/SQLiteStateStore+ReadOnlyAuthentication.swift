@@ -6,7 +6,7 @@ import GRDB
 
 extension SQLiteStateStore {
     /// The read-only fast path of ``authenticate(_:client:policy:now:)`` for tokens without a use limit: one read
-    /// transaction on the hot-path connection, on the caller's thread (``HotPathReader``), no write and no commit.
+    /// statement on the hot-path connection, on the caller's thread (``HotPathReader``), no write and no commit.
     /// Whatever would change the database (an expired token to sweep, a failure to count, a use to consume) returns
     /// `nil`, and so does a database locked by someone else: the caller falls back to
     /// ``authenticate(_:client:policy:now:)``, which decides it again in its write transaction.
@@ -16,32 +16,30 @@ extension SQLiteStateStore {
         guard let parsed = try? BootstrapTokenString(parsing: presented) else { return nil }
         let key = try key()
         do {
-            return try hotPath.read { db in
+            return try hotPath.select { db in
                 let t = now.timeIntervalSince1970
-                let blocked =
-                    try Bool.fetchOne(
-                        db.cachedStatement(
-                            sql: """
-                                SELECT EXISTS (SELECT 1 FROM authFailure WHERE blockedUntil > ?
-                                AND ((scope = 'token' AND subject = ?) OR (scope = 'client' AND subject = ?)))
-                                """),
-                        arguments: [t, parsed.id, client]) ?? true
-                guard !blocked,
+                // One statement, so one snapshot: the token's row and whether its id or the client is blocked.
+                guard
                     let row = try Row.fetchOne(
                         db.cachedStatement(
-                            sql:
-                                "SELECT secretMAC, usages, groups, usesLeft, expiresAt FROM bootstrapToken WHERE id = ?"
-                        ),
-                        arguments: [parsed.id])
+                            sql: """
+                                SELECT secretMAC, usages, groups, usesLeft, expiresAt,
+                                EXISTS (SELECT 1 FROM authFailure WHERE blockedUntil > ?
+                                AND ((scope = 'token' AND subject = ?) OR (scope = 'client' AND subject = ?)))
+                                FROM bootstrapToken WHERE id = ?
+                                """),
+                        arguments: [t, parsed.id, client, parsed.id])
                 else { return nil }
-                let expiresAt: Double? = row["expiresAt"]
-                let usesLeft: Int? = row["usesLeft"]
-                guard usesLeft == nil, expiresAt.map({ $0 > t }) ?? true,
-                    Self.splitList(row["usages"]).contains(TokenUsage.authentication.rawValue),
-                    key.isValidSecret(parsed, mac: row["secretMAC"])
+                // Columns by position, in the order of the SELECT above.
+                let blocked: Bool = row[5]
+                let expiresAt: Double? = row[4]
+                let usesLeft: Int? = row[3]
+                guard !blocked, usesLeft == nil, expiresAt.map({ $0 > t }) ?? true,
+                    Self.splitList(row[1]).contains(TokenUsage.authentication.rawValue),
+                    key.isValidSecret(parsed, mac: row[0])
                 else { return nil }
                 let token = BootstrapToken(
-                    token: parsed, usages: [.authentication], groups: Self.splitList(row["groups"]), expires: nil,
+                    token: parsed, usages: [.authentication], groups: Self.splitList(row[2]), expires: nil,
                     created: now)
                 return TokenAuthentication(token: token, usesLeft: nil)
             }

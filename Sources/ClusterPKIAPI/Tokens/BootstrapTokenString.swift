@@ -16,13 +16,14 @@ public struct BootstrapTokenString: Sendable, Hashable {
 
     /// Parses `<id>.<secret>` with kubeadm's rules and error text.
     public init(parsing token: String) throws {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2,
-            Self.isTokenText(parts[0], length: Self.idLength),
-            Self.isTokenText(parts[1], length: Self.secretLength)
+        // Split on bytes: a `Character` split of the presented token ran on every authenticated request.
+        let bytes = token.utf8
+        guard let dot = bytes.firstIndex(of: UInt8(ascii: ".")),
+            Self.isTokenText(Substring(bytes[..<dot]), length: Self.idLength),
+            Self.isTokenText(Substring(bytes[bytes.index(after: dot)...]), length: Self.secretLength)
         else { throw BootstrapTokenFormatError.malformedToken(token) }
-        self.id = String(parts[0])
-        self.secret = String(parts[1])
+        self.id = String(Substring(bytes[..<dot]))
+        self.secret = String(Substring(bytes[bytes.index(after: dot)...]))
     }
 
     /// Builds a token from its two halves, validating both.

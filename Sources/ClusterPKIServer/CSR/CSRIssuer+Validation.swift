@@ -47,8 +47,11 @@ extension CSRIssuer {
         }
         // Like the API server, any name is allowed for a CSR (the kubelet's are base64url) as long as it is a
         // valid path segment.
-        guard name.count <= 253, name != ".", name != "..", !name.contains("/"), !name.contains("%"),
-            name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f })
+        // On bytes: printable ASCII only, so the byte count is the length (Foundation's substring search and a
+        // `Character` count cost ~11,000 instructions a CSR).
+        let bytes = name.utf8
+        guard bytes.count <= 253, name != ".", name != "..",
+            bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "%") })
         else {
             throw KubernetesStatus.invalid(
                 .certificateSigningRequest(name),

@@ -26,7 +26,7 @@ struct EdgeMiddleware: RouterMiddleware {
         var failure: KubernetesStatus?
         do {
             let path = request.uri.path
-            if path.hasSuffix("/") || path.contains("//"), routes.allowedMethods(for: path).isEmpty {
+            if Self.hasEmptySegment(path), routes.allowedMethods(for: path).isEmpty {
                 throw HTTPError(.notFound)
             }
             response = try await next(request, context)
@@ -71,5 +71,17 @@ struct EdgeMiddleware: RouterMiddleware {
         }
         context.logger.debug("request", metadata: metadata())
         return response
+    }
+
+    /// A trailing or doubled slash, checked on bytes (Foundation's substring search cost ~13,000 instructions on
+    /// every request).
+    static func hasEmptySegment(_ path: String) -> Bool {
+        let slash = UInt8(ascii: "/")
+        var previous: UInt8 = 0
+        for byte in path.utf8 {
+            if byte == slash, previous == slash { return true }
+            previous = byte
+        }
+        return previous == slash
     }
 }

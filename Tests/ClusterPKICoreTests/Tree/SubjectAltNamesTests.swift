@@ -231,3 +231,26 @@ import Testing
         #expect(sans.ipAddresses.map(\.description) == ["10.0.0.2", "10.0.0.1"])
     }
 }
+
+/// RFC 1123 subdomains as Kubernetes' `IsDNS1123Subdomain`: lowercase ASCII letters, digits and inner hyphens.
+@Suite struct DNS1123SubdomainTests {
+    @Test(arguments: [
+        "a", "example.com", "kube-apiserver.kube-system.svc.cluster.local", "0-9.a-z",
+        String(repeating: "a", count: 63) + ".b",
+        // 253 bytes, the most a name may have.
+        String(repeating: "a", count: 63) + "." + String(repeating: "b", count: 63) + "."
+            + String(repeating: "c", count: 63) + "." + String(repeating: "d", count: 61),
+    ])
+    func accepts(_ name: String) {
+        #expect(SubjectAltNames.isDNS1123Subdomain(name))
+    }
+
+    @Test(arguments: [
+        "", ".", "a.", ".a", "a..b", "-a", "a-", "a.-b", "Example.com", "a_b", "a b", "caf\u{e9}.com",
+        // A decomposed letter: an ASCII "e" followed by a combining accent.
+        "cafe\u{301}.com", String(repeating: "a", count: 64), String(repeating: "a.", count: 127) + "a",
+    ])
+    func refuses(_ name: String) {
+        #expect(!SubjectAltNames.isDNS1123Subdomain(name))
+    }
+}
