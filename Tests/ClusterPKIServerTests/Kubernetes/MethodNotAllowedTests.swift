@@ -45,6 +45,27 @@ import Testing
         }
     }
 
+    /// Made-up methods are counted as one `OTHER` series, so a client cannot add metric series without bound;
+    /// the standard methods keep their names, and a series is counted up on every request.
+    @Test func madeUpMethodsShareOneMetricSeries() async throws {
+        let cluster = try TestCluster()
+        try await cluster.application().test(.router) { client in
+            for index in 0..<20 {
+                let response = try await client.execute(uri: "/healthz", method: HTTPRequest.Method("BREW\(index)")!)
+                #expect(response.status.code == 405)
+            }
+            for _ in 0..<3 { _ = try await client.execute(uri: "/healthz", method: .get) }
+            let metrics = try await client.execute(uri: "/metrics", method: .get).text
+            #expect(!metrics.contains("BREW"))
+            let other = metrics.split(separator: "\n").filter {
+                $0.hasPrefix(#"clusterpki_http_requests_total{method="OTHER""#)
+            }
+            #expect(other.count == 1)
+            #expect(other.first?.hasSuffix(#"code="405"} 20"#) == true)
+            #expect(metrics.contains(#"clusterpki_http_requests_total{method="GET",route="/healthz",code="200"} 3"#))
+        }
+    }
+
     /// Hummingbird's router ignores empty segments; the server does not: a name of `.` reaches it as a trailing slash
     /// (clients remove dot segments), and must not be answered with the list (a List where a CSR or Secret was asked).
     @Test(arguments: [
