@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Where a byte string first occurs in stored or encoded JSON. `Data.firstRange(of:)` was 8 % of a signed CSR's CPU

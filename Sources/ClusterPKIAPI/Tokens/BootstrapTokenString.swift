@@ -18,12 +18,16 @@ public struct BootstrapTokenString: Sendable, Hashable {
     public init(parsing token: String) throws {
         // Split on bytes: a `Character` split of the presented token ran on every authenticated request.
         let bytes = token.utf8
-        guard let dot = bytes.firstIndex(of: UInt8(ascii: ".")),
-            Self.isTokenText(Substring(bytes[..<dot]), length: Self.idLength),
-            Self.isTokenText(Substring(bytes[bytes.index(after: dot)...]), length: Self.secretLength)
-        else { throw BootstrapTokenFormatError.malformedToken(token) }
-        self.id = String(Substring(bytes[..<dot]))
-        self.secret = String(Substring(bytes[bytes.index(after: dot)...]))
+        guard let dot = bytes.firstIndex(of: UInt8(ascii: ".")) else {
+            throw BootstrapTokenFormatError.malformedToken(token)
+        }
+        let id = Substring(bytes[..<dot])
+        let secret = Substring(bytes[bytes.index(after: dot)...])
+        guard Self.isTokenText(id, length: Self.idLength), Self.isTokenText(secret, length: Self.secretLength) else {
+            throw BootstrapTokenFormatError.malformedToken(token)
+        }
+        self.id = String(id)
+        self.secret = String(secret)
     }
 
     /// Builds a token from its two halves, validating both.

@@ -3,10 +3,12 @@ import Foundation
 import Testing
 
 @Suite struct ByteSearchTests {
-    @Test(arguments: [
-        ("abc", "abc", 0), ("xxabc", "abc", 2), ("ababc", "abc", 2), ("abcabc", "abc", 0), ("xyz", "abc", nil),
-        ("ab", "abc", nil), ("", "a", nil), ("aaab", "aab", 1), ("a\u{0}b", "\u{0}b", 1), (#"{"Denied"}"#, #""Denied""#, 1),
-    ] as [(String, String, Int?)])
+    @Test(
+        arguments: [
+            ("abc", "abc", 0), ("xxabc", "abc", 2), ("ababc", "abc", 2), ("abcabc", "abc", 0), ("xyz", "abc", nil),
+            ("ab", "abc", nil), ("", "a", nil), ("aaab", "aab", 1), ("a\u{0}b", "\u{0}b", 1),
+            (#"{"Denied"}"#, #""Denied""#, 1),
+        ] as [(String, String, Int?)])
     func findsTheFirstOccurrence(haystack: String, needle: String, expected: Int?) {
         #expect(ByteSearch.firstOffset(of: Array(needle.utf8), in: Data(haystack.utf8)) == expected)
     }
