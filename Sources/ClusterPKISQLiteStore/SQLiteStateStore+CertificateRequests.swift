@@ -21,11 +21,7 @@ extension SQLiteStateStore {
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
                 throw StoreError.certificateRequestAlreadyExists(name: name)
             }
-            for event in records.auditEvents { try appendAudit(event, db: db) }
-            if let credential = records.credential, let organizations {
-                try insertCredential(credential, organizations: organizations, db: db)
-            }
-            if let node = records.node { try insertNode(node, db: db) }
+            try insertRecords(records, organizations: organizations, db: db)
             return StoredCertificateRequest(
                 name: name, resourceVersion: version, created: now, requester: requester, object: object)
         }
@@ -67,11 +63,7 @@ extension SQLiteStateStore {
                     ? StoreError.certificateRequestConflict(name: name)
                     : StoreError.certificateRequestNotFound(name: name)
             }
-            for event in records.auditEvents { try appendAudit(event, db: db) }
-            if let credential = records.credential, let organizations {
-                try insertCredential(credential, organizations: organizations, db: db)
-            }
-            if let node = records.node { try insertNode(node, db: db) }
+            try insertRecords(records, organizations: organizations, db: db)
             return Self.decodeRequest(row)
         }
     }
@@ -85,7 +77,7 @@ extension SQLiteStateStore {
                     db, sql: "SELECT \(Self.requestColumns) FROM certificateRequest WHERE name = ?", arguments: [name])
             else { throw StoreError.certificateRequestNotFound(name: name) }
             try db.run(sql: "DELETE FROM certificateRequest WHERE name = ?", arguments: [name])
-            for event in records.auditEvents { try appendAudit(event, db: db) }
+            try appendAudits(records.auditEvents, db: db)
             return Self.decodeRequest(row)
         }
     }
@@ -127,21 +119,31 @@ extension SQLiteStateStore {
     }
 
     public func recordNode(_ node: NodeRecord) async throws {
-        try await write { db in try insertNode(node, db: db) }
+        try await write { db in try appendAudit(try insertNode(node, db: db), db: db) }
     }
 
-    /// The node row and its audit event, inside the caller's transaction.
-    func insertNode(_ node: NodeRecord, db: Database) throws {
+    /// The node row, inside the caller's transaction; returns its audit event, which the caller appends with the
+    /// others of its write.
+    func insertNode(_ node: NodeRecord, db: Database) throws -> AuditEvent {
         try db.run(
             sql: "INSERT OR REPLACE INTO node (name, addresses, recordedAt, recordedBy) VALUES (?, ?, ?, ?)",
             arguments: [
                 node.name, node.addresses.joined(separator: ","), node.recorded.timeIntervalSince1970, node.recordedBy,
             ])
-        try appendAudit(
-            AuditEvent(
-                time: node.recorded, actor: node.recordedBy, action: .nodeRecorded,
-                detail: "node=\(node.name) addresses=\(node.addresses.joined(separator: ","))"),
-            db: db)
+        return AuditEvent(
+            time: node.recorded, actor: node.recordedBy, action: .nodeRecorded,
+            detail: "node=\(node.name) addresses=\(node.addresses.joined(separator: ","))")
+    }
+
+    /// A request's records inside the caller's transaction: the ledger row, the node row, then every audit event
+    /// (the request's own, the credential's, the node's, in that order) in one insert.
+    func insertRecords(_ records: CertificateRequestRecords, organizations: String?, db: Database) throws {
+        var events = records.auditEvents
+        if let credential = records.credential, let organizations {
+            events.append(try insertCredential(credential, organizations: organizations, db: db))
+        }
+        if let node = records.node { events.append(try insertNode(node, db: db)) }
+        try appendAudits(events, db: db)
     }
 
     public func node(named name: String) async throws -> NodeRecord? {

@@ -8,15 +8,18 @@ extension SQLiteStateStore {
     /// Records a minted credential.
     public func recordCredential(_ credential: IssuedCredential) async throws {
         let organizations = try Self.organizationsJSON(credential)
-        try await write { db in try insertCredential(credential, organizations: organizations, db: db) }
+        try await write { db in
+            try appendAudit(try insertCredential(credential, organizations: organizations, db: db), db: db)
+        }
     }
 
     static func organizationsJSON(_ credential: IssuedCredential) throws -> String {
         String(decoding: try JSONEncoder().encode(credential.organizations), as: UTF8.self)
     }
 
-    /// The ledger row and its audit event, inside the caller's transaction.
-    func insertCredential(_ credential: IssuedCredential, organizations: String, db: Database) throws {
+    /// The ledger row, inside the caller's transaction; returns its audit event, which the caller appends with the
+    /// others of its write.
+    func insertCredential(_ credential: IssuedCredential, organizations: String, db: Database) throws -> AuditEvent {
         do {
             try db.run(
                 sql: """
@@ -30,13 +33,11 @@ extension SQLiteStateStore {
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
             throw StoreError.credentialAlreadyRecorded(serial: credential.serial)
         }
-        try appendAudit(
-            AuditEvent(
-                time: credential.created, actor: credential.actor, action: .credentialRecorded,
-                detail:
-                    "serial=\(credential.serial) cn=\(credential.commonName) o=\(credential.organizations.joined(separator: ","))"
-            ),
-            db: db)
+        return AuditEvent(
+            time: credential.created, actor: credential.actor, action: .credentialRecorded,
+            detail:
+                "serial=\(credential.serial) cn=\(credential.commonName) o=\(credential.organizations.joined(separator: ","))"
+        )
     }
 
     /// All credentials, oldest first.

@@ -106,7 +106,7 @@ extension SQLiteStateStore {
                         arguments: [upload.name, name, value])
                 }
             }
-            for event in snapshot.auditEvents { try appendAudit(event, db: db) }
+            try appendAudits(snapshot.auditEvents, db: db)
             for (credential, organizations) in zip(snapshot.credentials, organizations) {
                 try db.execute(
                     sql: "INSERT INTO credential (\(Self.credentialColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
