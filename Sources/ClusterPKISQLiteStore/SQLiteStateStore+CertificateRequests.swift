@@ -8,7 +8,7 @@ extension SQLiteStateStore {
     public func createCertificateRequest(
         name: String, requester: String, object: Data, now: Date, recording records: CertificateRequestRecords
     ) async throws -> StoredCertificateRequest {
-        let organizations = try records.credential.map(Self.organizationsJSON)
+        let organizations = records.credential.map(Self.organizationsJSON)
         return try await write { db in
             let version = try Self.nextRequestVersion(db)
             do {
@@ -45,7 +45,7 @@ extension SQLiteStateStore {
         name: String, object: Data, ifResourceVersion resourceVersion: Int64,
         recording records: CertificateRequestRecords
     ) async throws -> StoredCertificateRequest {
-        let organizations = try records.credential.map(Self.organizationsJSON)
+        let organizations = records.credential.map(Self.organizationsJSON)
         return try await write { db in
             let version = try Self.nextRequestVersion(db)
             try db.run(

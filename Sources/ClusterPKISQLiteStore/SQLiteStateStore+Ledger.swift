@@ -7,14 +7,14 @@ import GRDB
 extension SQLiteStateStore {
     /// Records a minted credential.
     public func recordCredential(_ credential: IssuedCredential) async throws {
-        let organizations = try Self.organizationsJSON(credential)
+        let organizations = Self.organizationsJSON(credential)
         try await write { db in
             try appendAudit(try insertCredential(credential, organizations: organizations, db: db), db: db)
         }
     }
 
-    static func organizationsJSON(_ credential: IssuedCredential) throws -> String {
-        String(decoding: try JSONEncoder().encode(credential.organizations), as: UTF8.self)
+    static func organizationsJSON(_ credential: IssuedCredential) -> String {
+        String(decoding: KubernetesJSON.encode(strings: credential.organizations), as: UTF8.self)
     }
 
     /// The ledger row, inside the caller's transaction; returns its audit event, which the caller appends with the

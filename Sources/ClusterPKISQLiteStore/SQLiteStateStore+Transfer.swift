@@ -71,7 +71,7 @@ extension SQLiteStateStore {
         let sealed = try snapshot.tokens.map { stored in
             (stored, key.secretMAC(for: stored.token.token), try key.seal(stored.token.token))
         }
-        let organizations = try snapshot.credentials.map(Self.organizationsJSON)
+        let organizations = snapshot.credentials.map(Self.organizationsJSON)
         try await write { db in
             for table in [
                 "uploadBlob", "upload", "bootstrapToken", "authFailure", "auditEvent", "credential",

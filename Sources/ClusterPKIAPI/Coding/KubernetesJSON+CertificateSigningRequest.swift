@@ -78,3 +78,13 @@ extension JSONBytes {
         }
     }
 }
+
+extension KubernetesJSON {
+    /// A JSON array of strings as ``encode(_:)`` writes it, without Foundation's encoder: the ledger stores a
+    /// certificate's organizations this way for every CSR signed (`JSONEncoder` spent ~12,000 instructions on it).
+    public static func encode(strings: [String]) -> Data {
+        var json = JSONBytes(capacity: 2 + strings.reduce(0) { $0 + $1.utf8.count + 3 })
+        json.array(strings) { $0.string($1) }
+        return Data(json.bytes)
+    }
+}

@@ -77,6 +77,15 @@ import Testing
         }
     }
 
+    /// A list of strings (the ledger's organizations) is the encoder's output, byte for byte.
+    @Test func aStringArrayIsFoundationsJSON() throws {
+        let ascii = String(String.UnicodeScalarView((0..<128).map { Unicode.Scalar(UInt8($0)) }))
+        for strings in [[], ["system:nodes"], ["a", "", "é\u{2028}\u{1F600}", ascii, "x/y", "\\\""]] as [[String]] {
+            #expect(KubernetesJSON.encode(strings: strings) == (try KubernetesJSON.encode(strings)), "\(strings)")
+            #expect(try JSONDecoder().decode([String].self, from: KubernetesJSON.encode(strings: strings)) == strings)
+        }
+    }
+
     @Test func absentMembersAreLeftOutAsTheEncoderLeavesThemOut() throws {
         let minimal = CertificateSigningRequestObject(
             metadata: ObjectMeta(), spec: .init(request: "", signerName: ""), status: nil)
