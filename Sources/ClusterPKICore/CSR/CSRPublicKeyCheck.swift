@@ -13,11 +13,10 @@ enum CSRPublicKeyCheck {
         [1, 3, 101, 113]: "Ed448",
     ]
 
-    /// Why the CSR's key cannot be signed, or nil when it can, or when `csrDER` is not a CSR at all (X509's parser
-    /// reports that).
-    static func problem(csrDER: [UInt8]) -> PKIError? {
-        guard let root = try? DER.parse(csrDER),
-            let info = children(root)?.first,
+    /// Why the CSR's key cannot be signed, or nil when it can, or when `csr` (the parsed DER) is not a CSR at all
+    /// (X509's parser reports that).
+    static func problem(csr root: ASN1Node) -> PKIError? {
+        guard let info = children(root)?.first,
             let infoFields = children(info), infoFields.count >= 3,  // version, subject, subjectPKInfo, attributes
             let keyInfo = children(infoFields[2]), keyInfo.count == 2,
             let algorithm = children(keyInfo[0]), let oidNode = algorithm.first,
