@@ -54,6 +54,11 @@ struct JSONBytes {
         member(name, values) { $0.string($1) }
     }
 
+    /// An array of strings.
+    mutating func array(_ strings: [String]) {
+        array(strings) { $0.string($1) }
+    }
+
     /// An array member, left out when nil.
     mutating func member<Element>(_ name: String, _ elements: [Element]?, element: (inout JSONBytes, Element) -> Void) {
         guard let elements else { return }
