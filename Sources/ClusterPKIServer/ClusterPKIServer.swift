@@ -113,7 +113,7 @@ public enum ClusterPKIServer {
 
     /// The HTTPS application: the router behind TLS with optional client certificates and the connection limits of
     /// `server.connections`, plus `services` (the serving-certificate renewer) run and stopped with it, the periodic
-    /// token sweep, denied-CSR cleaner and audit maintenance, and, on a store that several replicas share, the
+    /// token sweep, CSR cleaner and audit maintenance, and, on a store that several replicas share, the
     /// ``ClusterInfoRefresher`` and the token read cache.
     public static func application(
         environment: ServerEnvironment, tls: ServingTLS, host: String, port: Int, services: [any Service] = [],
@@ -128,7 +128,7 @@ public enum ClusterPKIServer {
         var housekeeping: [any Service] = [
             auditWriteBehind,
             TokenSweepService(store: environment.store, logger: logger, now: environment.now),
-            DeniedCSRCleaner(environment: environment, logger: logger),
+            CSRCleaner(environment: environment, logger: logger),
             AuditMaintenance(environment: environment, logger: logger),
         ]
         if let feed = environment.store as? any TokenChangeFeed {

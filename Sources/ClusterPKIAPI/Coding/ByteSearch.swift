@@ -7,7 +7,7 @@ import Darwin
 #endif
 
 /// Where a byte string first occurs in stored or encoded JSON. `Data.firstRange(of:)` was 8 % of a signed CSR's CPU
-/// time, and a Swift byte loop ~8 instructions a byte, which the denied-CSR cleaner paid over every stored request
+/// time, and a Swift byte loop ~8 instructions a byte, which the denied-CSR checks paid over every stored request
 /// each minute; here the C library's vectorized `memchr` finds the candidates and `memcmp` checks them.
 public enum ByteSearch {
     /// The offset of the first occurrence of `needle` (not empty) in `data`, or nil.

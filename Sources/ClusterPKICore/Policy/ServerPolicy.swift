@@ -101,6 +101,11 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
         /// How long a CSR stays stored after its `Denied` or `Failed` condition (kube-controller-manager's csrcleaner:
         /// one hour); `serve` deletes it after that.
         public var deniedTTL: GoDuration
+        /// How long a CSR stays stored after its `Approved` condition (csrcleaner: one hour). The issued certificate
+        /// stays in the ledger; only the request object goes, so that a token holder cannot grow the store for ever.
+        public var approvedTTL: GoDuration
+        /// How long a CSR with no decision stays stored after its creation (csrcleaner: 24 hours).
+        public var pendingTTL: GoDuration
         /// Denied CSRs one requester may have stored; the next CSR that would be denied gets 429 and is not stored.
         public var maxDeniedPerRequester: Int
 
@@ -110,7 +115,8 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
             selfNodeClientApproval: Bool = true, kubeletServingApproval: Bool = true,
             unrecordedServingNames: UnrecordedServingNames = .pending,
             signingDuration: GoDuration = GoDuration(seconds: 8760 * 3600), maxWatchSeconds: Int = 1800,
-            deniedTTL: GoDuration = GoDuration(seconds: 3600), maxDeniedPerRequester: Int = 100
+            deniedTTL: GoDuration = GoDuration(seconds: 3600), approvedTTL: GoDuration = GoDuration(seconds: 3600),
+            pendingTTL: GoDuration = GoDuration(seconds: 24 * 3600), maxDeniedPerRequester: Int = 100
         ) {
             self.creatorGroups = creatorGroups
             self.nodeClientApprovalGroups = nodeClientApprovalGroups
@@ -120,6 +126,8 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
             self.signingDuration = signingDuration
             self.maxWatchSeconds = maxWatchSeconds
             self.deniedTTL = deniedTTL
+            self.approvedTTL = approvedTTL
+            self.pendingTTL = pendingTTL
             self.maxDeniedPerRequester = maxDeniedPerRequester
         }
 
@@ -139,6 +147,8 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
             signingDuration = try c.decodeIfPresent(GoDuration.self, forKey: .signingDuration) ?? d.signingDuration
             maxWatchSeconds = try c.decodeIfPresent(Int.self, forKey: .maxWatchSeconds) ?? d.maxWatchSeconds
             deniedTTL = try c.decodeIfPresent(GoDuration.self, forKey: .deniedTTL) ?? d.deniedTTL
+            approvedTTL = try c.decodeIfPresent(GoDuration.self, forKey: .approvedTTL) ?? d.approvedTTL
+            pendingTTL = try c.decodeIfPresent(GoDuration.self, forKey: .pendingTTL) ?? d.pendingTTL
             maxDeniedPerRequester =
                 try c.decodeIfPresent(Int.self, forKey: .maxDeniedPerRequester) ?? d.maxDeniedPerRequester
             guard signingDuration.seconds >= 600 else {
@@ -149,9 +159,10 @@ public struct ServerPolicy: Sendable, Codable, Hashable {
                 throw PKIError.policy(
                     field: "server.certificateSigningRequests.maxWatchSeconds", problem: "must be positive")
             }
-            guard deniedTTL.seconds >= 1 else {
+            for (field, ttl) in [("deniedTTL", deniedTTL), ("approvedTTL", approvedTTL), ("pendingTTL", pendingTTL)]
+            where ttl.seconds < 1 {
                 throw PKIError.policy(
-                    field: "server.certificateSigningRequests.deniedTTL", problem: "must be at least 1s")
+                    field: "server.certificateSigningRequests.\(field)", problem: "must be at least 1s")
             }
             guard maxDeniedPerRequester > 0 else {
                 throw PKIError.policy(

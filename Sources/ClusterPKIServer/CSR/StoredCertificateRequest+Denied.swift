@@ -9,7 +9,7 @@ extension StoredCertificateRequest {
     /// request's creation; an object that does not decode counts as not denied (it is never deleted by age).
     var deniedSince: Date? {
         guard Self.mayBeDenied(object) else { return nil }
-        guard let decoded = try? KubernetesJSON.decode(Conditions.self, from: object),
+        guard let decoded = try? KubernetesJSON.decode(StoredConditions.self, from: object),
             let condition = decoded.status?.conditions?.first(where: {
                 ($0.type == "Denied" || $0.type == "Failed") && $0.status == "True"
             })
@@ -20,18 +20,12 @@ extension StoredCertificateRequest {
 
     /// Whether the stored JSON holds the string `"Denied"` or `"Failed"`, as a condition of either type must: stored
     /// objects are written by clusterpki's encoders, which never escape letters. Most stored requests are approved,
-    /// and the denied-CSR cleaner asks every stored request each minute: those are answered without a JSON decode
+    /// and the denied cap asks about every stored request of its requester: those are answered without a JSON decode
     /// (which cost ~90,000 instructions per request).
     static func mayBeDenied(_ object: Data) -> Bool {
         deniedOrFailed.contains { ByteSearch.firstOffset(of: $0, in: object) != nil }
     }
 
-    /// The two quoted condition types, as bytes once rather than for every stored request the cleaner asks about.
+    /// The two quoted condition types, as bytes once rather than for every stored request the cap asks about.
     private static let deniedOrFailed = [Array(#""Denied""#.utf8), Array(#""Failed""#.utf8)]
-
-    /// Only the conditions of the stored object: the rest is not decoded.
-    private struct Conditions: Decodable {
-        struct Status: Decodable { var conditions: [CertificateSigningRequestObject.Condition]? }
-        var status: Status?
-    }
 }

@@ -54,10 +54,11 @@ import Testing
             #expect(
                 try await cluster.store.auditEvents(limit: nil).filter { $0.detail.hasPrefix("d3") }.isEmpty)
 
-            // Once the cleaner deleted the denials after deniedTTL, the requester has room again.
+            // Once the cleaner deleted the denials after deniedTTL (and the approval after approvedTTL), the requester
+            // has room again.
             cluster.clock.withLockedValue { $0 += 3601 }
-            let cleaner = DeniedCSRCleaner(environment: environment, logger: Logger(label: "test"))
-            #expect(await cleaner.sweepOnce() == ["d1", "d2", "other"])
+            let cleaner = CSRCleaner(environment: environment, logger: Logger(label: "test"))
+            #expect(await cleaner.sweepOnce() == ["d1", "d2", "ok", "other"])
             #expect(try await Self.post(client, token: Self.first, name: "d3").status == .created)
         }
     }

@@ -138,6 +138,38 @@ import Testing
         }
     }
 
+    /// The CSR cleaner on etcd: an approved CSR stored through one replica is deleted by another's cleaner after
+    /// approvedTTL, with its audit event, and is gone for both; the certificate stays in the ledger.
+    @Test func theCSRCleanerDeletesAnExpiredRequestForEveryReplica() async throws {
+        let cluster = try TestCluster()
+        let prefix = Self.prefix()
+        let one = try await Replica(cluster: cluster, prefix: prefix, index: 1)
+        let two = try await Replica(cluster: cluster, prefix: prefix, index: 2)
+        let clock = cluster.clock
+        let start = cluster.now
+        let issuer = CSRIssuer(
+            store: one.store, policy: cluster.policy,
+            authorities: ClusterCAWatcher(fixed: cluster.authority, bundlePEM: cluster.caPEM),
+            now: { clock.withLockedValue { $0 } })
+        let approved = try await issuer.issue(
+            try CSRCleanerTests.approved("on-etcd"), requester: CSRIssuerTests.bootstrapToken, client: "10.0.0.5")
+        let serial = try #require(approved.certificate?.serialHex)
+        let cleaner = CSRCleaner(
+            store: two.store, ttls: CSRCleaner.TTLs(policy: cluster.policy.serverPolicy.certificateSigningRequests),
+            logger: Logger(label: "test"), now: { clock.withLockedValue { $0 } })
+        #expect(await cleaner.sweepOnce() == [])
+        #expect(try await one.store.certificateRequests().map(\.name) == ["on-etcd"])
+        clock.withLockedValue { $0 = start + 3601 }
+        #expect(await cleaner.sweepOnce() == ["on-etcd"])
+        #expect(try await one.store.certificateRequests().isEmpty)
+        let deletions = try await one.store.auditEvents(limit: nil).filter { $0.action == .certificateRequestDeleted }
+        #expect(
+            deletions.map(\.detail) == [
+                "on-etcd reason=ApprovedTTLExpired requester=system:bootstrap:abcdef approvedTTL=1h0m0s (policy server.certificateSigningRequests.approvedTTL)"
+            ])
+        #expect(try await one.store.credentials().contains { $0.serial == serial })
+    }
+
     @Test func withoutEtcdEveryStoreRouteIs503AndReadyzRecovers() async throws {
         let server = try EtcdTestServer.required()
         let cluster = try TestCluster()
