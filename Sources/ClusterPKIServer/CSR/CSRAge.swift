@@ -1,4 +1,5 @@
 import ClusterPKIAPI
+import ClusterPKICore
 import ClusterPKIStore
 import Foundation
 
