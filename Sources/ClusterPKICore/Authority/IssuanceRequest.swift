@@ -69,18 +69,26 @@ extension DistinguishedName {
         return DistinguishedName(rdns)
     }
 
-    /// The CN and O values, however the RDNs are grouped.
+    /// The CN and O values, however the RDNs are grouped, as Go's crypto/x509 reads them into `pkix.Name` (and so
+    /// as kube-apiserver sees the user and groups): the raw strings. `String(describing:)` would give RFC 4514's
+    /// escaped text, so `O=ops,dev` would read `ops\,dev` and be signed as that.
     public var kubernetesIdentity: (commonName: String, organizations: [String]) {
         var commonName = ""
         var organizations: [String] = []
         for rdn in self {
             for attribute in rdn {
-                if attribute.type == .RDNAttributeType.commonName { commonName = String(describing: attribute.value) }
+                if attribute.type == .RDNAttributeType.commonName { commonName = Self.text(of: attribute.value) }
                 if attribute.type == .RDNAttributeType.organizationName {
-                    organizations.append(String(describing: attribute.value))
+                    organizations.append(Self.text(of: attribute.value))
                 }
             }
         }
         return (commonName, organizations)
+    }
+
+    /// A UTF8String, PrintableString or IA5String as it is; any other ASN.1 type (BMPString, TeletexString, which
+    /// swift-certificates does not decode) in swift-certificates' textual form, as before.
+    private static func text(of value: RelativeDistinguishedName.Attribute.Value) -> String {
+        String(value) ?? String(describing: value)
     }
 }

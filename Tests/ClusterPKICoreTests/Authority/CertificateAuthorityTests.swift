@@ -105,6 +105,20 @@ import X509
         #expect(Set(name.kubernetesIdentity.organizations) == ["kubeadm:cluster-admins", "extra"])
     }
 
+    /// RFC 4514's special characters are name characters like any other: a CN and organizations holding them are
+    /// signed and read back as given (as kube-apiserver reads them), not in the escaped form of the textual DN.
+    @Test func namesWithRFC4514SpecialCharactersAreSignedAndReadAsGiven() throws {
+        let ca = try Self.makeCA()
+        let organizations = ["ops,dev", #"a+b"c<d>;e\f"#]
+        var request = Self.request(organizations: organizations)
+        request.commonName = " #team lead "
+        let leaf = try ca.sign(request, publicKey: try PrivateKeyMaterial.generate(.ecdsaP256).publicKey)
+        #expect(leaf.subject.kubernetesIdentity.commonName == " #team lead ")
+        #expect(Set(leaf.subject.kubernetesIdentity.organizations) == Set(organizations))
+        // Only the textual DN escapes them.
+        #expect(String(describing: leaf.subject).contains(#"ops\,dev"#))
+    }
+
     @Test func signatureAlgorithmFollowsTheCAKey() throws {
         let ca = try Self.makeCA(.ecdsaP384)
         let leaf = try ca.sign(Self.request(), publicKey: try PrivateKeyMaterial.generate(.ecdsaP256).publicKey)
