@@ -13,6 +13,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "clusterpki", targets: ["ClusterPKICLI"]),
+        // A benchmark peer only (scripts/bench.sh endpoint): sign-only on clusterpki's stack, see its source.
+        .executable(name: "signing-floor", targets: ["SigningFloor"]),
         .library(name: "ClusterPKICore", targets: ["ClusterPKICore"]),
         .library(name: "ClusterPKIAPI", targets: ["ClusterPKIAPI"]),
         .library(name: "ClusterPKIStore", targets: ["ClusterPKIStore"]),
@@ -203,6 +205,20 @@ let package = Package(
         .executableTarget(
             name: "ClusterPKICLI",
             dependencies: ["ClusterPKICommands"],
+            swiftSettings: swiftSettings
+        ),
+        // cfssl's sign-only API on Hummingbird + swift-certificates + ClusterPKICore's CA, nothing else: what the stack
+        // costs per signed CSR before clusterpki's product path (scripts/bench.sh endpoint). Not shipped.
+        .executableTarget(
+            name: "SigningFloor",
+            dependencies: [
+                "ClusterPKICore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Shared test fixtures: temporary trees, one test cluster, a live server, peers (openssl).

@@ -31,7 +31,10 @@
 #           --log-level warning, cfssl -loglevel 2 (no per-request lines).
 #           Also, informative only: a second cfssl with -db-config recording every certificate in its SQLite
 #           certificate database (scripts/baseline/cfssl-certdb.sql, WAL), the closest cfssl gets to what clusterpki
-#           stores. For each round the servers' CPU (/proc utime+stime) and wrk's (bash `time`) are recorded, and the
+#           stores. And a third peer, signing-floor (Sources/SigningFloor, FLOOR_BIN or beside the clusterpki binary):
+#           cfssl's sign-only API served by clusterpki's own stack (Hummingbird 2 over NIOSSL, Foundation JSON,
+#           swift-certificates, ClusterPKICore's CA) with nothing else, so that clusterpki's CPU per CSR splits into
+#           the stack's floor and what the product path adds. For each round the servers' CPU (/proc utime+stime) and wrk's (bash `time`) are recorded, and the
 #           report sets the CPU per signed CSR against the unavoidable crypto (openssl speed: the CSR's P-256 verify +
 #           the CA's signature).
 #       Then the targets of issue 15, each printed as met / NOT met (informative: they are not counted as checks,
@@ -191,11 +194,23 @@ release_bin() {
     echo "$(cd "$REPO" && swift build -c release --show-bin-path)/clusterpki"
 }
 
+# floor_bin CLUSTERPKI_BIN: the signing-floor benchmark peer (Sources/SigningFloor), FLOOR_BIN, else beside the
+# clusterpki binary, else built like it (shares every module with it, so this is one file and a link).
+floor_bin() {
+    if [[ -n "${FLOOR_BIN:-}" ]]; then echo "$FLOOR_BIN"; return; fi
+    local beside; beside="$(dirname "$1")/signing-floor"
+    if [[ -x "$beside" ]]; then echo "$beside"; return; fi
+    info "building release: swift build -c release --static-swift-stdlib --product signing-floor" >&2
+    (cd "$REPO" && swift build -c release --static-swift-stdlib --product signing-floor) >/dev/null
+    echo "$(cd "$REPO" && swift build -c release --show-bin-path)/signing-floor"
+}
+
 # wrk_result LOG: the RESULT line's fields as "key=value ..." (sign.lua), or Requests/sec for plain GETs
 bench_endpoint() {
     require_cmd openssl python3 wrk cfssl curl
-    local bin; bin="$(release_bin)"
+    local bin floor; bin="$(release_bin)"; floor="$(floor_bin "$bin")"
     check "release binary: $bin" test -x "$bin"
+    check "signing-floor binary: $floor" test -x "$floor"
     local dur="${DURATION:-8}" rounds="${ROUNDS:-3}" threads="${WRK_THREADS:-2}" sconns="${SIGN_CONNS:-16}" gconns="${GET_CONNS:-64}"
     local out="${BENCH_OUT:-$REPO/.build/bench}"; mkdir -p "$out"
     mktemp_dir W clusterpki-bench-endpoint
@@ -203,7 +218,7 @@ bench_endpoint() {
     info "cfssl: $(cfssl version 2>/dev/null | head -n1); wrk: $(wrk --version 2>&1 | head -n1 | cut -d' ' -f1-2)"
 
     local algo port cport
-    declare -A SPORT CPORT TOKEN SPID CPID DPORT DPID
+    declare -A SPORT CPORT TOKEN SPID CPID DPORT DPID FPORT FPID
     for algo in ECDSA-P256 RSA-2048; do
         local k="$W/$algo"
         "$bin" init --kubernetes-dir "$k" --db "$k/state.db" --node-name bench-cp --apiserver-advertise-address 127.0.0.1 \
@@ -228,6 +243,12 @@ bench_endpoint() {
             -tls-cert "$k/pki/apiserver.crt" -tls-key "$k/pki/apiserver.key" -db-config "$W/cfssl-db-$algo.json" -loglevel 2
         wait_port 127.0.0.1 "$cport" 30 "$_pid" || { fail "cfssl serve -db-config ($algo) listens" "$(tail -n 5 "$W/cfssl-db-$algo.log")"; finish; exit 1; }
         DPORT[$algo]=$cport; DPID[$algo]=$_pid
+        # clusterpki's stack signing only, on cfssl's API (Sources/SigningFloor): what the stack costs per CSR.
+        cport="$(free_port 127.0.0.1)"
+        spawn _pid "$W/floor-$algo.log" "$floor" --listen "127.0.0.1:$cport" --ca-dir "$k/pki" \
+            --tls-cert "$k/pki/apiserver.crt" --tls-key "$k/pki/apiserver.key"
+        wait_port 127.0.0.1 "$cport" 30 "$_pid" || { fail "signing-floor ($algo) listens" "$(tail -n 5 "$W/floor-$algo.log")"; finish; exit 1; }
+        FPORT[$algo]=$cport; FPID[$algo]=$_pid
         check "$algo CA: openssl says the CA key is $algo" bash -c "openssl x509 -in '$k/pki/ca.crt' -noout -text | grep -q '$( [[ $algo == RSA-2048 ]] && echo 'Public-Key: (2048 bit)' || echo 'ASN1 OID: prime256v1')'"
     done
 
@@ -273,16 +294,17 @@ bench_endpoint() {
     proc_cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
     for ((r = 1; r <= rounds; r++)); do
         for algo in ECDSA-P256 RSA-2048; do
-            for mode in clusterpki cfssl cfssl-db; do
+            for mode in clusterpki cfssl cfssl-db floor; do
                 log="$W/wrk-sign-$algo-$mode-$r.log"
                 case $mode in
                     clusterpki) port=${SPORT[$algo]}; pid=${SPID[$algo]} ;;
                     cfssl) port=${CPORT[$algo]}; pid=${CPID[$algo]} ;;
                     cfssl-db) port=${DPORT[$algo]}; pid=${DPID[$algo]} ;;
+                    floor) port=${FPORT[$algo]}; pid=${FPID[$algo]} ;;
                 esac
                 tag="r$r$RANDOM"
                 cpu0="$(proc_cpu "$pid")"
-                wrkcpu="$( { TIMEFORMAT='%U %S'; time MODE=${mode%-db} TOKEN="${TOKEN[$algo]}" RUN_TAG="$tag" CSR_FILE="$csrs" timeout $((dur + 30)) \
+                wrkcpu="$( { TIMEFORMAT='%U %S'; time MODE=$([[ $mode == clusterpki ]] && echo clusterpki || echo cfssl) TOKEN="${TOKEN[$algo]}" RUN_TAG="$tag" CSR_FILE="$csrs" timeout $((dur + 30)) \
                     wrk -t"$threads" -c"$sconns" -d"${dur}s" -s "$REPO/scripts/load/sign.lua" "https://127.0.0.1:$port/" >"$log" 2>&1 || true; } 2>&1 )"
                 cpu1="$(proc_cpu "$pid")"
                 echo "SIGN algo=$algo mode=$mode round=$r $(grep '^RESULT' "$log" | sed 's/^RESULT //') server_cpu_s=$(python3 -c "print(($cpu1 - $cpu0) / $tick)") wrk_cpu_s=$(awk '{print $1 + $2}' <<<"$wrkcpu")" >>"$results"
@@ -321,30 +343,35 @@ print(f"cluster-info GET (TLS keep-alive, wrk): median {get_med:,.0f} req/s, rou
 bad = sum(int(g.get("non2xx", 0) or 0) for g in gets) + sum(1 for g in gets if "sockerr" in g or "rate" not in g)
 print(f"CHECKBAD get {bad}")
 print()
-print(f"{'CA':<11} {'clusterpki sig/s':>17} {'cfssl sig/s':>12} {'cfssl+certdb/s':>15}   p50/p99 ms: clusterpki | cfssl | cfssl+certdb")
+print(f"{'CA':<11} {'clusterpki sig/s':>17} {'cfssl sig/s':>12} {'cfssl+certdb/s':>15} {'floor sig/s':>12}"
+      "   p50/p99 ms: clusterpki | cfssl | cfssl+certdb | floor")
 rows = {}
 for algo in ("ECDSA-P256", "RSA-2048"):
     sel = lambda mode: [s for s in signs if s["algo"] == algo and s["mode"] == mode]
-    c, f, d = sel("clusterpki"), sel("cfssl"), sel("cfssl-db")
+    c, f, d, x = sel("clusterpki"), sel("cfssl"), sel("cfssl-db"), sel("floor")
     rate = lambda xs: [float(s.get("rate_ok", 0) or 0) for s in xs]
-    cr, fr, dr = rate(c), rate(f), rate(d)
-    cm, fm, dm = med(cr), med(fr), med(dr)
+    cr, fr, dr, xr = rate(c), rate(f), rate(d), rate(x)
+    cm, fm, dm, xm = med(cr), med(fr), med(dr), med(xr)
     p = lambda xs, k: med([float(x.get(k, 0) or 0) for x in xs])
     lat = lambda xs: f"{p(xs, 'p50_ms'):.1f}/{p(xs, 'p99_ms'):.1f}"
-    print(f"{algo:<11} {cm:17,.0f} {fm:12,.0f} {dm:15,.0f}   {lat(c)} | {lat(f)} | {lat(d)}")
+    print(f"{algo:<11} {cm:17,.0f} {fm:12,.0f} {dm:15,.0f} {xm:12,.0f}   {lat(c)} | {lat(f)} | {lat(d)} | {lat(x)}")
     print(f"    rounds: clusterpki {', '.join(f'{x:,.0f}' for x in cr)}; cfssl {', '.join(f'{x:,.0f}' for x in fr)};"
-          f" cfssl+certdb {', '.join(f'{x:,.0f}' for x in dr)}")
-    nbad = sum(int(s.get("bad", 0) or 0) + int(s.get("errors", 0) or 0) for s in c + f + d) + sum(1 for s in c + f + d if "ok" not in s)
-    fb = next((s.get("first_bad") for s in c + f + d if s.get("first_bad")), "")
+          f" cfssl+certdb {', '.join(f'{x:,.0f}' for x in dr)}; floor {', '.join(f'{v:,.0f}' for v in xr)}")
+    nbad = sum(int(s.get("bad", 0) or 0) + int(s.get("errors", 0) or 0) for s in c + f + d + x) + sum(1 for s in c + f + d + x if "ok" not in s)
+    fb = next((s.get("first_bad") for s in c + f + d + x if s.get("first_bad")), "")
     print(f"CHECKBAD sign-{algo} {nbad} {fb}")
     # Where the CPU goes: µs of CPU per signed CSR (median over rounds) for each server and for wrk driving it.
     def per_req(xs, key):
         v = [float(x.get(key, 0) or 0) * 1e6 / int(x["ok"]) for x in xs if int(x.get("ok", 0) or 0) > 0 and key in x]
         return med(v)
     cs, cw, fs, fw = per_req(c, "server_cpu_s"), per_req(c, "wrk_cpu_s"), per_req(f, "server_cpu_s"), per_req(f, "wrk_cpu_s")
-    ds = per_req(d, "server_cpu_s")
+    ds, xs = per_req(d, "server_cpu_s"), per_req(x, "server_cpu_s")
     print(f"    CPU per signed CSR (server, /proc, median of rounds): clusterpki {cs:,.0f} us, cfssl {fs:,.0f} us,"
-          f" cfssl+certdb {ds:,.0f} us; wrk: {cw:,.0f} us against clusterpki, {fw:,.0f} us against cfssl")
+          f" cfssl+certdb {ds:,.0f} us, floor {xs:,.0f} us; wrk: {cw:,.0f} us against clusterpki, {fw:,.0f} us against cfssl")
+    if xs > 0 and fs > 0:
+        print(f"    the stack's floor (signing-floor: Hummingbird 2 + NIOSSL + Foundation JSON + swift-certificates + the CA code,"
+              f" sign only) is {xs / fs:.2f}x cfssl sign-only's CPU; clusterpki's product path (token, object, review,"
+              f" durable transaction) adds {cs - xs:,.0f} us to it, cfssl's certdb adds {ds - fs:,.0f} us to cfssl")
     try:
         verify = 1e6 / float(speed["p256_verify"])
         sign = 1e6 / float(speed["rsa_sign" if algo == "RSA-2048" else "p256_sign"])
@@ -413,6 +440,8 @@ for line in sys.stdin:
 #       with startup, warm-up and shutdown cancelled out (the serving certificate, whose key generation costs a random
 #       number of instructions, is issued by a first start outside callgrind). Then the top inclusive functions of the large run
 #       (callgrind_annotate --inclusive=yes, swift-demangled) show where they go.
+#       Then the same two counts for signing-floor (cfssl's sign-only API on clusterpki's stack, see endpoint) on
+#       the same CA: the floor under clusterpki's product path (INSTR_FLOOR=0 skips it).
 #       INSTR_ALGOS="ECDSA-P256 RSA-2048" (default both), INSTR_TOP=40 (functions shown); output in
 #       $BENCH_OUT/instructions-<algo>.txt and callgrind.out.<algo>-<n>.
 bench_endpoint_instructions() {
@@ -425,8 +454,9 @@ bench_endpoint_instructions() {
     info "valgrind: $(valgrind --version); machine load average $(cut -d' ' -f1-3 /proc/loadavg) (instruction counts do not depend on it)"
     # valgrind 3.19 cannot read the DWARF 5 the Swift toolchain writes ("possibly corrupted debuginfo"): run a copy
     # without debug sections; the symbol table stays, so functions keep their (mangled, then demangled) names.
-    local vbin="$W/clusterpki-nodebug"
+    local vbin="$W/clusterpki-nodebug" vfloor="$W/signing-floor-nodebug"
     objcopy --strip-debug "$bin" "$vbin"
+    [[ ${INSTR_FLOOR:-1} == 1 ]] && objcopy --strip-debug "$(floor_bin "$bin")" "$vfloor"
     local csrs="$W/csrs.txt"
     python3 "$REPO/scripts/load/make-csrs.py" "$large" "$csrs"
     local algo n k port pid token rc cg summary=()
@@ -480,6 +510,34 @@ bench_endpoint_instructions() {
             cg_top "$out/callgrind.out.$algo-$large" no "$top" "$large"
         } >"$txt"
         summary+=("$algo: $(printf "%'d" "$per") instructions per signed CSR  (($(printf "%'d" "${IR[$large]}") - $(printf "%'d" "${IR[$small]}")) / $((large - small)))")
+        # The same count for signing-floor (clusterpki's stack signing only, cfssl's API) on this tree's CA: the
+        # floor under the product path. INSTR_FLOOR=0 skips it.
+        if [[ ${INSTR_FLOOR:-1} == 1 ]]; then
+            declare -A FIR=()
+            k="$W/$algo-$small"
+            for n in "$small" "$large"; do
+                port="$(free_port 127.0.0.1)"
+                cg="$out/callgrind.out.floor-$algo-$n"
+                rm -f "$cg"
+                spawn pid "$W/floor-$algo-$n.log" valgrind --tool=callgrind --callgrind-out-file="$cg" \
+                    "$vfloor" --listen "127.0.0.1:$port" --ca-dir "$k/pki" --tls-cert "$k/pki/apiserver.crt" \
+                    --tls-key "$k/pki/apiserver.key"
+                wait_port 127.0.0.1 "$port" 300 "$pid" || { fail "signing-floor under callgrind ($algo) listens" "$(tail -n 5 "$W/floor-$algo-$n.log")"; continue 2; }
+                rc=0
+                python3 "$REPO/scripts/load/sign-count.py" "https://127.0.0.1:$port" "$k/pki/ca.crt" - "$csrs" "$n" "f$n" cfssl \
+                    >"$W/client-floor-$algo-$n.log" 2>&1 || rc=$?
+                check_eq "$algo: signing-floor signed $n CSRs under callgrind, every one 200 with a certificate" 0 "$rc"
+                kill -TERM "$pid" 2>/dev/null || true
+                for ((i = 0; i < 1200; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+                stop_pid "$pid" quiet
+                FIR[$n]="$(awk '/^totals:/ {print $2; exit} /^summary:/ {s=$2} END {if (s) print s}' "$cg" | head -n1)"
+                [[ -n "${FIR[$n]}" ]] || FIR[$n]=0
+            done
+            local fper
+            fper="$(python3 -c 'import sys; a, b, n1, n2 = map(int, sys.argv[1:]); print((b - a) // (n2 - n1))' "${FIR[$small]}" "${FIR[$large]}" "$small" "$large")"
+            check "$algo: signing-floor instructions per signed CSR measured ($fper > 0)" test "$fper" -gt 0
+            summary+=("$algo: signing-floor (the stack, sign only) $(printf "%'d" "$fper") instructions per signed CSR; clusterpki's product path adds $(printf "%'d" $((per - fper))) ($(python3 -c 'import sys; print(f"{int(sys.argv[1]) / max(1, int(sys.argv[2])):.2f}")' "$per" "$fper")x the floor)")
+        fi
         echo
         cat "$txt"
     done

@@ -82,7 +82,14 @@ public struct SQLiteStateStore: StateStore {
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         do {
-            return try DatabasePool(path: path, configuration: configuration)
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            if !readonly {
+                // GRDB sets `synchronous = NORMAL` on the writer when it turns WAL on (after `prepareDatabase`), and
+                // NORMAL does not sync the WAL at a commit: a certificate handed out, its ledger row and audit event
+                // could be lost with the machine. FULL syncs the WAL before a commit returns.
+                try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            }
+            return pool
         } catch {
             throw mapError(error, path: path)
         }

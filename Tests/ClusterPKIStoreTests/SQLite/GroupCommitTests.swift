@@ -35,6 +35,17 @@ import Testing
         #expect(try rawCount(store.path, "SELECT count(*) FROM probe WHERE n % 10 = 0") == 0)
     }
 
+    /// GRDB turns WAL on with `synchronous = NORMAL`, which does not sync the WAL at a commit; the store sets FULL
+    /// on the connection that commits, so a write that returned survives a power loss, not only a crash.
+    @Test func theConnectionThatCommitsSyncsTheWALAtEveryCommit() async throws {
+        let (store, directory) = try makeStore()
+        defer { directory.remove() }
+        let level = try await store.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(level == 2, "PRAGMA synchronous is \(level.map(String.init) ?? "nil"), 2 = FULL")
+        let mode = try await store.write { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+    }
+
     @Test func aCallerResumesOnlyAfterItsTransactionCommitted() async throws {
         let (store, directory) = try makeStore()
         defer { directory.remove() }
@@ -45,8 +56,13 @@ import Testing
                     try await store.write { db in
                         try db.execute(sql: "INSERT INTO probe (n) VALUES (?)", arguments: [n])
                     }
-                    // A separate connection (another process) sees the row as soon as the write returned.
-                    let queue = try DatabaseQueue(path: store.path)
+                    // A separate connection (another process) sees the row as soon as the write returned. Like every
+                    // client of a WAL database it waits out the moment a commit or checkpoint holds the WAL index
+                    // (SQLITE_BUSY), as clusterpki's own connections do (`SQLiteStateStore.busyTimeout`).
+                    var configuration = Configuration()
+                    configuration.readonly = true
+                    configuration.busyMode = .timeout(SQLiteStateStore.busyTimeout)
+                    let queue = try DatabaseQueue(path: store.path, configuration: configuration)
                     defer { try? queue.close() }
                     let seen = try await queue.read {
                         try Int.fetchOne($0, sql: "SELECT count(*) FROM probe WHERE n = ?", arguments: [n])
