@@ -34,9 +34,9 @@
 #           stores. And a third peer, signing-floor (Sources/SigningFloor, FLOOR_BIN or beside the clusterpki binary):
 #           cfssl's sign-only API served by clusterpki's own stack (Hummingbird 2 over NIOSSL, Foundation JSON,
 #           swift-certificates, ClusterPKICore's CA) with nothing else, so that clusterpki's CPU per CSR splits into
-#           the stack's floor and what the product path adds. For each round the servers' CPU (/proc utime+stime) and wrk's (bash `time`) are recorded, and the
-#           report sets the CPU per signed CSR against the unavoidable crypto (openssl speed: the CSR's P-256 verify +
-#           the CA's signature).
+#           the stack's floor and what the product path adds. For each round the servers' CPU (/proc utime+stime)
+#           and wrk's (bash `time`) are recorded, and the report sets the CPU per signed CSR against the unavoidable
+#           crypto (openssl speed: the CSR's P-256 verify + the CA's signature).
 #       Then the targets of issue 15, each printed as met / NOT met (informative: they are not counted as checks,
 #       which are for correctness: every request returned a certificate, certdb rows): (1) server CPU per signed CSR
 #       clusterpki <= cfssl sign-only; (2) rate >= 2x cfssl+certdb and >= cfssl sign-only; (3) p99 <= cfssl
