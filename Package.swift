@@ -213,6 +213,7 @@ let package = Package(
             name: "SigningFloor",
             dependencies: [
                 "ClusterPKICore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -6,6 +6,7 @@
 // clusterpki's product path (token check, Kubernetes object, review, one durable transaction) adds to it.
 //
 //   signing-floor --listen 127.0.0.1:PORT --ca-dir DIR (ca.crt, ca.key) --tls-cert FILE --tls-key FILE
+import ArgumentParser
 import ClusterPKICore
 import Foundation
 import Hummingbird
@@ -15,7 +16,7 @@ import NIOSSL
 import X509
 
 @main
-struct SigningFloor {
+struct SigningFloor: AsyncParsableCommand {
     struct SignRequest: Decodable {
         let certificateRequest: String
         enum CodingKeys: String, CodingKey { case certificateRequest = "certificate_request" }
@@ -27,12 +28,20 @@ struct SigningFloor {
         let result: Result
     }
 
-    static func main() async throws {
-        let arguments = try Arguments(CommandLine.arguments.dropFirst())
-        let directory = PKIDirectory(URL(fileURLWithPath: arguments.caDirectory))
+    @Option(help: "HOST:PORT to listen on.") var listen: String
+    @Option(name: .customLong("ca-dir"), help: "The directory holding ca.crt and ca.key.") var caDirectory: String
+    @Option(name: .customLong("tls-cert"), help: "The serving certificate (PEM).") var tlsCertificate: String
+    @Option(name: .customLong("tls-key"), help: "The serving key (PEM).") var tlsKey: String
+
+    func run() async throws {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
+            throw ValidationError("--listen takes HOST:PORT, not \(listen)")
+        }
+        let host = String(listen[..<colon])
+        let directory = PKIDirectory(URL(fileURLWithPath: caDirectory))
         guard let certificate = try directory.readCertificates("ca")?.first, let key = try directory.readKey("ca")
         else {
-            throw Arguments.Problem(message: "no ca.crt and ca.key in \(arguments.caDirectory)")
+            throw ValidationError("no ca.crt and ca.key in \(caDirectory)")
         }
         let authority = CertificateAuthority(name: "ca", certificate: certificate, key: key)
 
@@ -59,52 +68,13 @@ struct SigningFloor {
                 body: .init(byteBuffer: ByteBuffer(bytes: json)))
         }
         let tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(arguments.tlsCertificate).map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: arguments.tlsKey, format: .pem)))
+            certificateChain: try NIOSSLCertificate.fromPEMFile(tlsCertificate).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: tlsKey, format: .pem)))
         var logger = Logger(label: "signing-floor")
         logger.logLevel = .warning
         let app = Application(
             router: router, server: try .tls(.http1(), tlsConfiguration: tls),
-            configuration: .init(address: .hostname(arguments.host, port: arguments.port)), logger: logger)
+            configuration: .init(address: .hostname(host, port: port)), logger: logger)
         try await app.runService()
-    }
-}
-
-/// `--listen HOST:PORT --ca-dir DIR --tls-cert FILE --tls-key FILE`, all required.
-struct Arguments {
-    struct Problem: Error, CustomStringConvertible {
-        let message: String
-        var description: String { message }
-    }
-
-    let host: String
-    let port: Int
-    let caDirectory: String
-    let tlsCertificate: String
-    let tlsKey: String
-
-    init(_ words: ArraySlice<String>) throws {
-        var values: [String: String] = [:]
-        var rest = words
-        while let flag = rest.popFirst() {
-            guard let value = rest.popFirst() else { throw Problem(message: "\(flag) needs a value") }
-            values[flag] = value
-        }
-        func required(_ flag: String) throws -> String {
-            guard let value = values[flag] else {
-                throw Problem(
-                    message: "usage: signing-floor --listen HOST:PORT --ca-dir DIR --tls-cert FILE --tls-key FILE")
-            }
-            return value
-        }
-        let listen = try required("--listen")
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
-            throw Problem(message: "--listen takes HOST:PORT, not \(listen)")
-        }
-        host = String(listen[..<colon])
-        self.port = port
-        caDirectory = try required("--ca-dir")
-        tlsCertificate = try required("--tls-cert")
-        tlsKey = try required("--tls-key")
     }
 }

@@ -18,24 +18,18 @@ headers = {"Content-Type": "application/json", "Accept": "application/json"}
 if not cfssl:
     headers["Authorization"] = "Bearer " + token
 ok = 0
+path, want = ("/api/v1/cfssl/sign", 200) if cfssl else ("/apis/certificates.k8s.io/v1/certificatesigningrequests", 201)
 for i in range(count):
     if cfssl:
-        conn.request("POST", "/api/v1/cfssl/sign", body='{"certificate_request":"' + csrs[i % len(csrs)] + '"}',
-                     headers=headers)
-        resp = conn.getresponse()
-        data = resp.read()
-        if resp.status == 200 and b'"certificate":"' in data:
-            ok += 1
-            continue
-        sys.stderr.write(f"request {i}: {resp.status} {data[:200]!r}\n")
-        sys.exit(1)
-    body = ('{"apiVersion":"certificates.k8s.io/v1","kind":"CertificateSigningRequest","metadata":{"name":"bench-'
-            + tag + "-" + str(i) + '"},"spec":{"request":"' + csrs[i % len(csrs)]
-            + '","signerName":"kubernetes.io/kube-apiserver-client-kubelet","usages":["digital signature","client auth"]}}')
-    conn.request("POST", "/apis/certificates.k8s.io/v1/certificatesigningrequests", body=body, headers=headers)
+        body = '{"certificate_request":"' + csrs[i % len(csrs)] + '"}'
+    else:
+        body = ('{"apiVersion":"certificates.k8s.io/v1","kind":"CertificateSigningRequest","metadata":{"name":"bench-'
+                + tag + "-" + str(i) + '"},"spec":{"request":"' + csrs[i % len(csrs)]
+                + '","signerName":"kubernetes.io/kube-apiserver-client-kubelet","usages":["digital signature","client auth"]}}')
+    conn.request("POST", path, body=body, headers=headers)
     resp = conn.getresponse()
     data = resp.read()
-    if resp.status == 201 and b'"certificate":"' in data:
+    if resp.status == want and b'"certificate":"' in data:
         ok += 1
     else:
         sys.stderr.write(f"request {i}: {resp.status} {data[:200]!r}\n")
