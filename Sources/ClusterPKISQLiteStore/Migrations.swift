@@ -20,6 +20,9 @@ enum Migrations {
         migrator.registerMigration("v3-rotationPhase", foreignKeyChecks: .immediate) { db in
             try db.execute(sql: v3)
         }
+        migrator.registerMigration("v4-rowid-certificateRequest-auditEvent", foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: v4)
+        }
         return migrator
     }()
 
@@ -122,5 +125,39 @@ enum Migrations {
             actor TEXT NOT NULL,
             detail TEXT NOT NULL DEFAULT ''
         ) WITHOUT ROWID;
+        """
+
+    // Fewer pages written per signed CSR (issue 15), same columns and values. `certificateRequest` becomes a rowid
+    // table keyed by its resourceVersion: a new or updated request is appended at the table's end with its ~2 KB
+    // object inline, where the WITHOUT ROWID row keyed by name put it on a random leaf with most of the object on an
+    // overflow page of its own, plus an entry in the resourceVersion index; the name keeps a unique index. The audit
+    // log drops AUTOINCREMENT, which read and rewrote `sqlite_sequence` at every insert: ids still increase, since
+    // pruning deletes the oldest events; only a log pruned to nothing starts again at 1 (ids order the events that
+    // are there, nothing keeps one across a prune).
+    static let v4 = """
+        CREATE TABLE certificateRequestByVersion (
+            resourceVersion INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            createdAt REAL NOT NULL,
+            requester TEXT NOT NULL,
+            object BLOB NOT NULL
+        );
+        INSERT INTO certificateRequestByVersion (resourceVersion, name, createdAt, requester, object)
+            SELECT resourceVersion, name, createdAt, requester, object FROM certificateRequest ORDER BY resourceVersion;
+        DROP TABLE certificateRequest;
+        ALTER TABLE certificateRequestByVersion RENAME TO certificateRequest;
+        CREATE UNIQUE INDEX certificateRequestOnName ON certificateRequest(name);
+        CREATE TABLE auditEventPlain (
+            id INTEGER PRIMARY KEY,
+            time REAL NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            tokenId TEXT,
+            detail TEXT NOT NULL DEFAULT ''
+        );
+        INSERT INTO auditEventPlain (id, time, actor, action, tokenId, detail)
+            SELECT id, time, actor, action, tokenId, detail FROM auditEvent ORDER BY id;
+        DROP TABLE auditEvent;
+        ALTER TABLE auditEventPlain RENAME TO auditEvent;
         """
 }

@@ -18,7 +18,8 @@ extension SQLiteStateStore {
                         VALUES (?, ?, ?, ?, ?)
                         """,
                     arguments: [name, version, now.timeIntervalSince1970, requester, object])
-            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                // The name's unique index (migration v4; the resourceVersion is the primary key).
                 throw StoreError.certificateRequestAlreadyExists(name: name)
             }
             try insertRecords(records, organizations: organizations, db: db)

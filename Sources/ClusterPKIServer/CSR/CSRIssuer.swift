@@ -86,7 +86,7 @@ public struct CSRIssuer: Sendable {
             declaredIPs: valid.declaredIPs, now: now)
         if let authentication = pendingAudit?.event { records.auditEvents.insert(authentication, at: 0) }
 
-        // A taken name is found by this insert (a primary key), which keeps a request to one write transaction.
+        // A taken name is found by this insert (its unique index), which keeps a request to one write transaction.
         let encoded = try KubernetesJSON.encode(object)
         let stored = try await store.createCertificateRequest(
             name: valid.name, requester: requester.username, object: encoded, now: now, recording: records)
