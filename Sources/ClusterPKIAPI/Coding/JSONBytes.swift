@@ -100,18 +100,44 @@ struct JSONBytes {
         bytes.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { utf8 in
-            // Runs without anything to escape (a base64 request or certificate is one run) are copied whole.
+            // Runs without anything to escape (a base64 request or certificate is one run) are copied whole, and
+            // found eight bytes at a time: a request's two base64 strings are most of its JSON.
             var run = 0
-            for index in utf8.indices {
+            var index = 0
+            let raw = UnsafeRawBufferPointer(utf8)
+            while index < utf8.count {
+                if utf8.count - index >= 8,
+                    !Self.mayNeedEscaping(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                {
+                    index += 8
+                    continue
+                }
                 let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<index]))
-                escape(byte)
-                run = index + 1
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<index]))
+                    escape(byte)
+                    run = index + 1
+                }
+                index += 1
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of the eight bytes in `word` is a C0 control, `"` or a backslash. Never false when one is (the byte loop
+    /// then finds which); bytes of 0x80 and above are never flagged by themselves.
+    @inline(__always)
+    static func mayNeedEscaping(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        // A byte below 0x20 (its subtraction borrows, and its top bit was clear); a byte equal to `"` or a backslash (zero
+        // after the XOR, found the same way with 1).
+        func hasByteBelow(_ word: UInt64, _ bound: UInt64) -> Bool {
+            (word &- ones &* bound) & ~word & highBits != 0
+        }
+        return hasByteBelow(word, 0x20) || hasByteBelow(word ^ (ones &* 0x22), 1)
+            || hasByteBelow(word ^ (ones &* 0x5C), 1)
     }
 
     private mutating func escape(_ byte: UInt8) {

@@ -13,4 +13,25 @@ extension UUID {
             uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15])
         )
     }
+
+    /// The 8-4-4-4-12 form in lowercase, as Kubernetes writes a `metadata.uid`: `uuidString.lowercased()` without
+    /// Foundation's `snprintf` per UUID and the lowercasing pass over it (the CSR path writes one per request).
+    public var lowercasedString: String {
+        let digits: StaticString = "0123456789abcdef"
+        return withUnsafeBytes(of: uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { out in
+                var count = 0
+                for (index, byte) in bytes.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        out[count] = UInt8(ascii: "-")
+                        count += 1
+                    }
+                    out[count] = digits.utf8Start[Int(byte >> 4)]
+                    out[count + 1] = digits.utf8Start[Int(byte & 0x0f)]
+                    count += 2
+                }
+                return count
+            }
+        }
+    }
 }

@@ -108,7 +108,7 @@ public struct CSRIssuer: Sendable {
         object.apiVersion = "certificates.k8s.io/v1"
         object.metadata.name = name
         object.metadata.namespace = nil
-        object.metadata.uid = UUID.random().uuidString.lowercased()
+        object.metadata.uid = UUID.random().lowercasedString
         object.metadata.creationTimestamp = RFC3339.format(now)
         object.metadata.resourceVersion = nil
         object.spec.username = requester.username

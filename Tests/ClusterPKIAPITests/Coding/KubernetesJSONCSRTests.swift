@@ -77,6 +77,42 @@ import Testing
         }
     }
 
+    /// The eight-bytes-at-a-time scan: every byte value in every lane of a word, beside safe ASCII and beside
+    /// non-ASCII bytes, is flagged exactly when it needs escaping.
+    @Test func theWordScanFlagsExactlyTheWordsWithAByteToEscape() {
+        for filler in [UInt8(ascii: "A"), 0xFF, 0x80, 0x20, 0x7F] {
+            for lane in 0..<8 {
+                for value in 0...255 {
+                    var bytes = [UInt8](repeating: filler, count: 8)
+                    bytes[lane] = UInt8(value)
+                    let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                    let needs = value < 0x20 || value == 0x22 || value == 0x5C
+                    #expect(JSONBytes.mayNeedEscaping(word) == needs, "filler \(filler) lane \(lane) byte \(value)")
+                }
+            }
+        }
+    }
+
+    /// A character to escape at every offset of a base64-like run (so in every lane of the scan's words and in the
+    /// tail it finishes byte by byte), alone, in pairs, and beside multi-byte scalars: Foundation's bytes.
+    @Test func escapesAreFoundWhereverTheyFallInTheRun() throws {
+        let run = "MIIBkTCCATcCAQAwVzEVMBMGA1UEChMMc3lzdGVtOm5vZGVz"
+        for special in ["\"", "\\", "\n", "\u{01}", "\u{1F}", "é", "\u{1F600}"] {
+            for offset in 0...run.count {
+                let index = run.index(run.startIndex, offsetBy: offset)
+                var once = run
+                once.insert(contentsOf: special, at: index)
+                var twice = once
+                twice.insert(contentsOf: special + "\t", at: twice.startIndex)
+                for text in [once, twice, special + run + special] {
+                    var json = JSONBytes(capacity: 16)
+                    json.string(text)
+                    #expect(Data(json.bytes) == (try Self.foundation(text)), "\(text.debugDescription)")
+                }
+            }
+        }
+    }
+
     /// A list of strings (the ledger's organizations) is the encoder's output, byte for byte.
     @Test func aStringArrayIsFoundationsJSON() throws {
         let ascii = String(String.UnicodeScalarView((0..<128).map { Unicode.Scalar(UInt8($0)) }))

@@ -21,4 +21,14 @@ import Testing
         expected[8] = 0xbf
         #expect(union == expected)
     }
+
+    @Test func theLowercasedStringIsFoundationsUUIDStringInLowercase() {
+        var uuids = (0..<1000).map { _ in UUID.random() }
+        uuids.append(UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+        uuids.append(UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255)))
+        for uuid in uuids { #expect(uuid.lowercasedString == uuid.uuidString.lowercased()) }
+        let fixed = UUID(
+            uuid: (0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10))
+        #expect(fixed.lowercasedString == "01234567-89ab-cdef-fedc-ba9876543210")
+    }
 }
