@@ -125,14 +125,14 @@ struct JSONBytes {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    /// Whether any of the eight bytes in `word` is a C0 control, `"` or a backslash. Never false when one is (the byte loop
-    /// then finds which); bytes of 0x80 and above are never flagged by themselves.
+    /// Whether any of the eight bytes in `word` is a C0 control, `"` or a backslash. Never false when one is (the
+    /// byte loop then finds which); bytes of 0x80 and above are never flagged by themselves.
     @inline(__always)
     static func mayNeedEscaping(_ word: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highBits: UInt64 = 0x8080_8080_8080_8080
-        // A byte below 0x20 (its subtraction borrows, and its top bit was clear); a byte equal to `"` or a backslash (zero
-        // after the XOR, found the same way with 1).
+        // A byte below 0x20 (its subtraction borrows, and its top bit was clear); a byte equal to `"` or a backslash
+        // (zero after the XOR, found the same way with 1).
         func hasByteBelow(_ word: UInt64, _ bound: UInt64) -> Bool {
             (word &- ones &* bound) & ~word & highBits != 0
         }
