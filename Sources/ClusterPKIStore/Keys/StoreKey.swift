@@ -6,6 +6,9 @@ import Foundation
 /// The 32-byte key that makes the database alone useless: it keys the secret hashes and encrypts the secrets.
 public struct StoreKey: Sendable {
     let macKey: SymmetricKey
+    /// HMAC-SHA256 under `macKey`, keyed once: a MAC starts from a copy of this state (a value), so a token check
+    /// hashes the token only, not the key's two padded blocks again (half of the ~28,000 instructions a check took).
+    let keyedMAC: HMAC<SHA256>
     let sealKey: SymmetricKey
     /// A MAC of a constant, stored in the database to detect a key that belongs to another database.
     package let checkValue: Data
@@ -26,6 +29,7 @@ public struct StoreKey: Sendable {
             inputKeyMaterial: master, salt: salt, info: Data("token-secret-mac v1".utf8), outputByteCount: 32)
         sealKey = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: master, salt: salt, info: Data("token-secret-seal v1".utf8), outputByteCount: 32)
+        keyedMAC = HMAC(key: macKey)
         checkValue = Data(
             HMAC<SHA256>.authenticationCode(for: Data("clusterpki store key check v1".utf8), using: macKey))
     }
@@ -103,13 +107,19 @@ public struct StoreKey: Sendable {
 extension StoreKey {
     /// The keyed hash stored for authentication; the id is bound in so a hash cannot be moved to another row.
     package func secretMAC(for token: BootstrapTokenString) -> Data {
-        Data(HMAC<SHA256>.authenticationCode(for: Data("\(token.id).\(token.secret)".utf8), using: macKey))
+        Data(authenticationCode(of: token))
     }
 
-    /// Constant-time check of a presented token against a stored keyed hash.
+    /// Constant-time check of a presented token against a stored keyed hash (swift-crypto's `==` of a MAC and
+    /// bytes is `CRYPTO_memcmp`).
     package func isValidSecret(_ token: BootstrapTokenString, mac: Data) -> Bool {
-        HMAC<SHA256>.isValidAuthenticationCode(
-            mac, authenticating: Data("\(token.id).\(token.secret)".utf8), using: macKey)
+        authenticationCode(of: token) == mac
+    }
+
+    private func authenticationCode(of token: BootstrapTokenString) -> HMAC<SHA256>.MAC {
+        var hmac = keyedMAC
+        hmac.update(data: Data("\(token.id).\(token.secret)".utf8))
+        return hmac.finalize()
     }
 
     /// AES-256-GCM of the secret, `nonce ‖ ciphertext ‖ tag`, with the id as associated data.
