@@ -34,9 +34,10 @@
 #           stores. And a third peer, signing-floor (Sources/SigningFloor, FLOOR_BIN or beside the clusterpki binary):
 #           cfssl's sign-only API served by clusterpki's own stack (Hummingbird 2 over NIOSSL, Foundation JSON,
 #           swift-certificates, ClusterPKICore's CA) with nothing else, so that clusterpki's CPU per CSR splits into
-#           the stack's floor and what the product path adds. For each round the servers' CPU (/proc utime+stime)
-#           and wrk's (bash `time`) are recorded, and the report sets the CPU per signed CSR against the unavoidable
-#           crypto (openssl speed: the CSR's P-256 verify + the CA's signature).
+#           the stack's floor and what the product path adds. For each round the servers' CPU (/proc utime+stime,
+#           and utime alone for the user / system split) and wrk's (bash `time`) are recorded, and the report sets the
+#           CPU per signed CSR against the unavoidable crypto (openssl speed: the CSR's P-256 verify + the CA's
+#           signature).
 #       Then the targets of issue 15, each printed as met / NOT met (informative: they are not counted as checks,
 #       which are for correctness: every request returned a certificate, certdb rows): (1) server CPU per signed CSR
 #       clusterpki <= cfssl sign-only; (2) rate >= 2x cfssl+certdb and >= cfssl sign-only; (3) p99 <= cfssl
@@ -289,9 +290,10 @@ bench_endpoint() {
     # (b) signing: interleaved rounds, same CSRs and concurrency for both servers
     # CPU accounting per round: the server's utime+stime from /proc (clock ticks) and wrk's from bash's `time`,
     # so that the report can say where a signed CSR's CPU goes on this machine, not only how many there were.
-    local mode tag pid cpu0 cpu1 tick wrkcpu
+    local mode tag pid cpu0 cpu1 user0 user1 tick wrkcpu
     tick="$(getconf CLK_TCK)"
     proc_cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+    proc_user() { awk '{print $14}' "/proc/$1/stat"; }
     for ((r = 1; r <= rounds; r++)); do
         for algo in ECDSA-P256 RSA-2048; do
             for mode in clusterpki cfssl cfssl-db floor; do
@@ -303,11 +305,11 @@ bench_endpoint() {
                     floor) port=${FPORT[$algo]}; pid=${FPID[$algo]} ;;
                 esac
                 tag="r$r$RANDOM"
-                cpu0="$(proc_cpu "$pid")"
+                cpu0="$(proc_cpu "$pid")"; user0="$(proc_user "$pid")"
                 wrkcpu="$( { TIMEFORMAT='%U %S'; time MODE=$([[ $mode == clusterpki ]] && echo clusterpki || echo cfssl) TOKEN="${TOKEN[$algo]}" RUN_TAG="$tag" CSR_FILE="$csrs" timeout $((dur + 30)) \
                     wrk -t"$threads" -c"$sconns" -d"${dur}s" -s "$REPO/scripts/load/sign.lua" "https://127.0.0.1:$port/" >"$log" 2>&1 || true; } 2>&1 )"
-                cpu1="$(proc_cpu "$pid")"
-                echo "SIGN algo=$algo mode=$mode round=$r $(grep '^RESULT' "$log" | sed 's/^RESULT //') server_cpu_s=$(python3 -c "print(($cpu1 - $cpu0) / $tick)") wrk_cpu_s=$(awk '{print $1 + $2}' <<<"$wrkcpu")" >>"$results"
+                cpu1="$(proc_cpu "$pid")"; user1="$(proc_user "$pid")"
+                echo "SIGN algo=$algo mode=$mode round=$r $(grep '^RESULT' "$log" | sed 's/^RESULT //') server_cpu_s=$(python3 -c "print(($cpu1 - $cpu0) / $tick)") server_user_s=$(python3 -c "print(($user1 - $user0) / $tick)") wrk_cpu_s=$(awk '{print $1 + $2}' <<<"$wrkcpu")" >>"$results"
                 tail -n1 "$results"
             done
         done
@@ -368,6 +370,13 @@ for algo in ("ECDSA-P256", "RSA-2048"):
     ds, xs = per_req(d, "server_cpu_s"), per_req(x, "server_cpu_s")
     print(f"    CPU per signed CSR (server, /proc, median of rounds): clusterpki {cs:,.0f} us, cfssl {fs:,.0f} us,"
           f" cfssl+certdb {ds:,.0f} us, floor {xs:,.0f} us; wrk: {cw:,.0f} us against clusterpki, {fw:,.0f} us against cfssl")
+    # The kernel's share (system time: system calls, the WAL's writes and syncs, thread wake-ups), which
+    # endpoint-instructions does not count.
+    cu, fu, du, xu = (per_req(v, "server_user_s") for v in (c, f, d, x))
+    if cu > 0 and xu > 0:
+        print(f"    of which user / system: clusterpki {cu:,.0f} / {cs - cu:,.0f} us, cfssl {fu:,.0f} / {fs - fu:,.0f} us,"
+              f" cfssl+certdb {du:,.0f} / {ds - du:,.0f} us, floor {xu:,.0f} / {xs - xu:,.0f} us; the product path adds"
+              f" {cu - xu:,.0f} us user and {(cs - cu) - (xs - xu):,.0f} us system")
     if xs > 0 and fs > 0:
         print(f"    the stack's floor (signing-floor: Hummingbird 2 + NIOSSL + Foundation JSON + swift-certificates + the CA code,"
               f" sign only) is {xs / fs:.2f}x cfssl sign-only's CPU; clusterpki's product path (token, object, review,"
