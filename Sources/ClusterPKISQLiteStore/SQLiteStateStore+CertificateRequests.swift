@@ -113,6 +113,18 @@ extension SQLiteStateStore {
         }
     }
 
+    /// Only the old rows become `StoredCertificateRequest`s: SQLite reads `createdAt` of the others in place, where
+    /// the whole list copied every object (~2 KB) out of the database at every sweep.
+    public func certificateRequests(createdAtOrBefore cutoff: Date) async throws -> [StoredCertificateRequest] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT \(Self.requestColumns) FROM certificateRequest WHERE createdAt <= ? ORDER BY name",
+                arguments: [cutoff.timeIntervalSince1970]
+            ).map(Self.decodeRequest)
+        }
+    }
+
     public func certificateRequestsVersion() async throws -> Int64 {
         try await read { db in
             try Int64.fetchOne(db, sql: "SELECT coalesce(max(resourceVersion), 0) FROM certificateRequest") ?? 0

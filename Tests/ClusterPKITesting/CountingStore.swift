@@ -167,6 +167,10 @@ public final class CountingStore: StateStore {
         count("certificateRequests(after:limit:)")
         return try await base.certificateRequests(after: after, limit: limit)
     }
+    public func certificateRequests(createdAtOrBefore cutoff: Date) async throws -> [StoredCertificateRequest] {
+        count("certificateRequests(createdAtOrBefore:)")
+        return try await base.certificateRequests(createdAtOrBefore: cutoff)
+    }
     public func certificateRequestsVersion() async throws -> Int64 {
         count("certificateRequestsVersion")
         return try await base.certificateRequestsVersion()

@@ -73,12 +73,12 @@ public struct CSRCleaner: Service {
     @discardableResult
     public func sweepOnce() async -> [String]? {
         let time = now()
-        // Every request ages from its creation or later, so one created within the shortest TTL is not decoded.
+        // Every request ages from its creation or later, so one created within the shortest TTL is not read.
         let youngest = time.addingTimeInterval(-min(ttls.denied.seconds, ttls.approved.seconds, ttls.pending.seconds))
         let expired: [(request: StoredCertificateRequest, decision: CSRAge.Decision)]
         do {
-            expired = try await store.certificateRequests().compactMap { request in
-                guard request.created <= youngest, let age = request.age else { return nil }
+            expired = try await store.certificateRequests(createdAtOrBefore: youngest).compactMap { request in
+                guard let age = request.age else { return nil }
                 let ttl = ttls.ttl(of: age.decision)
                 return age.since <= time.addingTimeInterval(-ttl.seconds) ? (request, age.decision) : nil
             }

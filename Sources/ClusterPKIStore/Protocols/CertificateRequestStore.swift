@@ -81,6 +81,9 @@ public protocol CertificateRequestStore: Sendable {
     /// One page of the requests sorted by name: those named after `after` (all when nil), at most `limit` (all when
     /// nil). A list with `limit`/`continue` reads these pages.
     func certificateRequests(after: String?, limit: Int?) async throws -> [StoredCertificateRequest]
+    /// The requests created at or before `cutoff`, sorted by name: what the CSR cleaner may have to delete, without
+    /// reading the younger ones (most of a busy store).
+    func certificateRequests(createdAtOrBefore cutoff: Date) async throws -> [StoredCertificateRequest]
     /// The highest resource version so far (0 when there is none).
     func certificateRequestsVersion() async throws -> Int64
     /// Records (or replaces) the addresses of node `name`.
@@ -96,6 +99,11 @@ extension CertificateRequestStore {
     public func certificateRequests(after: String?, limit: Int?) async throws -> [StoredCertificateRequest] {
         let rest = try await certificateRequests().filter { after == nil || $0.name > after! }
         return limit.map { Array(rest.prefix($0)) } ?? rest
+    }
+
+    /// The whole list filtered, for a backend without a query of its own.
+    public func certificateRequests(createdAtOrBefore cutoff: Date) async throws -> [StoredCertificateRequest] {
+        try await certificateRequests().filter { $0.created <= cutoff }
     }
 
     /// Inserts a request with nothing else.

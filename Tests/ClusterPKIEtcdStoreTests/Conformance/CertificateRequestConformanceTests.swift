@@ -23,6 +23,32 @@ import Testing
                 name: node, addresses: ["10.0.0.9", "fd00::9"], recorded: referenceNow, recordedBy: "10.0.0.9"))
     }
 
+    /// The CSR cleaner's read: only requests created at or before the cutoff, in name order, whole; an update
+    /// (a new resourceVersion) does not make a request younger.
+    @Test(arguments: Backend.allCases)
+    func requestsCreatedByACutoffAreTheOldOnesOnly(_ backend: Backend) async throws {
+        try await StoreFixture.with(backend) { fixture in
+            let store = fixture.store
+            for (name, minutes) in [("csr-d", 0), ("csr-b", 10), ("csr-a", 20), ("csr-c", 30)] {
+                _ = try await store.createCertificateRequest(
+                    name: name, requester: "r", object: Data("{\"n\":\"\(name)\"}".utf8),
+                    now: referenceNow.addingTimeInterval(Double(minutes) * 60))
+            }
+            _ = try await store.updateCertificateRequest(name: "csr-d", object: Data("{}".utf8))
+            let all = try await store.certificateRequests()
+            for minutes in [-1, 0, 10, 15, 20, 30, 31] {
+                let cutoff = referenceNow.addingTimeInterval(Double(minutes) * 60)
+                let old = try await store.certificateRequests(createdAtOrBefore: cutoff)
+                #expect(old == all.filter { $0.created <= cutoff }, "cutoff +\(minutes) min")
+            }
+            #expect(
+                try await store.certificateRequests(createdAtOrBefore: referenceNow.addingTimeInterval(1_200)).map(
+                    \.name)
+                    == ["csr-a", "csr-b", "csr-d"])
+            #expect(try await store.certificateRequests(createdAtOrBefore: referenceNow.addingTimeInterval(-1)).isEmpty)
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func namesAreTakenOnceWithEverythingRecordedTogether(_ backend: Backend) async throws {
         try await StoreFixture.with(backend) { fixture in
