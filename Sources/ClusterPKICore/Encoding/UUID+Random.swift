@@ -17,21 +17,9 @@ extension UUID {
     /// The 8-4-4-4-12 form in lowercase, as Kubernetes writes a `metadata.uid`: `uuidString.lowercased()` without
     /// Foundation's `snprintf` per UUID and the lowercasing pass over it (the CSR path writes one per request).
     public var lowercasedString: String {
-        let digits: StaticString = "0123456789abcdef"
-        return withUnsafeBytes(of: uuid) { bytes in
-            String(unsafeUninitializedCapacity: 36) { out in
-                var count = 0
-                for (index, byte) in bytes.enumerated() {
-                    if index == 4 || index == 6 || index == 8 || index == 10 {
-                        out[count] = UInt8(ascii: "-")
-                        count += 1
-                    }
-                    out[count] = digits.utf8Start[Int(byte >> 4)]
-                    out[count + 1] = digits.utf8Start[Int(byte & 0x0f)]
-                    count += 2
-                }
-                return count
-            }
+        withUnsafeBytes(of: uuid) { bytes in
+            [bytes[0..<4], bytes[4..<6], bytes[6..<8], bytes[8..<10], bytes[10..<16]].map(Hex.encode)
+                .joined(separator: "-")
         }
     }
 }
