@@ -35,7 +35,8 @@
 #           cfssl's sign-only API served by clusterpki's own stack (Hummingbird 2 over NIOSSL, Foundation JSON,
 #           swift-certificates, ClusterPKICore's CA) with nothing else, so that clusterpki's CPU per CSR splits into
 #           the stack's floor and what the product path adds. For each round the servers' CPU (/proc utime+stime,
-#           and utime alone for the user / system split) and wrk's (bash `time`) are recorded, and the report sets the
+#           utime alone for the user / system split, and each thread's for the split by thread kind: event loops,
+#           Swift concurrency's pool, the queues GRDB runs SQLite on) and wrk's (bash `time`) are recorded, and the report sets the
 #           CPU per signed CSR against the unavoidable crypto (openssl speed: the CSR's P-256 verify + the CA's
 #           signature).
 #       Then the targets of issue 15, each printed as met / NOT met (informative: they are not counted as checks,
@@ -290,10 +291,30 @@ bench_endpoint() {
     # (b) signing: interleaved rounds, same CSRs and concurrency for both servers
     # CPU accounting per round: the server's utime+stime from /proc (clock ticks) and wrk's from bash's `time`,
     # so that the report can say where a signed CSR's CPU goes on this machine, not only how many there were.
-    local mode tag pid cpu0 cpu1 user0 user1 tick wrkcpu
+    local mode tag pid cpu0 cpu1 user0 user1 threads0 threads1 tick wrkcpu
     tick="$(getconf CLK_TCK)"
     proc_cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
     proc_user() { awk '{print $14}' "/proc/$1/stat"; }
+    # CPU ticks by thread kind (utime + stime of each live thread): the event loops (NIO-*), Swift concurrency's pool
+    # (libdispatch's default-qos root queue) and the serial queues GRDB runs SQLite connections on (libdispatch's
+    # overcommit threads: the writer, the readers); "rest" is any other thread. A thread that ends between two
+    # samples takes its ticks with it: the report sets the kinds' sum against the process's total.
+    proc_threads() {
+        python3 - "$1" <<'PY'
+import glob, sys
+kinds = {"nio": 0, "pool": 0, "db": 0, "rest": 0}
+for path in glob.glob(f"/proc/{sys.argv[1]}/task/*/stat"):
+    try:
+        text = open(path).read()
+    except OSError:
+        continue
+    comm, fields = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:].split()
+    ticks = int(fields[11]) + int(fields[12])
+    kind = "nio" if comm.startswith("NIO-") else "db" if comm.endswith("overcommit") else "pool" if comm.endswith("default-qos") else "rest"
+    kinds[kind] += ticks
+print(" ".join(f"{k}={v}" for k, v in kinds.items()))
+PY
+    }
     for ((r = 1; r <= rounds; r++)); do
         for algo in ECDSA-P256 RSA-2048; do
             for mode in clusterpki cfssl cfssl-db floor; do
@@ -305,11 +326,14 @@ bench_endpoint() {
                     floor) port=${FPORT[$algo]}; pid=${FPID[$algo]} ;;
                 esac
                 tag="r$r$RANDOM"
-                cpu0="$(proc_cpu "$pid")"; user0="$(proc_user "$pid")"
+                cpu0="$(proc_cpu "$pid")"; user0="$(proc_user "$pid")"; threads0="$(proc_threads "$pid")"
                 wrkcpu="$( { TIMEFORMAT='%U %S'; time MODE=$([[ $mode == clusterpki ]] && echo clusterpki || echo cfssl) TOKEN="${TOKEN[$algo]}" RUN_TAG="$tag" CSR_FILE="$csrs" timeout $((dur + 30)) \
                     wrk -t"$threads" -c"$sconns" -d"${dur}s" -s "$REPO/scripts/load/sign.lua" "https://127.0.0.1:$port/" >"$log" 2>&1 || true; } 2>&1 )"
-                cpu1="$(proc_cpu "$pid")"; user1="$(proc_user "$pid")"
-                echo "SIGN algo=$algo mode=$mode round=$r $(grep '^RESULT' "$log" | sed 's/^RESULT //') server_cpu_s=$(python3 -c "print(($cpu1 - $cpu0) / $tick)") server_user_s=$(python3 -c "print(($user1 - $user0) / $tick)") wrk_cpu_s=$(awk '{print $1 + $2}' <<<"$wrkcpu")" >>"$results"
+                cpu1="$(proc_cpu "$pid")"; user1="$(proc_user "$pid")"; threads1="$(proc_threads "$pid")"
+                echo "SIGN algo=$algo mode=$mode round=$r $(grep '^RESULT' "$log" | sed 's/^RESULT //') server_cpu_s=$(python3 -c "print(($cpu1 - $cpu0) / $tick)") server_user_s=$(python3 -c "print(($user1 - $user0) / $tick)") wrk_cpu_s=$(awk '{print $1 + $2}' <<<"$wrkcpu") $(python3 -c '
+import sys
+a, b = (dict(kv.split("=") for kv in t.split()) for t in sys.argv[1:3])
+print(" ".join(f"threads_{k}_s={(int(b[k]) - int(a.get(k, 0))) / int(sys.argv[3])}" for k in b))' "$threads0" "$threads1" "$tick")" >>"$results"
                 tail -n1 "$results"
             done
         done
@@ -382,6 +406,15 @@ for algo in ("ECDSA-P256", "RSA-2048"):
         print(f"    of which user / system: clusterpki {cu:,.0f} / {cy:,.0f} us, cfssl {fu:,.0f} / {fy:,.0f} us,"
               f" cfssl+certdb {du:,.0f} / {dy:,.0f} us, floor {xu:,.0f} / {xy:,.0f} us; the product path adds"
               f" {cu - xu:,.0f} us user and {cy - xy:,.0f} us system")
+    # By thread kind: the SQLite connections' queues carry the durable transaction (the group commit's SQLite work,
+    # WAL writes and syncs), which the floor does not have.
+    kinds = ("nio", "pool", "db", "rest")
+    ck = {k: per_req(c, f"threads_{k}_s") for k in kinds}
+    xk = {k: per_req(x, f"threads_{k}_s") for k in kinds}
+    if any(ck.values()):
+        names = {"nio": "event loops", "pool": "concurrency pool", "db": "SQLite queues (writer, readers)", "rest": "other"}
+        print("    by thread (median of rounds): " + ", ".join(f"{names[k]} {ck[k]:,.0f} us (floor {xk[k]:,.0f})" for k in kinds)
+              + f"; threads that ended within a round are in neither (clusterpki {cs - sum(ck.values()):,.0f} us)")
     if xs > 0 and fs > 0:
         print(f"    the stack's floor (signing-floor: Hummingbird 2 + NIOSSL + Foundation JSON + swift-certificates + the CA code,"
               f" sign only) is {xs / fs:.2f}x cfssl sign-only's CPU; clusterpki's product path (token, object, review,"
@@ -426,24 +459,41 @@ PY
     done < <(grep '^CHECK' <<<"$report")
 }
 
-# cg_top CALLGRIND_FILE yes|no N DIVISOR: the top N functions (inclusive or not) as "Ir/DIVISOR  name", demangled.
-# awk keeps the first N itself and reads to the end: a `head` would close the pipe early, and under pipefail the
-# SIGPIPE of callgrind_annotate (exit 141) ended the whole benchmark before its report.
-cg_top() {
-    local demangle=(cat)
-    command -v swift >/dev/null 2>&1 && demangle=(swift demangle --simplified)
-    callgrind_annotate --inclusive="$2" --threshold=100 "$1" 2>/dev/null |
-        awk -v n="$3" '/^ *[0-9,]+ +\( *[0-9.]+%\) / && !/PROGRAM TOTALS/ && ++c <= n' | "${demangle[@]}" |
-        python3 -c '
+# cg_per_csr N COUNT SMALL LARGE [FLOOR_SMALL FLOOR_LARGE]: the top N functions by their own instructions per signed
+# CSR, "(Ir(LARGE) - Ir(SMALL)) / COUNT  name", demangled, so that startup and shutdown cancel out as in the total (the
+# large run alone, divided by its CSRs, counted startup's one-off work, such as the Swift runtime's first protocol
+# conformance look-ups, as if every CSR paid it). With the floor's two runs: each function's per-CSR count in
+# clusterpki minus the floor's, the N largest differences (where the product path's instructions go). Own instructions
+# only: callgrind charges an async function's resumptions, on whichever thread runs them, to the frames below it, so
+# inclusive counts of the request path add up to more than the whole process.
+cg_per_csr() {
+    local files=("${@:3}") annotated=() f
+    for f in "${files[@]}"; do
+        annotated+=("$(mktemp "${TMPDIR:-/tmp}/cg-annotate.XXXXXX")")
+        callgrind_annotate --inclusive=no --threshold=100 "$f" 2>/dev/null >"${annotated[-1]}"
+    done
+    python3 -c '
 import sys, re
-n = int(sys.argv[1])
-for line in sys.stdin:
-    m = re.match(r"\s*([0-9,]+)\s+(\([^)]*\)\s+)?(.*)", line.rstrip("\n"))
-    if not m: continue
-    name = re.sub(r"^(\?\?\?|\S*?\.(swift|c|cc|cpp|h|S|inc)):", "", m.group(3), count=1)
-    name = re.sub(r" \[/\S*/([^/\]]+)\]$", r" [\1]", name)
-    ir = int(m.group(1).replace(",", ""))
-    print(f"{ir / n:>12,.0f}/CSR  {name[:170]}")' "$4"
+n, count, paths = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
+def load(path):
+    table = {}
+    for line in open(path):
+        m = re.match(r"\s*([0-9,]+)\s+(\([^)]*\)\s+)?(\S.*)", line.rstrip("\n"))
+        if not m or "PROGRAM TOTALS" in line or ":" not in m.group(3): continue
+        name = re.sub(r"^(\?\?\?|\S*?\.(swift|c|cc|cpp|h|S|inc)):", "", m.group(3), count=1)
+        name = re.sub(r" \[/\S*/([^/\]]+)\]$", "", name)
+        table[name] = table.get(name, 0) + int(m.group(1).replace(",", ""))
+    return table
+tables = [load(path) for path in paths]
+def per_csr(small, large):
+    return {k: (large.get(k, 0) - small.get(k, 0)) / count for k in set(small) | set(large)}
+rows = per_csr(tables[0], tables[1])
+if len(tables) == 4:
+    floor = per_csr(tables[2], tables[3])
+    rows = {k: rows.get(k, 0) - floor.get(k, 0) for k in set(rows) | set(floor)}
+for name, ir in sorted(rows.items(), key=lambda kv: -kv[1])[:n]:
+    print(f"{ir:>12,.0f}/CSR  {name}")' "$1" "$2" "${annotated[@]}" | { command -v swift >/dev/null 2>&1 && swift demangle --simplified || cat; } | cut -c1-200
+    rm -f "${annotated[@]}"
 }
 
 # endpoint-instructions: the repeatable CPU figure of issue 15. `clusterpki serve` (the same release binary) runs under
@@ -452,8 +502,9 @@ for line in sys.stdin:
 #       token (scripts/load/sign-count.py, the same request body as sign.lua). The server is stopped with SIGTERM,
 #       callgrind writes its totals at exit; (Ir(large) - Ir(small)) / (large - small) = instructions per signed CSR
 #       with startup, warm-up and shutdown cancelled out (the serving certificate, whose key generation costs a random
-#       number of instructions, is issued by a first start outside callgrind). Then the top inclusive functions of the large run
-#       (callgrind_annotate --inclusive=yes, swift-demangled) show where they go.
+#       number of instructions, is issued by a first start outside callgrind). Then the top functions by their own
+#       instructions per signed CSR (callgrind_annotate, the large run minus the small one, swift-demangled) show
+#       where they go, and, with the floor, the same per function for clusterpki minus the floor.
 #       Then the same two counts for signing-floor (cfssl's sign-only API on clusterpki's stack, see endpoint) on
 #       the same CA: the floor under clusterpki's product path (INSTR_FLOOR=0 skips it).
 #       INSTR_ALGOS="ECDSA-P256 RSA-2048" (default both), INSTR_TOP=40 (functions shown); output in
@@ -517,11 +568,8 @@ bench_endpoint_instructions() {
         local txt="$out/instructions-$algo.txt"
         {
             echo "INSTRUCTIONS algo=$algo per_csr=$per small=$small ir_small=${IR[$small]} large=$large ir_large=${IR[$large]}"
-            echo "top $top inclusive functions of the $large-CSR run (Ir incl. startup and shutdown, divided by $large):"
-            cg_top "$out/callgrind.out.$algo-$large" yes "$top" "$large"
-            echo
-            echo "top $top functions by own (exclusive) instructions, same run:"
-            cg_top "$out/callgrind.out.$algo-$large" no "$top" "$large"
+            echo "top $top functions by own (exclusive) instructions per signed CSR (the $large-CSR run minus the $small-CSR run):"
+            cg_per_csr "$top" $((large - small)) "$out/callgrind.out.$algo-$small" "$out/callgrind.out.$algo-$large"
         } >"$txt"
         summary+=("$algo: $(printf "%'d" "$per") instructions per signed CSR  (($(printf "%'d" "${IR[$large]}") - $(printf "%'d" "${IR[$small]}")) / $((large - small)))")
         # The same count for signing-floor (clusterpki's stack signing only, cfssl's API) on this tree's CA: the
@@ -551,6 +599,12 @@ bench_endpoint_instructions() {
             fper="$(python3 -c 'import sys; a, b, n1, n2 = map(int, sys.argv[1:]); print((b - a) // (n2 - n1))' "${FIR[$small]}" "${FIR[$large]}" "$small" "$large")"
             check "$algo: signing-floor instructions per signed CSR measured ($fper > 0)" test "$fper" -gt 0
             summary+=("$algo: signing-floor (the stack, sign only) $(printf "%'d" "$fper") instructions per signed CSR; clusterpki's product path adds $(printf "%'d" $((per - fper))) ($(python3 -c 'import sys; print(f"{int(sys.argv[1]) / max(1, int(sys.argv[2])):.2f}")' "$per" "$fper")x the floor)")
+            {
+                echo
+                echo "top $top functions by own (exclusive) instructions per signed CSR, clusterpki minus signing-floor (the product path):"
+                cg_per_csr "$top" $((large - small)) "$out/callgrind.out.$algo-$small" "$out/callgrind.out.$algo-$large" \
+                    "$out/callgrind.out.floor-$algo-$small" "$out/callgrind.out.floor-$algo-$large"
+            } >>"$txt"
         fi
         echo
         cat "$txt"
