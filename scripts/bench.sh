@@ -297,12 +297,12 @@ bench_endpoint() {
     proc_user() { awk '{print $14}' "/proc/$1/stat"; }
     # CPU ticks by thread kind (utime + stime of each live thread): the event loops (NIO-*), Swift concurrency's pool
     # (libdispatch's default-qos root queue) and the serial queues GRDB runs SQLite connections on (libdispatch's
-    # overcommit threads: the writer, the readers); "rest" is any other thread. A thread that ends between two
+    # overcommit threads: the writer, the readers); "other" is any other thread. A thread that ends between two
     # samples takes its ticks with it: the report sets the kinds' sum against the process's total.
     proc_threads() {
         python3 - "$1" <<'PY'
 import glob, sys
-kinds = {"nio": 0, "pool": 0, "db": 0, "rest": 0}
+kinds = {"nio": 0, "pool": 0, "db": 0, "other": 0}
 for path in glob.glob(f"/proc/{sys.argv[1]}/task/*/stat"):
     try:
         text = open(path).read()
@@ -310,10 +310,17 @@ for path in glob.glob(f"/proc/{sys.argv[1]}/task/*/stat"):
         continue
     comm, fields = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:].split()
     ticks = int(fields[11]) + int(fields[12])
-    kind = "nio" if comm.startswith("NIO-") else "db" if comm.endswith("overcommit") else "pool" if comm.endswith("default-qos") else "rest"
+    kind = "nio" if comm.startswith("NIO-") else "db" if comm.endswith("overcommit") else "pool" if comm.endswith("default-qos") else "other"
     kinds[kind] += ticks
 print(" ".join(f"{k}={v}" for k, v in kinds.items()))
 PY
+    }
+    # threads_delta BEFORE AFTER: two proc_threads samples as "threads_<kind>_s=<seconds>" fields of a SIGN line.
+    threads_delta() {
+        python3 -c '
+import sys
+a, b = (dict(kv.split("=") for kv in t.split()) for t in sys.argv[1:3])
+print(" ".join(f"threads_{k}_s={(int(b[k]) - int(a.get(k, 0))) / int(sys.argv[3])}" for k in b))' "$1" "$2" "$tick"
     }
     for ((r = 1; r <= rounds; r++)); do
         for algo in ECDSA-P256 RSA-2048; do
@@ -330,10 +337,7 @@ PY
                 wrkcpu="$( { TIMEFORMAT='%U %S'; time MODE=$([[ $mode == clusterpki ]] && echo clusterpki || echo cfssl) TOKEN="${TOKEN[$algo]}" RUN_TAG="$tag" CSR_FILE="$csrs" timeout $((dur + 30)) \
                     wrk -t"$threads" -c"$sconns" -d"${dur}s" -s "$REPO/scripts/load/sign.lua" "https://127.0.0.1:$port/" >"$log" 2>&1 || true; } 2>&1 )"
                 cpu1="$(proc_cpu "$pid")"; user1="$(proc_user "$pid")"; threads1="$(proc_threads "$pid")"
-                echo "SIGN algo=$algo mode=$mode round=$r $(grep '^RESULT' "$log" | sed 's/^RESULT //') server_cpu_s=$(python3 -c "print(($cpu1 - $cpu0) / $tick)") server_user_s=$(python3 -c "print(($user1 - $user0) / $tick)") wrk_cpu_s=$(awk '{print $1 + $2}' <<<"$wrkcpu") $(python3 -c '
-import sys
-a, b = (dict(kv.split("=") for kv in t.split()) for t in sys.argv[1:3])
-print(" ".join(f"threads_{k}_s={(int(b[k]) - int(a.get(k, 0))) / int(sys.argv[3])}" for k in b))' "$threads0" "$threads1" "$tick")" >>"$results"
+                echo "SIGN algo=$algo mode=$mode round=$r $(grep '^RESULT' "$log" | sed 's/^RESULT //') server_cpu_s=$(python3 -c "print(($cpu1 - $cpu0) / $tick)") server_user_s=$(python3 -c "print(($user1 - $user0) / $tick)") wrk_cpu_s=$(awk '{print $1 + $2}' <<<"$wrkcpu") $(threads_delta "$threads0" "$threads1")" >>"$results"
                 tail -n1 "$results"
             done
         done
@@ -408,11 +412,11 @@ for algo in ("ECDSA-P256", "RSA-2048"):
               f" {cu - xu:,.0f} us user and {cy - xy:,.0f} us system")
     # By thread kind: the SQLite connections' queues carry the durable transaction (the group commit's SQLite work,
     # WAL writes and syncs), which the floor does not have.
-    kinds = ("nio", "pool", "db", "rest")
+    kinds = ("nio", "pool", "db", "other")
     ck = {k: per_req(c, f"threads_{k}_s") for k in kinds}
     xk = {k: per_req(x, f"threads_{k}_s") for k in kinds}
     if any(ck.values()):
-        names = {"nio": "event loops", "pool": "concurrency pool", "db": "SQLite queues (writer, readers)", "rest": "other"}
+        names = {"nio": "event loops", "pool": "concurrency pool", "db": "SQLite queues (writer, readers)", "other": "other"}
         print("    by thread (median of rounds): " + ", ".join(f"{names[k]} {ck[k]:,.0f} us (floor {xk[k]:,.0f})" for k in kinds)
               + f"; threads that ended within a round are in neither (clusterpki {cs - sum(ck.values()):,.0f} us)")
     if xs > 0 and fs > 0:
@@ -467,8 +471,8 @@ PY
 # only: callgrind charges an async function's resumptions, on whichever thread runs them, to the frames below it, so
 # inclusive counts of the request path add up to more than the whole process.
 cg_per_csr() {
-    local files=("${@:3}") annotated=() f
-    for f in "${files[@]}"; do
+    local annotated=() f
+    for f in "${@:3}"; do
         annotated+=("$(mktemp "${TMPDIR:-/tmp}/cg-annotate.XXXXXX")")
         callgrind_annotate --inclusive=no --threshold=100 "$f" 2>/dev/null >"${annotated[-1]}"
     done
